@@ -1,0 +1,77 @@
+"""Defaults for every setting, overridden by QMS_* environment variables.
+
+Only UPPERCASE names are read into the Flask config. A value given to
+``create_app(overrides)`` wins over both.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+
+def _env(name: str, default: str) -> str:
+    return os.environ.get(f"QMS_{name}", default)
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    return _env(name, "1" if default else "0").strip().lower() in {"1", "true", "yes", "on"}
+
+
+STORAGE_DIR = Path(_env("STORAGE_DIR", str(PROJECT_DIR / "storage"))).resolve()
+
+#: SQLite under storage/ by default; ``postgresql+psycopg://…`` for PostgreSQL.
+DATABASE_URL = _env("DATABASE_URL", f"sqlite:///{STORAGE_DIR / 'qms.sqlite3'}")
+
+#: Content-addressed files live here, one file per SHA-256; empty means STORAGE_DIR/files.
+FILES_DIR = _env("FILES_DIR", "")
+
+#: Local-time zone of the agencies: "today" for effective dates is computed in it.
+TIMEZONE = _env("TIMEZONE", "Asia/Ho_Chi_Minh")
+
+#: Largest upload accepted, in bytes (Flask answers 413 past it).
+MAX_CONTENT_LENGTH = int(_env("MAX_UPLOAD_BYTES", str(50 * 1024 * 1024)))
+
+SESSION_COOKIE_SECURE = _env_bool("SECURE_COOKIES", True)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+REMEMBER_COOKIE_HTTPONLY = True
+REMEMBER_COOKIE_SAMESITE = "Lax"
+PERMANENT_SESSION_LIFETIME = int(_env("SESSION_LIFETIME_SECONDS", str(8 * 3600)))
+
+#: Flask-Limiter back end; memory:// is per process, use redis:// for several workers.
+RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "memory://")
+RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
+LOGIN_RATE_LIMIT = _env("LOGIN_RATE_LIMIT", "10 per minute")
+
+WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+
+API_TITLE = "QMS ISO 9001 API"
+API_VERSION = "v1"
+OPENAPI_VERSION = "3.0.3"
+OPENAPI_URL_PREFIX = "/api/v1"
+OPENAPI_JSON_PATH = "openapi.json"
+
+
+def secret_key(storage_dir: Path) -> str:
+    """QMS_SECRET_KEY, else a random key generated once into storage/ and kept there."""
+    configured = os.environ.get("QMS_SECRET_KEY")
+    if configured:
+        return configured
+    key_file = storage_dir / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    storage_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    # O_EXCL: when two workers start at once, the first key written is the one kept.
+    try:
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return key_file.read_text().strip()
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key

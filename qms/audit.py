@@ -1,0 +1,158 @@
+"""The audit log: every action is recorded in the same transaction as the change.
+
+Entries form a hash chain: each one's hash covers its canonical content and the
+previous entry's hash, so altering, removing or reordering any row is detected by
+``verify``. Appending goes through the single ``audit_head`` row, whose update
+serialises concurrent writers on every backend.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from qms import clock
+from qms.models import AuditEntry, AuditHead, Document, Revision, StoredFile, User
+from qms.storage import FileStore
+
+GENESIS = "0" * 64
+
+
+def canonical_json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+
+
+def entry_hash(entry: AuditEntry) -> str:
+    """SHA-256 over the entry's canonical content, which includes the previous hash."""
+    content = {
+        "seq": entry.seq,
+        "occurred_at": entry.occurred_at.isoformat(timespec="microseconds"),
+        "action": entry.action,
+        "actor_id": entry.actor_id,
+        "actor_username": entry.actor_username,
+        "actor_name": entry.actor_name,
+        "actor_title": entry.actor_title,
+        "organization_id": entry.organization_id,
+        "document_id": entry.document_id,
+        "revision_id": entry.revision_id,
+        "subject": entry.subject,
+        "details": entry.details,
+        "file_sha256": entry.file_sha256,
+        "prev_hash": entry.prev_hash,
+    }
+    return hashlib.sha256(canonical_json(content).encode("utf-8")).hexdigest()
+
+
+def record(
+    session: Session,
+    action: str,
+    *,
+    actor: User | None,
+    organization_id: int | None = None,
+    document: Document | None = None,
+    revision: Revision | None = None,
+    subject: str | None = None,
+    details: dict[str, Any] | None = None,
+    file_sha256: str | None = None,
+    at: datetime | None = None,
+) -> AuditEntry:
+    """Append one entry inside the caller's transaction; the caller commits."""
+    if revision is not None and document is None:
+        document = revision.document
+    if document is not None and organization_id is None:
+        organization_id = document.organization_id
+    if revision is not None and file_sha256 is None:
+        file_sha256 = revision.file_sha256
+    session.flush()  # ids of new rows are part of the entry
+    seq, prev_hash = _advance_head(session)
+    entry = AuditEntry(
+        seq=seq,
+        occurred_at=at or clock.now(),
+        action=action,
+        actor_id=actor.id if actor else None,
+        actor_username=actor.username if actor else None,
+        actor_name=actor.full_name if actor else None,
+        actor_title=actor.title if actor else None,
+        organization_id=organization_id,
+        document_id=document.id if document else None,
+        revision_id=revision.id if revision else None,
+        subject=subject,
+        details=canonical_json(details or {}),
+        file_sha256=file_sha256,
+        prev_hash=prev_hash,
+    )
+    entry.hash = entry_hash(entry)
+    session.add(entry)
+    session.execute(update(AuditHead).where(AuditHead.id == 1).values(hash=entry.hash))
+    return entry
+
+
+def _advance_head(session: Session) -> tuple[int, str]:
+    # The UPDATE takes the row lock first (PostgreSQL) or the write lock (SQLite),
+    # so the head read back cannot be stale when two transactions append at once.
+    row = session.execute(
+        update(AuditHead).where(AuditHead.id == 1).values(seq=AuditHead.seq + 1).returning(AuditHead.seq, AuditHead.hash)
+    ).one()
+    return row.seq, row.hash
+
+
+@dataclass
+class VerifyReport:
+    ok: bool = True
+    entries: int = 0
+    files: int = 0
+    head_hash: str = GENESIS
+    first_bad: str | None = None
+    problems: list[str] = field(default_factory=list)
+
+    def fail(self, problem: str) -> None:
+        if self.ok:
+            self.first_bad = problem
+        self.ok = False
+        self.problems.append(problem)
+
+
+def verify(session: Session, files: FileStore) -> VerifyReport:
+    """Re-check the chain entry by entry and every stored file against its hash."""
+    report = VerifyReport()
+    prev_hash = GENESIS
+    expected_seq = 1
+    chain_broken = False
+    for entry in session.scalars(select(AuditEntry).order_by(AuditEntry.seq)).yield_per(1000):
+        report.entries += 1
+        if chain_broken:
+            continue
+        if entry.seq != expected_seq:
+            report.fail(f"audit entry {expected_seq} is missing (next is {entry.seq})")
+            chain_broken = True
+        elif entry.prev_hash != prev_hash:
+            report.fail(f"audit entry {entry.seq} does not follow entry {entry.seq - 1}")
+            chain_broken = True
+        elif entry_hash(entry) != entry.hash:
+            report.fail(f"audit entry {entry.seq} ({entry.action}) was altered")
+            chain_broken = True
+        prev_hash = entry.hash
+        expected_seq += 1
+    report.head_hash = prev_hash
+    head = session.get(AuditHead, 1)
+    if not chain_broken and head is not None and (head.seq, head.hash) != (report.entries, prev_hash):
+        report.fail(f"audit log ends at entry {report.entries} but its head says {head.seq}: entries were removed")
+
+    for stored in session.scalars(select(StoredFile).order_by(StoredFile.created_at, StoredFile.sha256)):
+        report.files += 1
+        if not files.verify(stored.sha256):
+            report.fail(f"file {stored.sha256} is missing or its content was changed")
+    return report
+
+
+def document_history(session: Session, document_id: int) -> list[AuditEntry]:
+    """Every entry about one document, oldest first."""
+    return list(
+        session.scalars(select(AuditEntry).where(AuditEntry.document_id == document_id).order_by(AuditEntry.seq))
+    )

@@ -1,0 +1,112 @@
+"""``flask qms …``: each command a few lines over a service function."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from qms import audit, clock, documents, organizations, schema, storage, users
+from qms.errors import DomainError
+from qms.extensions import db
+
+qms_cli = AppGroup("qms", help="Quản lý hệ thống tài liệu ISO (document control).")
+
+
+def _fail(error: DomainError) -> None:
+    click.echo(f"Lỗi: {error.message}", err=True)
+    sys.exit(1)
+
+
+@qms_cli.command("init")
+def init_command() -> None:
+    """Create or upgrade the database schema to the latest migration."""
+    schema.upgrade(db.engine)
+    click.echo("Cơ sở dữ liệu đã được cập nhật.")
+
+
+@qms_cli.command("create-org")
+@click.argument("code")
+@click.argument("name")
+@click.option("--parent", "parent_code", help="Mã đơn vị cấp trên.")
+def create_org_command(code: str, name: str, parent_code: str | None) -> None:
+    """Create an organisation CODE named NAME."""
+    try:
+        organization = organizations.create(db.session, None, code, name, parent_code)
+    except DomainError as error:
+        _fail(error)
+    click.echo(f"Đã tạo đơn vị {organization.code}: {organization.name}")
+
+
+@qms_cli.command("create-user")
+@click.argument("username")
+@click.option("--org", "organization_code", required=True, help="Mã đơn vị của người dùng.")
+@click.option("--role", "roles", multiple=True, required=True, help="secretary, reviewer, approver, staff, inspector, admin")
+@click.option("--name", "full_name", default="", help="Họ và tên.")
+@click.option("--title", default="", help="Chức vụ.")
+@click.option("--password-stdin", is_flag=True, help="Đọc mật khẩu từ dòng đầu của stdin.")
+def create_user_command(
+    username: str, organization_code: str, roles: tuple[str, ...], full_name: str, title: str, password_stdin: bool
+) -> None:
+    """Create user USERNAME with one or more roles in an organisation."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Mật khẩu", hide_input=True, confirmation_prompt=True)
+    try:
+        user = users.create(
+            db.session, None, username=username, full_name=full_name, title=title,
+            organization_code=organization_code, roles=list(roles), password=password,
+        )
+    except DomainError as error:
+        _fail(error)
+    click.echo(f"Đã tạo người dùng {user.username} ({', '.join(sorted(r.value for r in user.roles))})")
+
+
+@qms_cli.command("token")
+@click.argument("username")
+def token_command(username: str) -> None:
+    """Print a new API token for USERNAME (shown once)."""
+    try:
+        user = users.by_username(db.session, username)
+    except DomainError as error:
+        _fail(error)
+    click.echo(users.issue_token(db.session, None, user))
+
+
+@qms_cli.command("take-effect")
+def take_effect_command() -> None:
+    """Let approved revisions whose effective date has come take effect (for cron; requests do it too)."""
+    done = documents.take_effect_due(db.session, clock.today(current_app.config["TIMEZONE"]))
+    click.echo(f"{len(done)} phiên bản có hiệu lực.")
+
+
+@qms_cli.command("verify")
+def verify_command() -> None:
+    """Re-check the audit chain and every stored file; exit 1 naming the first bad one."""
+    report = audit.verify(db.session, storage.file_store(current_app))
+    click.echo(f"Nhật ký: {report.entries} mục; tệp: {report.files}; đầu chuỗi: {report.head_hash}")
+    if not report.ok:
+        for problem in report.problems:
+            click.echo(f"SAI: {problem}", err=True)
+        sys.exit(1)
+    click.echo("Toàn vẹn: OK")
+
+
+@qms_cli.command("demo")
+def demo_command() -> None:
+    """Load a demo agency with realistic documents in every state (once)."""
+    from qms import demo
+
+    schema.upgrade(db.engine)
+    loaded = demo.load(db.session, storage.file_store(current_app), clock.today(current_app.config["TIMEZONE"]))
+    if loaded:
+        click.echo("Đã nạp dữ liệu mẫu. Đăng nhập: " + ", ".join(f"{u}/{p}" for u, p in demo.LOGINS))
+    else:
+        click.echo("Dữ liệu mẫu đã có sẵn.")
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(qms_cli)

@@ -1,0 +1,89 @@
+"""The SQLAlchemy engine and session of the application, and the unit of work.
+
+Plain SQLAlchemy 2.x: one scoped session per application context, removed on teardown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from flask import Flask, current_app
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, scoped_session
+
+
+def _app_context_id() -> int:
+    from flask.globals import app_ctx
+
+    return id(app_ctx._get_current_object())
+
+
+class Database:
+    """The session registry; each app bound by ``init_app`` keeps its own engine."""
+
+    def __init__(self) -> None:
+        self.session: scoped_session[Session] = scoped_session(self._new_session, scopefunc=_app_context_id)
+
+    def init_app(self, app: Flask) -> None:
+        app.extensions["qms.engine"] = make_engine(app.config["DATABASE_URL"])
+
+        @app.teardown_appcontext
+        def _remove_session(_exc: BaseException | None) -> None:
+            self.session.remove()
+
+    @property
+    def engine(self) -> Engine:
+        engine: Engine = current_app.extensions["qms.engine"]
+        return engine
+
+    def _new_session(self) -> Session:
+        return Session(bind=self.engine, expire_on_commit=False)
+
+
+def make_engine(url: str) -> Engine:
+    """An engine with the per-backend settings this application relies on."""
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": 30})
+        _configure_sqlite(engine)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    # pysqlite's own transaction handling defers BEGIN and cannot take a write lock
+    # up front; we emit BEGIN ourselves so a unit of work can start with BEGIN IMMEDIATE.
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):  # type: ignore[no-untyped-def]
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA busy_timeout = 30000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):  # type: ignore[no-untyped-def]
+        immediate = connection.get_execution_options().get("qms_write", False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+@contextmanager
+def unit_of_work(session: Session) -> Iterator[Session]:
+    """One write transaction: commit on success, roll back on any error.
+
+    A read transaction still open from earlier in the request is ended first, so
+    that on SQLite the write starts with BEGIN IMMEDIATE and never fails to upgrade
+    a stale read snapshot; on PostgreSQL row locks taken inside do the serialising.
+    """
+    if isinstance(session, scoped_session):
+        session = session()
+    if session.in_transaction():
+        session.commit()
+    session.connection(execution_options={"qms_write": True})
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise

@@ -1,0 +1,467 @@
+"""The document lifecycle: create, upload a revision, submit, pass, return, approve, withdraw, take effect.
+
+Every public function that changes something is one unit of work: it checks the
+rule, changes the rows, records the audit entry and commits. Nothing is deleted.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import BinaryIO
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from qms import audit, clock, filetypes, permissions
+from qms.database import unit_of_work
+from qms.errors import Conflict, Forbidden, Invalid, NotFound
+from qms.models import (
+    Document,
+    DocumentKind,
+    DocumentStatus,
+    Organization,
+    Revision,
+    RevisionStatus,
+    Role,
+    StoredFile,
+    User,
+)
+from qms.storage import FileStore
+
+ACTIONS = ("submit", "pass", "return", "approve", "withdraw")
+
+#: Statuses of revisions still moving towards effect; withdrawing a document ends them too.
+OPEN_STATUSES = (RevisionStatus.DRAFT, RevisionStatus.IN_REVIEW, RevisionStatus.REVIEWED, RevisionStatus.APPROVED)
+
+DOCUMENT_CODE = re.compile(r"^[\w][\w .\-/]{0,63}$")
+PROCEDURE_CODE = re.compile(r"^[1-9]\.\d{6}(\.[0-9A-Za-z]+)*$")
+
+
+def _clean(text: str | None) -> str:
+    return " ".join((text or "").split())
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+def get_document(session: Session, viewer: User, document_id: int) -> Document:
+    """The document if the viewer may see it (staff: only while it has a current revision)."""
+    document = session.get(Document, document_id)
+    if document is None or not permissions.can_read(viewer, document.organization_id):
+        raise NotFound("Không tìm thấy tài liệu.")
+    if not permissions.sees_non_current(viewer) and document.current_revision is None:
+        raise NotFound("Không tìm thấy tài liệu.")
+    return document
+
+
+def visible_revisions(viewer: User, document: Document) -> list[Revision]:
+    """Staff see the current revision only; control roles see the whole history."""
+    if permissions.sees_non_current(viewer):
+        return list(document.revisions)
+    current = document.current_revision
+    return [current] if current else []
+
+
+def get_revision(session: Session, viewer: User, revision_id: int) -> Revision:
+    revision = session.get(Revision, revision_id)
+    if revision is None or not permissions.can_read(viewer, revision.document.organization_id):
+        raise NotFound("Không tìm thấy phiên bản.")
+    if not permissions.sees_non_current(viewer) and not revision.is_current:
+        raise NotFound("Không tìm thấy phiên bản.")
+    return revision
+
+
+def list_documents(
+    session: Session,
+    viewer: User,
+    *,
+    organization_id: int | None = None,
+    kind: DocumentKind | None = None,
+    status: RevisionStatus | None = None,
+) -> list[Document]:
+    """Documents the viewer may see, by code; ``status`` keeps those with a revision in it."""
+    query = select(Document).order_by(Document.code)
+    if organization_id is None:
+        organization_id = None if permissions.sees_all_organizations(viewer) else viewer.organization_id
+    elif not permissions.can_read(viewer, organization_id):
+        raise NotFound("Không tìm thấy đơn vị.")
+    if organization_id is not None:
+        query = query.where(Document.organization_id == organization_id)
+    if kind is not None:
+        query = query.where(Document.kind == kind)
+    if not permissions.sees_non_current(viewer):
+        status = RevisionStatus.EFFECTIVE if status in (None, RevisionStatus.EFFECTIVE) else status
+        if status is not RevisionStatus.EFFECTIVE:
+            return []
+    if status is not None:
+        query = query.where(Document.revisions.any(Revision.status == status))
+    return list(session.scalars(query))
+
+
+def awaiting_action(session: Session, user: User) -> list[Revision]:
+    """What waits for this user: reviews, approvals, and the secretary's drafts and returns."""
+    wanted = []
+    if user.has_role(Role.REVIEWER):
+        wanted.append(Revision.status == RevisionStatus.IN_REVIEW)
+    if user.has_role(Role.APPROVER):
+        wanted.append(Revision.status == RevisionStatus.REVIEWED)
+    if user.has_role(Role.SECRETARY):
+        wanted.append(Revision.status.in_([RevisionStatus.DRAFT, RevisionStatus.RETURNED]))
+    if not wanted:
+        return []
+    query = (
+        select(Revision)
+        .join(Revision.document)
+        .where(Document.organization_id == user.organization_id, Document.status == DocumentStatus.ACTIVE)
+        .where(or_(*wanted))
+        .order_by(Revision.created_at)
+    )
+    revisions = list(session.scalars(query))
+    # A returned draft stays on the list only until a newer revision of the document exists.
+    return [r for r in revisions if not (r.status is RevisionStatus.RETURNED and _has_newer(r))]
+
+
+def _has_newer(revision: Revision) -> bool:
+    return any(other.number > revision.number for other in revision.document.revisions)
+
+
+@dataclass(frozen=True)
+class Download:
+    revision: Revision
+    stream: BinaryIO
+
+
+def open_file(session: Session, files: FileStore, viewer: User, revision_id: int) -> Download:
+    """The stored file of a revision; a download of a non-current one is audited."""
+    revision = get_revision(session, viewer, revision_id)
+    if not revision.is_current:
+        with unit_of_work(session):
+            audit.record(session, "download", actor=viewer, revision=revision, details={"status": revision.status.value})
+    return Download(revision=revision, stream=files.open(revision.file_sha256))
+
+
+# --- changing --------------------------------------------------------------------------------
+
+
+def create_document(
+    session: Session,
+    actor: User,
+    *,
+    organization_code: str,
+    code: str,
+    title: str,
+    kind: str,
+    procedure_code: str | None = None,
+) -> Document:
+    organization = session.scalar(select(Organization).where(Organization.code == organization_code.strip()))
+    if organization is None or not permissions.can_read(actor, organization.id):
+        raise NotFound("Không tìm thấy đơn vị.")
+    permissions.require_role(actor, (Role.SECRETARY,), organization.id)
+    code, title, procedure_code = _clean(code), _clean(title), _clean(procedure_code) or None
+    if not DOCUMENT_CODE.match(code):
+        raise Invalid("Mã hiệu tài liệu không hợp lệ (ví dụ: QT-HT-04).", code="invalid_code")
+    if not title:
+        raise Invalid("Cần nhập tên tài liệu.", code="title_required")
+    try:
+        document_kind = DocumentKind(kind)
+    except ValueError:
+        raise Invalid("Loại tài liệu không hợp lệ.", code="invalid_kind") from None
+    if procedure_code and not PROCEDURE_CODE.match(procedure_code):
+        raise Invalid("Mã thủ tục hành chính không hợp lệ (ví dụ: 1.001193).", code="invalid_procedure_code")
+    with unit_of_work(session):
+        taken = session.scalar(
+            select(Document.id).where(Document.organization_id == organization.id, Document.code == code)
+        )
+        if taken:
+            raise Conflict(f"Đơn vị đã có tài liệu mã hiệu {code}.", code="duplicate_code")
+        document = Document(
+            organization_id=organization.id,
+            code=code,
+            title=title,
+            kind=document_kind,
+            procedure_code=procedure_code,
+            created_by_id=actor.id,
+        )
+        session.add(document)
+        session.flush()
+        audit.record(
+            session,
+            "create",
+            actor=actor,
+            document=document,
+            details={"code": code, "title": title, "kind": document_kind.value, "procedure_code": procedure_code},
+        )
+    return document
+
+
+def add_revision(
+    session: Session,
+    files: FileStore,
+    actor: User,
+    document_id: int,
+    *,
+    stream: BinaryIO,
+    filename: str,
+    change_summary: str,
+) -> Revision:
+    """Store the file by its hash, then add a draft revision with the next number."""
+    document = get_document(session, actor, document_id)
+    permissions.require_role(actor, (Role.SECRETARY,), document.organization_id)
+    filename = filetypes.safe_filename(filename)
+    change_summary = (change_summary or "").strip()
+    if not change_summary:
+        raise Invalid("Cần mô tả nội dung sửa đổi (sửa gì, ở đâu, vì sao).", code="change_summary_required")
+    file_type = filetypes.check_upload(stream, filename)
+    # The file is safe on disk before any row points to it; an unreferenced file is harmless.
+    stored = files.put(stream)
+    with unit_of_work(session):
+        document = _lock_document(session, document.id)
+        if document.status is DocumentStatus.OBSOLETE:
+            raise Conflict("Tài liệu đã bị thu hồi, không thể thêm phiên bản.", code="document_obsolete")
+        _register_file(session, stored.sha256, stored.size)
+        number = (session.scalar(select(func.max(Revision.number)).where(Revision.document_id == document.id)) or 0) + 1
+        revision = Revision(
+            document_id=document.id,
+            number=number,
+            status=RevisionStatus.DRAFT,
+            file_sha256=stored.sha256,
+            filename=filename,
+            content_type=filetypes.CONTENT_TYPES[file_type],
+            size=stored.size,
+            change_summary=change_summary,
+            drafted_by_id=actor.id,
+            drafted_by_name=actor.full_name,
+            drafted_by_title=actor.title,
+            created_at=clock.now(),
+        )
+        session.add(revision)
+        session.flush()
+        audit.record(
+            session,
+            "upload",
+            actor=actor,
+            revision=revision,
+            details={"number": number, "filename": filename, "size": stored.size, "change_summary": change_summary},
+        )
+    session.refresh(document)
+    return revision
+
+
+def act(
+    session: Session,
+    actor: User,
+    revision_id: int,
+    action: str,
+    *,
+    today: date,
+    comment: str | None = None,
+    effective_from: date | None = None,
+) -> Revision:
+    """Apply one workflow action to a revision, as the API and the pages both name them."""
+    handlers = {
+        "submit": lambda r: _submit(session, actor, r),
+        "pass": lambda r: _pass(session, actor, r),
+        "return": lambda r: _return(session, actor, r, comment),
+        "approve": lambda r: _approve(session, actor, r, effective_from, today),
+        "withdraw": lambda r: _withdraw(session, actor, r, comment),
+    }
+    if action not in handlers:
+        raise Invalid("Thao tác không hợp lệ.", code="invalid_action")
+    get_revision(session, actor, revision_id)  # not found before forbidden before conflict
+    with unit_of_work(session):
+        revision = _lock_revision(session, revision_id)
+        handlers[action](revision)
+    return revision
+
+
+def _submit(session: Session, actor: User, revision: Revision) -> None:
+    permissions.require_role(actor, (Role.SECRETARY,), revision.document.organization_id)
+    _require_status(revision, RevisionStatus.DRAFT)
+    revision.status = RevisionStatus.IN_REVIEW
+    revision.submitted_at = clock.now()
+    audit.record(session, "submit", actor=actor, revision=revision)
+
+
+def _pass(session: Session, actor: User, revision: Revision) -> None:
+    permissions.require_role(actor, (Role.REVIEWER,), revision.document.organization_id)
+    _require_status(revision, RevisionStatus.IN_REVIEW)
+    if revision.drafted_by_id == actor.id:
+        raise Forbidden("Người soạn thảo không được tự kiểm tra phiên bản của mình.", code="self_review")
+    revision.status = RevisionStatus.REVIEWED
+    revision.reviewed_by_id = actor.id
+    revision.reviewed_by_name = actor.full_name
+    revision.reviewed_by_title = actor.title
+    revision.reviewed_at = clock.now()
+    audit.record(session, "pass", actor=actor, revision=revision)
+
+
+def _return(session: Session, actor: User, revision: Revision, comment: str | None) -> None:
+    # The reviewer returns what is in review; after it has passed review only the approver can.
+    roles = (Role.APPROVER,) if revision.status is RevisionStatus.REVIEWED else (Role.REVIEWER, Role.APPROVER)
+    permissions.require_role(actor, roles, revision.document.organization_id)
+    _require_status(revision, RevisionStatus.IN_REVIEW, RevisionStatus.REVIEWED)
+    comment = (comment or "").strip()
+    if not comment:
+        raise Invalid("Cần ghi ý kiến khi trả lại phiên bản.", code="comment_required")
+    revision.status = RevisionStatus.RETURNED
+    revision.returned_by_name = actor.full_name
+    revision.returned_at = clock.now()
+    revision.return_comment = comment
+    audit.record(session, "return", actor=actor, revision=revision, details={"comment": comment})
+
+
+def _approve(session: Session, actor: User, revision: Revision, effective_from: date | None, today: date) -> None:
+    document = revision.document
+    permissions.require_role(actor, (Role.APPROVER,), document.organization_id)
+    _require_status(revision, RevisionStatus.REVIEWED)
+    if revision.drafted_by_id == actor.id:
+        raise Forbidden("Người soạn thảo không được tự phê duyệt phiên bản của mình.", code="self_approval")
+    if effective_from is None:
+        raise Invalid("Cần nhập ngày hiệu lực.", code="effective_from_required")
+    if effective_from < today:
+        raise Invalid("Ngày hiệu lực không được trước ngày hôm nay.", code="effective_from_past")
+    current = document.current_revision
+    if current is not None and current.effective_from and effective_from < current.effective_from:
+        raise Invalid("Ngày hiệu lực không được trước ngày hiệu lực của lần ban hành hiện hành.", code="effective_from_past")
+    if any(r.status is RevisionStatus.APPROVED for r in document.revisions):
+        raise Conflict("Tài liệu đã có một phiên bản được phê duyệt đang chờ hiệu lực.", code="approval_pending")
+    issued = [r.issue_number for r in document.revisions if r.issue_number]
+    revision.issue_number = max(issued, default=0) + 1
+    revision.status = RevisionStatus.APPROVED
+    revision.approved_by_id = actor.id
+    revision.approved_by_name = actor.full_name
+    revision.approved_by_title = actor.title
+    revision.approved_at = clock.now()
+    revision.effective_from = effective_from
+    audit.record(
+        session,
+        "approve",
+        actor=actor,
+        revision=revision,
+        details={"issue_number": revision.issue_number, "effective_from": effective_from.isoformat()},
+    )
+    if effective_from <= today:
+        _take_effect(session, revision, actor=actor)
+
+
+def _withdraw(session: Session, actor: User, revision: Revision, reason: str | None) -> None:
+    document = revision.document
+    permissions.require_role(actor, (Role.APPROVER,), document.organization_id)
+    if document.status is DocumentStatus.OBSOLETE:
+        raise Conflict("Tài liệu đã bị thu hồi trước đó.", code="document_obsolete")
+    reason = (reason or "").strip()
+    if not reason:
+        raise Invalid("Cần ghi lý do thu hồi tài liệu.", code="reason_required")
+    now = clock.now()
+    ended = []
+    for each in document.revisions:
+        if each.status in OPEN_STATUSES or each.status is RevisionStatus.EFFECTIVE:
+            ended.append({"revision_id": each.id, "number": each.number, "was": each.status.value})
+            each.status = RevisionStatus.OBSOLETE
+    document.status = DocumentStatus.OBSOLETE
+    document.withdrawn_at = now
+    document.withdrawn_by_name = actor.full_name
+    document.withdrawn_by_title = actor.title
+    document.withdraw_reason = reason
+    audit.record(session, "withdraw", actor=actor, document=document, details={"reason": reason, "revisions": ended})
+
+
+def take_effect_due(session: Session, today: date) -> list[Revision]:
+    """Approved revisions whose effective date has come take effect, with nobody acting."""
+    due = select(Revision.id).where(Revision.status == RevisionStatus.APPROVED, Revision.effective_from <= today)
+    if session.scalar(due.limit(1)) is None:
+        return []
+    done = []
+    with unit_of_work(session):
+        for revision_id in list(session.scalars(due.order_by(Revision.effective_from, Revision.id))):
+            revision = _lock_revision(session, revision_id)
+            if revision.status is RevisionStatus.APPROVED:  # another worker may have got there first
+                _take_effect(session, revision, actor=None)
+                done.append(revision)
+    return done
+
+
+def _take_effect(session: Session, revision: Revision, *, actor: User | None) -> None:
+    now = clock.now()
+    previous = revision.document.current_revision
+    details = {"issue_number": revision.issue_number, "effective_from": revision.effective_from.isoformat()}
+    if previous is not None:
+        previous.status = RevisionStatus.SUPERSEDED
+        previous.superseded_at = now
+        previous.superseded_by_id = revision.id
+        session.flush()  # the one-effective index must see the old one go first
+        audit.record(
+            session, "supersede", actor=actor, revision=previous, details={"superseded_by": revision.id, **details}, at=now
+        )
+    revision.status = RevisionStatus.EFFECTIVE
+    revision.took_effect_at = now
+    audit.record(session, "take_effect", actor=actor, revision=revision, details=details, at=now)
+
+
+# --- small pieces ----------------------------------------------------------------------------
+
+
+def _require_status(revision: Revision, *allowed: RevisionStatus) -> None:
+    if revision.status not in allowed:
+        raise Conflict(
+            f"Phiên bản đang ở trạng thái «{STATUS_LABELS[revision.status]}», không thực hiện được thao tác này.",
+            code="wrong_state",
+        )
+
+
+def _lock_document(session: Session, document_id: int) -> Document:
+    document = session.scalar(
+        select(Document).where(Document.id == document_id).with_for_update(of=Document).execution_options(populate_existing=True)
+    )
+    if document is None:
+        raise NotFound("Không tìm thấy tài liệu.")
+    return document
+
+
+def _lock_revision(session: Session, revision_id: int) -> Revision:
+    revision = session.scalar(
+        select(Revision).where(Revision.id == revision_id).with_for_update(of=Revision).execution_options(populate_existing=True)
+    )
+    if revision is None:
+        raise NotFound("Không tìm thấy phiên bản.")
+    # Siblings are read after the lock so the rules see what other transactions committed.
+    _lock_document(session, revision.document_id)
+    session.refresh(revision.document, ["revisions"])
+    return revision
+
+
+def _register_file(session: Session, sha256: str, size: int) -> None:
+    """Record a stored file once, whoever else stores the same bytes at the same moment."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    session.execute(
+        insert(StoredFile).values(sha256=sha256, size=size, created_at=clock.now()).on_conflict_do_nothing()
+    )
+
+
+STATUS_LABELS = {
+    RevisionStatus.DRAFT: "Dự thảo",
+    RevisionStatus.IN_REVIEW: "Chờ kiểm tra",
+    RevisionStatus.REVIEWED: "Chờ phê duyệt",
+    RevisionStatus.APPROVED: "Đã phê duyệt, chờ hiệu lực",
+    RevisionStatus.EFFECTIVE: "Đang hiệu lực",
+    RevisionStatus.SUPERSEDED: "Hết hiệu lực",
+    RevisionStatus.RETURNED: "Bị trả lại",
+    RevisionStatus.OBSOLETE: "Đã thu hồi",
+}
+
+KIND_LABELS = {
+    DocumentKind.POLICY: "Chính sách chất lượng",
+    DocumentKind.OBJECTIVES: "Mục tiêu chất lượng",
+    DocumentKind.MANUAL: "Sổ tay chất lượng",
+    DocumentKind.SYSTEM_PROCEDURE: "Quy trình hệ thống",
+    DocumentKind.PROCESS: "Quy trình giải quyết TTHC",
+    DocumentKind.INTERNAL_PROCESS: "Quy trình nội bộ",
+    DocumentKind.JOB_DESCRIPTION: "Mô tả chức năng, nhiệm vụ",
+    DocumentKind.FORM: "Biểu mẫu",
+    DocumentKind.EXTERNAL: "Tài liệu bên ngoài",
+    DocumentKind.RECORD: "Hồ sơ",
+}

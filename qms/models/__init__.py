@@ -1,0 +1,24 @@
+"""Typed SQLAlchemy models, one module per subject; import them from here."""
+
+from qms.models.audit import AuditEntry, AuditHead
+from qms.models.base import Base
+from qms.models.documents import Document, DocumentKind, DocumentStatus, Revision, RevisionStatus, StoredFile
+from qms.models.organizations import Organization
+from qms.models.users import ApiToken, Role, User, UserRole
+
+__all__ = [
+    "ApiToken",
+    "AuditEntry",
+    "AuditHead",
+    "Base",
+    "Document",
+    "DocumentKind",
+    "DocumentStatus",
+    "Organization",
+    "Revision",
+    "RevisionStatus",
+    "Role",
+    "StoredFile",
+    "User",
+    "UserRole",
+]

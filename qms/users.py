@@ -1,0 +1,200 @@
+"""Users, roles, passwords, sign-in and API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from qms import audit, organizations, permissions
+from qms.database import unit_of_work
+from qms.errors import Conflict, Invalid, NotFound
+from qms.models import ApiToken, Role, User, UserRole
+
+USERNAME = re.compile(r"^[a-z0-9][a-z0-9_.\-]{1,63}$")
+MIN_PASSWORD_LENGTH = 8
+TOKEN_PREFIX = "qms_"
+
+# Argon2id, the memory-hard scheme argon2-cffi defaults to (RFC 9106 low-memory profile).
+_hasher = PasswordHasher()
+# Verifying against this keeps a wrong username as slow as a wrong password.
+_DUMMY_HASH = _hasher.hash("not a password")
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def _parse_roles(roles: list[str] | tuple[str, ...]) -> list[Role]:
+    try:
+        parsed = sorted({Role(r) for r in roles})
+    except ValueError:
+        raise Invalid("Vai trò không hợp lệ.", code="invalid_role") from None
+    if not parsed:
+        raise Invalid("Người dùng cần ít nhất một vai trò.", code="role_required")
+    return parsed
+
+
+def _check_password(password: str) -> None:
+    if len(password or "") < MIN_PASSWORD_LENGTH:
+        raise Invalid(f"Mật khẩu cần ít nhất {MIN_PASSWORD_LENGTH} ký tự.", code="weak_password")
+
+
+def by_username(session: Session, username: str) -> User:
+    user = session.scalar(select(User).where(User.username == (username or "").strip().lower()))
+    if user is None:
+        raise NotFound(f"Không tìm thấy người dùng {username}.")
+    return user
+
+
+def create(
+    session: Session,
+    actor: User | None,
+    *,
+    username: str,
+    full_name: str,
+    title: str,
+    organization_code: str,
+    roles: list[str],
+    password: str,
+) -> User:
+    """``actor`` None is the operator at the command line."""
+    if actor is not None:
+        permissions.require_admin(actor)
+    username = (username or "").strip().lower()
+    if not USERNAME.match(username):
+        raise Invalid("Tên đăng nhập chỉ gồm chữ thường không dấu, số, dấu chấm, gạch (2-64 ký tự).", code="invalid_username")
+    full_name = " ".join((full_name or "").split()) or username
+    parsed = _parse_roles(roles)
+    _check_password(password)
+    organization = organizations.by_code(session, organization_code)
+    with unit_of_work(session):
+        if session.scalar(select(User.id).where(User.username == username)):
+            raise Conflict(f"Tên đăng nhập {username} đã có.", code="duplicate_username")
+        user = User(
+            username=username,
+            full_name=full_name,
+            title=" ".join((title or "").split()),
+            organization_id=organization.id,
+            password_hash=hash_password(password),
+            role_rows=[UserRole(role=role) for role in parsed],
+        )
+        session.add(user)
+        session.flush()
+        audit.record(
+            session,
+            "user_create",
+            actor=actor,
+            organization_id=organization.id,
+            subject=f"user:{user.id}",
+            details={"username": username, "full_name": full_name, "title": user.title, "roles": [r.value for r in parsed]},
+        )
+    return user
+
+
+def update(
+    session: Session,
+    actor: User | None,
+    user_id: int,
+    *,
+    full_name: str,
+    title: str,
+    roles: list[str],
+    is_active: bool,
+    password: str | None = None,
+) -> User:
+    """Change a person's name, title, roles or access; past approvals keep what they were."""
+    if actor is not None:
+        permissions.require_admin(actor)
+    parsed = _parse_roles(roles)
+    if password:
+        _check_password(password)
+    with unit_of_work(session):
+        user = session.get(User, user_id)
+        if user is None:
+            raise NotFound("Không tìm thấy người dùng.")
+        before = {"full_name": user.full_name, "title": user.title, "roles": sorted(r.value for r in user.roles), "is_active": user.is_active}
+        user.full_name = " ".join((full_name or "").split()) or user.username
+        user.title = " ".join((title or "").split())
+        user.is_active = is_active
+        current = {row.role: row for row in user.role_rows}
+        for role in set(current) - set(parsed):
+            user.role_rows.remove(current[role])
+        for role in set(parsed) - set(current):
+            user.role_rows.append(UserRole(role=role))
+        if password:
+            user.password_hash = hash_password(password)
+        after = {"full_name": user.full_name, "title": user.title, "roles": [r.value for r in parsed], "is_active": is_active}
+        subject = f"user:{user.id}"
+        if before["roles"] != after["roles"]:
+            audit.record(
+                session, "role_change", actor=actor, organization_id=user.organization_id, subject=subject,
+                details={"username": user.username, "before": before["roles"], "after": after["roles"]},
+            )
+        if {k: v for k, v in before.items() if k != "roles"} != {k: v for k, v in after.items() if k != "roles"} or password:
+            audit.record(
+                session, "user_update", actor=actor, organization_id=user.organization_id, subject=subject,
+                details={"username": user.username, "before": before, "after": after, "password_changed": bool(password)},
+            )
+    return user
+
+
+def authenticate(session: Session, username: str, password: str, *, remote_addr: str | None) -> User | None:
+    """The user if the password is right; every failure is audited with the name tried."""
+    username = (username or "").strip().lower()[:64]
+    user = session.scalar(select(User).where(User.username == username))
+    try:
+        _hasher.verify(user.password_hash if user else _DUMMY_HASH, password or "")
+        valid = user is not None and user.is_active
+    except (VerificationError, InvalidHashError):
+        valid = False
+    with unit_of_work(session):
+        if not valid:
+            audit.record(
+                session, "login_failed", actor=None,
+                organization_id=user.organization_id if user else None,
+                subject=f"user:{user.id}" if user else None,
+                details={"username": username, "remote_addr": remote_addr},
+            )
+            return None
+        assert user is not None
+        if _hasher.check_needs_rehash(user.password_hash):
+            user.password_hash = hash_password(password)
+        audit.record(session, "login", actor=user, organization_id=user.organization_id, details={"remote_addr": remote_addr})
+    return user
+
+
+def issue_token(session: Session, actor: User | None, user: User) -> str:
+    """A new bearer token for ``user``; only its hash is kept, so it is shown once."""
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    with unit_of_work(session):
+        session.add(ApiToken(user_id=user.id, token_sha256=_token_hash(token)))
+        audit.record(
+            session, "token_issue", actor=actor, organization_id=user.organization_id, subject=f"user:{user.id}",
+            details={"username": user.username},
+        )
+    return token
+
+
+def user_for_token(session: Session, token: str) -> User | None:
+    row = session.scalar(
+        select(ApiToken).where(ApiToken.token_sha256 == _token_hash(token), ApiToken.revoked_at.is_(None))
+    )
+    if row is None or not row.user.is_active:
+        return None
+    return row.user
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def list_users(session: Session, actor: User) -> list[User]:
+    permissions.require_admin(actor)
+    return list(session.scalars(select(User).order_by(User.username)))
+

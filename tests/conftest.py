@@ -1,0 +1,226 @@
+"""Fixtures: an app on each database (SQLite always, PostgreSQL when QMS_TEST_DATABASE_URL is set),
+its client and CLI runner, an agency with one user per role, and real .docx files."""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from argon2 import PasswordHasher
+from docx import Document as WordDocument
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+from sqlalchemy import create_engine, text
+from sqlalchemy.orm import Session
+
+from qms import clock, create_app, documents, organizations, schema, users
+from qms.database import make_engine
+from qms.extensions import db
+from qms.models import Base, Document, Revision, User
+from qms.storage import FileStore, file_store
+
+FIXTURES = Path(__file__).resolve().parents[1].parent / "shared" / "fixtures"
+PASSWORD = "mat-khau-thu-nghiem"
+DATABASES = ["sqlite"] + (["postgresql"] if os.environ.get("QMS_TEST_DATABASE_URL") else [])
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hashing() -> Iterator[None]:
+    # Argon2id as in production, with a small cost so hundreds of test users take no time.
+    saved = users._hasher, users._DUMMY_HASH
+    users._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    users._DUMMY_HASH = users._hasher.hash("not a password")
+    yield
+    users._hasher, users._DUMMY_HASH = saved
+
+
+@pytest.fixture(scope="session", params=DATABASES)
+def database(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """Each test run starts from an empty schema built by the migrations."""
+    if request.param == "sqlite":
+        template = tmp_path_factory.mktemp("schema") / "template.sqlite3"
+        engine = make_engine(f"sqlite:///{template}")
+        schema.upgrade(engine)
+        engine.dispose()
+        return f"sqlite-template:{template}"
+    url = os.environ["QMS_TEST_DATABASE_URL"]
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    schema.upgrade(engine)
+    engine.dispose()
+    return url
+
+
+def _fresh_database_url(database: str, tmp_path: Path) -> str:
+    if database.startswith("sqlite-template:"):
+        target = tmp_path / "qms.sqlite3"
+        shutil.copyfile(database.removeprefix("sqlite-template:"), target)
+        return f"sqlite:///{target}"
+    engine = create_engine(database)
+    tables = ", ".join(table.name for table in Base.metadata.sorted_tables)
+    with engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        connection.execute(text("INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, :genesis)"), {"genesis": "0" * 64})
+    engine.dispose()
+    return database
+
+
+@pytest.fixture
+def app(database: str, tmp_path: Path) -> Iterator[Flask]:
+    url = _fresh_database_url(database, tmp_path)
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": url,
+            "STORAGE_DIR": str(tmp_path / "storage"),
+            "FILES_DIR": str(tmp_path / "storage" / "files"),
+            "SECRET_KEY": "test",
+            "WTF_CSRF_ENABLED": False,
+            "RATELIMIT_ENABLED": False,
+            "SESSION_COOKIE_SECURE": False,
+        }
+    )
+    yield app
+    app.extensions["qms.engine"].dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def session(app: Flask) -> Iterator[Session]:
+    """The application's session inside an app context, as a service call sees it."""
+    with app.app_context():
+        yield db.session()
+
+
+@pytest.fixture
+def files(app: Flask) -> FileStore:
+    return file_store(app)
+
+
+@pytest.fixture
+def today(app: Flask) -> date:
+    return clock.today(app.config["TIMEZONE"])
+
+
+# --- the agency and its people ---------------------------------------------------------------
+
+
+@pytest.fixture
+def agency(session: Session) -> dict[str, object]:
+    """A province with a commune (the agency under test) and a second commune."""
+    province = organizations.create(session, None, "TINH-LS", "UBND tỉnh Lạng Sơn")
+    commune = organizations.create(session, None, "XA-LOCBINH", "UBND xã Lộc Bình", "TINH-LS")
+    other = organizations.create(session, None, "XA-DONGDANG", "UBND xã Đồng Đăng", "TINH-LS")
+    department = organizations.create(session, None, "SO-KHCN", "Sở Khoa học và Công nghệ", "TINH-LS")
+    return {"province": province, "commune": commune, "other": other, "department": department}
+
+
+def make_user(session: Session, username: str, org_code: str, *roles: str, title: str = "Công chức") -> User:
+    return users.create(
+        session, None, username=username, full_name=f"Nguyễn Văn {username.title()}", title=title,
+        organization_code=org_code, roles=list(roles), password=PASSWORD,
+    )
+
+
+@pytest.fixture
+def secretary(session: Session, agency: dict) -> User:
+    return make_user(session, "thuky", "XA-LOCBINH", "secretary", title="Công chức Văn phòng - Thống kê")
+
+
+@pytest.fixture
+def reviewer(session: Session, agency: dict) -> User:
+    return make_user(session, "kiemtra", "XA-LOCBINH", "reviewer", title="Phó Chủ tịch UBND xã")
+
+
+@pytest.fixture
+def approver(session: Session, agency: dict) -> User:
+    return make_user(session, "pheduyet", "XA-LOCBINH", "approver", title="Chủ tịch UBND xã")
+
+
+@pytest.fixture
+def staff(session: Session, agency: dict) -> User:
+    return make_user(session, "canbo", "XA-LOCBINH", "staff", title="Công chức Tư pháp - Hộ tịch")
+
+
+@pytest.fixture
+def inspector(session: Session, agency: dict) -> User:
+    return make_user(session, "doankiemtra", "SO-KHCN", "inspector", title="Chuyên viên Sở KH&CN")
+
+
+@pytest.fixture
+def admin(session: Session, agency: dict) -> User:
+    return make_user(session, "quantri", "TINH-LS", "admin", title="Quản trị hệ thống")
+
+
+@pytest.fixture
+def outsider(session: Session, agency: dict) -> User:
+    """A secretary and approver of another commune."""
+    return make_user(session, "xakhac", "XA-DONGDANG", "secretary", "reviewer", "approver")
+
+
+# --- documents -------------------------------------------------------------------------------
+
+
+def make_docx(*paragraphs: str, table: list[list[str]] | None = None) -> bytes:
+    """A real Word file with the given paragraphs and an optional table."""
+    word = WordDocument()
+    for paragraph in paragraphs or ("Quy trình mẫu",):
+        word.add_paragraph(paragraph)
+    if table:
+        grid = word.add_table(rows=len(table), cols=len(table[0]))
+        for row, values in zip(grid.rows, table, strict=True):
+            for cell, value in zip(row.cells, values, strict=True):
+                cell.text = value
+    out = io.BytesIO()
+    word.save(out)
+    return out.getvalue()
+
+
+def fixture_file(name: str) -> bytes:
+    return (FIXTURES / "documents" / name).read_bytes()
+
+
+@pytest.fixture
+def document(session: Session, secretary: User) -> Document:
+    return documents.create_document(
+        session, secretary, organization_code="XA-LOCBINH", code="QT-HT-04",
+        title="Cấp bản sao trích lục hộ tịch", kind="process", procedure_code="2.000635",
+    )
+
+
+def upload(session: Session, files: FileStore, secretary: User, document: Document, content: bytes | None = None,
+           summary: str = "Ban hành lần đầu", filename: str = "quy-trinh.docx") -> Revision:
+    return documents.add_revision(
+        session, files, secretary, document.id, stream=io.BytesIO(make_docx(summary) if content is None else content),
+        filename=filename, change_summary=summary,
+    )
+
+
+def make_effective(session: Session, files: FileStore, document: Document, secretary: User, reviewer: User,
+                   approver: User, today: date, content: bytes | None = None, summary: str = "Ban hành lần đầu") -> Revision:
+    """Upload, submit, pass and approve with today's date: the revision is current."""
+    revision = upload(session, files, secretary, document, content, summary)
+    documents.act(session, secretary, revision.id, "submit", today=today)
+    documents.act(session, reviewer, revision.id, "pass", today=today)
+    return documents.act(session, approver, revision.id, "approve", today=today, effective_from=today)
+
+
+def login(client: FlaskClient, user: User) -> None:
+    response = client.post("/login", data={"username": user.username, "password": PASSWORD})
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
