@@ -124,7 +124,9 @@ def verify(session: Session, files: FileStore) -> VerifyReport:
     prev_hash = GENESIS
     expected_seq = 1
     chain_broken = False
-    for entry in session.scalars(select(AuditEntry).order_by(AuditEntry.seq)).yield_per(1000):
+    # populate_existing: judge what is stored now, not what this session remembers.
+    entries = select(AuditEntry).order_by(AuditEntry.seq).execution_options(populate_existing=True, yield_per=1000)
+    for entry in session.scalars(entries):
         report.entries += 1
         if chain_broken:
             continue
@@ -140,7 +142,7 @@ def verify(session: Session, files: FileStore) -> VerifyReport:
         prev_hash = entry.hash
         expected_seq += 1
     report.head_hash = prev_hash
-    head = session.get(AuditHead, 1)
+    head = session.get(AuditHead, 1, populate_existing=True)
     if not chain_broken and head is not None and (head.seq, head.hash) != (report.entries, prev_hash):
         report.fail(f"audit log ends at entry {report.entries} but its head says {head.seq}: entries were removed")
 

@@ -3,7 +3,6 @@ its client and CLI runner, an agency with one user per role, and real .docx file
 
 from __future__ import annotations
 
-import io
 import os
 import shutil
 from collections.abc import Iterator
@@ -12,7 +11,6 @@ from pathlib import Path
 
 import pytest
 from argon2 import PasswordHasher
-from docx import Document as WordDocument
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import create_engine, text
@@ -21,11 +19,11 @@ from sqlalchemy.orm import Session
 from qms import clock, create_app, documents, organizations, schema, users
 from qms.database import make_engine
 from qms.extensions import db
-from qms.models import Base, Document, Revision, User
+from qms.models import Base, Document, User
 from qms.storage import FileStore, file_store
 
-FIXTURES = Path(__file__).resolve().parents[1].parent / "shared" / "fixtures"
-PASSWORD = "mat-khau-thu-nghiem"
+from factories import make_user
+
 DATABASES = ["sqlite"] + (["postgresql"] if os.environ.get("QMS_TEST_DATABASE_URL") else [])
 
 
@@ -67,6 +65,9 @@ def _fresh_database_url(database: str, tmp_path: Path) -> str:
     tables = ", ".join(table.name for table in Base.metadata.sorted_tables)
     with engine.begin() as connection:
         connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        # A tampering test may have switched the append-only triggers off.
+        connection.execute(text("ALTER TABLE audit_entries ENABLE TRIGGER USER"))
+        connection.execute(text("ALTER TABLE stored_files ENABLE TRIGGER USER"))
         connection.execute(text("INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, :genesis)"), {"genesis": "0" * 64})
     engine.dispose()
     return database
@@ -131,13 +132,6 @@ def agency(session: Session) -> dict[str, object]:
     return {"province": province, "commune": commune, "other": other, "department": department}
 
 
-def make_user(session: Session, username: str, org_code: str, *roles: str, title: str = "Công chức") -> User:
-    return users.create(
-        session, None, username=username, full_name=f"Nguyễn Văn {username.title()}", title=title,
-        organization_code=org_code, roles=list(roles), password=PASSWORD,
-    )
-
-
 @pytest.fixture
 def secretary(session: Session, agency: dict) -> User:
     return make_user(session, "thuky", "XA-LOCBINH", "secretary", title="Công chức Văn phòng - Thống kê")
@@ -174,26 +168,7 @@ def outsider(session: Session, agency: dict) -> User:
     return make_user(session, "xakhac", "XA-DONGDANG", "secretary", "reviewer", "approver")
 
 
-# --- documents -------------------------------------------------------------------------------
-
-
-def make_docx(*paragraphs: str, table: list[list[str]] | None = None) -> bytes:
-    """A real Word file with the given paragraphs and an optional table."""
-    word = WordDocument()
-    for paragraph in paragraphs or ("Quy trình mẫu",):
-        word.add_paragraph(paragraph)
-    if table:
-        grid = word.add_table(rows=len(table), cols=len(table[0]))
-        for row, values in zip(grid.rows, table, strict=True):
-            for cell, value in zip(row.cells, values, strict=True):
-                cell.text = value
-    out = io.BytesIO()
-    word.save(out)
-    return out.getvalue()
-
-
-def fixture_file(name: str) -> bytes:
-    return (FIXTURES / "documents" / name).read_bytes()
+# --- documents ---------------------------------------------------------------------------------
 
 
 @pytest.fixture
@@ -202,25 +177,3 @@ def document(session: Session, secretary: User) -> Document:
         session, secretary, organization_code="XA-LOCBINH", code="QT-HT-04",
         title="Cấp bản sao trích lục hộ tịch", kind="process", procedure_code="2.000635",
     )
-
-
-def upload(session: Session, files: FileStore, secretary: User, document: Document, content: bytes | None = None,
-           summary: str = "Ban hành lần đầu", filename: str = "quy-trinh.docx") -> Revision:
-    return documents.add_revision(
-        session, files, secretary, document.id, stream=io.BytesIO(make_docx(summary) if content is None else content),
-        filename=filename, change_summary=summary,
-    )
-
-
-def make_effective(session: Session, files: FileStore, document: Document, secretary: User, reviewer: User,
-                   approver: User, today: date, content: bytes | None = None, summary: str = "Ban hành lần đầu") -> Revision:
-    """Upload, submit, pass and approve with today's date: the revision is current."""
-    revision = upload(session, files, secretary, document, content, summary)
-    documents.act(session, secretary, revision.id, "submit", today=today)
-    documents.act(session, reviewer, revision.id, "pass", today=today)
-    return documents.act(session, approver, revision.id, "approve", today=today, effective_from=today)
-
-
-def login(client: FlaskClient, user: User) -> None:
-    response = client.post("/login", data={"username": user.username, "password": PASSWORD})
-    assert response.status_code == 302, response.get_data(as_text=True)[:500]

@@ -11,7 +11,7 @@ from qms import documents
 from qms.errors import Conflict, Forbidden, Invalid, NotFound
 from qms.models import AuditEntry, Revision, RevisionStatus
 
-from conftest import make_docx, make_effective, upload
+from factories import make_docx, make_effective, make_user, upload
 
 
 def test_upload_creates_a_draft_with_the_next_number(session, files, secretary, document):
@@ -52,7 +52,6 @@ def test_future_effective_date_takes_effect_on_that_day_only(session, files, sec
 
 
 def test_drafter_cannot_approve_own_revision(session, files, agency, document, today):
-    from conftest import make_user
 
     both = make_user(session, "kiemvaduyet", "XA-LOCBINH", "secretary", "approver")
     reviewer = make_user(session, "kt2", "XA-LOCBINH", "reviewer")

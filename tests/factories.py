@@ -1,0 +1,66 @@
+"""Builders for tests: users, real .docx files, revisions in a given state, a signed-in client."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from pathlib import Path
+
+from docx import Document as WordDocument
+from flask.testing import FlaskClient
+from sqlalchemy.orm import Session
+
+from qms import documents, users
+from qms.models import Document, Revision, User
+from qms.storage import FileStore
+
+FIXTURES = Path(__file__).resolve().parents[1].parent / "shared" / "fixtures"
+PASSWORD = "mat-khau-thu-nghiem"
+
+
+def make_user(session: Session, username: str, org_code: str, *roles: str, title: str = "Công chức") -> User:
+    return users.create(
+        session, None, username=username, full_name=f"Nguyễn Văn {username.title()}", title=title,
+        organization_code=org_code, roles=list(roles), password=PASSWORD,
+    )
+
+
+def make_docx(*paragraphs: str, table: list[list[str]] | None = None) -> bytes:
+    """A real Word file with the given paragraphs and an optional table."""
+    word = WordDocument()
+    for paragraph in paragraphs or ("Quy trình mẫu",):
+        word.add_paragraph(paragraph)
+    if table:
+        grid = word.add_table(rows=len(table), cols=len(table[0]))
+        for row, values in zip(grid.rows, table, strict=True):
+            for cell, value in zip(row.cells, values, strict=True):
+                cell.text = value
+    out = io.BytesIO()
+    word.save(out)
+    return out.getvalue()
+
+
+def fixture_file(name: str) -> bytes:
+    return (FIXTURES / "documents" / name).read_bytes()
+
+
+def upload(session: Session, files: FileStore, secretary: User, document: Document, content: bytes | None = None,
+           summary: str = "Ban hành lần đầu", filename: str = "quy-trinh.docx") -> Revision:
+    return documents.add_revision(
+        session, files, secretary, document.id, stream=io.BytesIO(make_docx(summary) if content is None else content),
+        filename=filename, change_summary=summary,
+    )
+
+
+def make_effective(session: Session, files: FileStore, document: Document, secretary: User, reviewer: User,
+                   approver: User, today: date, content: bytes | None = None, summary: str = "Ban hành lần đầu") -> Revision:
+    """Upload, submit, pass and approve with today's date: the revision is current."""
+    revision = upload(session, files, secretary, document, content, summary)
+    documents.act(session, secretary, revision.id, "submit", today=today)
+    documents.act(session, reviewer, revision.id, "pass", today=today)
+    return documents.act(session, approver, revision.id, "approve", today=today, effective_from=today)
+
+
+def login(client: FlaskClient, user: User) -> None:
+    response = client.post("/login", data={"username": user.username, "password": PASSWORD})
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
