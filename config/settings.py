@@ -29,6 +29,12 @@ DATABASE_URL = _env("DATABASE_URL", f"sqlite:///{STORAGE_DIR / 'qms.sqlite3'}")
 #: Content-addressed files live here, one file per SHA-256; empty means STORAGE_DIR/files.
 FILES_DIR = _env("FILES_DIR", "")
 
+#: The local Whoosh index of this host; empty means STORAGE_DIR/index.
+INDEX_DIR = _env("INDEX_DIR", "")
+
+#: How long a request waits for the index writer before leaving the work to the next one.
+INDEX_WRITER_TIMEOUT = float(_env("INDEX_WRITER_TIMEOUT", "0.5"))
+
 #: Local-time zone of the agencies: "today" for effective dates is computed in it.
 TIMEZONE = _env("TIMEZONE", "Asia/Ho_Chi_Minh")
 

@@ -24,11 +24,12 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = settings.secret_key(Path(app.config["STORAGE_DIR"]))
 
-    from qms import scheduling, storage
+    from qms import scheduling, search, storage
     from qms.extensions import csrf, db, limiter, login_manager
 
     db.init_app(app)
     storage.init_app(app)
+    search.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)

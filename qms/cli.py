@@ -8,7 +8,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from qms import audit, clock, documents, organizations, schema, storage, users
+from qms import audit, clock, documents, organizations, schema, search, storage, users
 from qms.errors import DomainError
 from qms.extensions import db
 
@@ -88,11 +88,30 @@ def verify_command() -> None:
     """Re-check the audit chain and every stored file; exit 1 naming the first bad one."""
     report = audit.verify(db.session, storage.file_store(current_app))
     click.echo(f"Nhật ký: {report.entries} mục; tệp: {report.files}; đầu chuỗi: {report.head_hash}")
-    if not report.ok:
-        for problem in report.problems:
+    index_problems = _index_problems()
+    if not report.ok or index_problems:
+        for problem in report.problems + index_problems:
             click.echo(f"SAI: {problem}", err=True)
         sys.exit(1)
     click.echo("Toàn vẹn: OK")
+
+
+def _index_problems() -> list[str]:
+    """Differences between the search index and the database, after catching up with the log."""
+    index = search.search_index(current_app)
+    try:
+        while index.apply_log(db.engine, timeout=30, max_ops=2000):
+            pass
+        comparison = index.compare(db.engine)
+    except search.IndexUnavailable as error:
+        return [str(error)]
+    problems = [f"search index lacks revision {r}" for r in comparison.missing]
+    problems += [f"search index has revision {r}, which is not in the database" for r in comparison.extra]
+    problems += [f"search index holds revision {r} more than once" for r in comparison.duplicated]
+    problems += [f"search index has an old status for revision {r}" for r in comparison.stale]
+    if problems:
+        problems.append("repair with: flask qms reindex --missing")
+    return problems
 
 
 @qms_cli.command("demo")
@@ -102,6 +121,7 @@ def demo_command() -> None:
 
     schema.upgrade(db.engine)
     loaded = demo.load(db.session, storage.file_store(current_app), clock.today(current_app.config["TIMEZONE"]))
+    search.search_index(current_app).apply_log(db.engine, timeout=30)
     if loaded:
         click.echo("Đã nạp dữ liệu mẫu. Đăng nhập: " + ", ".join(f"{u}/{p}" for u, p in demo.LOGINS))
     else:
@@ -110,3 +130,30 @@ def demo_command() -> None:
 
 def init_app(app: Flask) -> None:
     app.cli.add_command(qms_cli)
+
+
+@qms_cli.command("reindex")
+@click.option("--catch-up", "catch_up", is_flag=True, help="Chỉ áp dụng các thay đổi chưa vào chỉ mục.")
+@click.option("--missing", is_flag=True, help="So sánh với CSDL và sửa phần thiếu, thừa, lệch.")
+def reindex_command(catch_up: bool, missing: bool) -> None:
+    """Rebuild the search index into a new directory and swap it in (or only catch up / repair)."""
+    index = search.search_index(current_app)
+    if catch_up:
+        applied = 0
+        while batch := index.apply_log(db.engine, timeout=30, max_ops=2000):
+            applied += batch
+        click.echo(f"Đã cập nhật {applied} phiên bản vào chỉ mục.")
+        return
+    if missing:
+        comparison = index.compare(db.engine)
+        fixed = index.repair(db.engine, comparison)
+        click.echo(f"Đã sửa {fixed} mục chỉ mục.")
+        return
+    with click.progressbar(length=1, label="Xây dựng chỉ mục") as bar:
+
+        def progress(done: int, total: int) -> None:
+            bar.length = max(total, 1)
+            bar.update(done - bar.pos)
+
+        count = index.rebuild(db.engine, progress)
+    click.echo(f"Đã xây dựng lại chỉ mục: {count} phiên bản.")

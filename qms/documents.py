@@ -29,7 +29,9 @@ from qms.models import (
     StoredFile,
     User,
 )
+from qms.search import log as search_log
 from qms.storage import FileStore
+from qms.text.extract import extract_text
 
 ACTIONS = ("submit", "pass", "return", "approve", "withdraw")
 
@@ -215,6 +217,8 @@ def add_revision(
     if not change_summary:
         raise Invalid("Cần mô tả nội dung sửa đổi (sửa gì, ở đâu, vì sao).", code="change_summary_required")
     file_type = filetypes.check_upload(stream, filename)
+    extracted = extract_text(stream.read(), filename)
+    stream.seek(0)
     # The file is safe on disk before any row points to it; an unreferenced file is harmless.
     stored = files.put(stream)
     with unit_of_work(session):
@@ -232,6 +236,8 @@ def add_revision(
             content_type=filetypes.CONTENT_TYPES[file_type],
             size=stored.size,
             change_summary=change_summary,
+            text=extracted.text if extracted.has_text else "",
+            has_text=extracted.has_text,
             drafted_by_id=actor.id,
             drafted_by_name=actor.full_name,
             drafted_by_title=actor.title,
@@ -246,6 +252,7 @@ def add_revision(
             revision=revision,
             details={"number": number, "filename": filename, "size": stored.size, "change_summary": change_summary},
         )
+        search_log.changed(session, [revision])
     session.refresh(document)
     return revision
 
@@ -274,6 +281,8 @@ def act(
     with unit_of_work(session):
         revision = _lock_revision(session, revision_id)
         handlers[action](revision)
+        # A supersession or a withdrawal changes siblings too; a document has few revisions.
+        search_log.changed(session, revision.document.revisions)
     return revision
 
 
@@ -380,6 +389,7 @@ def take_effect_due(session: Session, today: date) -> list[Revision]:
             revision = _lock_revision(session, revision_id)
             if revision.status is RevisionStatus.APPROVED:  # another worker may have got there first
                 _take_effect(session, revision, actor=None)
+                search_log.changed(session, revision.document.revisions)
                 done.append(revision)
     return done
 

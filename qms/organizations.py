@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 from qms import audit, permissions
 from qms.database import unit_of_work
 from qms.errors import Conflict, Invalid, NotFound
-from qms.models import Organization, User
+from qms.models import Document, Organization, Revision, User
+from qms.search import log as search_log
 
 ORGANIZATION_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")
 
@@ -99,6 +100,11 @@ def update(
         if parent_id is not None and parent_id in descendant_ids(session, organization.id):
             raise Invalid("Đơn vị cấp trên không thể là chính nó hoặc đơn vị trực thuộc nó.", code="invalid_parent")
         before = {"code": organization.code, "name": organization.name, "parent_id": organization.parent_id}
+        if before["name"] != name:  # the name is searchable
+            search_log.changed(
+                session,
+                session.scalars(select(Revision).join(Revision.document).where(Document.organization_id == organization.id)),
+            )
         organization.code, organization.name, organization.parent_id = code, name, parent_id
         after = {"code": code, "name": name, "parent_id": parent_id}
         audit.record(

@@ -69,6 +69,7 @@ def _fresh_database_url(database: str, tmp_path: Path) -> str:
         connection.execute(text("ALTER TABLE audit_entries ENABLE TRIGGER USER"))
         connection.execute(text("ALTER TABLE stored_files ENABLE TRIGGER USER"))
         connection.execute(text("INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, :genesis)"), {"genesis": "0" * 64})
+        connection.execute(text("INSERT INTO index_log_head (id, position) VALUES (1, 0)"))
     engine.dispose()
     return database
 
@@ -82,6 +83,7 @@ def app(database: str, tmp_path: Path) -> Iterator[Flask]:
             "DATABASE_URL": url,
             "STORAGE_DIR": str(tmp_path / "storage"),
             "FILES_DIR": str(tmp_path / "storage" / "files"),
+            "INDEX_DIR": str(tmp_path / "storage" / "index"),
             "SECRET_KEY": "test",
             "WTF_CSRF_ENABLED": False,
             "RATELIMIT_ENABLED": False,
@@ -89,6 +91,7 @@ def app(database: str, tmp_path: Path) -> Iterator[Flask]:
         }
     )
     yield app
+    app.extensions["qms.search"].close()
     app.extensions["qms.engine"].dispose()
 
 

@@ -4,6 +4,7 @@ from qms.models.audit import AuditEntry, AuditHead
 from qms.models.base import Base
 from qms.models.documents import Document, DocumentKind, DocumentStatus, Revision, RevisionStatus, StoredFile
 from qms.models.organizations import Organization
+from qms.models.search import IndexLogHead, IndexOperation
 from qms.models.users import ApiToken, Role, User, UserRole
 
 __all__ = [
@@ -14,6 +15,8 @@ __all__ = [
     "Document",
     "DocumentKind",
     "DocumentStatus",
+    "IndexLogHead",
+    "IndexOperation",
     "Organization",
     "Revision",
     "RevisionStatus",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import Date, Enum, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
+from sqlalchemy import Boolean, Date, Enum, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from qms.models.base import Base, UTCDateTime, utcnow
@@ -124,6 +124,9 @@ class Revision(Base):
     content_type: Mapped[str] = mapped_column(String(120))
     size: Mapped[int] = mapped_column(Integer)
     change_summary: Mapped[str] = mapped_column(Text)
+    #: Text extracted from the file at upload (normalised); empty when the file has none.
+    text: Mapped[str] = mapped_column(Text, default="", deferred=True)
+    has_text: Mapped[bool] = mapped_column(Boolean, default=False)
 
     # Who did what is copied as it was at the time: people leave and titles change.
     drafted_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))

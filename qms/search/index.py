@@ -1,0 +1,324 @@
+"""A local Whoosh index kept current from the database's index log.
+
+The index directory holds generations (``gen-…``) and a ``current`` symlink to the one
+in use; each generation records the log position it has applied and its schema version
+in ``position.json``. Whoosh allows one writer at a time, so every writer is opened with
+a timeout and a busy index is simply caught up later: nothing is lost, because the log
+in the database is the source of truth and applying an operation twice is harmless.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session, joinedload, undefer
+from whoosh import index as whoosh_index
+from whoosh.index import FileIndex, LockError
+from whoosh.searching import Searcher
+
+from qms.models import Document, IndexLogHead, IndexOperation, Revision
+from qms.search.schema import SCHEMA_VERSION, build_schema
+
+log = logging.getLogger(__name__)
+
+POSITION_FILE = "position.json"
+CHUNK = 500
+
+
+class IndexUnavailable(Exception):
+    """The index cannot be used now: missing, damaged, or of an older schema."""
+
+
+@dataclass
+class Comparison:
+    missing: list[int] = field(default_factory=list)
+    extra: list[int] = field(default_factory=list)
+    duplicated: list[int] = field(default_factory=list)
+    stale: list[int] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not (self.missing or self.extra or self.duplicated or self.stale)
+
+
+def revision_fields(revision: Revision) -> dict[str, object]:
+    """What the index keeps of one revision; permissions are not among it."""
+    document: Document = revision.document
+    organization = document.organization
+    effective = revision.effective_from
+    return {
+        "revision_id": str(revision.id),
+        "document_id": document.id,
+        "organization_id": str(document.organization_id),
+        "kind": document.kind.value,
+        "status": revision.status.value,
+        "procedure": document.procedure_code or "",
+        "field": "",
+        "number": revision.number,
+        "effective": int(effective.strftime("%Y%m%d")) if effective else 0,
+        "code": document.code,
+        "title": document.title,
+        "title_folded": document.title,
+        "title_shingles": document.title,
+        "meta": " ".join(filter(None, [organization.name, document.procedure_code, revision.filename])),
+        "body": revision.text or "",
+        "body_folded": revision.text or "",
+        "body_shingles": revision.text or "",
+    }
+
+
+def _load(session: Session, revision_ids: list[int]) -> list[Revision]:
+    query = (
+        select(Revision)
+        .where(Revision.id.in_(revision_ids))
+        .options(undefer(Revision.text), joinedload(Revision.document).joinedload(Document.organization))
+        .execution_options(populate_existing=True)
+    )
+    return list(session.scalars(query).unique())
+
+
+class SearchIndex:
+    """One process's handle on its local index; safe to share between threads."""
+
+    def __init__(self, root: Path, writer_timeout: float = 1.0) -> None:
+        self.root = Path(root)
+        self.writer_timeout = writer_timeout
+        self._lock = threading.RLock()
+        self._ix: FileIndex | None = None
+        self._opened: Path | None = None
+        self._searcher: Searcher | None = None
+        self._checked_at = 0.0
+
+    # --- generations ---------------------------------------------------------------------------
+
+    @property
+    def _link(self) -> Path:
+        return self.root / "current"
+
+    def _current(self) -> Path | None:
+        return self._link.resolve() if self._link.is_symlink() and self._link.resolve().is_dir() else None
+
+    def _new_generation(self, position: int) -> tuple[Path, FileIndex]:
+        self.root.mkdir(parents=True, exist_ok=True)
+        path = self.root / f"gen-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**6}"
+        path.mkdir()
+        ix = whoosh_index.create_in(str(path), build_schema())
+        _write_position(path, position)
+        return path, ix
+
+    def _swap_in(self, path: Path) -> None:
+        """Point ``current`` at ``path`` in one rename; readers see the old or the new, never neither."""
+        temporary = self.root / f".current-{os.getpid()}-{threading.get_ident()}"
+        if temporary.is_symlink():
+            temporary.unlink()
+        os.symlink(path.name, temporary)
+        os.replace(temporary, self._link)
+
+    def _index(self) -> FileIndex:
+        with self._lock:
+            current = self._current()
+            if current is None:
+                # A first start: an empty index that replays the whole log.
+                path, _ix = self._new_generation(0)
+                self._swap_in(path)
+                current = path
+            if current != self._opened or self._ix is None:
+                state = _read_position(current)
+                if state.get("schema") != SCHEMA_VERSION:
+                    raise IndexUnavailable("Chỉ mục tìm kiếm thuộc phiên bản cũ, cần xây dựng lại (flask qms reindex).")
+                try:
+                    self._ix = whoosh_index.open_dir(str(current))
+                except Exception as error:  # whoosh raises many kinds for a damaged directory
+                    raise IndexUnavailable("Chỉ mục tìm kiếm bị hỏng, cần xây dựng lại (flask qms reindex).") from error
+                self._opened = current
+                self._close_searcher()
+            return self._ix
+
+    def position(self) -> int:
+        self._index()
+        assert self._opened is not None
+        return int(_read_position(self._opened)["position"])
+
+    # --- applying the log ------------------------------------------------------------------
+
+    def apply_log(self, engine: Engine, *, timeout: float | None = None, max_ops: int | None = None) -> int:
+        """Apply committed operations past this index's position; 0 if another writer holds it.
+
+        Reads through a session of its own, so the caller's objects are left as they were.
+        """
+        ix = self._index()
+        try:
+            writer = ix.writer(timeout=self.writer_timeout if timeout is None else timeout)
+        except LockError:
+            return 0
+        applied = 0
+        session = Session(bind=engine)
+        try:
+            assert self._opened is not None
+            position = int(_read_position(self._opened)["position"])
+            query = (
+                select(IndexOperation.position, IndexOperation.revision_id)
+                .where(IndexOperation.position > position)
+                .order_by(IndexOperation.position)
+            )
+            if max_ops:
+                query = query.limit(max_ops)
+            operations = session.execute(query).all()
+            if not operations:
+                writer.cancel()
+                return 0
+
+            for revision in _load(session, sorted({op.revision_id for op in operations})):
+                writer.update_document(**revision_fields(revision))
+                applied += 1
+            writer.commit()
+        except BaseException:
+            writer.cancel()
+            raise
+        finally:
+            session.close()
+        # After the commit: a crash here only means the same operations are applied again.
+        _write_position(self._opened, operations[-1].position)
+        self._refresh()
+        return applied
+
+    def pending(self, engine: Engine) -> int:
+        """How many log operations this index has not applied yet."""
+        with Session(bind=engine) as session:
+            head = session.scalar(select(IndexLogHead.position).where(IndexLogHead.id == 1)) or 0
+        return max(0, head - self.position())
+
+    # --- rebuilding ------------------------------------------------------------------------
+
+    def rebuild(self, engine: Engine, progress: Callable[[int, int], None] | None = None) -> int:
+        """Build a new generation from the database in chunks, swap it in, then catch up."""
+        with Session(bind=engine) as session:
+            done = self._build(session, progress)
+        while self.apply_log(engine, timeout=30):
+            pass
+        return done
+
+    def _build(self, session: Session, progress: Callable[[int, int], None] | None) -> int:
+        # Everything up to this committed position is in the rows read below.
+        start = session.scalar(select(IndexLogHead.position).where(IndexLogHead.id == 1)) or 0
+        total = session.scalar(select(func.count()).select_from(Revision)) or 0
+        path, ix = self._new_generation(start)
+        try:
+            writer = ix.writer(limitmb=128)
+            done, last_id = 0, 0
+            while True:
+                ids = list(session.scalars(select(Revision.id).where(Revision.id > last_id).order_by(Revision.id).limit(CHUNK)))
+                if not ids:
+                    break
+                for revision in _load(session, ids):
+                    writer.add_document(**revision_fields(revision))
+                done += len(ids)
+                last_id = ids[-1]
+                session.expunge_all()  # bounded memory: drop the chunk's texts
+                if progress:
+                    progress(done, total)
+            writer.commit()
+        except BaseException:
+            # The old generation keeps serving; only the unfinished new one goes.
+            shutil.rmtree(path, ignore_errors=True)
+            raise
+        with self._lock:
+            previous = self._current()
+            self._swap_in(path)
+            self._ix, self._opened = None, None
+            self._close_searcher()
+        if previous is not None and previous != path:
+            shutil.rmtree(previous, ignore_errors=True)
+        return done
+
+    # --- comparing with the database -------------------------------------------------------
+
+    def compare(self, engine: Engine) -> Comparison:
+        """Every revision once, with its current status, and nothing else."""
+        with Session(bind=engine) as session:
+            in_db = dict(session.execute(select(Revision.id, Revision.status)).tuples().all())
+        in_index: Counter[int] = Counter()
+        statuses: dict[int, str] = {}
+        with self.searcher() as searcher:
+            for fields in searcher.all_stored_fields():
+                revision_id = int(fields["revision_id"])
+                in_index[revision_id] += 1
+                statuses[revision_id] = fields["status"]
+        result = Comparison()
+        result.missing = sorted(set(in_db) - set(in_index))
+        result.extra = sorted(set(in_index) - set(in_db))
+        result.duplicated = sorted(r for r, n in in_index.items() if n > 1)
+        result.stale = sorted(r for r, s in statuses.items() if r in in_db and in_db[r].value != s)
+        return result
+
+    def repair(self, engine: Engine, comparison: Comparison) -> int:
+        """Index what is missing or stale, drop what should not be there."""
+        ix = self._index()
+        writer = ix.writer(timeout=30)
+        try:
+            for revision_id in comparison.extra + comparison.duplicated:
+                writer.delete_by_term("revision_id", str(revision_id))
+            with Session(bind=engine) as session:
+                for revision in _load(session, comparison.missing + comparison.stale + comparison.duplicated):
+                    writer.update_document(**revision_fields(revision))
+            writer.commit()
+        except BaseException:
+            writer.cancel()
+            raise
+        self._refresh()
+        return len(comparison.missing) + len(comparison.extra) + len(comparison.duplicated) + len(comparison.stale)
+
+    # --- searching -------------------------------------------------------------------------
+
+    @contextmanager
+    def searcher(self) -> Iterator[Searcher]:
+        """The process's one searcher, refreshed when another process has committed."""
+        with self._lock:
+            ix = self._index()
+            if self._searcher is None:
+                self._searcher = ix.searcher()
+            elif time.monotonic() - self._checked_at > 1.0:
+                self._searcher = self._searcher.refresh()
+                self._checked_at = time.monotonic()
+            yield self._searcher
+
+    def _refresh(self) -> None:
+        with self._lock:
+            if self._searcher is not None:
+                self._searcher = self._searcher.refresh()
+                self._checked_at = time.monotonic()
+
+    def _close_searcher(self) -> None:
+        if self._searcher is not None:
+            self._searcher.close()
+            self._searcher = None
+
+    def close(self) -> None:
+        with self._lock:
+            self._close_searcher()
+            self._ix, self._opened = None, None
+
+
+def _read_position(path: Path) -> dict[str, int]:
+    try:
+        data: dict[str, int] = json.loads((path / POSITION_FILE).read_text())
+    except (OSError, ValueError):
+        return {"position": 0, "schema": -1}
+    return data
+
+
+def _write_position(path: Path, position: int) -> None:
+    temporary = path / f".{POSITION_FILE}.{os.getpid()}"
+    temporary.write_text(json.dumps({"position": position, "schema": SCHEMA_VERSION}))
+    os.replace(temporary, path / POSITION_FILE)

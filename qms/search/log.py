@@ -1,0 +1,37 @@
+"""Appending to the index log, inside the caller's transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
+from qms import clock
+from qms.models import IndexLogHead, IndexOperation, Revision
+
+#: Set in ``session.info`` when a transaction logged something, so the request can drain after commit.
+PENDING = "qms.index_pending"
+
+
+def changed(session: Session, revisions: Iterable[Revision]) -> None:
+    """Search must re-read these revisions; the entry commits (or not) with the change itself."""
+    ids = sorted({revision.id for revision in revisions})
+    if not ids:
+        return
+    session.flush()
+    # The head row stays locked until commit, so positions are handed out in commit order
+    # and an index that has applied position N has seen everything before it.
+    last = session.execute(
+        update(IndexLogHead)
+        .where(IndexLogHead.id == 1)
+        .values(position=IndexLogHead.position + len(ids))
+        .returning(IndexLogHead.position)
+    ).scalar_one()
+    now = clock.now()
+    first = last - len(ids) + 1
+    session.add_all(
+        IndexOperation(position=position, revision_id=revision_id, created_at=now)
+        for position, revision_id in zip(range(first, last + 1), ids, strict=True)
+    )
+    session.info[PENDING] = True

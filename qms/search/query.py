@@ -1,0 +1,346 @@
+"""Parse what a person typed, search the index, and answer with permitted, highlighted hits.
+
+Malformed input (unbalanced quotes, bare operators, a lone ``*``) is read as plain
+words; nothing a user types becomes an error. Permissions are applied from the
+database at query time (which organisations and statuses this user may see),
+never stored in the index.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from markupsafe import Markup, escape
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session, joinedload, undefer
+from whoosh import query as wq
+from whoosh import sorting
+from whoosh.highlight import ContextFragmenter, Formatter, get_text
+
+from qms import organizations, permissions
+from qms.errors import Invalid
+from qms.models import Document, Organization, Revision, RevisionStatus, User
+from qms.search.index import SearchIndex
+from qms.text import vietnamese
+
+MAX_QUERY_CHARS = 500
+MAX_CLAUSES = 32
+MIN_PREFIX = 2
+OPERATORS = {"AND", "OR", "NOT"}
+_PIECES = re.compile(r'"[^"]*"|\S+')
+
+
+@dataclass
+class SearchParams:
+    q: str = ""
+    organization_id: int | None = None
+    kind: str | None = None
+    field: str | None = None
+    #: None: current revisions only; ["all"]: every status this user may see; else those statuses.
+    statuses: list[str] | None = None
+    procedure: str | None = None
+    effective_from: date | None = None
+    effective_to: date | None = None
+    sort: str = "relevance"
+    page: int = 1
+    per_page: int = 20
+
+
+@dataclass
+class Hit:
+    document_id: int
+    revision_id: int
+    code: str
+    title: str
+    organization: str
+    organization_code: str
+    kind: str
+    status: str
+    number: int
+    issue_number: int | None
+    effective_from: date | None
+    score: float
+    highlights: Markup
+    has_text: bool
+
+
+@dataclass
+class SearchResults:
+    total: int = 0
+    page: int = 1
+    per_page: int = 20
+    hits: list[Hit] = field(default_factory=list)
+    facets: dict[str, dict[str, int]] = field(default_factory=lambda: {"kind": {}, "organization": {}})
+    suggestion: str | None = None
+    #: True when no document had every word, and documents with some of them are shown.
+    relaxed: bool = False
+
+
+# --- parsing ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Clause:
+    kind: str  # "words", "phrase", "prefix"
+    tokens: tuple[vietnamese.Token, ...]
+    negated: bool = False
+    joined_by_or: bool = False
+
+
+def parse(text: str) -> list[_Clause]:
+    """Clauses of a query; anything malformed degrades to plain words."""
+    text = vietnamese.normalize(text or "")[:MAX_QUERY_CHARS]
+    if text.count('"') % 2:
+        text = text.replace('"', " ")
+    clauses: list[_Clause] = []
+    negate, use_or = False, False
+    for piece in _PIECES.findall(text):
+        if piece in OPERATORS:
+            if piece == "NOT":
+                negate = True
+            elif piece == "OR" and clauses:
+                use_or = True
+            continue
+        if piece.startswith('"'):
+            words = tuple(vietnamese.tokens(piece.strip('"')))
+            kind = "phrase" if len(words) > 1 else "words"
+        elif piece.endswith("*"):
+            words = tuple(vietnamese.tokens(piece.rstrip("*")))
+            kind = "prefix" if len(words) == 1 and len(words[0].folded) >= MIN_PREFIX else "words"
+        else:
+            words = tuple(vietnamese.tokens(piece))
+            kind = "words"
+        if not words:
+            continue
+        clauses.append(_Clause(kind, words, negated=negate, joined_by_or=use_or))
+        negate, use_or = False, False
+        if len(clauses) >= MAX_CLAUSES:
+            break
+    if clauses and all(c.negated for c in clauses):
+        # "NOT x" alone asks for everything but x; read it as the words themselves.
+        clauses = [_Clause(c.kind, c.tokens) for c in clauses]
+    return clauses
+
+
+def _word(token: vietnamese.Token) -> wq.Query:
+    """A word in every field; with diacritics typed, the exact form counts double."""
+    has_marks = token.text != token.folded
+    parts: list[wq.Query] = [
+        wq.Term("code", token.text, boost=2.0),
+        wq.Term("title_folded", token.folded),
+        wq.Term("body_folded", token.folded),
+        wq.Term("meta", token.folded),
+    ]
+    if has_marks:
+        parts += [wq.Term("title", token.text, boost=2.0), wq.Term("body", token.text, boost=2.0)]
+    return wq.Or(parts)
+
+
+def _phrase(tokens: tuple[vietnamese.Token, ...]) -> wq.Query:
+    """Consecutive syllables as shingle terms: fast, and right for two-syllable words."""
+    pairs = vietnamese.bigrams(list(tokens))
+    return wq.And([wq.Or([wq.Term("title_shingles", p, boost=2.0), wq.Term("body_shingles", p)]) for p in pairs])
+
+
+def _prefix(token: vietnamese.Token) -> wq.Query:
+    return wq.Or([
+        wq.Prefix("code", token.text), wq.Prefix("title_folded", token.folded), wq.Prefix("body_folded", token.folded),
+    ])
+
+
+def _clause_query(clause: _Clause) -> wq.Query:
+    if clause.kind == "phrase":
+        return _phrase(clause.tokens)
+    if clause.kind == "prefix":
+        return _prefix(clause.tokens[0])
+    queries = [_word(t) for t in clause.tokens]
+    return queries[0] if len(queries) == 1 else wq.And(queries)
+
+
+def build_query(clauses: list[_Clause], *, relaxed: bool = False) -> wq.Query:
+    """AND between clauses (OR where typed, or everywhere when relaxed); words typed together rank higher."""
+    if not clauses:
+        return wq.Every()
+    groups: list[list[wq.Query]] = []
+    negatives: list[wq.Query] = []
+    for clause in clauses:
+        query = _clause_query(clause)
+        if clause.negated:
+            negatives.append(query)
+        elif clause.joined_by_or and groups:
+            groups[-1].append(query)
+        else:
+            groups.append([query])
+    positives = [g[0] if len(g) == 1 else wq.Or(g) for g in groups]
+    if not positives:
+        required: wq.Query = wq.Every()
+    elif relaxed:
+        required = wq.Or(positives)
+    else:
+        required = positives[0] if len(positives) == 1 else wq.And(positives)
+    if negatives:
+        required = wq.AndNot(required, wq.Or(negatives))
+    # Folding merges different words (đổi/đối/đội → doi): syllables that stand together in
+    # the query and in a title or text are the strongest sign of the right document.
+    plain = [t for c in clauses if c.kind == "words" and not c.negated for t in c.tokens]
+    pairs = vietnamese.bigrams(plain)
+    if pairs:
+        together: list[wq.Query] = [wq.Term("title_shingles", p, boost=3.0) for p in pairs]
+        together += [wq.Term("body_shingles", p) for p in pairs]
+        # "qt ht 04" typed with spaces is the code QT-HT-04.
+        together.append(wq.Term("code", "-".join(t.text for t in plain), boost=6.0))
+        return wq.AndMaybe(required, wq.Or(together))
+    return required
+
+
+# --- searching -------------------------------------------------------------------------------
+
+
+class _MarkFormatter(Formatter):
+    """Escaped text with only <mark> as markup."""
+
+    between = " … "
+
+    def format_token(self, text: str, token, replace: bool = False) -> str:  # type: ignore[no-untyped-def]
+        return f"<mark>{escape(get_text(text, token, replace))}</mark>"
+
+    def _text(self, text: str) -> str:
+        return str(escape(text))
+
+
+def _filters(session: Session, viewer: User, params: SearchParams) -> wq.Query | None:
+    parts: list[wq.Query] = []
+    if params.organization_id is not None:
+        permissions.require_read(viewer, params.organization_id)
+        allowed = organizations.descendant_ids(session, params.organization_id)
+        if not permissions.sees_all_organizations(viewer):
+            allowed &= {viewer.organization_id}
+        parts.append(wq.Or([wq.Term("organization_id", str(i)) for i in sorted(allowed)]))
+    elif not permissions.sees_all_organizations(viewer):
+        parts.append(wq.Term("organization_id", str(viewer.organization_id)))
+    statuses = allowed_statuses(viewer, params.statuses)
+    if statuses is not None:
+        parts.append(wq.Or([wq.Term("status", s) for s in sorted(statuses)]))
+    if params.kind:
+        parts.append(wq.Term("kind", params.kind))
+    if params.field:
+        parts.append(wq.Term("field", params.field))
+    if params.procedure:
+        parts.append(wq.Term("procedure", params.procedure.strip()))
+    if params.effective_from or params.effective_to:
+        low = int(params.effective_from.strftime("%Y%m%d")) if params.effective_from else 1
+        high = int(params.effective_to.strftime("%Y%m%d")) if params.effective_to else 99991231
+        parts.append(wq.NumericRange("effective", low, high))
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else wq.And(parts)
+
+
+def allowed_statuses(viewer: User, requested: list[str] | None) -> set[str] | None:
+    """None means no status filter. Staff only ever see current revisions."""
+    current = {RevisionStatus.EFFECTIVE.value}
+    if not permissions.sees_non_current(viewer) or not requested:
+        return current
+    if "all" in requested:
+        return None
+    valid = {s.value for s in RevisionStatus}
+    unknown = [s for s in requested if s not in valid]
+    if unknown:
+        raise Invalid(f"Trạng thái không hợp lệ: {', '.join(unknown)}.", code="invalid_status")
+    return set(requested)
+
+
+def search(session: Session, engine: Engine, index: SearchIndex, viewer: User, params: SearchParams) -> SearchResults:
+    """One page of results for what the user typed, within what the user may see."""
+    page = max(1, params.page)
+    per_page = min(max(1, params.per_page), 100)
+    index.apply_log(engine, timeout=0.05, max_ops=500)  # a change not yet applied by its own request
+    clauses = parse(params.q)
+    filters = _filters(session, viewer, params)
+    facets = {"kind": sorting.FieldFacet("kind"), "organization": sorting.FieldFacet("organization_id")}
+    sortedby = sorting.FieldFacet("effective", reverse=True) if params.sort == "date" or not clauses else None
+    results = SearchResults(page=page, per_page=per_page)
+    with index.searcher() as searcher:
+        query = build_query(clauses)
+        found = searcher.search_page(
+            query, page, pagelen=per_page, filter=filters, groupedby=facets, maptype=sorting.Count,
+            sortedby=sortedby, terms=True,
+        )
+        plain_words = sum(len(c.tokens) for c in clauses if c.kind == "words" and not c.negated)
+        if found.total == 0 and plain_words > 1 and not any(c.joined_by_or for c in clauses):
+            found = searcher.search_page(
+                build_query(clauses, relaxed=True), page, pagelen=per_page, filter=filters, groupedby=facets,
+                maptype=sorting.Count, sortedby=sortedby, terms=True,
+            )
+            results.relaxed = found.total > 0
+        results.total = found.total
+        results.facets = {
+            "kind": dict(found.results.groups("kind")),
+            "organization": dict(found.results.groups("organization")),
+        }
+        results.hits = _hits(session, viewer, found)
+        if (results.total == 0 or results.relaxed) and clauses:
+            results.suggestion = _suggest(searcher, clauses, filters)
+    codes = dict(session.execute(select(Organization.id, Organization.code)).tuples().all())
+    results.facets["organization"] = {
+        codes.get(int(k), k): v for k, v in results.facets["organization"].items()
+    }
+    return results
+
+
+def _hits(session: Session, viewer: User, page) -> list[Hit]:  # type: ignore[no-untyped-def]
+    ids = [int(hit["revision_id"]) for hit in page]
+    if not ids:
+        return []
+    revisions = {
+        r.id: r
+        for r in session.scalars(
+            select(Revision)
+            .where(Revision.id.in_(ids))
+            .options(undefer(Revision.text), joinedload(Revision.document).joinedload(Document.organization))
+        ).unique()
+    }
+    fragmenter = ContextFragmenter(maxchars=220, surround=60)
+    hits = []
+    for hit in page:
+        revision = revisions.get(int(hit["revision_id"]))
+        # The database decides: a hit the user may not see (or no longer exists in that state) is dropped.
+        if revision is None or not permissions.can_read(viewer, revision.document.organization_id):
+            continue
+        if not permissions.sees_non_current(viewer) and not revision.is_current:
+            continue
+        hit.results.fragmenter = fragmenter
+        hit.results.formatter = _MarkFormatter()
+        text = revision.text or ""
+        highlights = hit.highlights("body_folded", text=text, top=2) if text else ""
+        document = revision.document
+        hits.append(Hit(
+            document_id=document.id, revision_id=revision.id, code=document.code, title=document.title,
+            organization=document.organization.name, organization_code=document.organization.code,
+            kind=document.kind.value, status=revision.status.value, number=revision.number,
+            issue_number=revision.issue_number, effective_from=revision.effective_from, score=float(hit.score or 0),
+            highlights=Markup(highlights), has_text=revision.has_text,
+        ))
+    return hits
+
+
+def _suggest(searcher, clauses: list[_Clause], filters: wq.Query | None) -> str | None:  # type: ignore[no-untyped-def]
+    """A spelling suggestion, offered only when it would find something."""
+    corrector = searcher.corrector("body_folded")
+    words, changed = [], False
+    for clause in clauses:
+        for token in clause.tokens:
+            suggestions = corrector.suggest(token.folded, limit=1, maxdist=2)
+            if suggestions and suggestions[0] != token.folded and not searcher.reader().doc_frequency("body_folded", token.folded):
+                words.append(suggestions[0])
+                changed = True
+            else:
+                words.append(token.text)
+    if not changed:
+        return None
+    suggestion = " ".join(words)
+    if searcher.search(build_query(parse(suggestion)), limit=1, filter=filters).scored_length() == 0:
+        return None
+    return suggestion
