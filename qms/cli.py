@@ -8,7 +8,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from qms import audit, clock, documents, organizations, schema, search, storage, users
+from qms import audit, clock, documents, legal_reviews, organizations, schema, search, storage, users
 from qms.errors import DomainError
 from qms.extensions import db
 
@@ -78,9 +78,11 @@ def token_command(username: str) -> None:
 
 @qms_cli.command("take-effect")
 def take_effect_command() -> None:
-    """Let approved revisions whose effective date has come take effect (for cron; requests do it too)."""
-    done = documents.take_effect_due(db.session, clock.today(current_app.config["TIMEZONE"]))
-    click.echo(f"{len(done)} phiên bản có hiệu lực.")
+    """Let approved revisions whose date has come take effect and open legal reviews due (for cron; requests do it too)."""
+    today = clock.today(current_app.config["TIMEZONE"])
+    done = documents.take_effect_due(db.session, today)
+    changed = legal_reviews.refresh_reviews(db.session, today)
+    click.echo(f"{len(done)} phiên bản có hiệu lực; {changed} mục rà soát căn cứ pháp lý được mở hoặc đóng.")
 
 
 @qms_cli.command("verify")
@@ -157,3 +159,69 @@ def reindex_command(catch_up: bool, missing: bool) -> None:
 
         count = index.rebuild(db.engine, progress)
     click.echo(f"Đã xây dựng lại chỉ mục: {count} phiên bản.")
+
+
+@qms_cli.command("import-procedures")
+@click.argument("file_path", metavar="FILE")
+@click.option("--org", "organization_code", required=True, help="Mã đơn vị nhận danh mục.")
+def import_procedures_command(file_path: str, organization_code: str) -> None:
+    """Import (or re-import) an organisation's TTHC list from a .csv or .xlsx FILE; exit 1 when it cannot be read."""
+    import os
+
+    from qms import procedures
+
+    try:
+        with open(file_path, "rb") as stream:
+            content = stream.read()
+    except OSError as error:
+        click.echo(f"Lỗi: Không đọc được tệp {file_path}: {error.strerror}.", err=True)
+        sys.exit(1)
+    try:
+        report = procedures.import_procedures(db.session, None, organization_code, os.path.basename(file_path), content)
+    except DomainError as error:
+        _fail(error)
+    counts = report.counts
+    click.echo(
+        f"Đã nhập danh mục TTHC của {report.organization.name} từ {report.filename}: thêm {counts['added']}, "
+        f"thay đổi {counts['changed']}, bãi bỏ {counts['abolished']}, khôi phục {counts['restored']}, "
+        f"không đổi {counts['unchanged']}, dòng lỗi {counts['errors']}."
+    )
+    for title, codes in (("Thêm mới", report.added), ("Bãi bỏ (không còn trong danh mục)", report.abolished),
+                         ("Khôi phục", report.restored)):
+        if codes:
+            click.echo(f"{title}: {', '.join(codes)}")
+    for change in report.changed:
+        click.echo(f"Thay đổi {change.code}: {', '.join(change.labels)}")
+    for error in report.errors:
+        click.echo(f"Dòng {error.row}: {error.message}")
+
+
+@qms_cli.command("import-legal")
+@click.argument("file_path", metavar="FILE", type=click.Path(dir_okay=False))
+def import_legal_command(file_path: str) -> None:
+    """Import (or re-import) the legal-document register from a CSV FILE; exit 1 when it is refused."""
+    from qms import legal_import
+
+    try:
+        with open(file_path, "rb") as stream:
+            content = stream.read()
+    except OSError as error:
+        click.echo(f"Lỗi: Không đọc được tệp {file_path}: {error.strerror}.", err=True)
+        sys.exit(1)
+    try:
+        report = legal_import.import_csv(db.session, None, content, today=clock.today(current_app.config["TIMEZONE"]))
+    except legal_import.ImportRefused as refused:
+        for problem in refused.problems:
+            click.echo(f"Lỗi: {problem}", err=True)
+        sys.exit(1)
+    except DomainError as error:
+        _fail(error)
+    click.echo(
+        f"Đã nhập danh mục văn bản pháp luật: thêm {len(report.created)}, cập nhật {len(report.updated)}, "
+        f"không đổi {len(report.unchanged)}, văn bản chưa đủ thông tin (tạm) {len(report.stubs)}, "
+        f"quan hệ mới {report.relations_added}, mục rà soát thay đổi {report.reviews}."
+    )
+    if report.stubs:
+        click.echo(f"Văn bản tạm cần bổ sung thông tin: {', '.join(report.stubs)}")
+    for warning in report.warnings:
+        click.echo(f"Cảnh báo: {warning}")

@@ -15,10 +15,11 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from qms import audit, clock, filetypes, permissions
+from qms import audit, clock, filetypes, legal_basis, legal_reviews, permissions, procedure_links
 from qms.database import unit_of_work
 from qms.errors import Conflict, Forbidden, Invalid, NotFound
 from qms.models import (
+    AuditEntry,
     Document,
     DocumentKind,
     DocumentStatus,
@@ -81,11 +82,17 @@ def list_documents(
     viewer: User,
     *,
     organization_id: int | None = None,
+    organization_code: str | None = None,
     kind: DocumentKind | None = None,
     status: RevisionStatus | None = None,
 ) -> list[Document]:
     """Documents the viewer may see, by code; ``status`` keeps those with a revision in it."""
     query = select(Document).order_by(Document.code)
+    if organization_code is not None:
+        # One answer for "no such organisation" and "not yours", so existence does not leak.
+        organization_id = session.scalar(select(Organization.id).where(Organization.code == organization_code.strip()))
+        if organization_id is None:
+            raise NotFound("Không tìm thấy đơn vị.")
     if organization_id is None:
         organization_id = None if permissions.sees_all_organizations(viewer) else viewer.organization_id
     elif not permissions.can_read(viewer, organization_id):
@@ -101,6 +108,14 @@ def list_documents(
     if status is not None:
         query = query.where(Document.revisions.any(Revision.status == status))
     return list(session.scalars(query))
+
+
+def history(session: Session, viewer: User, document_id: int) -> list[AuditEntry]:
+    """Everything recorded about a document, oldest first; staff, who see only current revisions, see none."""
+    document = get_document(session, viewer, document_id)
+    if not permissions.sees_non_current(viewer):
+        raise NotFound("Không tìm thấy tài liệu.")
+    return audit.document_history(session, document.id)
 
 
 def awaiting_action(session: Session, user: User) -> list[Revision]:
@@ -245,12 +260,17 @@ def add_revision(
         )
         session.add(revision)
         session.flush()
+        linked = procedure_links.link_from_revision(session, revision)
+        legal_basis.extract_basis(session, revision)
         audit.record(
             session,
             "upload",
             actor=actor,
             revision=revision,
-            details={"number": number, "filename": filename, "size": stored.size, "change_summary": change_summary},
+            details={
+                "number": number, "filename": filename, "size": stored.size, "change_summary": change_summary,
+                "procedure_codes": linked,
+            },
         )
         search_log.changed(session, [revision])
     session.refresh(document)
@@ -283,6 +303,8 @@ def act(
         handlers[action](revision)
         # A supersession or a withdrawal changes siblings too; a document has few revisions.
         search_log.changed(session, revision.document.revisions)
+        if action in ("approve", "withdraw"):
+            legal_reviews.refresh_reviews(session, today)
     return revision
 
 
@@ -391,6 +413,7 @@ def take_effect_due(session: Session, today: date) -> list[Revision]:
                 _take_effect(session, revision, actor=None)
                 search_log.changed(session, revision.document.revisions)
                 done.append(revision)
+        legal_reviews.refresh_reviews(session, today)
     return done
 
 

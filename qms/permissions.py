@@ -52,3 +52,11 @@ def require_role(user: User, roles: tuple[Role, ...], organization_id: int) -> N
 def require_admin(user: User) -> None:
     if not user.has_role(Role.ADMIN):
         raise Forbidden("Chỉ quản trị hệ thống được thực hiện thao tác này.", code="role_required")
+
+
+def require_integrity_checker(user: User) -> None:
+    """Only inspectors and administrators check the integrity of the audit log and the stored files."""
+    if not user.has_role(Role.INSPECTOR, Role.ADMIN):
+        raise Forbidden(
+            "Chỉ đoàn kiểm tra hoặc quản trị hệ thống được kiểm tra tính toàn vẹn của nhật ký.", code="role_required"
+        )

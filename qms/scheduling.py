@@ -1,17 +1,25 @@
-"""Dated transitions happen by themselves: approved revisions take effect on their date."""
+"""Dated transitions happen by themselves: approved revisions take effect on their date, and legal
+changes that come into force on a date open their review items that day."""
 
 from __future__ import annotations
 
 from flask import Flask, request
 
-from qms import clock, documents
+from qms import clock, documents, legal_reviews
 from qms.extensions import db
 
 
 def init_app(app: Flask) -> None:
+    app.extensions["qms.reviews_refreshed_on"] = None
+
     @app.before_request
-    def _take_effect_due() -> None:
-        # One indexed query per request; the work is done by whichever request comes first on the day.
+    def _catch_up_with_the_calendar() -> None:
         if request.endpoint == "static":
             return
-        documents.take_effect_due(db.session, clock.today(app.config["TIMEZONE"]))
+        today = clock.today(app.config["TIMEZONE"])
+        # One indexed query per request; the first request on the day does the work.
+        documents.take_effect_due(db.session, today)
+        # Reading every citation is heavier: once a day per process (and after every change that matters).
+        if app.extensions["qms.reviews_refreshed_on"] != today:
+            legal_reviews.refresh_reviews(db.session, today)
+            app.extensions["qms.reviews_refreshed_on"] = today

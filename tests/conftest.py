@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from argon2 import PasswordHasher
+from factories import make_user
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import create_engine, text
@@ -21,8 +22,6 @@ from qms.database import make_engine
 from qms.extensions import db
 from qms.models import Base, Document, User
 from qms.storage import FileStore, file_store
-
-from factories import make_user
 
 DATABASES = ["sqlite"] + (["postgresql"] if os.environ.get("QMS_TEST_DATABASE_URL") else [])
 
@@ -115,6 +114,16 @@ def session(app: Flask) -> Iterator[Session]:
 @pytest.fixture
 def files(app: Flask) -> FileStore:
     return file_store(app)
+
+
+@pytest.fixture
+def bearer(session: Session):
+    """Authorization headers for a user, with a fresh token as `flask qms token` prints."""
+
+    def headers(user: User) -> dict[str, str]:
+        return {"Authorization": f"Bearer {users.issue_token(session, None, user)}"}
+
+    return headers
 
 
 @pytest.fixture

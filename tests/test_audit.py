@@ -5,12 +5,11 @@ from __future__ import annotations
 import os
 
 import pytest
+from factories import make_docx, make_effective, upload
 from sqlalchemy import select, text
 
 from qms import audit
 from qms.models import AuditEntry
-
-from factories import make_docx, make_effective, upload
 
 
 def _bypass_append_only(session) -> None:

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import os
 
+from factories import make_effective
 from sqlalchemy import select, text
 
 from qms.models import Organization, User
-
-from factories import make_effective
 
 
 def test_create_org_user_and_token(runner, session):

@@ -5,13 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from factories import make_docx, make_effective, make_user, upload
 from sqlalchemy import func, select
 
 from qms import documents
 from qms.errors import Conflict, Forbidden, Invalid, NotFound
 from qms.models import AuditEntry, Revision, RevisionStatus
-
-from factories import make_docx, make_effective, make_user, upload
 
 
 def test_upload_creates_a_draft_with_the_next_number(session, files, secretary, document):

@@ -1,9 +1,59 @@
-"""The JSON API under /api/v1."""
+"""The JSON API under /api/v1, described by the OpenAPI document at /api/v1/openapi.json."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
 from flask import Flask
+from flask_smorest import Api
+from werkzeug.exceptions import HTTPException
+
+from qms.api import audit, documents, errors, legal, me, procedures, revisions, search
+
+SECURITY_SCHEME = "bearerAuth"
+
+ErrorHandler = Callable[[Any], Any]
+
+
+class QmsApi(Api):
+    """flask-smorest's Api whose HTTP errors are JSON under /api/ only; the pages keep their own error pages."""
+
+    ERROR_SCHEMA = errors.ErrorSchema
+
+    def _register_error_handlers(self) -> None:
+        """Put /api/ requests first in every app-wide HTTP error handler; other requests get the handler as it was."""
+        app = self._app
+        for by_class in app.error_handler_spec[None].values():
+            for exc_class, handler in list(by_class.items()):
+                if issubclass(exc_class, HTTPException):
+                    by_class[exc_class] = self._api_first(handler)
+        if HTTPException not in app.error_handler_spec[None][None]:
+            app.register_error_handler(HTTPException, self._api_first(_default_page))
+
+    def _api_first(self, page_handler: ErrorHandler) -> ErrorHandler:
+        @wraps(page_handler)
+        def handle(error: HTTPException) -> Any:
+            return self.handle_http_exception(error) if errors.is_api_request() else page_handler(error)
+
+        return handle
+
+    def handle_http_exception(self, error: HTTPException) -> Any:
+        return errors.from_http_exception(error)
+
+
+def _default_page(error: HTTPException) -> HTTPException:
+    """Flask renders an HTTPException returned by a handler as its own HTML page."""
+    return error
 
 
 def init_app(app: Flask) -> None:
-    pass
+    """Register the API; after the pages, so that their app-wide error handlers are already there to wrap."""
+    api = QmsApi(app, spec_kwargs={"security": [{SECURITY_SCHEME: []}]})
+    api.spec.components.security_scheme(
+        SECURITY_SCHEME,
+        {"type": "http", "scheme": "bearer", "description": "A token from `flask qms token USERNAME`."},
+    )
+    for module in (me, documents, revisions, audit, search, procedures, legal):
+        api.register_blueprint(module.blp)

@@ -3,11 +3,22 @@
 from qms.models.audit import AuditEntry, AuditHead
 from qms.models.base import Base
 from qms.models.documents import Document, DocumentKind, DocumentStatus, Revision, RevisionStatus, StoredFile
+from qms.models.legal import Citation, LegalDocument, LegalRelation, LegalReview, RelationKind, ReviewState
 from qms.models.organizations import Organization
+from qms.models.procedures import DocumentProcedure, Procedure, TimeUnit
 from qms.models.search import IndexLogHead, IndexOperation
 from qms.models.users import ApiToken, Role, User, UserRole
 
 __all__ = [
+    "Citation",
+    "DocumentProcedure",
+    "LegalDocument",
+    "LegalRelation",
+    "LegalReview",
+    "Procedure",
+    "RelationKind",
+    "ReviewState",
+    "TimeUnit",
     "ApiToken",
     "AuditEntry",
     "AuditHead",

@@ -27,6 +27,7 @@ from whoosh import index as whoosh_index
 from whoosh.index import FileIndex, LockError
 from whoosh.searching import Searcher
 
+from qms.errors import DomainError
 from qms.models import Document, IndexLogHead, IndexOperation, Revision
 from qms.search.schema import SCHEMA_VERSION, build_schema
 
@@ -36,8 +37,11 @@ POSITION_FILE = "position.json"
 CHUNK = 500
 
 
-class IndexUnavailable(Exception):
-    """The index cannot be used now: missing, damaged, or of an older schema."""
+class IndexUnavailable(DomainError):
+    """The index cannot be used now: damaged, or of an older schema; pages keep working without it."""
+
+    status = 503
+    code = "index_unavailable"
 
 
 @dataclass
@@ -247,9 +251,10 @@ class SearchIndex:
     def compare(self, engine: Engine) -> Comparison:
         """Every revision once, with its current status, and nothing else."""
         with Session(bind=engine) as session:
-            in_db = dict(session.execute(select(Revision.id, Revision.status)).tuples().all())
+            in_db = {row.id: row.status for row in session.execute(select(Revision.id, Revision.status))}
         in_index: Counter[int] = Counter()
         statuses: dict[int, str] = {}
+        self._refresh()  # exact, not up to a second old
         with self.searcher() as searcher:
             for fields in searcher.all_stored_fields():
                 revision_id = int(fields["revision_id"])
@@ -289,15 +294,20 @@ class SearchIndex:
             if self._searcher is None:
                 self._searcher = ix.searcher()
             elif time.monotonic() - self._checked_at > 1.0:
-                self._searcher = self._searcher.refresh()
-                self._checked_at = time.monotonic()
+                self._refresh()
             yield self._searcher
 
     def _refresh(self) -> None:
+        """Reopen the searcher when the index has a newer generation.
+
+        Not ``Searcher.refresh()``: in whoosh-reloaded 2.7.5 it reuses segment readers
+        with their old deletion sets, so an updated document shows twice.
+        """
         with self._lock:
-            if self._searcher is not None:
-                self._searcher = self._searcher.refresh()
-                self._checked_at = time.monotonic()
+            if self._searcher is not None and not self._searcher.up_to_date():
+                self._searcher.close()
+                self._searcher = self._index().searcher()
+            self._checked_at = time.monotonic()
 
     def _close_searcher(self) -> None:
         if self._searcher is not None:

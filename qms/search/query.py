@@ -13,14 +13,14 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from markupsafe import Markup, escape
-from sqlalchemy import Engine, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, undefer
 from whoosh import query as wq
 from whoosh import sorting
 from whoosh.highlight import ContextFragmenter, Formatter, get_text
 
 from qms import organizations, permissions
-from qms.errors import Invalid
+from qms.errors import Invalid, NotFound
 from qms.models import Document, Organization, Revision, RevisionStatus, User
 from qms.search.index import SearchIndex
 from qms.text import vietnamese
@@ -36,6 +36,8 @@ _PIECES = re.compile(r'"[^"]*"|\S+')
 class SearchParams:
     q: str = ""
     organization_id: int | None = None
+    #: The API names organisations by code; resolved with the same "not found" as a hidden one.
+    organization_code: str | None = None
     kind: str | None = None
     field: str | None = None
     #: None: current revisions only; ["all"]: every status this user may see; else those statuses.
@@ -252,11 +254,16 @@ def allowed_statuses(viewer: User, requested: list[str] | None) -> set[str] | No
     return set(requested)
 
 
-def search(session: Session, engine: Engine, index: SearchIndex, viewer: User, params: SearchParams) -> SearchResults:
+def search(session: Session, index: SearchIndex, viewer: User, params: SearchParams) -> SearchResults:
     """One page of results for what the user typed, within what the user may see."""
     page = max(1, params.page)
     per_page = min(max(1, params.per_page), 100)
-    index.apply_log(engine, timeout=0.05, max_ops=500)  # a change not yet applied by its own request
+    if params.organization_code:
+        found = session.scalar(select(Organization.id).where(Organization.code == params.organization_code.strip()))
+        if found is None:
+            raise NotFound("Không tìm thấy đơn vị.")
+        params.organization_id = found
+    index.apply_log(session.get_bind(), timeout=0.05, max_ops=500)  # a change its own request could not apply
     clauses = parse(params.q)
     filters = _filters(session, viewer, params)
     facets = {"kind": sorting.FieldFacet("kind"), "organization": sorting.FieldFacet("organization_id")}
@@ -283,7 +290,7 @@ def search(session: Session, engine: Engine, index: SearchIndex, viewer: User, p
         results.hits = _hits(session, viewer, found)
         if (results.total == 0 or results.relaxed) and clauses:
             results.suggestion = _suggest(searcher, clauses, filters)
-    codes = dict(session.execute(select(Organization.id, Organization.code)).tuples().all())
+    codes = {row.id: row.code for row in session.execute(select(Organization.id, Organization.code))}
     results.facets["organization"] = {
         codes.get(int(k), k): v for k, v in results.facets["organization"].items()
     }
@@ -327,20 +334,32 @@ def _hits(session: Session, viewer: User, page) -> list[Hit]:  # type: ignore[no
 
 
 def _suggest(searcher, clauses: list[_Clause], filters: wq.Query | None) -> str | None:  # type: ignore[no-untyped-def]
-    """A spelling suggestion, offered only when it would find something."""
-    corrector = searcher.corrector("body_folded")
+    """A spelling suggestion for words found nowhere, offered only when it would find something."""
+    reader = searcher.reader()
+    correctors = [searcher.corrector("title_folded"), searcher.corrector("body_folded")]
     words, changed = [], False
     for clause in clauses:
         for token in clause.tokens:
-            suggestions = corrector.suggest(token.folded, limit=1, maxdist=2)
-            if suggestions and suggestions[0] != token.folded and not searcher.reader().doc_frequency("body_folded", token.folded):
-                words.append(suggestions[0])
-                changed = True
-            else:
-                words.append(token.text)
+            known = reader.doc_frequency("body_folded", token.folded) or reader.doc_frequency("title_folded", token.folded)
+            candidates = [] if known else [w for c in correctors for w in c.suggest(token.folded, limit=3, maxdist=2)]
+            # Whoosh's MultiCorrector is broken in 2.7.5; the nearest word across both fields wins.
+            suggestion = min(candidates, key=lambda w: _distance(w, token.folded), default=None)
+            words.append(suggestion or token.text)
+            changed = changed or suggestion is not None
     if not changed:
         return None
     suggestion = " ".join(words)
     if searcher.search(build_query(parse(suggestion)), limit=1, filter=filters).scored_length() == 0:
         return None
     return suggestion
+
+
+def _distance(a: str, b: str) -> int:
+    """Levenshtein distance, for ranking a handful of spelling candidates."""
+    previous = list(range(len(b) + 1))
+    for i, char_a in enumerate(a, 1):
+        current = [i]
+        for j, char_b in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char_a != char_b)))
+        previous = current
+    return previous[-1]

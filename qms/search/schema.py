@@ -8,6 +8,7 @@ plain term lookups, which is what makes them fast in Whoosh.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from typing import Any
 
@@ -53,7 +54,7 @@ class VietnameseTokenizer(Tokenizer):
         **kwargs: Any,
     ) -> Iterator[WhooshToken]:
         token = WhooshToken(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        words = vietnamese.tokens(value) if tokenize else []
+        words = _tokens(value) if tokenize else ()
         if self.form == "shingles":
             for index, (first, second) in enumerate(zip(words, words[1:], strict=False)):
                 token.text, token.boost, token.stopped = f"{first.folded}_{second.folded}", 1.0, False
@@ -68,7 +69,7 @@ class VietnameseTokenizer(Tokenizer):
             base = word.text if self.form == "exact" else word.folded
             terms = [base]
             if with_variants:
-                for variant in vietnamese.code_variants(word.text):
+                for variant in vietnamese.cached_code_variants(word.text):
                     variant = variant if self.form == "exact" else vietnamese.fold(variant)
                     if variant not in terms:
                         terms.append(variant)
@@ -81,6 +82,12 @@ class VietnameseTokenizer(Tokenizer):
                 if chars:
                     token.startchar, token.endchar = start_char + word.start, start_char + word.end
                 yield token
+
+
+@functools.lru_cache(maxsize=4)
+def _tokens(value: str) -> tuple[vietnamese.Token, ...]:
+    # The same text is analysed for three fields in a row (exact, folded, shingles): tokenise it once.
+    return tuple(vietnamese.tokens(value))
 
 
 EXACT = VietnameseTokenizer("exact")
@@ -98,7 +105,7 @@ def build_schema() -> Schema:
         procedure=ID(stored=True),
         field=ID(stored=True),
         number=NUMERIC(stored=True),
-        effective=NUMERIC(stored=True, sortable=True, bits=32, signed=False),
+        effective=NUMERIC(stored=True, sortable=True, bits=64),
         # Title and code outrank the body; exact forms outrank folded ones through query boosts.
         code=TEXT(analyzer=EXACT, field_boost=4.0, phrase=False),
         title=TEXT(analyzer=EXACT, field_boost=3.0, phrase=False),

@@ -6,6 +6,7 @@ searches compare either normalised tokens (exact, with diacritics) or their `fol
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -153,8 +154,24 @@ def tokens(text: str) -> list[Token]:
     result: list[Token] = []
     for match in _TOKEN.finditer(normalized):
         word = match.group(0).lower()
-        result.append(Token(word, fold(word), match.start(), match.end()))
+        result.append(Token(word, _fold_word(word), match.start(), match.end()))
     return result
+
+
+@functools.lru_cache(maxsize=1 << 17)
+def _fold_word(word: str) -> str:
+    """``fold`` of one already normalised word; a text has few distinct words, so caching pays."""
+    return fold(word)
+
+
+@functools.lru_cache(maxsize=1 << 15)
+def _code_variants(token_text: str) -> tuple[str, ...]:
+    return tuple(code_variants(token_text))
+
+
+def cached_code_variants(token_text: str) -> tuple[str, ...]:
+    """``code_variants``, remembered: the indexer asks for every token of every text."""
+    return _code_variants(token_text)
 
 
 def code_variants(token_text: str) -> list[str]:

@@ -2,8 +2,47 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, g
+
+from qms.documents import KIND_LABELS, STATUS_LABELS
+from qms.extensions import db, login_manager
+from qms.models import DocumentKind, DocumentStatus, RevisionStatus, Role, User
+from qms.permissions import ROLE_LABELS
+
+
+def load_user(user_id: str) -> User | None:
+    """Only an active user keeps a session: deactivating someone signs them out at once."""
+    try:
+        user = db.session.get(User, int(user_id))
+    except (TypeError, ValueError):
+        return None
+    return user if user is not None and user.is_active else None
 
 
 def init_app(app: Flask) -> None:
-    pass
+    from qms.web import admin, auth, documents, errors, filters, legal, procedures, search, tasks
+
+    login_manager.user_loader(load_user)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Vui lòng đăng nhập để tiếp tục."
+    login_manager.login_message_category = "info"
+
+    @app.before_request
+    def _forget_previous_user() -> None:
+        # A user loaded by an earlier request sharing this app context (tests, CLI) must not carry over.
+        g.pop("_login_user", None)
+
+    for blueprint in (auth.bp, documents.bp, search.bp, tasks.bp, admin.bp, procedures.bp, legal.bp):
+        app.register_blueprint(blueprint)
+    errors.init_app(app)
+    filters.init_app(app)
+    app.jinja_env.globals.update(
+        STATUS_LABELS=STATUS_LABELS,
+        KIND_LABELS=KIND_LABELS,
+        ROLE_LABELS=ROLE_LABELS,
+        Role=Role,
+        RevisionStatus=RevisionStatus,
+        DocumentStatus=DocumentStatus,
+        KindOf=DocumentKind,
+        awaiting_count=tasks.awaiting_count,
+    )

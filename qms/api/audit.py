@@ -1,0 +1,31 @@
+"""The audit log: a document's history, and the integrity check of the whole log and the stored files."""
+
+from __future__ import annotations
+
+from flask import current_app
+
+from qms import audit, documents
+from qms.api.auth import current_user
+from qms.api.blueprint import ID, ApiBlueprint
+from qms.api.schemas import AuditEntrySchema, VerifySchema
+from qms.extensions import db
+from qms.models import AuditEntry
+from qms.storage import file_store
+
+blp = ApiBlueprint("api_audit", __name__, description="The hash-chained audit log.")
+
+
+@blp.route(f"/documents/<{ID}:document_id>/history", methods=["GET"])
+@blp.response(200, AuditEntrySchema(many=True))
+@blp.error_responses(404)
+def history(document_id: int) -> list[AuditEntry]:
+    """Everything recorded about a document, oldest first; not for staff, who see only current revisions."""
+    return documents.history(db.session, current_user(), document_id)
+
+
+@blp.route("/audit/verify", methods=["GET"])
+@blp.response(200, VerifySchema)
+@blp.error_responses(403)
+def verify() -> audit.VerifyReport:
+    """Re-check the hash chain and every stored file; inspectors and administrators only."""
+    return audit.verify_for(db.session, file_store(current_app), current_user())

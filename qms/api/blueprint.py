@@ -1,0 +1,58 @@
+"""The base of every API blueprint: bearer auth, domain errors as JSON, no CSRF, multipart bodies, documented errors."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from http import HTTPStatus
+from typing import Any, TypeVar
+
+import marshmallow as ma
+from flask import Request
+from flask_smorest import Blueprint
+from webargs.flaskparser import FlaskParser
+from werkzeug.datastructures import CombinedMultiDict
+
+from qms.api import auth, errors
+from qms.errors import DomainError
+from qms.extensions import csrf
+
+PREFIX = "/api/v1"
+#: Route converter for ids: a number no id column can hold is "not found", not a database error.
+ID = "int(max=2147483647)"
+
+View = TypeVar("View", bound=Callable[..., Any])
+
+
+class ArgumentsParser(FlaskParser):
+    """webargs' Flask parser plus "form_and_files": one schema reads the fields and files of a multipart body."""
+
+    __location_map__ = {**FlaskParser.__location_map__, "form_and_files": "load_form_and_files"}
+
+    def load_form_and_files(self, req: Request, schema: ma.Schema) -> Any:
+        return self._makeproxy(CombinedMultiDict([req.files, req.form]), schema)
+
+
+class ApiBlueprint(Blueprint):
+    """A flask-smorest blueprint under /api/v1 whose every view needs a bearer token."""
+
+    ARGUMENTS_PARSER = ArgumentsParser()
+    DEFAULT_LOCATION_CONTENT_TYPE_MAPPING = {
+        **Blueprint.DEFAULT_LOCATION_CONTENT_TYPE_MAPPING,
+        "form_and_files": "multipart/form-data",
+    }
+
+    def __init__(self, name: str, import_name: str, **kwargs: Any) -> None:
+        super().__init__(name, import_name, url_prefix=PREFIX, **kwargs)
+        self.before_request(auth.authenticate)
+        self.register_error_handler(DomainError, errors.from_domain_error)
+        csrf.exempt(self)
+
+    def error_responses(self, *statuses: int) -> Callable[[View], View]:
+        """Document the errors an operation answers with; 401 always, since every operation needs a token."""
+
+        def decorator(view: View) -> View:
+            for status in sorted({401, *statuses}, reverse=True):
+                view = self.alt_response(status, response=HTTPStatus(status).name)(view)
+            return view
+
+        return decorator

@@ -1,0 +1,65 @@
+"""Documents: create one, list and read them as the caller may see them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import url_for
+
+from qms import documents
+from qms.api.auth import current_user
+from qms.api.blueprint import ID, ApiBlueprint
+from qms.api.schemas import DocumentCreateSchema, DocumentQuerySchema, DocumentSchema, DocumentView
+from qms.extensions import db
+from qms.models import Document, User
+
+blp = ApiBlueprint("api_documents", __name__, description="Controlled documents of the organisations.")
+
+
+def view_of(viewer: User, document: Document) -> DocumentView:
+    return DocumentView(document, documents.visible_revisions(viewer, document))
+
+
+@blp.route("/documents", methods=["POST"])
+@blp.arguments(DocumentCreateSchema)
+@blp.response(201, DocumentSchema)
+@blp.error_responses(403, 404, 409)
+def create_document(data: dict[str, Any]) -> tuple[DocumentView, dict[str, str]]:
+    """Create a document in an organisation; its ISO secretaries do."""
+    user = current_user()
+    document = documents.create_document(
+        db.session,
+        user,
+        organization_code=data["organization"],
+        code=data["code"],
+        title=data["title"],
+        kind=data["kind"].value,
+        procedure_code=data["procedure_code"],
+    )
+    return view_of(user, document), {"Location": url_for(".get_document", document_id=document.id)}
+
+
+@blp.route("/documents", methods=["GET"])
+@blp.arguments(DocumentQuerySchema, location="query")
+@blp.response(200, DocumentSchema(many=True))
+@blp.error_responses(404)
+def list_documents(query: dict[str, Any]) -> list[DocumentView]:
+    """The documents the caller may see, by code; staff see only those in force."""
+    user = current_user()
+    found = documents.list_documents(
+        db.session,
+        user,
+        organization_code=query.get("organization"),
+        kind=query.get("kind"),
+        status=query.get("status"),
+    )
+    return [view_of(user, document) for document in found]
+
+
+@blp.route(f"/documents/<{ID}:document_id>", methods=["GET"])
+@blp.response(200, DocumentSchema)
+@blp.error_responses(404)
+def get_document(document_id: int) -> DocumentView:
+    """One document with its current revision and the revisions the caller may see."""
+    user = current_user()
+    return view_of(user, documents.get_document(db.session, user, document_id))

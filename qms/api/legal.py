@@ -1,0 +1,135 @@
+"""The legal register, a revision's legal basis, and the review items legal changes open."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import current_app, url_for
+
+from qms import clock, legal, legal_basis, legal_reviews
+from qms.api.auth import current_user
+from qms.api.blueprint import ID, ApiBlueprint
+from qms.api.legal_schemas import (
+    BasisSchema,
+    BasisUpdateSchema,
+    LegalCreateSchema,
+    LegalDocumentSchema,
+    LegalQuerySchema,
+    LegalUpdateSchema,
+    ResolveSchema,
+    ReviewQuerySchema,
+    ReviewSchema,
+)
+from qms.extensions import db
+from qms.legal import LegalEntry
+from qms.legal_reviews import ReviewItem
+
+blp = ApiBlueprint(
+    "api_legal", __name__, description="Legal documents, legal bases and the reviews their changes need."
+)
+
+_NUMBER_PARAMETER = {
+    "in": "path",
+    "name": "number",
+    "required": True,
+    "schema": {"type": "string"},
+    "description": "The number, URL-encoded: 61%2F2018%2FN%C4%90-CP (ASCII ND-CP is accepted too).",
+}
+
+
+def _today() -> date:
+    return clock.today(current_app.config["TIMEZONE"])
+
+
+@blp.route("/legal-documents", methods=["GET"])
+@blp.arguments(LegalQuerySchema, location="query")
+@blp.response(200, LegalDocumentSchema(many=True))
+@blp.error_responses(422)
+def list_legal_documents(query: dict[str, Any]) -> list[LegalEntry]:
+    """The register shared by the installation, newest first, with each document's status as of today."""
+    return legal.list_legal_documents(db.session, query.get("q"), status=query.get("status"), today=_today())
+
+
+@blp.route("/legal-documents", methods=["POST"])
+@blp.arguments(LegalCreateSchema)
+@blp.response(201, LegalDocumentSchema)
+@blp.error_responses(403, 409, 422)
+def create_legal_document(data: dict[str, Any]) -> tuple[LegalEntry, dict[str, str]]:
+    """Register a legal document; secretaries, approvers and administrators of any organisation do."""
+    today = _today()
+    document = legal.create_legal_document(
+        db.session,
+        current_user(),
+        number=data["number"],
+        doc_type=data["type"],
+        title=data["title"],
+        issuer=data["issuer"],
+        issued_on=data["issued_on"],
+        effective_from=data["effective_from"],
+        amends=data["amends"],
+        replaces=data["replaces"],
+        today=today,
+    )
+    location = url_for(".get_legal_document", number=document.number)
+    return legal.get_legal_document(db.session, document.number, today=today), {"Location": location}
+
+
+@blp.route("/legal-documents/<path:number>", methods=["GET"])
+@blp.response(200, LegalDocumentSchema)
+@blp.error_responses(404)
+@blp.doc(parameters=[_NUMBER_PARAMETER])
+def get_legal_document(number: str) -> LegalEntry:
+    """One legal document with its relations and status as of today."""
+    return legal.get_legal_document(db.session, number, today=_today())
+
+
+@blp.route("/legal-documents/<path:number>", methods=["PATCH"])
+@blp.arguments(LegalUpdateSchema)
+@blp.response(200, LegalDocumentSchema)
+@blp.error_responses(403, 404, 422)
+@blp.doc(parameters=[_NUMBER_PARAMETER])
+def update_legal_document(data: dict[str, Any], number: str) -> LegalEntry:
+    """Change the fields sent; `amends` and `replaces` replace the lists. Completes a stub."""
+    today = _today()
+    document = legal.update_legal_document(db.session, current_user(), number, data, today=today)
+    return legal.get_legal_document(db.session, document.number, today=today)
+
+
+@blp.route(f"/revisions/<{ID}:revision_id>/legal-basis", methods=["GET"])
+@blp.response(200, BasisSchema)
+@blp.error_responses(404)
+def get_basis(revision_id: int) -> dict[str, Any]:
+    """The legal documents a revision cites, each with its status as of today."""
+    entries = legal_basis.basis(db.session, current_user(), revision_id, today=_today())
+    return {"revision_id": revision_id, "citations": entries}
+
+
+@blp.route(f"/revisions/<{ID}:revision_id>/legal-basis", methods=["PUT"])
+@blp.arguments(BasisUpdateSchema)
+@blp.response(200, BasisSchema)
+@blp.error_responses(403, 404, 409, 422)
+def put_basis(data: dict[str, Any], revision_id: int) -> dict[str, Any]:
+    """Replace the legal basis with these numbers; the organisation's secretary does. Unknown numbers become stubs."""
+    user, today = current_user(), _today()
+    legal_basis.set_basis(db.session, user, revision_id, data["numbers"], today=today)
+    return {"revision_id": revision_id, "citations": legal_basis.basis(db.session, user, revision_id, today=today)}
+
+
+@blp.route("/organizations/<string:code>/legal-reviews", methods=["GET"])
+@blp.arguments(ReviewQuerySchema, location="query")
+@blp.response(200, ReviewSchema(many=True))
+@blp.error_responses(404, 422)
+def list_reviews(query: dict[str, Any], code: str) -> list[ReviewItem]:
+    """Processes to review because a legal basis changed: open first, oldest first, with age in days."""
+    return legal_reviews.reviews(db.session, current_user(), code, query["state"], today=_today())
+
+
+@blp.route(f"/legal-reviews/<{ID}:review_id>/resolve", methods=["POST"])
+@blp.arguments(ResolveSchema)
+@blp.response(200, ReviewSchema)
+@blp.error_responses(403, 404, 409, 422)
+def resolve_review(data: dict[str, Any], review_id: int) -> ReviewItem:
+    """Record "reviewed, no change needed" with the reason; approvers of the organisation do."""
+    review = legal_reviews.resolve(db.session, current_user(), review_id, data["reason"])
+    return ReviewItem(review, legal_reviews.age_days(review, _today()))

@@ -1,0 +1,88 @@
+"""Revisions: upload one, move it through review and approval, read it and download its file."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, current_app, send_file, url_for
+
+from qms import clock, documents
+from qms.api.auth import current_user
+from qms.api.blueprint import ID, ApiBlueprint
+from qms.api.schemas import ActionSchema, RevisionSchema, RevisionUploadSchema
+from qms.extensions import db
+from qms.models import Revision
+from qms.storage import file_store
+
+blp = ApiBlueprint("api_revisions", __name__, description="Revisions of a document and their workflow.")
+
+
+@blp.route(f"/documents/<{ID}:document_id>/revisions", methods=["POST"])
+@blp.arguments(RevisionUploadSchema, location="form_and_files")
+@blp.response(201, RevisionSchema)
+@blp.error_responses(403, 404, 409, 413)
+def upload_revision(data: dict[str, Any], document_id: int) -> tuple[Revision, dict[str, str]]:
+    """Upload a new draft revision (.docx or .pdf); the ISO secretaries of the organisation do."""
+    upload = data["file"]
+    revision = documents.add_revision(
+        db.session,
+        file_store(current_app),
+        current_user(),
+        document_id,
+        stream=upload.stream,
+        filename=upload.filename or "",
+        change_summary=data["change_summary"],
+    )
+    return revision, {"Location": url_for(".get_revision", revision_id=revision.id)}
+
+
+@blp.route(f"/revisions/<{ID}:revision_id>", methods=["GET"])
+@blp.response(200, RevisionSchema)
+@blp.error_responses(404)
+def get_revision(revision_id: int) -> Revision:
+    """One revision; staff see only the current one."""
+    return documents.get_revision(db.session, current_user(), revision_id)
+
+
+@blp.route(f"/revisions/<{ID}:revision_id>/actions", methods=["POST"])
+@blp.arguments(ActionSchema)
+@blp.response(200, RevisionSchema)
+@blp.error_responses(403, 404, 409)
+def act(data: dict[str, Any], revision_id: int) -> Revision:
+    """Submit, pass (review), return, approve or withdraw; each needs its role and the revision's state."""
+    return documents.act(
+        db.session,
+        current_user(),
+        revision_id,
+        data["action"],
+        today=clock.today(current_app.config["TIMEZONE"]),
+        comment=data["comment"],
+        effective_from=data["effective_from"],
+    )
+
+
+@blp.route(f"/revisions/<{ID}:revision_id>/file", methods=["GET"])
+@blp.response(
+    200,
+    {"type": "string", "format": "binary"},
+    content_type="application/octet-stream",
+    description="The file; Content-Type is the revision's, the strong ETag its SHA-256.",
+    headers={"ETag": {"schema": {"type": "string"}}, "Content-Disposition": {"schema": {"type": "string"}}},
+)
+@blp.alt_response(304, description="Not modified: If-None-Match names the file's SHA-256.", success=True)
+@blp.error_responses(404)
+@blp.doc(parameters=[{"in": "header", "name": "If-None-Match", "schema": {"type": "string"}, "required": False}])
+def download(revision_id: int) -> Response:
+    """The revision's file as stored; the download of a non-current revision is recorded in the audit log."""
+    download = documents.open_file(db.session, file_store(current_app), current_user(), revision_id)
+    revision = download.revision
+    response = send_file(
+        download.stream,
+        mimetype=revision.content_type,
+        as_attachment=True,
+        download_name=revision.filename,
+        etag=revision.file_sha256,
+        conditional=True,
+    )
+    response.cache_control.private = True  # it needs a token: no shared cache may keep it
+    return response

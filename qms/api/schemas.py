@@ -1,0 +1,268 @@
+"""Request and response bodies: the same marshmallow schemas validate requests and write the OpenAPI document."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from flask_smorest.fields import Upload
+from marshmallow import Schema, ValidationError, fields, post_dump, validate
+from marshmallow.utils import get_value
+from werkzeug.datastructures import FileStorage
+
+from qms.documents import ACTIONS
+from qms.models import Document, DocumentKind, DocumentStatus, Revision, RevisionStatus, Role, User
+
+# --- validation, in Vietnamese ---------------------------------------------------------------
+
+_FIELD_MESSAGES: dict[type[fields.Field], dict[str, str]] = {
+    fields.Field: {"required": "Trường này là bắt buộc.", "null": "Trường này không được để trống."},
+    fields.String: {"invalid": "Cần một chuỗi ký tự."},
+    fields.Date: {"invalid": "Ngày không hợp lệ, cần dạng YYYY-MM-DD."},
+    fields.Enum: {"unknown": "Giá trị phải là một trong: {choices}."},
+}
+
+
+def _max_length(limit: int) -> validate.Length:
+    return validate.Length(max=limit, error="Tối đa {max} ký tự.")
+
+
+class ApiSchema(Schema):
+    """Base of the request schemas: validation messages in Vietnamese."""
+
+    error_messages = {"unknown": "Trường không được chấp nhận.", "type": "Cần một đối tượng JSON."}
+
+    def on_bind_field(self, field_name: str, field_obj: fields.Field) -> None:
+        for field_class, messages in _FIELD_MESSAGES.items():
+            if isinstance(field_obj, field_class):
+                field_obj.error_messages.update(messages)
+
+
+class Text(fields.String):
+    """A string the database can store: PostgreSQL refuses the NUL character."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if "\x00" in text:
+            raise ValidationError("Không được chứa ký tự NUL.")
+        return text
+
+
+class File(Upload):
+    """An uploaded file part; a plain form value under the same name is not a file."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> FileStorage:
+        if not isinstance(value, FileStorage):
+            raise ValidationError("Cần gửi một tệp (multipart/form-data).")
+        return value
+
+
+class DocumentCreateSchema(ApiSchema):
+    organization = Text(required=True, validate=_max_length(64), metadata={"description": "Organisation code."})
+    code = Text(required=True, validate=_max_length(64), metadata={"example": "QT-HT-04"})
+    title = Text(required=True, validate=_max_length(500))
+    kind = fields.Enum(DocumentKind, by_value=True, required=True)
+    procedure_code = Text(
+        load_default=None, allow_none=True, validate=_max_length(64), metadata={"example": "2.000635"}
+    )
+
+
+class DocumentQuerySchema(ApiSchema):
+    organization = Text(validate=_max_length(64), metadata={"description": "Organisation code."})
+    kind = fields.Enum(DocumentKind, by_value=True)
+    status = fields.Enum(RevisionStatus, by_value=True, metadata={"description": "Documents with a revision in it."})
+
+
+class RevisionUploadSchema(ApiSchema):
+    file = File(required=True, metadata={"description": "The .docx or .pdf file."})
+    change_summary = Text(required=True, metadata={"description": "What changed, where and why."})
+
+
+class ActionSchema(ApiSchema):
+    action = fields.String(
+        required=True, validate=validate.OneOf(ACTIONS, error="Giá trị phải là một trong: {choices}.")
+    )
+    comment = Text(
+        load_default=None, allow_none=True, metadata={"description": "Required to return; the reason to withdraw."}
+    )
+    effective_from = fields.Date(load_default=None, allow_none=True, metadata={"description": "Required to approve."})
+
+
+# --- responses -------------------------------------------------------------------------------
+
+
+class PersonSchema(Schema):
+    name = fields.String()
+    title = fields.String()
+
+
+class ActorSchema(Schema):
+    username = fields.String()
+    name = fields.String()
+    title = fields.String()
+
+
+class Recorded(fields.Nested):
+    """A person as recorded at the time, from the ``<prefix>_<field>`` columns; null when nobody was recorded."""
+
+    def __init__(self, nested: type[Schema], prefix: str, **kwargs: Any) -> None:
+        kwargs.setdefault("allow_none", True)
+        super().__init__(nested, **kwargs)
+        self.prefix = prefix
+
+    def get_value(self, obj: Any, attr: str, accessor: Any = None, default: Any = None) -> dict[str, Any] | None:
+        values = {key: get_value(obj, f"{self.prefix}_{key}") for key in self.schema.fields}
+        return values if any(v is not None for v in values.values()) else None
+
+
+class JsonObject(fields.Dict):
+    """A JSON object kept as text in the database (so its hash can be recomputed), given back parsed."""
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> dict[str, Any] | None:
+        return super()._serialize(json.loads(value) if isinstance(value, str) else value, attr, obj, **kwargs)
+
+
+class OrganizationSchema(Schema):
+    code = fields.String()
+    name = fields.String()
+
+
+class RevisionSchema(Schema):
+    id = fields.Integer()
+    document_id = fields.Integer()
+    number = fields.Integer(metadata={"description": "Upload sequence within the document, drafts included."})
+    issue_number = fields.Integer(allow_none=True, metadata={"description": "Issue number, given at approval."})
+    status = fields.Enum(RevisionStatus, by_value=True)
+    sha256 = fields.String(attribute="file_sha256")
+    filename = fields.String()
+    content_type = fields.String()
+    size = fields.Integer()
+    change_summary = fields.String()
+    drafted_by = Recorded(PersonSchema, "drafted_by", allow_none=False)
+    created_at = fields.DateTime()
+    submitted_at = fields.DateTime(allow_none=True)
+    reviewed_by = Recorded(PersonSchema, "reviewed_by")
+    reviewed_at = fields.DateTime(allow_none=True)
+    approved_by = Recorded(PersonSchema, "approved_by")
+    approved_at = fields.DateTime(allow_none=True)
+    effective_from = fields.Date(allow_none=True)
+    took_effect_at = fields.DateTime(allow_none=True)
+    superseded_at = fields.DateTime(allow_none=True)
+    returned_at = fields.DateTime(allow_none=True)
+    return_comment = fields.String(allow_none=True)
+
+
+@dataclass(frozen=True)
+class DocumentView:
+    """A document as one caller sees it: ``revisions`` holds only the revisions visible to them."""
+
+    document: Document
+    revisions: list[Revision]
+
+
+class DocumentSchema(Schema):
+    """Dumps a DocumentView."""
+
+    id = fields.Integer(attribute="document.id")
+    organization = fields.Nested(OrganizationSchema, attribute="document.organization")
+    code = fields.String(attribute="document.code")
+    title = fields.String(attribute="document.title")
+    kind = fields.Enum(DocumentKind, by_value=True, attribute="document.kind")
+    procedure_code = fields.String(attribute="document.procedure_code", allow_none=True)
+    status = fields.Enum(DocumentStatus, by_value=True, attribute="document.status")
+    created_at = fields.DateTime(attribute="document.created_at")
+    withdrawn_at = fields.DateTime(attribute="document.withdrawn_at", allow_none=True)
+    withdrawn_by = Recorded(PersonSchema, "document.withdrawn_by")
+    withdraw_reason = fields.String(attribute="document.withdraw_reason", allow_none=True)
+    current_revision = fields.Nested(RevisionSchema, attribute="document.current_revision", allow_none=True)
+    revisions = fields.List(fields.Nested(RevisionSchema), metadata={"description": "Those visible to the caller."})
+
+
+class AuditEntrySchema(Schema):
+    seq = fields.Integer()
+    occurred_at = fields.DateTime()
+    action = fields.String()
+    actor = Recorded(ActorSchema, "actor", metadata={"description": "Null for what the system did by itself."})
+    revision_id = fields.Integer(allow_none=True)
+    details = JsonObject()
+    file_sha256 = fields.String(allow_none=True)
+    hash = fields.String()
+    prev_hash = fields.String()
+
+
+class VerifySchema(Schema):
+    ok = fields.Boolean()
+    entries = fields.Integer()
+    files = fields.Integer()
+    head_hash = fields.String()
+    first_bad = fields.String(metadata={"description": "The first problem found; absent when ok."})
+
+    @post_dump
+    def _omit_first_bad_when_ok(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+        if data.get("first_bad") is None:
+            data.pop("first_bad", None)
+        return data
+
+
+class MeSchema(Schema):
+    username = fields.String()
+    full_name = fields.String()
+    title = fields.String()
+    organization = fields.Nested(OrganizationSchema)
+    roles = fields.Method(
+        "_roles", metadata={"type": "array", "items": {"type": "string", "enum": [role.value for role in Role]}}
+    )
+
+    def _roles(self, user: User) -> list[str]:
+        return sorted(role.value for role in user.roles)
+
+
+# --- search ----------------------------------------------------------------------------------
+
+
+class SearchQuerySchema(ApiSchema):
+    q = Text(load_default="", validate=_max_length(10_000), metadata={"description": "What the user typed."})
+    organization = Text(validate=_max_length(64), metadata={"description": "Organisation code, with its children."})
+    kind = fields.Enum(DocumentKind, by_value=True)
+    field = Text(validate=_max_length(200), metadata={"description": "Field (lĩnh vực)."})
+    status = Text(
+        validate=_max_length(200),
+        metadata={"description": "`all` or comma-separated statuses; default: current (effective) revisions."},
+    )
+    procedure = Text(validate=_max_length(64), metadata={"description": "TTHC code."})
+    effective_from = fields.Date(metadata={"description": "Effective on or after."})
+    effective_to = fields.Date(metadata={"description": "Effective on or before."})
+    sort = fields.String(load_default="relevance", validate=validate.OneOf(["relevance", "date"]))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=10_000))
+    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+
+
+class SearchHitSchema(Schema):
+    document_id = fields.Integer()
+    revision_id = fields.Integer()
+    code = fields.String()
+    title = fields.String()
+    organization = fields.String()
+    organization_code = fields.String()
+    kind = fields.String()
+    status = fields.String()
+    number = fields.Integer()
+    issue_number = fields.Integer(allow_none=True)
+    effective_from = fields.Date(allow_none=True)
+    score = fields.Float()
+    highlights = fields.String(metadata={"description": "Escaped text; only <mark> is markup."})
+    has_text = fields.Boolean()
+
+
+class SearchResultsSchema(Schema):
+    total = fields.Integer()
+    page = fields.Integer()
+    per_page = fields.Integer()
+    hits = fields.List(fields.Nested(SearchHitSchema))
+    facets = fields.Dict(
+        keys=fields.String(), values=fields.Dict(keys=fields.String(), values=fields.Integer()),
+        metadata={"description": "Counts per kind and per organisation code for the whole query."},
+    )
+    suggestion = fields.String(allow_none=True, metadata={"description": "Did you mean; only when it finds something."})
+    relaxed = fields.Boolean(metadata={"description": "No document had every word; these have some."})

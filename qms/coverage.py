@@ -1,0 +1,120 @@
+"""Coverage: how much of an organisation's TTHC list has an ISO process in force.
+
+covered ÷ total, where total is the procedures on the organisation's current list (not abolished) and
+a procedure is covered when a document of the organisation that has an effective revision is linked to
+it (by ``Document.procedure_code`` or a ``DocumentProcedure`` row). A link matches a listed code when it
+is the same code, or when one is the national code (`2.000815`) and the other a provincial variant of it
+(`2.000815.000.00.00.H55`); two different provincial variants do not match.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from qms.models import Document, DocumentStatus, Organization, Procedure, Revision, RevisionStatus, User
+from qms.procedure_codes import codes_match, national_part
+from qms.procedure_links import document_codes
+from qms.procedures import visible_organization
+from qms.text.vietnamese import fold
+
+
+@dataclass(frozen=True)
+class CoveredProcedure:
+    procedure: Procedure
+    #: The first process in force for it, by document code.
+    document: Document
+
+
+@dataclass(frozen=True)
+class OffListLink:
+    """A process in force that points to an abolished procedure, or to a code not on the list (``procedure`` None)."""
+
+    document: Document
+    code: str
+    procedure: Procedure | None
+
+    @property
+    def is_abolished(self) -> bool:
+        return self.procedure is not None
+
+
+@dataclass(frozen=True)
+class Coverage:
+    organization: Organization
+    covered: int
+    total: int
+    #: 0-100 with one decimal; 0 when the list is empty.
+    percent: float
+    #: Field → procedures without a process, fields in Vietnamese order (no field last), procedures by code.
+    uncovered: dict[str, list[Procedure]]
+    covered_procedures: list[CoveredProcedure]
+    abolished_links: list[OffListLink]
+
+
+def coverage(session: Session, viewer: User, organization_code: str) -> Coverage:
+    """Coverage of one organisation, for its own users and inspectors."""
+    organization = visible_organization(session, viewer, organization_code)
+    procedures = list(
+        session.scalars(select(Procedure).where(Procedure.organization_id == organization.id).order_by(Procedure.code))
+    )
+    listed = [procedure for procedure in procedures if not procedure.is_abolished]
+    processes = _processes_in_force(session, organization.id)
+    codes = document_codes(session, processes)
+
+    # Index the links by national part: a listed code can only match links that share it.
+    links: dict[str, list[tuple[str, Document]]] = {}
+    for document in processes:
+        for code in codes[document.id]:
+            links.setdefault(national_part(code), []).append((code, document))
+
+    covered: list[CoveredProcedure] = []
+    uncovered: dict[str, list[Procedure]] = {}
+    for procedure in listed:
+        candidates = links.get(national_part(procedure.code), [])
+        document = next((d for code, d in candidates if codes_match(code, procedure.code)), None)
+        if document is not None:
+            covered.append(CoveredProcedure(procedure, document))
+        else:
+            uncovered.setdefault(procedure.field or "", []).append(procedure)
+
+    total = len(listed)
+    return Coverage(
+        organization=organization,
+        covered=len(covered),
+        total=total,
+        percent=round(100 * len(covered) / total, 1) if total else 0.0,
+        uncovered={name: uncovered[name] for name in sorted(uncovered, key=_field_order)},
+        covered_procedures=covered,
+        abolished_links=_off_list(processes, codes, listed, procedures),
+    )
+
+
+def _processes_in_force(session: Session, organization_id: int) -> list[Document]:
+    query = (
+        select(Document)
+        .where(Document.organization_id == organization_id, Document.status == DocumentStatus.ACTIVE)
+        .where(Document.revisions.any(Revision.status == RevisionStatus.EFFECTIVE))
+        .order_by(Document.code)
+    )
+    return list(session.scalars(query))
+
+
+def _off_list(
+    processes: list[Document], codes: dict[int, list[str]], listed: list[Procedure], procedures: list[Procedure]
+) -> list[OffListLink]:
+    abolished = [procedure for procedure in procedures if procedure.is_abolished]
+    found = []
+    for document in processes:
+        for code in codes[document.id]:
+            if any(codes_match(code, procedure.code) for procedure in listed):
+                continue
+            gone = next((procedure for procedure in abolished if codes_match(code, procedure.code)), None)
+            found.append(OffListLink(document, code, gone))
+    return found
+
+
+def _field_order(name: str) -> tuple[bool, str, str]:
+    return (name == "", fold(name).casefold(), name)

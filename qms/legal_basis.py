@@ -1,0 +1,172 @@
+"""A revision's legal basis: the citations read from its text at upload, corrected by the secretary, read with status.
+
+``extract_basis`` runs inside the upload's unit of work (the upload's audit entry covers it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from qms import audit, documents, permissions
+from qms.database import unit_of_work
+from qms.errors import Conflict, Invalid
+from qms.legal import ensure_registered, is_partial, parse_number, resolve_partial
+from qms.legal_reviews import open_cited_ids, refresh_reviews
+from qms.legal_status import LegalStatus, incoming_relations, local_today, status_on, triggers
+from qms.models import Citation, RelationKind, Revision, RevisionStatus, Role, User
+from qms.text.citations import find_citations
+from qms.text.legal_sections import basis_text
+from qms.text.vietnamese import normalize
+
+EXTRACTED, MANUAL = "extracted", "manual"
+MAX_CITATIONS = 200
+#: A superseded or withdrawn revision is history: its legal basis stays as it was.
+_FROZEN = (RevisionStatus.SUPERSEDED, RevisionStatus.OBSOLETE)
+
+
+@dataclass(frozen=True)
+class BasisEntry:
+    """One citation with the cited document's status as of a date."""
+
+    citation: Citation
+    status: LegalStatus
+    amended_by: list[str]
+    replaced_by: list[str]
+    #: An open review item exists for this citation.
+    under_review: bool
+
+
+def extract_basis(session: Session, revision: Revision) -> list[Citation]:
+    """Store the citations of the revision's legal-basis sections (or whole text) in the caller's transaction.
+
+    Partial numbers count when exactly one registered number starts with them; unknown full numbers
+    become stubs. Re-running replaces the extracted citations and keeps the secretary's own.
+    """
+    text = revision.text if revision.has_text else ""
+    found: dict[str, str] = {}
+    for citation in find_citations(basis_text(text)) if text else []:
+        number = resolve_partial(session, citation.number) if citation.partial else citation.number
+        if number is not None and number not in found:
+            found[number] = citation.raw
+    registered, _stubs = ensure_registered(session, found)
+    wanted = {registered[number].id: raw for number, raw in found.items()}
+    existing = {c.legal_document_id: c for c in _citations(session, revision.id)}
+    for legal_document_id, citation in existing.items():
+        if citation.source == EXTRACTED and legal_document_id not in wanted:
+            session.delete(citation)
+    for legal_document_id, raw in wanted.items():
+        if legal_document_id not in existing:
+            session.add(
+                Citation(revision_id=revision.id, legal_document_id=legal_document_id, raw=raw[:200], source=EXTRACTED)
+            )
+    session.flush()
+    return _citations(session, revision.id)
+
+
+def set_basis(
+    session: Session, actor: User, revision_id: int, numbers: list[str], *, today: date | None = None
+) -> list[Citation]:
+    """Replace a revision's legal basis with these numbers; the organisation's secretary does, audited before/after."""
+    revision = documents.get_revision(session, actor, revision_id)
+    permissions.require_role(actor, (Role.SECRETARY,), revision.document.organization_id)
+    if revision.status in _FROZEN:
+        raise Conflict(
+            "Phiên bản đã hết hiệu lực hoặc đã bị thu hồi; căn cứ pháp lý của nó được giữ nguyên.", code="wrong_state"
+        )
+    typed = _parse_typed(session, numbers)
+    with unit_of_work(session):
+        session.scalar(select(Revision.id).where(Revision.id == revision.id).with_for_update(of=Revision))
+        existing = _citations(session, revision.id)
+        before = [c.legal_document.number for c in existing]
+        registered, stubs = ensure_registered(session, typed)
+        wanted = {registered[number].id: raw for number, raw in typed.items()}
+        kept = {c.legal_document_id for c in existing}
+        for citation in existing:
+            if citation.legal_document_id not in wanted:
+                session.delete(citation)
+        for legal_document_id, raw in wanted.items():
+            if legal_document_id not in kept:
+                session.add(
+                    Citation(revision_id=revision.id, legal_document_id=legal_document_id, raw=raw[:200], source=MANUAL)
+                )
+        session.flush()
+        after = [c.legal_document.number for c in _citations(session, revision.id)]
+        if sorted(before) != sorted(after):
+            audit.record(
+                session,
+                "legal_basis_change",
+                actor=actor,
+                revision=revision,
+                details={"before": before, "after": after, "stubs": stubs},
+            )
+            refresh_reviews(session, today or local_today())
+    return _citations(session, revision.id)
+
+
+def basis(session: Session, viewer: User, revision_id: int, *, today: date | None = None) -> list[BasisEntry]:
+    """The revision's citations in the order found, each with the cited document's status as of today."""
+    revision = documents.get_revision(session, viewer, revision_id)
+    citations = _citations(session, revision.id)
+    incoming = incoming_relations(session, [c.legal_document_id for c in citations])
+    reviewed = open_cited_ids(session, revision.id)
+    on = today or local_today()
+    entries = []
+    for citation in citations:
+        relations = incoming.get(citation.legal_document_id, [])
+        entries.append(
+            BasisEntry(
+                citation=citation,
+                status=status_on(citation.legal_document, relations, on),
+                amended_by=[d.number for d in triggers(relations, RelationKind.AMENDS, on)],
+                replaced_by=[d.number for d in triggers(relations, RelationKind.REPLACES, on)],
+                under_review=citation.legal_document_id in reviewed,
+            )
+        )
+    return entries
+
+
+def _citations(session: Session, revision_id: int) -> list[Citation]:
+    return list(session.scalars(select(Citation).where(Citation.revision_id == revision_id).order_by(Citation.id)))
+
+
+def _typed_number(session: Session, text: str) -> str | None:
+    """A number as typed, a bare `61/2018`, or a line naming one document ("Nghị định số 61/2018/NĐ-CP ngày …")."""
+    try:
+        return parse_number(text)
+    except Invalid:
+        pass
+    if is_partial(text):
+        return resolve_partial(session, text)
+    found = find_citations(text)
+    if len(found) != 1:
+        return None
+    return resolve_partial(session, found[0].number) if found[0].partial else found[0].number
+
+
+def _parse_typed(session: Session, numbers: list[str]) -> dict[str, str]:
+    """Canonical number -> as typed; a partial number counts when the register makes it unambiguous."""
+    typed: dict[str, str] = {}
+    refused: list[str] = []
+    for raw in numbers:
+        text = " ".join(normalize((raw or "").replace("\x00", "")).split())
+        if not text:
+            continue
+        number = _typed_number(session, text)
+        if number is None:
+            refused.append(text)
+        else:
+            typed.setdefault(number, text)
+    if refused:
+        raise Invalid(
+            "Số hiệu không hợp lệ hoặc không xác định được văn bản: "
+            + ", ".join(f"«{text}»" for text in refused[:10])
+            + " (cần số hiệu đầy đủ, ví dụ: 61/2018/NĐ-CP).",
+            code="invalid_number",
+        )
+    if len(typed) > MAX_CITATIONS:
+        raise Invalid(f"Tối đa {MAX_CITATIONS} văn bản trong căn cứ pháp lý.", code="too_many")
+    return typed

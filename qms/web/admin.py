@@ -1,0 +1,167 @@
+"""Administration pages: the organisation tree and the users with their roles."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_required
+from wtforms import SelectChoice
+
+from qms import organizations, permissions, users
+from qms.errors import DomainError
+from qms.extensions import db
+from qms.models import Organization, User
+from qms.web import errors
+from qms.web.forms import OrganizationForm, UserCreateForm, UserEditForm, first_error
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+bp.register_error_handler(DomainError, errors.domain_error_page)
+
+
+def _options(tree: list[tuple[int, Organization]], *, by_code: bool) -> list[SelectChoice]:
+    """Select options that show the tree by indenting children under their parent."""
+    return [
+        SelectChoice(
+            organization.code if by_code else str(organization.id),
+            "\u2003" * depth + f"{organization.name} ({organization.code})",
+        )
+        for depth, organization in tree
+    ]
+
+
+# --- organisations -------------------------------------------------------------------------------
+
+
+@bp.route("/organizations", methods=["GET", "POST"])
+@login_required
+def organization_list() -> ResponseReturnValue:
+    permissions.require_admin(current_user)
+    tree = organizations.tree(db.session)
+    form = OrganizationForm()
+    form.parent.choices = [SelectChoice("", "— Không có (đơn vị cấp cao nhất) —"), *_options(tree, by_code=True)]
+    if request.method == "GET":
+        return render_template("admin/organizations.html", form=form, tree=tree)
+    if not form.validate():
+        return render_template("admin/organizations.html", form=form, tree=tree, error=first_error(form)), 422
+    try:
+        organization = organizations.create(
+            db.session, current_user, form.code.data or "", form.name.data or "", form.parent.data or None
+        )
+    except DomainError as error:
+        return render_template("admin/organizations.html", form=form, tree=tree, error=error.message), error.status
+    flash(f"Đã tạo đơn vị {organization.name} ({organization.code}).", "success")
+    return redirect(url_for(".organization_list"))
+
+
+@bp.route("/organizations/<int:organization_id>", methods=["GET", "POST"])
+@login_required
+def organization_edit(organization_id: int) -> ResponseReturnValue:
+    permissions.require_admin(current_user)
+    tree = organizations.tree(db.session)
+    organization = next((o for _depth, o in tree if o.id == organization_id), None)
+    if organization is None:
+        abort(404)
+    if request.method == "GET":
+        form = OrganizationForm(
+            data={"code": organization.code, "name": organization.name, "parent": str(organization.parent_id or "")}
+        )
+    else:
+        form = OrganizationForm()
+    others = [(depth, o) for depth, o in tree if o.id != organization.id]
+    form.parent.choices = [SelectChoice("", "— Không có (đơn vị cấp cao nhất) —"), *_options(others, by_code=False)]
+    page = {"form": form, "organization": organization}
+    if request.method == "GET":
+        return render_template("admin/organization_edit.html", **page)
+    if not form.validate():
+        return render_template("admin/organization_edit.html", error=first_error(form), **page), 422
+    try:
+        organizations.update(
+            db.session,
+            current_user,
+            organization.id,
+            code=form.code.data or "",
+            name=form.name.data or "",
+            parent_id=int(form.parent.data) if form.parent.data else None,
+        )
+    except DomainError as error:
+        return render_template("admin/organization_edit.html", error=error.message, **page), error.status
+    flash(f"Đã lưu đơn vị {form.name.data} ({form.code.data}).", "success")
+    return redirect(url_for(".organization_list"))
+
+
+# --- users ---------------------------------------------------------------------------------------
+
+
+@bp.get("/users")
+@login_required
+def user_list() -> ResponseReturnValue:
+    return render_template("admin/users.html", users=users.list_users(db.session, current_user))
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@login_required
+def user_new() -> ResponseReturnValue:
+    permissions.require_admin(current_user)
+    form = UserCreateForm()
+    tree = organizations.tree(db.session)
+    form.organization.choices = [SelectChoice("", "— Chọn đơn vị —"), *_options(tree, by_code=True)]
+    if request.method == "GET":
+        return render_template("admin/user_new.html", form=form)
+    if not form.validate():
+        return render_template("admin/user_new.html", form=form, error=first_error(form)), 422
+    try:
+        user = users.create(
+            db.session,
+            current_user,
+            username=form.username.data or "",
+            full_name=form.full_name.data or "",
+            title=form.title.data or "",
+            organization_code=form.organization.data or "",
+            roles=form.roles.data or [],
+            password=form.password.data or "",
+        )
+    except DomainError as error:
+        return render_template("admin/user_new.html", form=form, error=error.message), error.status
+    flash(f"Đã tạo người dùng {user.username}.", "success")
+    return redirect(url_for(".user_list"))
+
+
+def _find_user(user_id: int) -> User:
+    found = next((u for u in users.list_users(db.session, current_user) if u.id == user_id), None)
+    if found is None:
+        abort(404)
+    return found
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@login_required
+def user_edit(user_id: int) -> ResponseReturnValue:
+    user = _find_user(user_id)
+    if request.method == "GET":
+        form = UserEditForm(
+            data={
+                "full_name": user.full_name,
+                "title": user.title,
+                "roles": sorted(role.value for role in user.roles),
+                "is_active": user.is_active,
+            }
+        )
+        return render_template("admin/user_edit.html", form=form, user=user)
+    form = UserEditForm()
+    if not form.validate():
+        return render_template("admin/user_edit.html", form=form, user=user, error=first_error(form)), 422
+    try:
+        users.update(
+            db.session,
+            current_user,
+            user.id,
+            full_name=form.full_name.data or "",
+            title=form.title.data or "",
+            roles=form.roles.data or [],
+            is_active=bool(form.is_active.data),
+            password=form.password.data or None,
+        )
+    except DomainError as error:
+        return render_template("admin/user_edit.html", form=form, user=user, error=error.message), error.status
+    flash(f"Đã lưu thay đổi của người dùng {user.username}.", "success")
+    return redirect(url_for(".user_list"))

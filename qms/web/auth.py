@@ -1,0 +1,67 @@
+"""Signing in and out."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_required, login_user, logout_user
+
+from qms import users
+from qms.extensions import db, limiter
+from qms.web.forms import LoginForm, LogoutForm
+
+bp = Blueprint("auth", __name__)
+
+FAILED = "Tên đăng nhập hoặc mật khẩu không đúng."
+
+
+def local_path(target: str | None) -> str | None:
+    """Only a path on this site may be a redirect target, so a link cannot send people elsewhere."""
+    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or any(ord(c) < 32 for c in target):
+        return None
+    return target
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def login() -> ResponseReturnValue:
+    form = LoginForm()
+    if request.method == "GET":
+        if current_user.is_authenticated:
+            return redirect(local_path(request.args.get("next")) or url_for("documents.index"))
+        form.next.data = request.args.get("next", "")
+        return render_template("auth/login.html", form=form)
+    if not form.validate():
+        return render_template("auth/login.html", form=form), 400
+    user = users.authenticate(
+        db.session, form.username.data or "", form.password.data or "", remote_addr=request.remote_addr
+    )
+    if user is None:
+        return render_template("auth/login.html", form=form, error=FAILED), 401
+    session.clear()  # nothing from before the sign-in survives into the signed-in session
+    session.permanent = True
+    login_user(user)
+    return redirect(local_path(form.next.data) or url_for("documents.index"))
+
+
+@bp.route("/logout", methods=["GET", "POST"])
+@login_required
+def logout() -> ResponseReturnValue:
+    form = LogoutForm()
+    if request.method == "GET":
+        return render_template("auth/logout.html", form=form)
+    if not form.validate():
+        return render_template("auth/logout.html", form=form), 400
+    logout_user()
+    session.clear()
+    flash("Bạn đã đăng xuất.", "info")
+    return redirect(url_for("auth.login"))

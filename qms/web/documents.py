@@ -1,0 +1,235 @@
+"""The document pages: the list, one document with its revision history, upload, workflow actions, download."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_required
+from wtforms import SelectChoice
+
+from qms import clock, documents, organizations, permissions
+from qms.errors import DomainError
+from qms.extensions import db
+from qms.models import Document, DocumentKind, Revision, RevisionStatus, Role
+from qms.storage import file_store
+from qms.web import errors, offers
+from qms.web.filters import format_date
+from qms.web.forms import ActionForm, DocumentFilterForm, DocumentForm, UploadForm, first_error
+
+bp = Blueprint("documents", __name__)
+bp.register_error_handler(DomainError, errors.domain_error_page)
+
+
+def _today() -> date:
+    return clock.today(current_app.config["TIMEZONE"])
+
+
+# --- the list ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Row:
+    document: Document
+    #: The newest revision this viewer may see, when it is not the current one (work in progress, returned …).
+    pending: Revision | None
+
+
+def _rows(found: list[Document]) -> list[Row]:
+    rows = []
+    for document in found:
+        visible = documents.visible_revisions(current_user, document)
+        newest = visible[-1] if visible else None
+        rows.append(Row(document, newest if newest is not None and not newest.is_current else None))
+    return rows
+
+
+@bp.get("/")
+@login_required
+def index() -> ResponseReturnValue:
+    form = DocumentFilterForm(request.args)
+    sees_all = permissions.sees_all_organizations(current_user)
+    filters = {"form": form, "sees_all": sees_all, "sees_history": permissions.sees_non_current(current_user)}
+    if sees_all:
+        form.organization.choices = [SelectChoice("", "Tất cả đơn vị")] + [
+            SelectChoice(str(organization.id), "\u2003" * depth + organization.name)
+            for depth, organization in organizations.tree(db.session)
+        ]
+    if not form.validate():
+        return render_template("documents/index.html", rows=[], **filters), 422
+    organization_id = int(form.organization.data) if sees_all and form.organization.data else None
+    found = documents.list_documents(
+        db.session,
+        current_user,
+        organization_id=organization_id,
+        kind=DocumentKind(form.kind.data) if form.kind.data else None,
+        status=RevisionStatus(form.status.data) if form.status.data else None,
+    )
+    return render_template("documents/index.html", rows=_rows(found), **filters)
+
+
+# --- creating a document -------------------------------------------------------------------------
+
+
+@bp.route("/documents/new", methods=["GET", "POST"])
+@login_required
+def new() -> ResponseReturnValue:
+    form = DocumentForm()
+    if request.method == "GET":
+        permissions.require_role(current_user, (Role.SECRETARY,), current_user.organization_id)
+        return render_template("documents/new.html", form=form)
+    if not form.validate():
+        return render_template("documents/new.html", form=form, error=first_error(form)), 422
+    try:
+        document = documents.create_document(
+            db.session,
+            current_user,
+            organization_code=current_user.organization.code,
+            code=form.code.data or "",
+            title=form.title.data or "",
+            kind=form.kind.data or "",
+            procedure_code=form.procedure_code.data,
+        )
+    except DomainError as error:
+        return render_template("documents/new.html", form=form, error=error.message), error.status
+    flash(f"Đã tạo tài liệu {document.code}. Hãy tải lên bản dự thảo đầu tiên.", "success")
+    return redirect(url_for(".show", document_id=document.id))
+
+
+# --- one document ------------------------------------------------------------------------------
+
+
+def _show(
+    document: Document,
+    *,
+    status: int = 200,
+    error: str | None = None,
+    failed: tuple[int, ActionForm] | None = None,
+) -> ResponseReturnValue:
+    """The document page; after a refused action the form that failed keeps what was typed."""
+    today = _today()
+    revisions = list(reversed(documents.visible_revisions(current_user, document)))
+    forms: dict[int, dict[str, ActionForm]] = {}
+    for revision in revisions:
+        for action in offers.revision_actions(current_user, document, revision):
+            forms.setdefault(revision.id, {})[action] = ActionForm(formdata=None, action=action, effective_from=today)
+    withdraw = None
+    if offers.may_withdraw(current_user, document):
+        withdraw = (document.revisions[-1].id, ActionForm(formdata=None, action="withdraw"))
+    if failed is not None:
+        revision_id, form = failed
+        if form.action.data == "withdraw" and withdraw is not None:
+            withdraw = (withdraw[0], form)
+        elif form.action.data in forms.get(revision_id, {}):
+            forms[revision_id][form.action.data] = form
+    page = render_template(
+        "documents/show.html",
+        document=document,
+        revisions=revisions,
+        forms=forms,
+        withdraw=withdraw,
+        may_upload=offers.may_upload(current_user, document),
+        error=error,
+    )
+    return page, status
+
+
+@bp.get("/documents/<int:document_id>")
+@login_required
+def show(document_id: int) -> ResponseReturnValue:
+    return _show(documents.get_document(db.session, current_user, document_id))
+
+
+DONE = {
+    "submit": "Đã trình kiểm tra.",
+    "pass": "Đã kiểm tra đạt, chuyển người phê duyệt.",
+    "return": "Đã trả lại phiên bản cho người soạn thảo.",
+    "withdraw": "Đã thu hồi tài liệu.",
+}
+
+
+def _done(action: str, revision: Revision) -> str:
+    if action != "approve":
+        return DONE[action]
+    when = format_date(revision.effective_from)
+    if revision.is_current:
+        return f"Đã phê duyệt. Lần ban hành {revision.issue_number} có hiệu lực từ {when}."
+    return f"Đã phê duyệt. Lần ban hành {revision.issue_number} sẽ có hiệu lực từ {when}."
+
+
+@bp.post("/revisions/<int:revision_id>/actions")
+@login_required
+def act(revision_id: int) -> ResponseReturnValue:
+    form = ActionForm()
+    if form.validate():
+        action = form.action.data or ""
+        try:
+            revision = documents.act(
+                db.session,
+                current_user,
+                revision_id,
+                action,
+                today=_today(),
+                comment=form.comment.data,
+                effective_from=form.effective_from.data,
+            )
+        except DomainError as error:
+            message, status = error.message, error.status
+        else:
+            flash(_done(action, revision), "success")
+            return redirect(url_for(".show", document_id=revision.document_id))
+    else:
+        message, status = first_error(form), 422
+    # Back to the page the form was on, if this user may see it at all (else the 404 page).
+    revision = documents.get_revision(db.session, current_user, revision_id)
+    document = documents.get_document(db.session, current_user, revision.document_id)
+    return _show(document, status=status, error=message, failed=(revision_id, form))
+
+
+# --- files ---------------------------------------------------------------------------------------
+
+
+@bp.route("/documents/<int:document_id>/upload", methods=["GET", "POST"])
+@login_required
+def upload(document_id: int) -> ResponseReturnValue:
+    form = UploadForm()
+    if request.method == "GET":
+        document = documents.get_document(db.session, current_user, document_id)
+        permissions.require_role(current_user, (Role.SECRETARY,), document.organization_id)
+        return render_template("documents/upload.html", form=form, document=document)
+    if form.validate():
+        try:
+            revision = documents.add_revision(
+                db.session,
+                file_store(current_app),
+                current_user,
+                document_id,
+                stream=form.file.data.stream,
+                filename=form.file.data.filename or "",
+                change_summary=form.change_summary.data or "",
+            )
+        except DomainError as error:
+            message, status = error.message, error.status
+        else:
+            flash(f"Đã tải lên phiên bản số {revision.number} (dự thảo).", "success")
+            return redirect(url_for(".show", document_id=document_id))
+    else:
+        message, status = first_error(form), 422
+    document = documents.get_document(db.session, current_user, document_id)
+    return render_template("documents/upload.html", form=form, document=document, error=message), status
+
+
+@bp.get("/revisions/<int:revision_id>/download")
+@login_required
+def download(revision_id: int) -> ResponseReturnValue:
+    opened = documents.open_file(db.session, file_store(current_app), current_user, revision_id)
+    revision = opened.revision
+    return send_file(
+        opened.stream,
+        mimetype=revision.content_type,
+        as_attachment=True,
+        download_name=revision.filename,
+        etag=revision.file_sha256,
+    )

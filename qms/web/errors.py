@@ -1,0 +1,76 @@
+"""Error pages in Vietnamese: the message a person can act on, never a stack trace."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, render_template
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from qms.errors import DomainError
+from qms.extensions import db
+from qms.web.filters import format_filesize
+
+TITLES = {
+    400: "Yêu cầu không hợp lệ",
+    403: "Không có quyền",
+    404: "Không tìm thấy",
+    405: "Thao tác không được hỗ trợ",
+    413: "Tệp quá lớn",
+    422: "Dữ liệu không hợp lệ",
+    409: "Không thực hiện được",
+    429: "Quá nhiều lần thử",
+    500: "Lỗi hệ thống",
+}
+
+MESSAGES = {
+    400: "Yêu cầu không hợp lệ. Vui lòng quay lại và thử lại.",
+    403: "Bạn không có quyền thực hiện thao tác này.",
+    404: "Không tìm thấy trang hoặc tài liệu bạn yêu cầu.",
+    405: "Thao tác này không được hỗ trợ tại địa chỉ này.",
+    429: "Bạn đã thử quá nhiều lần. Vui lòng đợi một phút rồi thử lại.",
+    500: "Đã xảy ra lỗi trong hệ thống. Vui lòng thử lại sau; nếu lỗi lặp lại, hãy báo quản trị hệ thống.",
+}
+
+
+def render_error(status: int, message: str | None = None) -> tuple[str, int]:
+    title = TITLES.get(status, "Lỗi")
+    message = message or MESSAGES.get(status, title)
+    return render_template("errors/error.html", status=status, title=title, message=message), status
+
+
+def http_error_page(error: HTTPException) -> tuple[str, int, list[tuple[str, str]]]:
+    """The page for an HTTP error, keeping the headers it needs (Allow on 405, Retry-After on 429)."""
+    page, status = render_error(error.code or 500)
+    return page, status, [(name, value) for name, value in error.get_headers() if name.lower() != "content-type"]
+
+
+def domain_error_page(error: DomainError) -> tuple[str, int]:
+    """A service refusal that no form on the page can show: its own message on an error page."""
+    return render_error(error.status, error.message)
+
+
+def _too_large() -> str:
+    limit = format_filesize(current_app.config.get("MAX_CONTENT_LENGTH"))
+    return f"Tệp tải lên vượt quá dung lượng cho phép ({limit})."
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def _csrf(_error: CSRFError) -> tuple[str, int]:
+        return render_error(
+            400, "Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. Vui lòng tải lại trang và thử lại."
+        )
+
+    @app.errorhandler(413)
+    def _too_large_page(_error: HTTPException) -> tuple[str, int]:
+        return render_error(413, _too_large())
+
+    for status in (400, 403, 404, 405, 429):
+        app.register_error_handler(status, http_error_page)
+
+    @app.errorhandler(500)
+    def _server_error(_error: Exception) -> tuple[str, int]:
+        # The failed request may have left the transaction broken; the page must not need it.
+        db.session.rollback()
+        page = render_template("errors/error.html", status=500, title=TITLES[500], message=MESSAGES[500], bare=True)
+        return page, 500

@@ -1,0 +1,251 @@
+"""The legal pages: the register (list, add, edit, CSV import), a revision's legal basis, the organisation's reviews."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_required
+
+from qms import clock, documents, legal, legal_basis, legal_import, legal_reviews, organizations, permissions
+from qms.errors import DomainError
+from qms.extensions import db
+from qms.legal_status import CHANGE_LABELS, STATUS_LABELS, LegalStatus
+from qms.models import ReviewState, RevisionStatus, Role
+from qms.web import errors
+from qms.web.forms import first_error
+from qms.web.legal_forms import (
+    BasisForm,
+    LegalDocumentForm,
+    LegalFilterForm,
+    LegalImportForm,
+    ResolveForm,
+    ReviewFilterForm,
+    numbers_of,
+)
+
+bp = Blueprint("legal", __name__)
+bp.register_error_handler(DomainError, errors.domain_error_page)
+
+#: Badge classes of the shared stylesheet, by legal status.
+BADGES = {
+    LegalStatus.IN_FORCE: "badge-effective",
+    LegalStatus.AMENDED: "badge-in_review",
+    LegalStatus.REPLACED: "badge-returned",
+    LegalStatus.NOT_YET_IN_FORCE: "badge-approved",
+}
+
+
+@bp.context_processor
+def _labels() -> dict[str, Any]:
+    return {
+        "LEGAL_STATUS_LABELS": STATUS_LABELS,
+        "LEGAL_BADGES": BADGES,
+        "CHANGE_LABELS": CHANGE_LABELS,
+        "RESOLUTION_LABELS": legal_reviews.RESOLUTION_LABELS,
+        "ReviewState": ReviewState,
+    }
+
+
+def _today() -> date:
+    return clock.today(current_app.config["TIMEZONE"])
+
+
+# --- the register ------------------------------------------------------------------------------
+
+
+@bp.get("/legal-documents")
+@login_required
+def register() -> ResponseReturnValue:
+    form = LegalFilterForm(request.args)
+    page = {"form": form, "may_edit": legal.may_edit_register(current_user)}
+    if not form.validate():
+        return render_template("legal/index.html", entries=[], **page), 422
+    status = LegalStatus(form.status.data) if form.status.data else None
+    entries = legal.list_legal_documents(db.session, form.q.data, status=status, today=_today())
+    return render_template("legal/index.html", entries=entries, **page)
+
+
+@bp.route("/legal-documents/new", methods=["GET", "POST"])
+@login_required
+def new() -> ResponseReturnValue:
+    legal.require_register_editor(current_user)
+    form = LegalDocumentForm()
+    if request.method == "GET":
+        return render_template("legal/form.html", form=form, entry=None)
+    if not form.validate():
+        return render_template("legal/form.html", form=form, entry=None, error=first_error(form)), 422
+    try:
+        document = legal.create_legal_document(
+            db.session,
+            current_user,
+            number=form.number.data or "",
+            doc_type=form.doc_type.data or "",
+            title=form.title.data or "",
+            issuer=form.issuer.data or "",
+            issued_on=form.issued_on.data,
+            effective_from=form.effective_from.data,
+            amends=numbers_of(form.amends.data),
+            replaces=numbers_of(form.replaces.data),
+            today=_today(),
+        )
+    except DomainError as error:
+        return render_template("legal/form.html", form=form, entry=None, error=error.message), error.status
+    flash(f"Đã thêm văn bản {document.number} vào danh mục.", "success")
+    return redirect(url_for(".show", number=document.number))
+
+
+@bp.route("/legal-documents/import", methods=["GET", "POST"])
+@login_required
+def import_register() -> ResponseReturnValue:
+    legal.require_register_editor(current_user)
+    form = LegalImportForm()
+    if request.method == "GET":
+        return render_template("legal/import.html", form=form)
+    if not form.validate():
+        return render_template("legal/import.html", form=form, error=first_error(form)), 422
+    try:
+        report = legal_import.import_csv(db.session, current_user, form.file.data.stream.read(), today=_today())
+    except legal_import.ImportRefused as refused:
+        return render_template("legal/import.html", form=form, error=refused.message, problems=refused.problems), 422
+    except DomainError as error:
+        return render_template("legal/import.html", form=form, error=error.message), error.status
+    return render_template("legal/import.html", form=LegalImportForm(formdata=None), report=report)
+
+
+@bp.route("/legal-documents/<path:number>", methods=["GET", "POST"])
+@login_required
+def show(number: str) -> ResponseReturnValue:
+    """One document with its relations; the editors' form to change it."""
+    entry = legal.get_legal_document(db.session, number, today=_today())
+    may_edit = legal.may_edit_register(current_user)
+    if request.method == "GET":
+        return render_template("legal/show.html", entry=entry, form=_edit_form(entry) if may_edit else None)
+    legal.require_register_editor(current_user)
+    form = LegalDocumentForm()
+    if not form.validate():
+        return render_template("legal/show.html", entry=entry, form=form, error=first_error(form)), 422
+    changes = {
+        "doc_type": form.doc_type.data or "",
+        "title": form.title.data or "",
+        "issuer": form.issuer.data or "",
+        "issued_on": form.issued_on.data,
+        "effective_from": form.effective_from.data,
+        "amends": numbers_of(form.amends.data),
+        "replaces": numbers_of(form.replaces.data),
+    }
+    try:
+        legal.update_legal_document(db.session, current_user, entry.document.number, changes, today=_today())
+    except DomainError as error:
+        return render_template("legal/show.html", entry=entry, form=form, error=error.message), error.status
+    flash(f"Đã lưu văn bản {entry.document.number}.", "success")
+    return redirect(url_for(".show", number=entry.document.number))
+
+
+def _edit_form(entry: legal.LegalEntry) -> LegalDocumentForm:
+    document = entry.document
+    return LegalDocumentForm(
+        formdata=None,
+        data={
+            "number": document.number,
+            "doc_type": document.doc_type,
+            "title": document.title,
+            "issuer": document.issuer,
+            "issued_on": document.issued_on,
+            "effective_from": document.effective_from,
+            "amends": "\n".join(entry.amends),
+            "replaces": "\n".join(entry.replaces),
+        },
+    )
+
+
+# --- a revision's legal basis --------------------------------------------------------------------
+
+
+@bp.route("/revisions/<int:revision_id>/legal-basis", methods=["GET", "POST"])
+@login_required
+def basis(revision_id: int) -> ResponseReturnValue:
+    revision = documents.get_revision(db.session, current_user, revision_id)
+    may_edit = _may_edit_basis(revision)
+    if request.method == "GET":
+        entries = legal_basis.basis(db.session, current_user, revision_id, today=_today())
+        form = BasisForm(formdata=None, data={"numbers": "\n".join(e.citation.legal_document.number for e in entries)})
+        return render_template("legal/basis.html", revision=revision, entries=entries, form=form if may_edit else None)
+    form = BasisForm()
+    try:
+        if not form.validate():
+            raise DomainError(first_error(form))
+        legal_basis.set_basis(db.session, current_user, revision_id, numbers_of(form.numbers.data), today=_today())
+    except DomainError as error:
+        entries = legal_basis.basis(db.session, current_user, revision_id, today=_today())
+        page = render_template("legal/basis.html", revision=revision, entries=entries, form=form, error=error.message)
+        return page, error.status
+    flash("Đã lưu căn cứ pháp lý của phiên bản.", "success")
+    return redirect(url_for(".basis", revision_id=revision_id))
+
+
+def _may_edit_basis(revision: Any) -> bool:
+    if revision.status in (RevisionStatus.SUPERSEDED, RevisionStatus.OBSOLETE):
+        return False
+    return current_user.organization_id == revision.document.organization_id and current_user.has_role(Role.SECRETARY)
+
+
+# --- the organisation's reviews ------------------------------------------------------------------
+
+
+@bp.get("/legal-reviews")
+@login_required
+def my_reviews() -> ResponseReturnValue:
+    return redirect(url_for(".reviews", code=current_user.organization.code, **request.args))
+
+
+@bp.get("/organizations/<string:code>/legal-reviews")
+@login_required
+def reviews(code: str) -> ResponseReturnValue:
+    return _reviews_page(code)
+
+
+@bp.post("/legal-reviews/<int:review_id>/resolve")
+@login_required
+def resolve(review_id: int) -> ResponseReturnValue:
+    review = legal_reviews.get_review(db.session, current_user, review_id)
+    code = review.document.organization.code
+    form = ResolveForm()
+    try:
+        if not form.validate():
+            raise DomainError(first_error(form))
+        legal_reviews.resolve(db.session, current_user, review_id, form.reason.data)
+    except DomainError as error:
+        return _reviews_page(code, error=error.message, status=error.status, failed=(review_id, form))
+    flash("Đã ghi nhận: quy trình đã được rà soát, không cần sửa đổi.", "success")
+    return redirect(url_for(".reviews", code=code))
+
+
+def _reviews_page(
+    code: str, *, error: str | None = None, status: int = 200, failed: tuple[int, ResolveForm] | None = None
+) -> ResponseReturnValue:
+    filters = ReviewFilterForm(request.args)
+    state = filters.state.data if filters.validate() else "open"
+    items = legal_reviews.reviews(db.session, current_user, code, state or "open", today=_today())
+    organization = items[0].review.document.organization if items else _organization(code)
+    may_resolve = current_user.organization_id == organization.id and current_user.has_role(Role.APPROVER)
+    forms = {item.review.id: ResolveForm(formdata=None) for item in items if item.review.state is ReviewState.OPEN}
+    if failed is not None and failed[0] in forms:
+        forms[failed[0]] = failed[1]
+    page = render_template(
+        "legal/reviews.html",
+        organization=organization,
+        items=items,
+        filters=filters,
+        forms=forms if may_resolve else {},
+        error=error,
+    )
+    return page, status
+
+
+def _organization(code: str) -> Any:
+    organization = organizations.by_code(db.session, code)
+    permissions.require_read(current_user, organization.id)
+    return organization

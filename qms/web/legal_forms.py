@@ -1,0 +1,100 @@
+"""The forms of the legal register, legal-basis and review pages."""
+
+from __future__ import annotations
+
+import re
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import DateField, SelectChoice, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import Optional
+from wtforms.widgets import TextInput
+
+from qms.legal_status import STATUS_LABELS
+from qms.web.forms import NOT_A_CHOICE, NOT_A_DATE
+
+_SEPARATORS = re.compile(r"[\n;,]+")
+
+
+def numbers_of(text: str | None) -> list[str]:
+    """The numbers typed in a box, one per line (or separated by ; or ,)."""
+    return [part.strip() for part in _SEPARATORS.split(text or "") if part.strip()]
+
+
+def _date_field(label: str) -> DateField:
+    """dd/mm/yyyy as typed here (ISO accepted too), in a text box as the other pages have it."""
+    return DateField(
+        label,
+        validators=[Optional()],
+        format=["%d/%m/%Y", "%Y-%m-%d"],
+        invalid_value_message=NOT_A_DATE,
+        widget=TextInput(),
+        render_kw={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off"},
+    )
+
+
+class LegalFilterForm(FlaskForm):
+    """The register's filters, from the query string (a GET form has no CSRF token)."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField("Tìm theo số hiệu, trích yếu, cơ quan ban hành")
+    status = SelectField(
+        "Tình trạng hiệu lực",
+        choices=[SelectChoice("", "Tất cả"), *(SelectChoice(s.value, label) for s, label in STATUS_LABELS.items())],
+        default="",
+        invalid_choice_message=NOT_A_CHOICE,
+    )
+
+
+class LegalDocumentForm(FlaskForm):
+    number = StringField("Số hiệu", description="Ví dụ: 61/2018/NĐ-CP, 60/2014/QH13, 101/QĐ-BKHCN")
+    doc_type = StringField("Loại văn bản", description="Ví dụ: Luật, Nghị định, Thông tư, Quyết định")
+    title = TextAreaField("Trích yếu", render_kw={"rows": 3})
+    issuer = StringField("Cơ quan ban hành")
+    issued_on = _date_field("Ngày ban hành")
+    effective_from = _date_field("Ngày có hiệu lực")
+    amends = TextAreaField(
+        "Sửa đổi, bổ sung các văn bản", description="Mỗi dòng một số hiệu.", render_kw={"rows": 2}
+    )
+    replaces = TextAreaField("Thay thế các văn bản", description="Mỗi dòng một số hiệu.", render_kw={"rows": 2})
+    submit = SubmitField("Lưu")
+
+
+class LegalImportForm(FlaskForm):
+    file = FileField(
+        "Tệp CSV danh mục văn bản pháp luật",
+        description="Các cột: number,type,title,issuer,issued_on,effective_from,status,amends,replaces (UTF-8).",
+        validators=[FileRequired("Cần chọn tệp CSV để nhập.")],
+        render_kw={"accept": ".csv,text/csv"},
+    )
+    submit = SubmitField("Nhập danh mục")
+
+
+class BasisForm(FlaskForm):
+    numbers = TextAreaField(
+        "Căn cứ pháp lý",
+        description="Mỗi dòng một số hiệu văn bản. Số hiệu chưa có trong danh mục sẽ được thêm tạm để bổ sung sau.",
+        render_kw={"rows": 8},
+    )
+    submit = SubmitField("Lưu căn cứ pháp lý")
+
+
+class ReviewFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    state = SelectField(
+        "Trạng thái",
+        choices=[
+            SelectChoice("open", "Đang chờ rà soát"), SelectChoice("closed", "Đã đóng"), SelectChoice("all", "Tất cả")
+        ],
+        default="open",
+        invalid_choice_message=NOT_A_CHOICE,
+    )
+
+
+class ResolveForm(FlaskForm):
+    reason = TextAreaField("Lý do không cần sửa đổi quy trình", render_kw={"rows": 3})
+    submit = SubmitField("Xác nhận đã rà soát, không cần sửa đổi")

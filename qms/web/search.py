@@ -1,0 +1,59 @@
+"""The search page: what the civil servant at the counter types, the current procedure first."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, render_template, request
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_required
+from wtforms import SelectChoice
+
+from qms import organizations, permissions
+from qms.errors import DomainError
+from qms.extensions import db
+from qms.search import search_index
+from qms.search.query import SearchParams, search
+from qms.web import errors
+from qms.web.search_forms import SearchForm
+
+bp = Blueprint("search", __name__)
+bp.register_error_handler(DomainError, errors.domain_error_page)
+
+PER_PAGE = 20
+
+
+@bp.get("/search")
+@login_required
+def index() -> ResponseReturnValue:
+    form = SearchForm(request.args)
+    sees_all = permissions.sees_all_organizations(current_user)
+    tree = organizations.tree(db.session)
+    if sees_all:
+        form.organization.choices = [SelectChoice("", "Tất cả đơn vị")] + [
+            SelectChoice(str(o.id), "\u2003" * depth + o.name) for depth, o in tree
+        ]
+    context = {
+        "form": form,
+        "sees_all": sees_all,
+        "sees_history": permissions.sees_non_current(current_user),
+        "organization_names": {o.code: o.name for _depth, o in tree},
+        "results": None,
+    }
+    if not request.args:
+        return render_template("search/index.html", **context)
+    if not form.validate():
+        return render_template("search/index.html", **context), 422
+    status = form.status.data
+    params = SearchParams(
+        q=form.q.data or "",
+        organization_id=int(form.organization.data) if sees_all and form.organization.data else None,
+        kind=form.kind.data or None,
+        statuses=[status] if status else None,
+        procedure=(form.procedure.data or "").strip() or None,
+        effective_from=form.effective_from.data,
+        effective_to=form.effective_to.data,
+        sort=form.sort.data,
+        page=form.page.data or 1,
+        per_page=PER_PAGE,
+    )
+    context["results"] = search(db.session, search_index(current_app), current_user, params)
+    return render_template("search/index.html", **context)

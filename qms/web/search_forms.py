@@ -1,0 +1,39 @@
+"""The search form, read from the query string so a search is a link people can share."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import DateField, IntegerField, SelectChoice, SelectField, StringField
+from wtforms.validators import NumberRange, Optional
+
+from qms.web.forms import KIND_CHOICES, NOT_A_CHOICE, NOT_A_DATE, STATUS_CHOICES
+
+
+class SearchForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    q = StringField("Từ khoá", render_kw={"type": "search", "placeholder": "Ví dụ: cap ban sao trich luc, QT-HT-04, 61/2018"})
+    organization = SelectField("Đơn vị", choices=[SelectChoice("", "Đơn vị của tôi")], default="",
+                               invalid_choice_message=NOT_A_CHOICE)
+    kind = SelectField("Loại tài liệu", choices=[SelectChoice("", "Tất cả các loại"), *KIND_CHOICES], default="",
+                       invalid_choice_message=NOT_A_CHOICE)
+    status = SelectField(
+        "Trạng thái",
+        choices=[SelectChoice("", "Đang hiệu lực"), SelectChoice("all", "Mọi trạng thái"),
+                 *[c for c in STATUS_CHOICES if c.value != "effective"]],
+        default="", invalid_choice_message=NOT_A_CHOICE,
+    )
+    procedure = StringField("Mã TTHC", validators=[Optional()])
+    effective_from = DateField("Hiệu lực từ ngày", format=["%d/%m/%Y", "%Y-%m-%d"], validators=[Optional()],
+                               render_kw={"placeholder": "dd/mm/yyyy"}, description=None)
+    effective_to = DateField("đến ngày", format=["%d/%m/%Y", "%Y-%m-%d"], validators=[Optional()],
+                             render_kw={"placeholder": "dd/mm/yyyy"})
+    sort = SelectField("Sắp xếp", choices=[SelectChoice("relevance", "Phù hợp nhất"), SelectChoice("date", "Mới nhất")],
+                       default="relevance", invalid_choice_message=NOT_A_CHOICE)
+    page = IntegerField(default=1, validators=[Optional(), NumberRange(min=1, max=10_000)])
+
+    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        for field in (self.effective_from, self.effective_to):
+            field.gettext = lambda _message: NOT_A_DATE  # type: ignore[method-assign]

@@ -1,0 +1,152 @@
+"""The index follows the database through the log; it can be rebuilt, verified and repaired."""
+
+from __future__ import annotations
+
+from factories import make_docx, make_effective, upload
+from sqlalchemy import select
+
+from qms import documents
+from qms.extensions import db
+from qms.models import Revision
+from qms.search import search_index
+from qms.search.index import SearchIndex, revision_fields
+
+
+def indexed_ids(index: SearchIndex) -> list[int]:
+    with index.searcher() as searcher:
+        return sorted(int(f["revision_id"]) for f in searcher.all_stored_fields())
+
+
+def test_a_change_is_searchable_after_the_request_that_made_it(app, client, session, files, secretary, document):
+    from factories import login
+
+    login(client, secretary)
+    response = client.post(f"/documents/{document.id}/upload", data={
+        "file": (__import__("io").BytesIO(make_docx("Trích lục")), "qt.docx"), "change_summary": "Ban hành"},
+        content_type="multipart/form-data")
+    assert response.status_code in (302, 303)
+    index = search_index(app)
+    assert index.pending(db.engine) == 0
+    assert len(indexed_ids(index)) == 1
+
+
+def test_operations_left_by_a_crash_are_applied_later(app, session, files, secretary, reviewer, approver, document, today):
+    # A process that commits and dies before touching the index: the log keeps the work.
+    revision = make_effective(session, files, document, secretary, reviewer, approver, today)
+    index = search_index(app)
+    assert index.pending(db.engine) > 0
+    assert indexed_ids(index) == []
+    index.apply_log(db.engine)
+    assert index.pending(db.engine) == 0
+    assert indexed_ids(index) == [revision.id]
+
+
+def test_a_busy_writer_defers_without_losing_anything(app, session, files, secretary, document):
+    upload(session, files, secretary, document)
+    index = search_index(app)
+    index.position()  # open it
+    holder = index._index().writer()
+    try:
+        assert index.apply_log(db.engine, timeout=0.05) == 0
+    finally:
+        holder.cancel()
+    assert index.apply_log(db.engine) == 1
+
+
+def test_each_index_keeps_its_own_position(app, tmp_path, session, files, secretary, document):
+    upload(session, files, secretary, document)
+    first, second = search_index(app), SearchIndex(tmp_path / "second-host-index")
+    first.apply_log(db.engine)
+    assert second.pending(db.engine) == 1
+    second.apply_log(db.engine)
+    assert indexed_ids(first) == indexed_ids(second)
+
+
+def test_rebuild_swaps_in_a_new_generation(app, session, files, secretary, reviewer, approver, document, today):
+    make_effective(session, files, document, secretary, reviewer, approver, today)
+    index = search_index(app)
+    index.apply_log(db.engine)
+    before = index._current()
+    seen = []
+    assert index.rebuild(db.engine, lambda done, total: seen.append((done, total))) == 1
+    assert index._current() != before and not before.exists()
+    assert seen[-1] == (1, 1)
+    assert index.compare(db.engine).ok
+
+
+def test_failed_rebuild_leaves_the_old_index_serving(app, session, files, secretary, document, monkeypatch):
+    upload(session, files, secretary, document)
+    index = search_index(app)
+    index.apply_log(db.engine)
+    before = index._current()
+
+    def broken(revision):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr("qms.search.index.revision_fields", broken)
+    try:
+        index.rebuild(db.engine)
+    except RuntimeError:
+        pass
+    assert index._current() == before
+    assert [p.name for p in index.root.iterdir() if p.name.startswith("gen-")] == [before.name]
+    assert len(indexed_ids(index)) == 1
+
+
+def test_compare_finds_missing_extra_and_stale_and_repair_fixes_them(app, session, files, secretary, reviewer, approver, document, today):
+    first = make_effective(session, files, document, secretary, reviewer, approver, today)
+    second = upload(session, files, secretary, document, make_docx("v2"), "Sửa")
+    index = search_index(app)
+    index.apply_log(db.engine)
+    writer = index._index().writer()
+    writer.delete_by_term("revision_id", str(second.id))
+    ghost = revision_fields(session.get(Revision, first.id)) | {"revision_id": "999999"}
+    writer.add_document(**ghost)
+    writer.update_document(**(revision_fields(session.get(Revision, first.id)) | {"status": "draft"}))
+    writer.commit()
+    comparison = index.compare(db.engine)
+    assert (comparison.missing, comparison.extra, comparison.stale) == ([second.id], [999999], [first.id])
+    index.repair(db.engine, comparison)
+    assert index.compare(db.engine).ok
+
+
+def test_verify_reports_index_differences(runner, app, session, files, secretary, document):
+    upload(session, files, secretary, document)
+    assert runner.invoke(args=["qms", "verify"]).exit_code == 0
+    index = search_index(app)
+    writer = index._index().writer()
+    writer.delete_by_term("revision_id", str(session.scalar(select(Revision.id))))
+    writer.commit()
+    result = runner.invoke(args=["qms", "verify"])
+    assert result.exit_code == 1 and "search index lacks revision" in result.output
+    assert runner.invoke(args=["qms", "reindex", "--missing"]).exit_code == 0
+    assert runner.invoke(args=["qms", "verify"]).exit_code == 0
+
+
+def test_an_index_of_another_schema_version_asks_for_a_rebuild(app, session, files, secretary, document, runner):
+    import json
+
+    from qms.search import IndexUnavailable
+
+    upload(session, files, secretary, document)
+    index = search_index(app)
+    index.apply_log(db.engine)
+    path = index._current() / "position.json"
+    path.write_text(json.dumps({"position": 1, "schema": 0}))
+    index.close()
+    try:
+        index.position()
+        raise AssertionError("expected IndexUnavailable")
+    except IndexUnavailable as error:
+        assert "reindex" in str(error)
+    assert runner.invoke(args=["qms", "reindex"]).exit_code == 0
+    assert len(indexed_ids(index)) == 1
+
+
+def test_withdrawal_updates_every_revision_in_the_index(app, session, files, secretary, reviewer, approver, document, today):
+    current = make_effective(session, files, document, secretary, reviewer, approver, today)
+    documents.act(session, approver, current.id, "withdraw", today=today, comment="Bãi bỏ")
+    index = search_index(app)
+    index.apply_log(db.engine)
+    with index.searcher() as searcher:
+        assert [f["status"] for f in searcher.all_stored_fields()] == ["obsolete"]
