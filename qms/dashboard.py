@@ -9,7 +9,9 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from qms import permissions
+from qms import coverage, legal_reviews, permissions
+from qms.coverage import Coverage
+from qms.legal_reviews import ReviewItem
 from qms.errors import NotFound
 from qms.models import Document, DocumentStatus, Organization, Revision, RevisionStatus, User
 
@@ -27,6 +29,9 @@ class OverdueReview:
 @dataclass
 class Dashboard:
     organization: Organization
+    coverage: Coverage
+    #: Open legal review items, oldest change first.
+    open_reviews: list[ReviewItem] = field(default_factory=list)
     awaiting_review: list[Revision] = field(default_factory=list)
     awaiting_approval: list[Revision] = field(default_factory=list)
     overdue_reviews: list[OverdueReview] = field(default_factory=list)
@@ -72,11 +77,16 @@ def _waiting(session: Session, organization_id: int, status: RevisionStatus) -> 
 
 
 def for_organization(session: Session, viewer: User, organization_code: str, today: date) -> Dashboard:
+    """The control roles of the organisation and inspectors; staff, who see current documents only, see none."""
     organization = session.scalar(select(Organization).where(Organization.code == organization_code))
     if organization is None or not permissions.can_read(viewer, organization.id):
         raise NotFound("Không tìm thấy đơn vị.")
+    if not permissions.sees_non_current(viewer):
+        raise NotFound("Không tìm thấy đơn vị.")
     return Dashboard(
         organization=organization,
+        coverage=coverage.coverage(session, viewer, organization.code),
+        open_reviews=legal_reviews.reviews(session, viewer, organization.code, "open", today=today),
         awaiting_review=_waiting(session, organization.id, RevisionStatus.IN_REVIEW),
         awaiting_approval=_waiting(session, organization.id, RevisionStatus.REVIEWED),
         overdue_reviews=overdue_reviews(session, organization.id, today),

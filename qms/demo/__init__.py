@@ -1,7 +1,8 @@
 """A demo agency with realistic documents in every state, built through the real services.
 
-The .docx files beside this module are the sample processes of UBND xã Lộc Bình
-(copied from the project's shared fixtures so a fresh clone has them).
+The files beside this module are the sample processes of UBND xã Lộc Bình, its TTHC
+catalogue and the legal register (copied from the project's shared fixtures so a fresh
+clone has them).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from docx import Document as WordDocument
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from qms import documents, organizations, users
+from qms import documents, legal_import, organizations, procedures, users
 from qms.models import Document, Organization, Revision, User
 from qms.storage import FileStore
 
@@ -50,6 +51,9 @@ def load(session: Session, files: FileStore, today: date) -> bool:
         )
         for username, org, roles, name, title in PEOPLE
     }
+    # The catalogue and the register first, so uploads link to procedures and cite registered documents.
+    legal_import.import_csv(session, None, _file("legal_documents.csv"), today=today)
+    procedures.import_procedures(session, people["thuky"], "XA-LOCBINH", "procedures.xlsx", _file("procedures.xlsx"))
     _Agency(session, files, today, people["thuky"], people["kiemtra"], people["pheduyet"]).load_loc_binh()
     _Agency(session, files, today, people["thuky.dd"], people["pheduyet.dd"], people["pheduyet.dd"]).load_dong_dang()
     return True

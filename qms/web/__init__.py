@@ -20,7 +20,7 @@ def load_user(user_id: str) -> User | None:
 
 
 def init_app(app: Flask) -> None:
-    from qms.web import admin, auth, documents, errors, filters, legal, procedures, search, tasks
+    from qms.web import admin, auth, dashboard, documents, errors, filters, legal, procedures, search, tasks
 
     login_manager.user_loader(load_user)
     login_manager.login_view = "auth.login"
@@ -32,7 +32,7 @@ def init_app(app: Flask) -> None:
         # A user loaded by an earlier request sharing this app context (tests, CLI) must not carry over.
         g.pop("_login_user", None)
 
-    for blueprint in (auth.bp, documents.bp, search.bp, tasks.bp, admin.bp, procedures.bp, legal.bp):
+    for blueprint in (auth.bp, documents.bp, dashboard.bp, search.bp, tasks.bp, admin.bp, procedures.bp, legal.bp):
         app.register_blueprint(blueprint)
     errors.init_app(app)
     filters.init_app(app)

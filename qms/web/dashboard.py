@@ -1,0 +1,25 @@
+"""The organisation's dashboard: coverage, open legal reviews, what waits for review or approval, overdue reviews."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, render_template, request
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_required
+
+from qms import clock, dashboard, organizations, permissions
+from qms.errors import DomainError
+from qms.extensions import db
+from qms.web import errors
+
+bp = Blueprint("dashboard", __name__)
+bp.register_error_handler(DomainError, errors.domain_error_page)
+
+
+@bp.get("/dashboard")
+@login_required
+def index() -> ResponseReturnValue:
+    code = request.args.get("organization") or current_user.organization.code
+    today = clock.today(current_app.config["TIMEZONE"])
+    board = dashboard.for_organization(db.session, current_user, code, today)
+    choices = organizations.tree(db.session) if permissions.sees_all_organizations(current_user) else []
+    return render_template("dashboard/index.html", board=board, choices=choices, today=today)
