@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 import click
@@ -18,6 +19,16 @@ qms_cli = AppGroup("qms", help="Quản lý hệ thống tài liệu ISO (documen
 def _fail(error: DomainError) -> None:
     click.echo(f"Lỗi: {error.message}", err=True)
     sys.exit(1)
+
+
+def _read_file(path: str) -> bytes:
+    """The bytes of a file named on the command line, or exit 1 saying why not."""
+    try:
+        with open(path, "rb") as stream:
+            return stream.read()
+    except OSError as error:
+        click.echo(f"Lỗi: Không đọc được tệp {path}: {error.strerror}.", err=True)
+        sys.exit(1)
 
 
 @qms_cli.command("init")
@@ -166,16 +177,9 @@ def reindex_command(catch_up: bool, missing: bool) -> None:
 @click.option("--org", "organization_code", required=True, help="Mã đơn vị nhận danh mục.")
 def import_procedures_command(file_path: str, organization_code: str) -> None:
     """Import (or re-import) an organisation's TTHC list from a .csv or .xlsx FILE; exit 1 when it cannot be read."""
-    import os
-
     from qms import procedures
 
-    try:
-        with open(file_path, "rb") as stream:
-            content = stream.read()
-    except OSError as error:
-        click.echo(f"Lỗi: Không đọc được tệp {file_path}: {error.strerror}.", err=True)
-        sys.exit(1)
+    content = _read_file(file_path)
     try:
         report = procedures.import_procedures(db.session, None, organization_code, os.path.basename(file_path), content)
     except DomainError as error:
@@ -197,17 +201,12 @@ def import_procedures_command(file_path: str, organization_code: str) -> None:
 
 
 @qms_cli.command("import-legal")
-@click.argument("file_path", metavar="FILE", type=click.Path(dir_okay=False))
+@click.argument("file_path", metavar="FILE")
 def import_legal_command(file_path: str) -> None:
     """Import (or re-import) the legal-document register from a CSV FILE; exit 1 when it is refused."""
     from qms import legal_import
 
-    try:
-        with open(file_path, "rb") as stream:
-            content = stream.read()
-    except OSError as error:
-        click.echo(f"Lỗi: Không đọc được tệp {file_path}: {error.strerror}.", err=True)
-        sys.exit(1)
+    content = _read_file(file_path)
     try:
         report = legal_import.import_csv(db.session, None, content, today=clock.today(current_app.config["TIMEZONE"]))
     except legal_import.ImportRefused as refused:
