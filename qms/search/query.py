@@ -309,7 +309,7 @@ def _hits(session: Session, viewer: User, page) -> list[Hit]:  # type: ignore[no
             .options(undefer(Revision.text), joinedload(Revision.document).joinedload(Document.organization))
         ).unique()
     }
-    fragmenter = ContextFragmenter(maxchars=220, surround=60)
+    fragmenter = ContextFragmenter(maxchars=200, surround=40)
     hits = []
     for hit in page:
         revision = revisions.get(int(hit["revision_id"]))
