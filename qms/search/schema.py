@@ -19,18 +19,18 @@ from whoosh.fields import ID, NUMERIC, TEXT, Schema
 from qms.text import vietnamese
 
 #: Bump when the schema or the analyzers change; an index of another version is rebuilt.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 class VietnameseTokenizer(Tokenizer):
-    """Tokens of ``qms.text.vietnamese.tokens`` in one form: exact, folded or shingles.
+    """Tokens of ``qms.text.vietnamese.tokens`` in one form: exact, marked (exact, diacritics only), folded or shingles.
 
     At index time a compound (``qt-ht-04``, ``61/2018/nđ-cp``) also yields its variants
     at the same position, so ``qt ht 04`` and ``61/2018`` find it as typed.
     """
 
     def __init__(self, form: str) -> None:
-        if form not in ("exact", "folded", "shingles"):
+        if form not in ("exact", "marked", "folded", "shingles"):
             raise ValueError(form)
         self.form = form
 
@@ -65,12 +65,15 @@ class VietnameseTokenizer(Tokenizer):
                 yield token
             return
         with_variants = mode != "query"
+        folded = self.form == "folded"
+        marked_only = self.form == "marked" and mode != "query"
         for index, word in enumerate(words):
-            base = word.text if self.form == "exact" else word.folded
-            terms = [base]
+            if marked_only and word.text == word.folded:
+                continue  # without diacritics the folded field already holds it
+            terms = [word.folded if folded else word.text]
             if with_variants:
                 for variant in vietnamese.cached_code_variants(word.text):
-                    variant = variant if self.form == "exact" else vietnamese.fold(variant)
+                    variant = vietnamese.fold(variant) if folded else variant
                     if variant not in terms:
                         terms.append(variant)
             for term in terms:
@@ -91,6 +94,8 @@ def _tokens(value: str) -> tuple[vietnamese.Token, ...]:
 
 
 EXACT = VietnameseTokenizer("exact")
+#: Only the words that carry diacritics: what an exact match can add to the folded field in a long body.
+MARKED = VietnameseTokenizer("marked")
 FOLDED = VietnameseTokenizer("folded")
 SHINGLES = VietnameseTokenizer("shingles")
 
@@ -112,7 +117,7 @@ def build_schema() -> Schema:
         title_folded=TEXT(analyzer=FOLDED, field_boost=3.0, phrase=False),
         title_shingles=TEXT(analyzer=SHINGLES, field_boost=3.0, phrase=False),
         meta=TEXT(analyzer=FOLDED, field_boost=1.5, phrase=False),
-        body=TEXT(analyzer=EXACT, phrase=False),
+        body=TEXT(analyzer=MARKED, phrase=False),
         body_folded=TEXT(analyzer=FOLDED, phrase=False, spelling=True),
         body_shingles=TEXT(analyzer=SHINGLES, phrase=False),
     )

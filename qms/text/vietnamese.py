@@ -66,8 +66,32 @@ class Token:
 def normalize(text: str) -> str:
     """NFC, Ð->Đ, no zero-width characters, one tone placement (new style: hoà, khoẻ, thuỷ); layout kept."""
     decomposed = unicodedata.normalize("NFD", text.translate(_CHAR_MAP))
-    placed = _NFD_SYLLABLE.sub(_place_tone, decomposed)
-    return unicodedata.normalize("NFC", placed)
+    return unicodedata.normalize("NFC", _place_tones(decomposed))
+
+
+_SYLLABLE_CHAR = re.compile(r"[^\W\d_]|[\u0300-\u036f]")
+
+
+def _place_tones(decomposed: str) -> str:
+    """``_NFD_SYLLABLE.sub(_place_tone, …)``, but calling back only on the few syllables that may need it."""
+    pieces: list[str] = []
+    last = 0
+    for candidate in _CANDIDATE.finditer(decomposed):
+        start = candidate.start()
+        if start < last:
+            continue
+        while start > 0 and _SYLLABLE_CHAR.match(decomposed, start - 1):
+            start -= 1
+        syllable = _NFD_SYLLABLE.match(decomposed, start)
+        if syllable is None:  # pragma: no cover - a candidate always starts inside a syllable
+            continue
+        pieces.append(decomposed[last:start])
+        pieces.append(_place_tone(syllable))
+        last = syllable.end()
+    if not pieces:
+        return decomposed
+    pieces.append(decomposed[last:])
+    return "".join(pieces)
 
 
 def _place_tone(match: re.Match[str]) -> str:
