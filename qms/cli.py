@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from datetime import datetime
 
 import click
 from flask import Flask, current_app
@@ -224,3 +225,49 @@ def import_legal_command(file_path: str) -> None:
         click.echo(f"Văn bản tạm cần bổ sung thông tin: {', '.join(report.stubs)}")
     for warning in report.warnings:
         click.echo(f"Cảnh báo: {warning}")
+
+
+@qms_cli.command("dossier")
+@click.argument("organization_code", metavar="ORG_CODE")
+@click.argument("out_path", metavar="OUT.zip", type=click.Path(dir_okay=False, writable=True))
+@click.option(
+    "--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Tình trạng tại ngày YYYY-MM-DD (mặc định hôm nay).",
+)
+def dossier_command(organization_code: str, out_path: str, as_of: datetime | None) -> None:
+    """Write the inspection dossier of ORG_CODE to OUT.zip (registers, files, histories, status, manifest)."""
+    from qms import dossier
+
+    today = clock.today(current_app.config["TIMEZONE"])
+    day = as_of.date() if as_of else today
+    try:
+        with open(out_path, "wb") as out, click.progressbar(length=1, label="Lập hồ sơ kiểm tra") as bar:
+
+            def progress(done: int, total: int) -> None:
+                bar.length = max(total, 1)
+                bar.update(done - bar.pos)
+
+            manifest = dossier.build(db.session, storage.file_store(current_app), None, organization_code, out,
+                                     as_of=day, today=today, progress=progress)
+    except DomainError as error:
+        os.remove(out_path)
+        _fail(error)
+    click.echo(f"Đã lập hồ sơ kiểm tra {out_path}: {len(manifest.files)} tệp, tình trạng tại ngày {day:%d/%m/%Y}.")
+    for problem in manifest.problems:
+        click.echo(f"Cảnh báo: {problem}")
+
+
+@qms_cli.command("verify-dossier")
+@click.argument("file_path", metavar="FILE", type=click.Path(exists=True, dir_okay=False))
+def verify_dossier_command(file_path: str) -> None:
+    """Recompute the SHA-256 of every member of a dossier against its manifest; exit 1 naming the first bad member."""
+    from qms.dossier_check import verify_dossier
+
+    check = verify_dossier(file_path)
+    if not check.ok:
+        click.echo(f"Hồ sơ KHÔNG toàn vẹn: {check.first_bad}", err=True)
+        for member, problem in check.problems[1:]:
+            click.echo(f"  {member}: {problem}", err=True)
+        sys.exit(1)
+    head = (check.manifest.get("audit") or {}).get("head_hash")
+    click.echo(f"Hồ sơ toàn vẹn: {check.checked} tệp khớp mã SHA-256 trong manifest.json; đầu chuỗi nhật ký {head}")

@@ -15,7 +15,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from qms import audit, clock, filetypes, legal_basis, legal_reviews, permissions, procedure_links
+from qms import audit, clock, conformity, filetypes, legal_basis, legal_reviews, permissions, procedure_links
 from qms.database import unit_of_work
 from qms.errors import Conflict, Forbidden, Invalid, NotFound
 from qms.models import (
@@ -262,6 +262,7 @@ def add_revision(
         session.flush()
         linked = procedure_links.link_from_revision(session, revision)
         legal_basis.extract_basis(session, revision)
+        conformity.check_revision(session, revision, files=files)
         audit.record(
             session,
             "upload",
@@ -372,7 +373,8 @@ def _approve(session: Session, actor: User, revision: Revision, effective_from: 
         "approve",
         actor=actor,
         revision=revision,
-        details={"issue_number": revision.issue_number, "effective_from": effective_from.isoformat()},
+        details={"issue_number": revision.issue_number, "effective_from": effective_from.isoformat(),
+                 "findings": conformity.finding_codes(session, revision, today=today)},
     )
     if effective_from <= today:
         _take_effect(session, revision, actor=actor)

@@ -60,3 +60,12 @@ def require_integrity_checker(user: User) -> None:
         raise Forbidden(
             "Chỉ đoàn kiểm tra hoặc quản trị hệ thống được kiểm tra tính toàn vẹn của nhật ký.", code="role_required"
         )
+
+
+#: Roles that change something in some organisation.
+WRITING_ROLES = (Role.SECRETARY, Role.REVIEWER, Role.APPROVER, Role.ADMIN)
+
+
+def is_read_only(user: User) -> bool:
+    """An inspector with no writing role changes nothing anywhere: every write request is refused up front."""
+    return user.has_role(Role.INSPECTOR) and not user.has_role(*WRITING_ROLES)

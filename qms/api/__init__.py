@@ -10,7 +10,9 @@ from flask import Flask
 from flask_smorest import Api
 from werkzeug.exceptions import HTTPException
 
-from qms.api import audit, documents, errors, legal, me, procedures, revisions, search
+from qms.api import (
+    audit, conformity, diff, documents, errors, legal, me, overview, procedures, registers, revisions, search,
+)
 
 SECURITY_SCHEME = "bearerAuth"
 
@@ -55,5 +57,5 @@ def init_app(app: Flask) -> None:
         SECURITY_SCHEME,
         {"type": "http", "scheme": "bearer", "description": "A token from `flask qms token USERNAME`."},
     )
-    for module in (me, documents, revisions, audit, search, procedures, legal):
+    for module in (me, documents, revisions, audit, search, procedures, legal, overview, diff, registers, conformity):
         api.register_blueprint(module.blp)

@@ -12,7 +12,7 @@ from flask_smorest import Blueprint
 from webargs.flaskparser import FlaskParser
 from werkzeug.datastructures import CombinedMultiDict
 
-from qms.api import auth, errors
+from qms.api import auth, errors, read_only
 from qms.errors import DomainError
 from qms.extensions import csrf
 
@@ -44,6 +44,7 @@ class ApiBlueprint(Blueprint):
     def __init__(self, name: str, import_name: str, **kwargs: Any) -> None:
         super().__init__(name, import_name, url_prefix=PREFIX, **kwargs)
         self.before_request(auth.authenticate)
+        self.before_request(read_only.refuse_writes)
         self.register_error_handler(DomainError, errors.from_domain_error)
         csrf.exempt(self)
 

@@ -2,6 +2,7 @@
 
 from qms.models.audit import AuditEntry, AuditHead
 from qms.models.base import Base
+from qms.models.conformity import RevisionCheck
 from qms.models.documents import Document, DocumentKind, DocumentStatus, Revision, RevisionStatus, StoredFile
 from qms.models.legal import Citation, LegalDocument, LegalRelation, LegalReview, RelationKind, ReviewState
 from qms.models.organizations import Organization
@@ -30,6 +31,7 @@ __all__ = [
     "IndexOperation",
     "Organization",
     "Revision",
+    "RevisionCheck",
     "RevisionStatus",
     "Role",
     "StoredFile",

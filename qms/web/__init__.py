@@ -21,6 +21,8 @@ def load_user(user_id: str) -> User | None:
 
 def init_app(app: Flask) -> None:
     from qms.web import admin, auth, dashboard, documents, errors, filters, legal, procedures, search, tasks
+    from qms.web import history, inspect, registers
+    from qms.web import conformity
 
     login_manager.user_loader(load_user)
     login_manager.login_view = "auth.login"
@@ -34,6 +36,9 @@ def init_app(app: Flask) -> None:
 
     for blueprint in (auth.bp, documents.bp, dashboard.bp, search.bp, tasks.bp, admin.bp, procedures.bp, legal.bp):
         app.register_blueprint(blueprint)
+    for blueprint in (history.bp, inspect.bp, registers.bp):
+        app.register_blueprint(blueprint)
+    app.register_blueprint(conformity.bp)
     errors.init_app(app)
     filters.init_app(app)
     app.jinja_env.globals.update(

@@ -25,6 +25,12 @@ ENDPOINTS = {
     "/api/v1/revisions/{revision_id}/legal-basis": {"get", "put"},
     "/api/v1/organizations/{code}/legal-reviews": {"get"},
     "/api/v1/legal-reviews/{review_id}/resolve": {"post"},
+    "/api/v1/overview": {"get"},
+    "/api/v1/documents/{document_id}/diff": {"get"},
+    "/api/v1/organizations/{code}/registers/{register}.{file_format}": {"get"},
+    "/api/v1/organizations/{code}/dossier.zip": {"get"},
+    "/api/v1/revisions/{revision_id}/findings": {"get"},
+    "/api/v1/revisions/{revision_id}/findings/recheck": {"post"},
 }
 
 

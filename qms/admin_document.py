@@ -1,0 +1,185 @@
+"""A table in the form of a Vietnamese administrative document, as a Word file (python-docx).
+
+The layout follows Nghị định 30/2020/NĐ-CP: A4, Times New Roman 13, the issuing agency at the left and the
+national motto at the right of a borderless two-column table, the place and date under the motto, a bold
+centred title, and a table whose heading row repeats on every page. Every value is written as text.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Sequence
+from datetime import date, datetime
+
+from docx import Document as WordDocument
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.oxml.table import CT_Row
+from docx.shared import Cm, Pt
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+
+from qms.models import Organization
+from qms.xlsx import Cell, clean_text
+
+FONT = "Times New Roman"
+SIZE = Pt(13)
+MOTTO = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+MOTTO_LINE = "Độc lập - Tự do - Hạnh phúc"
+_PLACE = re.compile(r"\b(?:xã|phường|thị trấn|thị xã|thành phố|tỉnh|huyện|quận|đặc khu)\s+(.+)$", re.IGNORECASE)
+
+
+def place_of(organization: Organization) -> str:
+    """The place name of the date line: from the agency's name ("UBND xã Lộc Bình" → "Lộc Bình") or its parent's."""
+    current: Organization | None = organization
+    while current is not None:
+        found = _PLACE.search(current.name)
+        if found:
+            return found.group(1).strip()
+        current = current.parent
+    return "……"
+
+
+def date_line(place: str, day: date) -> str:
+    """"Lộc Bình, ngày 05 tháng 3 năm 2026": a zero before days under 10 and before months 1 and 2."""
+    month = f"{day.month:02d}" if day.month <= 2 else str(day.month)
+    return f"{place}, ngày {day.day:02d} tháng {month} năm {day.year}"
+
+
+def document_bytes(
+    organization: Organization,
+    title: str,
+    subtitle: str,
+    headings: Sequence[str],
+    rows: Sequence[Sequence[Cell]],
+    *,
+    widths: Sequence[int],
+    made_on: date,
+    landscape: bool = True,
+) -> bytes:
+    """The Word file: header block, title, subtitle, then the table."""
+    word = WordDocument()
+    _set_fonts(word)
+    usable = _set_page(word, landscape)
+    _header_block(word, organization, made_on, usable)
+    _paragraph(word.add_paragraph(), title, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, space_before=Pt(12))
+    if subtitle:
+        _paragraph(word.add_paragraph(), subtitle, italic=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _table(word, headings, rows, widths, usable)
+    out = io.BytesIO()
+    word.save(out)
+    return out.getvalue()
+
+
+def _set_fonts(word: WordDocument) -> None:
+    style = word.styles["Normal"]
+    style.font.name = FONT
+    style.font.size = SIZE
+    fonts = style.element.get_or_add_rPr().get_or_add_rFonts()
+    for attribute in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(attribute), FONT)
+    style.paragraph_format.space_after = Pt(0)
+
+
+def _set_page(word: WordDocument, landscape: bool) -> int:
+    """A4 with the decree's margins; the usable width in EMU."""
+    section = word.sections[0]
+    short, long = Cm(21), Cm(29.7)
+    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = (long, short) if landscape else (short, long)
+    section.top_margin, section.bottom_margin = Cm(2), Cm(2)
+    section.left_margin, section.right_margin = Cm(3), Cm(1.5)
+    return int(section.page_width - section.left_margin - section.right_margin)
+
+
+def _header_block(word: WordDocument, organization: Organization, made_on: date, usable: int) -> None:
+    table = word.add_table(rows=1, cols=2)
+    _no_borders(table)
+    left, right = table.rows[0].cells
+    for column, cell, share in zip(table.columns, (left, right), (0.42, 0.58), strict=True):
+        column.width = cell.width = int(usable * share)
+    parent = organization.parent
+    first = left.paragraphs[0]
+    if parent is not None:
+        _paragraph(first, parent.name.upper(), align=WD_ALIGN_PARAGRAPH.CENTER)
+        first = left.add_paragraph()
+    _paragraph(first, organization.name.upper(), bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _paragraph(right.paragraphs[0], MOTTO, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _paragraph(right.add_paragraph(), MOTTO_LINE, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _paragraph(right.add_paragraph(), date_line(place_of(organization), made_on), italic=True,
+               align=WD_ALIGN_PARAGRAPH.CENTER, space_before=Pt(6))
+
+
+def _table(word: WordDocument, headings: Sequence[str], rows: Sequence[Sequence[Cell]], widths: Sequence[int],
+           usable: int) -> None:
+    table = word.add_table(rows=1, cols=len(headings))
+    table.style = word.styles["Table Grid"]
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    total = sum(widths)
+    column_widths = [int(usable * width / total) for width in widths]
+    for column, width in zip(table.columns, column_widths, strict=True):
+        column.width = width
+    heading_row = table.rows[0]
+    _repeat_as_heading(heading_row._tr)
+    for cell, heading, width in zip(heading_row.cells, headings, column_widths, strict=True):
+        cell.width = width
+        _paragraph(cell.paragraphs[0], heading, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    for values in rows:
+        cells = table.add_row().cells
+        for cell, value, width in zip(cells, values, column_widths, strict=True):
+            cell.width = width
+            _paragraph(cell.paragraphs[0], _text(value))
+
+
+def _text(value: Cell) -> str:
+    if isinstance(value, datetime):
+        value = value.date()
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    return "" if value is None else str(value)
+
+
+def _paragraph(
+    paragraph: Paragraph,
+    text: str,
+    *,
+    bold: bool = False,
+    italic: bool = False,
+    align: WD_ALIGN_PARAGRAPH | None = None,
+    space_before: Pt | None = None,
+) -> Paragraph:
+    run = paragraph.add_run(clean_text(text))  # a run's text is stored as text, whatever it contains
+    run.bold, run.italic = bold or None, italic or None
+    if align is not None:
+        paragraph.alignment = align
+    if space_before is not None:
+        paragraph.paragraph_format.space_before = space_before
+    return paragraph
+
+
+def _repeat_as_heading(tr: CT_Row) -> None:
+    """Word repeats a row marked w:tblHeader at the top of every page the table runs onto."""
+    properties = tr.get_or_add_trPr()
+    marker = OxmlElement("w:tblHeader")
+    marker.set(qn("w:val"), "true")
+    properties.insert_element_before(
+        marker, "w:tblCellSpacing", "w:jc", "w:hidden", "w:ins", "w:del", "w:trPrChange"
+    )
+
+
+def _no_borders(table: Table) -> None:
+    properties = table._tbl.tblPr
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        element = OxmlElement(f"w:{edge}")
+        element.set(qn("w:val"), "nil")
+        borders.append(element)
+    # The schema orders the children of w:tblPr; borders come before shading, layout, margins and look.
+    properties.insert_element_before(
+        borders, "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption", "w:tblDescription",
+        "w:tblPrChange",
+    )

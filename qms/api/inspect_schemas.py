@@ -1,0 +1,125 @@
+"""Bodies of the inspector's endpoints: the province overview, the difference between revisions, dossier dates."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import Schema, fields, validate
+
+from qms.api.schemas import ApiSchema, OrganizationSchema, Text
+from qms.models import RevisionStatus
+from qms.overview import SORTS
+
+
+class OverviewQuerySchema(ApiSchema):
+    parent = Text(
+        validate=validate.Length(max=64), metadata={"description": "Only this organisation and those under it."}
+    )
+    sort = fields.String(
+        load_default="name", validate=validate.OneOf(list(SORTS), error="Giá trị phải là một trong: {choices}.")
+    )
+    order = fields.String(
+        load_default="asc", validate=validate.OneOf(["asc", "desc"], error="Giá trị phải là asc hoặc desc.")
+    )
+
+
+class CoverageCountsSchema(Schema):
+    covered = fields.Integer()
+    total = fields.Integer()
+    percent = fields.Float()
+
+
+class OverviewRowSchema(Schema):
+    organization = fields.Nested(OrganizationSchema)
+    parent = fields.Nested(OrganizationSchema, attribute="organization.parent", allow_none=True)
+    documents = fields.Integer(metadata={"description": "Documents not withdrawn."})
+    documents_by_kind = fields.Method(
+        "_by_kind", metadata={"type": "object", "additionalProperties": {"type": "integer"}}
+    )
+    effective_processes = fields.Integer(metadata={"description": "Per-TTHC processes in force."})
+    coverage = fields.Method("_coverage", metadata={"type": "object"})
+    open_legal_reviews = fields.Integer(attribute="open_reviews")
+    processes_with_findings = fields.Integer(
+        allow_none=True, metadata={"description": "Null when the conformity checks are not installed."}
+    )
+    awaiting_approval = fields.Integer()
+    overdue_reviews = fields.Integer(metadata={"description": "Documents past their periodic review."})
+    last_approval = fields.DateTime(allow_none=True)
+    chain_ok = fields.Boolean(metadata={"description": "None of the organisation's audit entries is bad."})
+
+    def _by_kind(self, row: Any) -> dict[str, int]:
+        return {kind.value: count for kind, count in row.documents_by_kind.items()}
+
+    def _coverage(self, row: Any) -> dict[str, Any]:
+        return {"covered": row.covered, "total": row.listed, "percent": row.coverage_percent}
+
+
+class ChainSchema(Schema):
+    ok = fields.Boolean()
+    entries = fields.Integer()
+    head_seq = fields.Integer()
+    head_hash = fields.String()
+    first_bad = fields.String(allow_none=True)
+
+
+class OverviewSchema(Schema):
+    rows = fields.List(fields.Nested(OverviewRowSchema))
+    chain = fields.Nested(ChainSchema)
+    conformity_available = fields.Boolean()
+    parent = fields.Method("_parent", metadata={"type": "string", "nullable": True, "description": "The filter."})
+    sort = fields.String()
+    order = fields.Method("_order", metadata={"type": "string", "enum": ["asc", "desc"]})
+
+    def _parent(self, overview: Any) -> str | None:
+        return overview.parent.code if overview.parent else None
+
+    def _order(self, overview: Any) -> str:
+        return "desc" if overview.descending else "asc"
+
+
+class DiffQuerySchema(ApiSchema):
+    from_ = fields.Integer(data_key="from", required=True, metadata={"description": "Revision id (older side)."})
+    to = fields.Integer(required=True, metadata={"description": "Revision id (newer side)."})
+
+
+class DiffRevisionSchema(Schema):
+    id = fields.Integer()
+    number = fields.Integer()
+    issue_number = fields.Integer(allow_none=True)
+    status = fields.Enum(RevisionStatus, by_value=True)
+    has_text = fields.Boolean()
+
+
+class DiffLineSchema(Schema):
+    kind = fields.String(metadata={"enum": ["same", "changed", "removed", "added", "folded"]})
+    table_row = fields.Boolean()
+    from_line = fields.Integer(attribute="old_number", allow_none=True)
+    to_line = fields.Integer(attribute="new_number", allow_none=True)
+    from_html = fields.String(
+        attribute="old", allow_none=True, metadata={"description": "Escaped; only <del> is markup."}
+    )
+    to_html = fields.String(
+        attribute="new", allow_none=True, metadata={"description": "Escaped; only <ins> is markup."}
+    )
+    folded = fields.Integer(metadata={"description": "Unchanged lines a folded line stands for."})
+
+
+class ChangeDescriptionSchema(Schema):
+    revision_id = fields.Integer(attribute="id")
+    number = fields.Integer()
+    issue_number = fields.Integer(allow_none=True)
+    change_summary = fields.String()
+
+
+class RevisionDiffSchema(Schema):
+    document_id = fields.Integer(attribute="document.id")
+    from_ = fields.Nested(DiffRevisionSchema, attribute="old", data_key="from")
+    to = fields.Nested(DiffRevisionSchema, attribute="new")
+    has_text = fields.Boolean()
+    changes = fields.Integer(metadata={"description": "Lines changed, removed or added."})
+    lines = fields.List(fields.Nested(DiffLineSchema))
+    change_descriptions = fields.List(fields.Nested(ChangeDescriptionSchema), attribute="described_by")
+
+
+class AsOfQuerySchema(ApiSchema):
+    as_of = fields.Date(metadata={"description": "The day whose state is wanted (YYYY-MM-DD); default today."})

@@ -1,0 +1,31 @@
+"""The province overview for inspectors: every organisation side by side."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app
+
+from qms import clock, overview
+from qms.api.auth import current_user
+from qms.api.blueprint import ApiBlueprint
+from qms.api.inspect_schemas import OverviewQuerySchema, OverviewSchema
+from qms.extensions import db
+
+blp = ApiBlueprint("api_overview", __name__, description="The province overview for inspectors.")
+
+
+@blp.route("/overview", methods=["GET"])
+@blp.arguments(OverviewQuerySchema, location="query")
+@blp.response(200, OverviewSchema)
+@blp.error_responses(403, 404, 422)
+def get_overview(query: dict[str, Any]) -> overview.Overview:
+    """One row per organisation: documents, coverage, reviews, findings, approvals, audit chain; inspectors only."""
+    return overview.overview(
+        db.session,
+        current_user(),
+        today=clock.today(current_app.config["TIMEZONE"]),
+        parent_code=query.get("parent"),
+        sort=query["sort"],
+        descending=query["order"] == "desc",
+    )

@@ -1,0 +1,17 @@
+"""Inspectors change nothing through the API either: their write requests end in 403 before the body is read."""
+
+from __future__ import annotations
+
+from flask import request
+
+from qms import permissions
+from qms.api.auth import current_user
+from qms.errors import Forbidden
+
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def refuse_writes() -> None:
+    """After authentication, before the view parses anything."""
+    if request.method in WRITE_METHODS and permissions.is_read_only(current_user()):
+        raise Forbidden("Đoàn kiểm tra chỉ được xem, không được thay đổi dữ liệu.", code="role_required")

@@ -1,0 +1,129 @@
+"""Findings read with the visibility rules, re-checked on demand, and an organisation's processes with findings."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from qms import audit, documents, permissions
+from qms.conformity.checks import ERROR, Finding
+from qms.conformity.store import CheckResult, check_revision, evaluate, read_revision, stored_check, stored_checks
+from qms.database import unit_of_work
+from qms.errors import Conflict, NotFound
+from qms.models import Document, DocumentKind, DocumentStatus, Revision, RevisionCheck, RevisionStatus, Role, User
+from qms.procedures import visible_organization
+from qms.storage import FileStore
+
+#: Who may ask for a new check: the people who write, review and approve documents.
+RECHECK_ROLES = (Role.SECRETARY, Role.REVIEWER, Role.APPROVER)
+#: A superseded or withdrawn revision is history: what was found then stays as it was.
+_FROZEN = (RevisionStatus.SUPERSEDED, RevisionStatus.OBSOLETE)
+
+
+@dataclass(frozen=True)
+class Summary:
+    """How many findings a revision has, for a line on the document page."""
+
+    count: int
+    errors: int
+    codes: list[str]
+
+
+@dataclass(frozen=True)
+class ProcessFindings:
+    document: Document
+    revision: Revision
+    findings: list[Finding]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """Findings by code."""
+        return dict(Counter(finding.code for finding in self.findings))
+
+
+def findings_for(
+    session: Session, viewer: User, revision_id: int, *, today: date, files: FileStore | None = None
+) -> CheckResult:
+    """The stored result; a revision uploaded before checks existed is read and checked now, and nothing is stored."""
+    revision = _visible(session, viewer, revision_id)
+    stored = stored_check(session, revision.id)
+    if stored is not None:
+        return stored
+    structure = read_revision(revision, files=files)
+    return CheckResult(revision.id, structure, evaluate(session, revision, structure, today), None, "")
+
+
+def recheck(
+    session: Session, actor: User, revision_id: int, today: date, *, files: FileStore | None = None
+) -> CheckResult:
+    """Read and check the revision again, because the register or the catalogue changed; audited with before/after."""
+    revision = _visible(session, actor, revision_id)
+    permissions.require_role(actor, RECHECK_ROLES, revision.document.organization_id)
+    if revision.status in _FROZEN:
+        raise Conflict(
+            "Phiên bản đã hết hiệu lực hoặc đã bị thu hồi; kết quả kiểm tra được giữ nguyên.", code="wrong_state"
+        )
+    with unit_of_work(session):
+        session.scalar(select(Revision.id).where(Revision.id == revision.id).with_for_update(of=Revision))
+        before = stored_check(session, revision.id)
+        findings = check_revision(session, revision, today=today, files=files)
+        audit.record(
+            session,
+            "conformity_check",
+            actor=actor,
+            revision=revision,
+            details={"before": before.codes if before else None, "after": [f.code for f in findings]},
+        )
+    result = stored_check(session, revision.id)
+    assert result is not None
+    return result
+
+
+def summaries(session: Session, viewer: User, revisions: list[Revision]) -> dict[int, Summary]:
+    """Counts per revision for the people who see work in progress; staff get none."""
+    if not permissions.sees_non_current(viewer):
+        return {}
+    found = stored_checks(session, [revision.id for revision in revisions])
+    return {
+        revision_id: Summary(
+            len(result.findings), sum(1 for f in result.findings if f.severity == ERROR), result.codes
+        )
+        for revision_id, result in found.items()
+    }
+
+
+def organization_findings(session: Session, viewer: User, organization_code: str) -> list[ProcessFindings]:
+    """Processes in force of the organisation whose current revision has findings, by document code."""
+    organization = visible_organization(session, viewer, organization_code)
+    if not permissions.sees_non_current(viewer):
+        return []
+    rows = session.execute(
+        select(Document, Revision, RevisionCheck.findings)
+        .join(Revision, Revision.document_id == Document.id)
+        .join(RevisionCheck, RevisionCheck.revision_id == Revision.id)
+        .where(
+            Document.organization_id == organization.id,
+            Document.kind == DocumentKind.PROCESS,
+            Document.status == DocumentStatus.ACTIVE,
+            Revision.status == RevisionStatus.EFFECTIVE,
+            RevisionCheck.finding_count > 0,
+        )
+        .order_by(Document.code)
+    )
+    return [
+        ProcessFindings(document, revision, [Finding.from_dict(item) for item in json.loads(findings or "[]")])
+        for document, revision, findings in rows
+    ]
+
+
+def _visible(session: Session, viewer: User, revision_id: int) -> Revision:
+    """The revision, for the roles that see work in progress (staff see no findings)."""
+    revision = documents.get_revision(session, viewer, revision_id)
+    if not permissions.sees_non_current(viewer):
+        raise NotFound("Không tìm thấy phiên bản.")
+    return revision

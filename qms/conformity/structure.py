@@ -1,0 +1,245 @@
+"""What was read from a process document, in a JSON-serialisable form, and the reading itself.
+
+``read_structure`` never raises: a file that cannot be read gives a structure with ``readable`` False
+and the reason in ``problem``.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from qms.conformity.blocks import Block
+from qms.text.extract import extract_text
+
+_log = logging.getLogger(__name__)
+
+#: Bump when reading changes, so stored structures can be told apart.
+READER_VERSION = "1"
+
+
+@dataclass
+class Signature:
+    #: "draft", "review" or "approve".
+    role: str
+    name: str = ""
+    title: str = ""
+
+
+@dataclass
+class ControlBlock:
+    code: str | None = None
+    issue_number: int | None = None
+    amendment_number: int | None = None
+    #: ISO date (yyyy-mm-dd).
+    issue_date: str | None = None
+    signatures: list[Signature] = field(default_factory=list)
+
+
+@dataclass
+class AmendmentRow:
+    request: str = ""
+    place: str = ""
+    description: str = ""
+    issue: str = ""
+    date: str = ""
+
+
+@dataclass
+class SectionInfo:
+    kind: str | None
+    heading: str
+
+
+@dataclass
+class DossierComponent:
+    name: str
+    original: bool | None = None
+    copy: bool | None = None
+
+
+@dataclass
+class Dossier:
+    section: str | None = None
+    components: list[DossierComponent] = field(default_factory=list)
+    #: What the section says instead of a list ("Theo quy định hiện hành").
+    reference: str | None = None
+
+
+@dataclass
+class Step:
+    number: str
+    content: str = ""
+    responsible: str = ""
+    time_text: str = ""
+    time_value: float | None = None
+    time_unit: str | None = None
+    #: The time in working hours (8 to a working day), None when missing or unreadable.
+    hours: float | None = None
+    #: The time cell is merged with the step above: one time for both, counted once.
+    shared_time: bool = False
+    results: str = ""
+    #: Form codes named anywhere in the step's row.
+    forms: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Steps:
+    section: str | None = None
+    #: The kinds of columns found: step, content, responsible, time, results.
+    columns: list[str] = field(default_factory=list)
+    #: How many tables the steps were read from (a table split over pages counts twice).
+    tables: int = 0
+    rows: list[Step] = field(default_factory=list)
+    #: A "Tổng thời gian" row, as written.
+    stated_total: str | None = None
+
+
+@dataclass
+class StatedTime:
+    section: str | None = None
+    text: str = ""
+    value: float | None = None
+    unit: str | None = None
+    hours: float | None = None
+
+
+@dataclass
+class Form:
+    code: str
+    name: str = ""
+
+
+@dataclass
+class Forms:
+    section: str | None = None
+    items: list[Form] = field(default_factory=list)
+
+
+@dataclass
+class RecordItem:
+    record: str
+    place: str = ""
+    retention: str = ""
+
+
+@dataclass
+class Records:
+    section: str | None = None
+    items: list[RecordItem] = field(default_factory=list)
+    reference: str | None = None
+
+
+@dataclass
+class Structure:
+    #: "docx", "pdf", "text" (read from text extracted earlier) or "unknown".
+    source: str
+    readable: bool = True
+    #: Why the file could not be read (English, for the log; the finding says it in Vietnamese).
+    problem: str | None = None
+    control: ControlBlock = field(default_factory=ControlBlock)
+    amendments: list[AmendmentRow] = field(default_factory=list)
+    sections: list[SectionInfo] = field(default_factory=list)
+    dossier: Dossier = field(default_factory=Dossier)
+    stated_time: StatedTime = field(default_factory=StatedTime)
+    steps: Steps = field(default_factory=Steps)
+    forms: Forms = field(default_factory=Forms)
+    records: Records = field(default_factory=Records)
+    reader_version: str = READER_VERSION
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def section_heading(self, kind: str) -> str | None:
+        return next((section.heading for section in self.sections if section.kind == kind), None)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Structure:
+        """The structure as stored by ``to_dict``; unknown keys are ignored, missing ones take their defaults."""
+        control = dict(data.get("control") or {})
+        control["signatures"] = [Signature(**_known(Signature, s)) for s in control.get("signatures") or []]
+        dossier = dict(data.get("dossier") or {})
+        components = dossier.get("components") or []
+        dossier["components"] = [DossierComponent(**_known(DossierComponent, c)) for c in components]
+        steps = dict(data.get("steps") or {})
+        steps["rows"] = [Step(**_known(Step, row)) for row in steps.get("rows") or []]
+        forms = dict(data.get("forms") or {})
+        forms["items"] = [Form(**_known(Form, item)) for item in forms.get("items") or []]
+        records = dict(data.get("records") or {})
+        records["items"] = [RecordItem(**_known(RecordItem, item)) for item in records.get("items") or []]
+        return cls(
+            source=data.get("source", "unknown"),
+            readable=data.get("readable", True),
+            problem=data.get("problem"),
+            control=ControlBlock(**_known(ControlBlock, control)),
+            amendments=[AmendmentRow(**_known(AmendmentRow, row)) for row in data.get("amendments") or []],
+            sections=[SectionInfo(**_known(SectionInfo, s)) for s in data.get("sections") or []],
+            dossier=Dossier(**_known(Dossier, dossier)),
+            stated_time=StatedTime(**_known(StatedTime, data.get("stated_time") or {})),
+            steps=Steps(**_known(Steps, steps)),
+            forms=Forms(**_known(Forms, forms)),
+            records=Records(**_known(Records, records)),
+            reader_version=data.get("reader_version", READER_VERSION),
+        )
+
+
+def _known(cls: type, values: dict[str, Any]) -> dict[str, Any]:
+    names = cls.__dataclass_fields__  # type: ignore[attr-defined]
+    return {key: value for key, value in values.items() if key in names}
+
+
+# --- reading ---------------------------------------------------------------------------------------
+
+
+def read_structure(data: bytes, filename: str) -> Structure:
+    """The structure of a .docx or .pdf (by content); never raises, an unreadable file says why."""
+    try:
+        extracted = extract_text(data, filename)  # refuses hostile files and says why a file has no text
+    except Exception as exc:  # noqa: BLE001 - e.g. zlib.error from a damaged deflate stream
+        _log.info("text of %s not extracted: %s", filename, exc)
+        return Structure(source="unknown", readable=False, problem=f"corrupt file ({type(exc).__name__})")
+    if not extracted.has_text:
+        return Structure(source=extracted.kind, readable=False, problem=extracted.error or "no text")
+    try:
+        blocks = _blocks(data, extracted.kind)
+    except Exception as exc:  # noqa: BLE001 - a file the text reader took but the structure reader cannot
+        _log.info("structure of %s not read from the file, falling back to its text: %s", filename, exc)
+        return read_text_structure(extracted.text, source="text")
+    try:
+        return structure_of(blocks, extracted.kind)
+    except Exception as exc:  # noqa: BLE001 - never fail an upload on a reading bug
+        _log.exception("structure of %s not read", filename)
+        return Structure(source=extracted.kind, readable=False, problem=f"reading failed: {type(exc).__name__}")
+
+
+def read_text_structure(text: str, *, source: str = "text") -> Structure:
+    """The structure of text extracted earlier (cells joined by " | "), when the file itself is not at hand."""
+    from qms.conformity.text_reader import text_blocks
+
+    if not (text or "").strip():
+        return Structure(source=source, readable=False, problem="no text")
+    try:
+        return structure_of(text_blocks(text), source)
+    except Exception as exc:  # noqa: BLE001 - never fail an upload on a reading bug
+        _log.exception("structure not read from text")
+        return Structure(source=source, readable=False, problem=f"reading failed: {type(exc).__name__}")
+
+
+def _blocks(data: bytes, kind: str) -> list[Block]:
+    if kind == "docx":
+        from qms.conformity.docx_reader import docx_blocks
+
+        return docx_blocks(data)
+    from qms.conformity.text_reader import pdf_blocks
+
+    return pdf_blocks(data)
+
+
+def structure_of(blocks: list[Block], source: str) -> Structure:
+    """Every part read from the blocks; a bug in one part loses that part only."""
+    from qms.conformity.parts import read_parts
+
+    structure = Structure(source=source)
+    read_parts(structure, blocks)
+    return structure

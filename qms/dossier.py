@@ -1,0 +1,280 @@
+"""The inspection dossier: one .zip with everything an inspector reads about an organisation as of a day.
+
+It holds the three registers (.docx and .xlsx), the file of every document in force that day (copied from
+the file store in chunks), the control history of every document (JSON, audit entries up to that day), the
+coverage and legal-review status, the conformity findings when those checks are installed, and
+``manifest.json``: every other member with its SHA-256 and size, and the audit chain head, so the dossier
+can be checked later (``qms.dossier_check``). The zip is written to a file object as it is built, so no
+more than one chunk of a stored file is ever held in memory.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import tempfile
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from typing import IO, Any, BinaryIO
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from config import settings
+from qms import audit, clock, conformity_link, control_history, dossier_status, register_files, registers, state_on
+from qms.chain_health import check_chain
+from qms.documents import KIND_LABELS, STATUS_LABELS
+from qms.errors import Invalid
+from qms.models import AuditEntry, Document, Organization, Revision, User
+from qms.storage import CHUNK, FileStore
+
+FORMAT = "qms-inspection-dossier/1"
+MANIFEST = "manifest.json"
+CONTENT_TYPE = "application/zip"
+#: Files already compressed (.docx, .xlsx, .pdf, .zip) are stored as they are.
+_STORED_SUFFIXES = (".docx", ".xlsx", ".pdf", ".zip")
+_ZIP64_FROM = 2**31 - 1
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class Manifest:
+    organization: Organization
+    as_of: date
+    files: list[dict[str, Any]] = field(default_factory=list)
+    documents: list[dict[str, Any]] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+def filename(organization: Organization, as_of: date) -> str:
+    return f"ho-so-kiem-tra_{organization.code}_{as_of.isoformat()}.zip"
+
+
+def build(
+    session: Session,
+    files: FileStore,
+    viewer: User | None,
+    organization_code: str,
+    out: IO[bytes],
+    *,
+    as_of: date,
+    today: date,
+    progress: Progress | None = None,
+) -> Manifest:
+    """Write the dossier into ``out``: for the organisation's control roles and inspectors (None: the operator)."""
+    organization = registers.readable_organization(session, viewer, organization_code)
+    if as_of > today:
+        raise Invalid("Ngày lập hồ sơ không được sau ngày hôm nay.", code="as_of_future")
+    manifest = Manifest(organization, as_of)
+    in_force = state_on.effective_on(session, organization.id, as_of)
+    all_documents = state_on.documents_on(session, organization.id, as_of)
+    total = 6 + len(in_force) + len(all_documents) + 3
+    done = 0
+
+    def step() -> None:
+        nonlocal done
+        done += 1
+        if progress is not None:
+            progress(done, total)
+
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+        writer = _Writer(archive, manifest)
+        for kind in registers.KINDS:
+            register = registers.register(session, viewer, organization.code, kind, as_of=as_of)
+            for fmt in register_files.FORMATS:
+                writer.add_bytes(f"so-sach/{registers.FILE_STEMS[kind]}.{fmt}",
+                                 register_files.render(register, fmt, made_on=today))
+                step()
+        folders = _folders(all_documents)
+        for revision in in_force:
+            _add_document_file(writer, files, revision, folders[revision.document_id])
+            step()
+        for document in all_documents:
+            writer.add_json(f"lich-su/{folders[document.id]}.json", _history(session, document, as_of))
+            step()
+        writer.add_json("bao-phu-tthc.json", dossier_status.coverage_on(session, organization, as_of))
+        step()
+        writer.add_json("ra-soat-can-cu-phap-ly.json", dossier_status.legal_reviews_on(session, organization, as_of))
+        step()
+        findings = conformity_link.organization_findings(session, viewer, organization.code)
+        if findings is not None:
+            writer.add_json("phat-hien-kiem-tra-phu-hop.json", conformity_link.plain(findings))
+        step()
+        writer.add_json(MANIFEST, _manifest_body(session, manifest, viewer), listed=False)
+    return manifest
+
+
+def build_to_temporary_file(
+    session: Session,
+    files: FileStore,
+    viewer: User | None,
+    organization_code: str,
+    *,
+    as_of: date,
+    today: date,
+    directory: Path | None = None,
+) -> tuple[BinaryIO, int, str]:
+    """The dossier in an anonymous temporary file (gone when closed), rewound; its size and download name."""
+    if directory is not None:
+        directory.mkdir(parents=True, exist_ok=True)
+    spool = tempfile.TemporaryFile(prefix="dossier-", suffix=".zip", dir=directory)  # noqa: SIM115 - the caller closes it
+    try:
+        manifest = build(session, files, viewer, organization_code, spool, as_of=as_of, today=today)
+        size = spool.tell()
+        spool.seek(0)
+    except BaseException:
+        spool.close()
+        raise
+    return spool, size, filename(manifest.organization, as_of)
+
+
+class _Writer:
+    """Adds members to the archive and lists each in the manifest with the SHA-256 of its bytes."""
+
+    def __init__(self, archive: zipfile.ZipFile, manifest: Manifest) -> None:
+        self.archive, self.manifest = archive, manifest
+        self.generated_at = clock.local(clock.now(), settings.TIMEZONE)
+
+    def _info(self, path: str) -> zipfile.ZipInfo:
+        info = zipfile.ZipInfo(path, date_time=self.generated_at.timetuple()[:6])
+        info.compress_type = zipfile.ZIP_STORED if path.lower().endswith(_STORED_SUFFIXES) else zipfile.ZIP_DEFLATED
+        info.external_attr = 0o444 << 16
+        return info
+
+    def add_bytes(self, path: str, data: bytes, *, listed: bool = True) -> str:
+        self.archive.writestr(self._info(path), data)
+        sha256 = hashlib.sha256(data).hexdigest()
+        if listed:
+            self.manifest.files.append({"path": path, "sha256": sha256, "size": len(data)})
+        return sha256
+
+    def add_json(self, path: str, value: Any, *, listed: bool = True) -> str:
+        text = json.dumps(value, ensure_ascii=False, indent=2, sort_keys=False, default=str)
+        return self.add_bytes(path, text.encode("utf-8"), listed=listed)
+
+    def add_stream(self, path: str, stream: BinaryIO, size_hint: int) -> tuple[str, int]:
+        """Copy in chunks, hashing what is written."""
+        digest, size = hashlib.sha256(), 0
+        with self.archive.open(self._info(path), "w", force_zip64=size_hint >= _ZIP64_FROM) as member:
+            while chunk := stream.read(CHUNK):
+                digest.update(chunk)
+                size += len(chunk)
+                member.write(chunk)
+        sha256 = digest.hexdigest()
+        self.manifest.files.append({"path": path, "sha256": sha256, "size": size})
+        return sha256, size
+
+
+def _folders(documents: list[Document]) -> dict[int, str]:
+    """A member-safe name per document from its code, unique within the dossier."""
+    names: dict[int, str] = {}
+    taken: set[str] = set()
+    for document in documents:
+        name = "".join(c if c.isalnum() or c in "-._" else "-" for c in document.code).strip("-.") or "tai-lieu"
+        if name.casefold() in taken:
+            name = f"{name}_{document.id}"
+        taken.add(name.casefold())
+        names[document.id] = name
+    return names
+
+
+def _add_document_file(writer: _Writer, files: FileStore, revision: Revision, folder: str) -> None:
+    path = f"tai-lieu/{folder}/{_member_name(revision.filename)}"
+    entry: dict[str, Any] = {
+        "code": revision.document.code, "title": revision.document.title,
+        "kind": revision.document.kind.value, "revision": revision.number, "issue_number": revision.issue_number,
+        "effective_from": revision.effective_from.isoformat() if revision.effective_from else None,
+        "recorded_sha256": revision.file_sha256, "path": path,
+    }
+    try:
+        with files.open(revision.file_sha256) as stream:
+            sha256, _size = writer.add_stream(path, stream, revision.size)
+    except FileNotFoundError:
+        writer.manifest.problems.append(f"file of {revision.document.code} (revision {revision.number}) is missing")
+        entry["path"] = None
+    else:
+        if sha256 != revision.file_sha256:
+            writer.manifest.problems.append(
+                f"file of {revision.document.code} (revision {revision.number}) differs from its recorded hash"
+            )
+    writer.manifest.documents.append(entry)
+
+
+def _member_name(name: str) -> str:
+    return "".join(c for c in name.replace("/", "_").replace("\\", "_") if c.isprintable()) or "tep"
+
+
+def _history(session: Session, document: Document, as_of: date) -> dict[str, Any]:
+    entries = audit.document_history(session, document.id)
+    events = control_history.events_of(document, entries, until=as_of)
+    prev = {entry.seq: entry.prev_hash for entry in entries}
+    revisions = []
+    for revision in document.revisions:
+        status = state_on.status_on(revision, as_of)
+        if status is None:
+            continue
+        revisions.append({
+            "number": revision.number, "issue_number": revision.issue_number, "status": status.value,
+            "status_label": STATUS_LABELS[status], "filename": revision.filename, "sha256": revision.file_sha256,
+            "change_summary": revision.change_summary,
+            "drafted_by": {"name": revision.drafted_by_name, "title": revision.drafted_by_title},
+            "drafted_at": revision.created_at.isoformat(),
+            "effective_from": revision.effective_from.isoformat() if revision.effective_from else None,
+        })
+    return {
+        "document": {"code": document.code, "title": document.title, "kind": document.kind.value,
+                     "kind_label": KIND_LABELS[document.kind], "procedure_code": document.procedure_code},
+        "as_of": as_of.isoformat(),
+        "revisions": revisions,
+        "events": [
+            {
+                "seq": event.seq, "occurred_at": event.occurred_at.isoformat(), "action": event.action,
+                "label": event.label, "actor": {"username": event.actor_username, "name": event.actor_name,
+                                                "title": event.actor_title} if event.actor_name else None,
+                "revision": event.revision_number, "file_sha256": event.file_sha256,
+                "facts": [{"label": label, "value": value} for label, value in event.facts],
+                "details": event.details, "hash": event.hash, "prev_hash": prev[event.seq],
+            }
+            for event in events
+        ],
+    }
+
+
+def _end_of(day: date) -> datetime:
+    """The first instant after the local day, in UTC."""
+    return datetime.combine(day + timedelta(days=1), time(0), tzinfo=ZoneInfo(settings.TIMEZONE)).astimezone(UTC)
+
+
+def _manifest_body(session: Session, manifest: Manifest, viewer: User | None) -> dict[str, Any]:
+    chain = check_chain(session)
+    last = session.execute(
+        select(AuditEntry.seq, AuditEntry.hash).where(AuditEntry.occurred_at < _end_of(manifest.as_of))
+        .order_by(AuditEntry.seq.desc()).limit(1)
+    ).one_or_none()
+    organization = manifest.organization
+    return {
+        "format": FORMAT,
+        "organization": {"code": organization.code, "name": organization.name,
+                         "parent": organization.parent.name if organization.parent else None},
+        "as_of": manifest.as_of.isoformat(),
+        "generated_at": clock.now().isoformat(),
+        "generated_by": {"username": viewer.username, "name": viewer.full_name, "title": viewer.title}
+        if viewer is not None else None,
+        "audit": {
+            "head_seq": chain.head_seq,
+            "head_hash": chain.head_hash,
+            "as_of_seq": last.seq if last else 0,
+            "as_of_hash": last.hash if last else audit.GENESIS,
+            "chain_verified": chain.ok,
+            "organization_entries_verified": chain.organization_ok(organization.id),
+            "first_bad": chain.first_bad,
+        },
+        "documents": manifest.documents,
+        "problems": manifest.problems,
+        "files": manifest.files,
+    }

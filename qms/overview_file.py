@@ -1,0 +1,42 @@
+"""The province overview as an .xlsx workbook, one row per organisation in the order shown."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from qms import xlsx
+from qms.documents import KIND_LABELS
+from qms.overview import Overview, OverviewRow
+from qms.state_on import local_day
+from qms.xlsx import Cell
+
+CHAIN_LABELS = {True: "Toàn vẹn", False: "Có sai lệch"}
+NOT_AVAILABLE = "Chưa có"
+
+
+def headings() -> list[str]:
+    return [
+        "Mã đơn vị", "Tên đơn vị", "Đơn vị cấp trên", "Tổng số tài liệu", *KIND_LABELS.values(),
+        "Quy trình TTHC đang hiệu lực", "TTHC có quy trình", "Tổng số TTHC", "Tỷ lệ bao phủ (%)",
+        "Rà soát pháp lý đang mở", "Quy trình có phát hiện", "Chờ phê duyệt", "Quá hạn xem xét định kỳ",
+        "Phê duyệt gần nhất", "Nhật ký kiểm soát",
+    ]
+
+
+def row_cells(row: OverviewRow) -> list[Cell]:
+    organization = row.organization
+    return [
+        organization.code, organization.name, organization.parent.name if organization.parent else "", row.documents,
+        *(row.documents_by_kind.get(kind, 0) for kind in KIND_LABELS),
+        row.effective_processes, row.covered, row.listed, row.coverage_percent, row.open_reviews,
+        NOT_AVAILABLE if row.processes_with_findings is None else row.processes_with_findings,
+        row.awaiting_approval, row.overdue_reviews, local_day(row.last_approval), CHAIN_LABELS[row.chain_ok],
+    ]
+
+
+def workbook(overview: Overview, *, made_on: date) -> bytes:
+    scope = f"các đơn vị thuộc {overview.parent.name}" if overview.parent else "tất cả các đơn vị"
+    return xlsx.workbook_bytes(
+        "Tổng quan", "TỔNG QUAN KIỂM SOÁT TÀI LIỆU ISO 9001", headings(), [row_cells(row) for row in overview.rows],
+        subtitle=f"{scope[0].upper()}{scope[1:]} · lập ngày {made_on:%d/%m/%Y}",
+    )

@@ -1,0 +1,164 @@
+"""The registers an ISO secretary must keep, generated from the data as of a day, never typed.
+
+- internal: the internal documents in force (danh mục tài liệu nội bộ);
+- external: the legal documents the documents in force cite, with their status (danh mục tài liệu bên ngoài);
+- amendments: every revision with its change description and approver (sổ theo dõi sửa đổi tài liệu).
+They are read by the organisation's control roles and by inspectors; ``viewer`` None is the operator.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from qms import permissions, state_on
+from qms.documents import KIND_LABELS, STATUS_LABELS
+from qms.errors import NotFound
+from qms.legal_status import STATUS_LABELS as LEGAL_STATUS_LABELS
+from qms.legal_status import incoming_relations, status_on, triggers
+from qms.models import Citation, DocumentKind, LegalDocument, Organization, RelationKind, RevisionStatus, User
+from qms.xlsx import Cell
+
+INTERNAL, EXTERNAL, AMENDMENTS = "internal", "external", "amendments"
+KINDS = (INTERNAL, EXTERNAL, AMENDMENTS)
+
+TITLES = {
+    INTERNAL: "DANH MỤC TÀI LIỆU NỘI BỘ",
+    EXTERNAL: "DANH MỤC TÀI LIỆU BÊN NGOÀI",
+    AMENDMENTS: "SỔ THEO DÕI SỬA ĐỔI TÀI LIỆU",
+}
+LABELS = {
+    INTERNAL: "Danh mục tài liệu nội bộ",
+    EXTERNAL: "Danh mục tài liệu bên ngoài",
+    AMENDMENTS: "Sổ theo dõi sửa đổi tài liệu",
+}
+FILE_STEMS = {
+    INTERNAL: "danh-muc-tai-lieu-noi-bo",
+    EXTERNAL: "danh-muc-tai-lieu-ben-ngoai",
+    AMENDMENTS: "so-theo-doi-sua-doi-tai-lieu",
+}
+_HEADINGS = {
+    INTERNAL: ["STT", "Mã hiệu", "Tên tài liệu", "Loại tài liệu", "Lần ban hành", "Ngày ban hành", "Ngày hiệu lực"],
+    EXTERNAL: ["STT", "Số, ký hiệu", "Loại văn bản", "Trích yếu", "Cơ quan ban hành", "Ngày ban hành",
+               "Ngày hiệu lực", "Tình trạng", "Tài liệu viện dẫn"],
+    AMENDMENTS: ["STT", "Mã hiệu", "Tên tài liệu", "Phiên bản", "Lần ban hành", "Nội dung sửa đổi", "Người soạn thảo",
+                 "Ngày tải lên", "Người phê duyệt", "Ngày phê duyệt", "Ngày hiệu lực", "Tình trạng"],
+}
+#: Relative column widths in the Word table.
+WIDTHS = {
+    INTERNAL: [3, 8, 24, 10, 5, 7, 7],
+    EXTERNAL: [3, 9, 7, 22, 9, 7, 7, 10, 8],
+    AMENDMENTS: [3, 6, 12, 4, 4, 20, 10, 6, 10, 6, 6, 7],
+}
+_KIND_ORDER = {kind: position for position, kind in enumerate(KIND_LABELS)}
+
+
+@dataclass(frozen=True)
+class Register:
+    kind: str
+    organization: Organization
+    as_of: date
+    rows: list[list[Cell]]
+
+    @property
+    def title(self) -> str:
+        return TITLES[self.kind]
+
+    @property
+    def headings(self) -> list[str]:
+        return _HEADINGS[self.kind]
+
+    @property
+    def subtitle(self) -> str:
+        return f"{self.organization.name} · tình trạng tại ngày {self.as_of:%d/%m/%Y}"
+
+
+def readable_organization(session: Session, viewer: User | None, organization_code: str) -> Organization:
+    """The organisation if the viewer keeps or inspects its documents (its control roles, inspectors)."""
+    organization = session.scalar(select(Organization).where(Organization.code == (organization_code or "").strip()))
+    if organization is None:
+        raise NotFound("Không tìm thấy đơn vị.")
+    if viewer is not None and not (
+        permissions.can_read(viewer, organization.id) and permissions.sees_non_current(viewer)
+    ):
+        raise NotFound("Không tìm thấy đơn vị.")
+    return organization
+
+
+def register(session: Session, viewer: User | None, organization_code: str, kind: str, *, as_of: date) -> Register:
+    """One register of an organisation as it stood at the end of ``as_of``."""
+    if kind not in KINDS:
+        raise NotFound("Không có sổ, danh mục này.")
+    organization = readable_organization(session, viewer, organization_code)
+    build = {INTERNAL: _internal_rows, EXTERNAL: _external_rows, AMENDMENTS: _amendment_rows}[kind]
+    return Register(kind, organization, as_of, build(session, organization.id, as_of))
+
+
+def _internal_rows(session: Session, organization_id: int, day: date) -> list[list[Cell]]:
+    in_force = [r for r in state_on.effective_on(session, organization_id, day)
+                if r.document.kind is not DocumentKind.EXTERNAL]
+    in_force.sort(key=lambda r: (_KIND_ORDER[r.document.kind], r.document.code))
+    return [
+        [number, r.document.code, r.document.title, KIND_LABELS[r.document.kind], r.issue_number,
+         state_on.local_day(r.approved_at), r.effective_from]
+        for number, r in enumerate(in_force, start=1)
+    ]
+
+
+def _external_rows(session: Session, organization_id: int, day: date) -> list[list[Cell]]:
+    in_force = {r.id: r for r in state_on.effective_on(session, organization_id, day)}
+    citing: dict[int, list[str]] = {}
+    cited: dict[int, LegalDocument] = {}
+    if in_force:
+        found = session.scalars(select(Citation).where(Citation.revision_id.in_(list(in_force))))
+        for citation in found:
+            cited[citation.legal_document_id] = citation.legal_document
+            codes = citing.setdefault(citation.legal_document_id, [])
+            code = in_force[citation.revision_id].document.code
+            if code not in codes:
+                codes.append(code)
+    incoming = incoming_relations(session, cited)
+    ordered = sorted(cited.values(), key=lambda d: (d.issued_on is None, d.issued_on or date.min, d.number))
+    rows: list[list[Cell]] = []
+    for number, legal in enumerate(ordered, start=1):
+        relations = incoming.get(legal.id, [])
+        status = LEGAL_STATUS_LABELS[status_on(legal, relations, day)]
+        changes = [
+            f"{label} {', '.join(d.number for d in triggers(relations, kind, day))}"
+            for kind, label in ((RelationKind.AMENDS, "sửa đổi, bổ sung bởi"), (RelationKind.REPLACES, "thay thế bởi"))
+            if triggers(relations, kind, day)
+        ]
+        if changes:
+            status = f"{status} ({'; '.join(changes)})"
+        rows.append([number, legal.number, legal.doc_type, legal.title, legal.issuer, legal.issued_on,
+                     legal.effective_from, status, ", ".join(sorted(citing[legal.id]))])
+    return rows
+
+
+def _amendment_rows(session: Session, organization_id: int, day: date) -> list[list[Cell]]:
+    rows: list[list[Cell]] = []
+    for document in state_on.documents_on(session, organization_id, day):
+        for revision in document.revisions:
+            status = state_on.status_on(revision, day)
+            if status is None:
+                continue
+            approved = state_on.local_day(revision.approved_at)
+            signed = approved is not None and approved <= day
+            approver = _person(revision.approved_by_name, revision.approved_by_title) if signed else ""
+            state = STATUS_LABELS[status]
+            if status is RevisionStatus.RETURNED and revision.return_comment:
+                state = f"{state}: {revision.return_comment}"
+            rows.append([
+                len(rows) + 1, document.code, document.title, revision.number,
+                revision.issue_number if signed else None, revision.change_summary,
+                _person(revision.drafted_by_name, revision.drafted_by_title), state_on.local_day(revision.created_at),
+                approver, approved if signed else None, revision.effective_from if signed else None, state,
+            ])
+    return rows
+
+
+def _person(name: str | None, title: str | None) -> str:
+    return ", ".join(part for part in (name, title) if part)

@@ -1,0 +1,62 @@
+"""The document set as it stood on a given day, from the instants each revision records.
+
+A day is a local calendar day of the agencies; an instant counts for the day it falls on there.
+The status on a day is read from the recorded instants, latest step first, so for today it
+is the status the revision has now.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from config import settings
+from qms import clock
+from qms.models import Document, Revision, RevisionStatus
+
+
+def local_day(instant: datetime | None) -> date | None:
+    """The agencies' calendar day of an instant."""
+    return None if instant is None else clock.local(instant, settings.TIMEZONE).date()
+
+
+def _by(instant: datetime | None, day: date) -> bool:
+    found = local_day(instant)
+    return found is not None and found <= day
+
+
+def status_on(revision: Revision, day: date) -> RevisionStatus | None:
+    """The revision's status at the end of ``day``; None when it was not uploaded yet."""
+    if not _by(revision.created_at, day):
+        return None
+    if revision.status is RevisionStatus.OBSOLETE and _by(revision.document.withdrawn_at, day):
+        return RevisionStatus.OBSOLETE
+    steps = (
+        (revision.superseded_at, RevisionStatus.SUPERSEDED),
+        (revision.took_effect_at, RevisionStatus.EFFECTIVE),
+        (revision.approved_at, RevisionStatus.APPROVED),
+        (revision.returned_at, RevisionStatus.RETURNED),
+        (revision.reviewed_at, RevisionStatus.REVIEWED),
+        (revision.submitted_at, RevisionStatus.IN_REVIEW),
+    )
+    return next((status for instant, status in steps if _by(instant, day)), RevisionStatus.DRAFT)
+
+
+def documents_on(session: Session, organization_id: int, day: date) -> list[Document]:
+    """The organisation's documents created by that day, by code."""
+    found = session.scalars(
+        select(Document).where(Document.organization_id == organization_id).order_by(Document.code, Document.id)
+    )
+    return [document for document in found if _by(document.created_at, day)]
+
+
+def effective_on(session: Session, organization_id: int, day: date) -> list[Revision]:
+    """The one revision of each document that was in force on that day, by document code."""
+    in_force = []
+    for document in documents_on(session, organization_id, day):
+        current = next((r for r in document.revisions if status_on(r, day) is RevisionStatus.EFFECTIVE), None)
+        if current is not None:
+            in_force.append(current)
+    return in_force

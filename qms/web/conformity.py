@@ -1,0 +1,82 @@
+"""A revision's findings page (next to what was read from its file), the re-check, the document page's summary."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_required
+
+from qms import clock, conformity, documents, permissions
+from qms.conformity.checks import CODE_LABELS, SEVERITY_LABELS
+from qms.conformity.headings import LABELS as SECTION_LABELS
+from qms.conformity.service import RECHECK_ROLES, Summary
+from qms.errors import DomainError
+from qms.extensions import db
+from qms.models import Revision, RevisionStatus
+from qms.storage import file_store
+from qms.web import errors
+
+bp = Blueprint("conformity", __name__)
+bp.register_error_handler(DomainError, errors.domain_error_page)
+
+#: Badge classes of the shared stylesheet, by severity.
+SEVERITY_BADGES = {"error": "badge-returned", "warning": "badge-in_review", "info": "badge-draft"}
+ROLE_LABELS = {"draft": "Soạn thảo", "review": "Kiểm tra", "approve": "Phê duyệt"}
+
+
+def _today() -> date:
+    return clock.today(current_app.config["TIMEZONE"])
+
+
+@bp.context_processor
+def _labels() -> dict[str, Any]:
+    return {
+        "CODE_LABELS": CODE_LABELS,
+        "SEVERITY_LABELS": SEVERITY_LABELS,
+        "SEVERITY_BADGES": SEVERITY_BADGES,
+        "SECTION_LABELS": SECTION_LABELS,
+        "SIGNATURE_ROLES": ROLE_LABELS,
+    }
+
+
+@bp.app_template_global("conformity_summary")
+def conformity_summary(revision: Revision) -> Summary | None:
+    """The count of findings of a revision for the document page; None for staff or when never checked."""
+    return conformity.summaries(db.session, current_user, [revision]).get(revision.id)
+
+
+@bp.app_template_global("severity_badge")
+def severity_badge(severity: str) -> str:
+    return SEVERITY_BADGES.get(severity, "badge-draft")
+
+
+@bp.get("/revisions/<int:revision_id>/findings")
+@login_required
+def show(revision_id: int) -> ResponseReturnValue:
+    result = conformity.findings_for(
+        db.session, current_user, revision_id, today=_today(), files=file_store(current_app)
+    )
+    revision = documents.get_revision(db.session, current_user, revision_id)
+    return render_template("conformity/show.html", revision=revision, result=result, may_recheck=_may_recheck(revision))
+
+
+@bp.post("/revisions/<int:revision_id>/findings/recheck")
+@login_required
+def recheck(revision_id: int) -> ResponseReturnValue:
+    result = conformity.recheck(db.session, current_user, revision_id, _today(), files=file_store(current_app))
+    count = len(result.findings)
+    flash(f"Đã kiểm tra lại: {count} phát hiện." if count else "Đã kiểm tra lại: không có phát hiện nào.", "success")
+    return redirect(url_for(".show", revision_id=revision_id))
+
+
+def _may_recheck(revision: Revision) -> bool:
+    if revision.status in (RevisionStatus.SUPERSEDED, RevisionStatus.OBSOLETE):
+        return False
+    try:
+        permissions.require_role(current_user, RECHECK_ROLES, revision.document.organization_id)
+    except DomainError:
+        return False
+    return True

@@ -1,0 +1,62 @@
+"""“Tổng quan tỉnh”: the inspectors' overview of every organisation, sortable, filterable, exportable as .xlsx."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from typing import Any
+
+from flask import Blueprint, current_app, render_template, request, send_file
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_required
+
+from qms import clock, overview, overview_file, register_files
+from qms.errors import DomainError
+from qms.extensions import db
+from qms.web import errors
+
+bp = Blueprint("inspect", __name__)
+bp.register_error_handler(DomainError, errors.domain_error_page)
+
+
+def _today() -> date:
+    return clock.today(current_app.config["TIMEZONE"])
+
+
+def _overview(today: date) -> overview.Overview:
+    sort = request.args.get("sort") or "name"
+    return overview.overview(
+        db.session,
+        current_user,
+        today=today,
+        parent_code=(request.args.get("parent") or "").strip() or None,
+        sort=sort,
+        descending=request.args.get("order") == "desc",
+    )
+
+
+def sort_link(found: overview.Overview, key: str) -> dict[str, Any]:
+    """Query arguments of a column heading: the same filter, this column, the other direction when it is sorted."""
+    order = "desc" if found.sort == key and not found.descending else "asc"
+    return {**({"parent": found.parent.code} if found.parent else {}), "sort": key, "order": order}
+
+
+@bp.get("/inspect")
+@login_required
+def index() -> ResponseReturnValue:
+    today = _today()
+    found = _overview(today)
+    return render_template("inspect/index.html", overview=found, today=today, sort_link=sort_link, SORTS=overview.SORTS)
+
+
+@bp.get("/inspect/overview.xlsx")
+@login_required
+def export() -> ResponseReturnValue:
+    today = _today()
+    content = overview_file.workbook(_overview(today), made_on=today)
+    return send_file(
+        io.BytesIO(content),
+        mimetype=register_files.CONTENT_TYPES["xlsx"],
+        as_attachment=True,
+        download_name=f"tong-quan-kiem-soat-tai-lieu_{today.isoformat()}.xlsx",
+    )

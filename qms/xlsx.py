@@ -1,0 +1,79 @@
+"""Tables as .xlsx workbooks (openpyxl): a title, a bold heading row that stays in view, user text always as text.
+
+A string that starts with ``=`` is still a string: openpyxl would otherwise store it as a formula.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import Cell as OpenpyxlCell
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
+Cell = str | int | float | date | None
+
+#: Characters XML 1.0 cannot carry; openpyxl refuses them.
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_MAX_WIDTH = 60
+#: Row of the headings: the title, the subtitle (or nothing) and a blank line come first.
+HEADING_ROW = 4
+
+
+def clean_text(text: str) -> str:
+    """Text a workbook or a Word file can hold: without the control characters XML forbids."""
+    return _ILLEGAL.sub("", text)
+
+
+def workbook_bytes(
+    sheet_title: str, title: str, headings: Sequence[str], rows: Iterable[Sequence[Cell]], *, subtitle: str = ""
+) -> bytes:
+    """One sheet: the title, an optional subtitle, a blank line, the heading row and the rows."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = clean_text(sheet_title)[:31]
+    sheet.cell(row=1, column=1, value=clean_text(title)).font = Font(bold=True, size=13)
+    if subtitle:
+        sheet.cell(row=2, column=1, value=clean_text(subtitle))
+    for column, heading in enumerate(headings, start=1):
+        cell = sheet.cell(row=HEADING_ROW, column=column, value=clean_text(heading))
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    widths = [len(heading) for heading in headings]
+    for row, values in enumerate(rows, start=HEADING_ROW + 1):
+        for column, value in enumerate(values, start=1):
+            _put(sheet.cell(row=row, column=column), value)
+            widths[column - 1] = max(widths[column - 1], len(_shown(value)))
+    for column, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(column)].width = min(max(width + 2, 8), _MAX_WIDTH)
+    sheet.freeze_panes = sheet.cell(row=HEADING_ROW + 1, column=1)
+    sheet.print_title_rows = f"{HEADING_ROW}:{HEADING_ROW}"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _put(cell: OpenpyxlCell, value: Cell) -> None:
+    if isinstance(value, datetime):
+        value = value.date()
+    if isinstance(value, date):
+        cell.value = value
+        cell.number_format = "DD/MM/YYYY"
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        cell.value = value
+    elif value is None:
+        cell.value = None
+    else:
+        cell.value = clean_text(str(value))
+        cell.data_type = "s"  # never a formula, whatever it starts with
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+
+
+def _shown(value: Cell) -> str:
+    if isinstance(value, date):
+        return "00/00/0000"
+    return "" if value is None else max(str(value).splitlines() or [""], key=len)
