@@ -28,6 +28,10 @@ its module; bench/README.md gives the exact change.
 5. ``parallel`` (qms/search/index.py, ``_build``): the rebuild writes with whoosh's multiprocessing
    writer, ``ix.writer(procs=2, limitmb=128, multisegment=True)``: one segment per process, no
    final merge of the two.
+6. ``nomerge`` (qms/search/index.py, ``apply_log``): ``writer.commit(merge=False)``. Every few
+   commits whoosh's default MERGE_SMALL policy merges the small segments, in the request that
+   happens to commit: about 1 s at 30,000 revisions. The merge belongs in maintenance instead
+   (``flask qms reindex --catch-up`` / the scheduler: a plain ``ix.writer().commit()`` merges).
 """
 
 from __future__ import annotations
@@ -158,7 +162,8 @@ def highlight_excerpt(hit, text: str, top: int = 2) -> str:  # type: ignore[no-u
     """What ``_hits`` would call instead of ``hit.highlights("body_folded", text=text, top=2)``."""
     words, pairs = matched(hit.results)
     passage = excerpt(text, words, pairs)  # type: ignore[arg-type]
-    return hit.highlights("body_folded", text=passage, top=top) or hit.highlights("body_shingles", text=passage, top=top)
+    return (hit.highlights("body_folded", text=passage, top=top)
+            or hit.highlights("body_shingles", text=passage, top=top))
 
 
 # --- 3. qms/search/query.py: words typed together, together first ----------------------------------
@@ -260,12 +265,15 @@ def search(session, index, viewer, params):  # type: ignore[no-untyped-def]
 
 
 def apply(which: str = "all") -> list[str]:
-    """Patch the running process; ``which`` is "all" or a comma list of: normalize, highlight, adjacent, uncompound, parallel."""
+    """Patch the running process; ``which`` is "all" or a comma list of the fixes' names.
+
+    The names: normalize, highlight, adjacent, uncompound, parallel, nomerge.
+    """
     from whoosh.searching import Hit
 
     from qms.text import vietnamese
 
-    known = {"normalize", "highlight", "adjacent", "uncompound", "parallel"}
+    known = {"normalize", "highlight", "adjacent", "uncompound", "parallel", "nomerge"}
     chosen = set(known) if which == "all" else set(which.split(","))
     unknown = chosen - known
     if unknown:
@@ -314,6 +322,31 @@ def apply(which: str = "all") -> list[str]:
 
         FileIndex.writer = patched  # type: ignore[method-assign]
         applied += [name for name in ("uncompound", "parallel") if name in chosen]
+    if "nomerge" in chosen:
+        import threading
+
+        from whoosh.writing import SegmentWriter
+
+        from qms.search.index import SearchIndex
+
+        inside = threading.local()
+        apply_log, commit = SearchIndex.apply_log, SegmentWriter.commit
+
+        def apply_log_without_merging(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+            inside.active = True
+            try:
+                return apply_log(self, *args, **kwargs)
+            finally:
+                inside.active = False
+
+        def commit_maybe_without_merging(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+            if getattr(inside, "active", False):
+                kwargs["merge"] = False
+            return commit(self, *args, **kwargs)
+
+        SearchIndex.apply_log = apply_log_without_merging  # type: ignore[method-assign]
+        SegmentWriter.commit = commit_maybe_without_merging  # type: ignore[method-assign]
+        applied.append("nomerge")
     return applied
 
 

@@ -114,7 +114,8 @@ def main() -> None:
     parser.add_argument("--documents", type=int, default=300, help="corpus size when building one")
     parser.add_argument("--seed", type=int, default=corpus.DEFAULT_SEED)
     parser.add_argument("--workdir", type=Path, help="where to build (default: a new temporary directory)")
-    parser.add_argument("--reuse", type=Path, metavar="DIR", help="a work directory of bench/search.py (its index as is)")
+    parser.add_argument("--reuse", type=Path, metavar="DIR",
+                        help="a work directory of bench/search.py (its index as is)")
     parser.add_argument("--demo", action="store_true", help="load `flask qms demo` data instead of the corpus")
     parser.add_argument("--json", type=Path, help="also write the outcomes here")
     parser.add_argument("--proposed", nargs="?", const="all", metavar="WHICH",

@@ -15,7 +15,6 @@ import argparse
 import json
 import os
 import resource
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -195,7 +194,8 @@ def index_is_current(workdir: Path) -> bool:
 
 def rebuild(workdir: Path, proposed: str | None = None) -> dict[str, Any]:
     log("rebuilding the index in a child process")
-    command = [sys.executable, __file__, "--child-rebuild", str(workdir)] + (["--proposed", proposed] if proposed else [])
+    command = [sys.executable, __file__, "--child-rebuild", str(workdir)]
+    command += ["--proposed", proposed] if proposed else []
     # The child's progress goes straight to our stderr; its result is the last line of its stdout.
     process = subprocess.run(command, stdout=subprocess.PIPE, text=True, check=False)
     if process.returncode:
@@ -380,7 +380,8 @@ def upload_texts(app, count: int, seed: int):  # type: ignore[no-untyped-def]
     for i, document in enumerate(documents[::step][:count], 1):
         plan = plans.get((document.organization.code, document.code))
         marker = f"{stamp}{i:02d}/QĐ-UBND"
-        extra = f"Cập nhật theo Quyết định số {marker} của Chủ tịch UBND tỉnh về việc công bố thủ tục hành chính sửa đổi."
+        extra = (f"Cập nhật theo Quyết định số {marker} của Chủ tịch UBND tỉnh về việc công bố thủ tục hành chính "
+                 "sửa đổi.")
         text = corpus.document_text(plan, 3, seed, extra=extra)[0] if plan else extra
         yield document, text, marker
 
@@ -406,7 +407,8 @@ def run_uploads(app, count: int, seed: int) -> dict[str, Any]:  # type: ignore[n
             committed = time.perf_counter()
             applied = index.apply_log(db.engine)
             done = time.perf_counter()
-            results = call_search(session, db.engine, index, inspector, SearchParams(q=marker, statuses=["all"], per_page=10))
+            params = SearchParams(q=marker, statuses=["all"], per_page=10)
+            results = call_search(session, db.engine, index, inspector, params)
             searched = time.perf_counter()
             found += any(hit.revision_id == revision.id for hit in results.hits)
             if applied != 1:
@@ -437,15 +439,18 @@ def report(manifest: dict[str, Any], rebuilt: dict[str, Any] | None, fts: dict[s
     lines = []
     out: dict[str, Any] = {"corpus": manifest, "rebuild": rebuilt, "fts": fts, "categories": {}, "queries": []}
     lines.append(f"Corpus: {manifest['documents']:,} documents, {manifest['revisions']:,} revisions, "
-                 f"{manifest['words'] / manifest['revisions']:,.0f} words per revision, {manifest['organizations']} organisations")
+                 f"{manifest['words'] / manifest['revisions']:,.0f} words per revision, "
+                 f"{manifest['organizations']} organisations")
     lines.append("")
     lines.append(f"{'measure':<48}{'measured':>26}   {'target':<28}")
     lines.append("-" * 110)
     if rebuilt:
         lines.append(f"{'rebuild rate (' + format(rebuilt['revisions'], ',') + ' revisions)':<48}"
-                     f"{rebuilt['rate']:>20.1f} rev/s   {'≥ 100 rev/s':<28}{verdict(rebuilt['rate'] >= TARGET_REBUILD_RATE)}")
+                     f"{rebuilt['rate']:>20.1f} rev/s   {'≥ 100 rev/s':<28}"
+                     f"{verdict(rebuilt['rate'] >= TARGET_REBUILD_RATE)}")
         lines.append(f"{'rebuild wall time':<48}{rebuilt['seconds'] / 60:>22.1f} min")
-        lines.append(f"{'rebuild peak RSS (child [+ 2 × its helpers])':<48}{rebuilt['maxrss_mb']:>23.0f} MB   {'< 1 GB':<28}"
+        lines.append(f"{'rebuild peak RSS (child [+ 2 × its helpers])':<48}{rebuilt['maxrss_mb']:>23.0f} MB   "
+                     f"{'< 1 GB':<28}"
                      f"{verdict(rebuilt['maxrss_mb'] < TARGET_REBUILD_RSS_MB)}")
         lines.append(f"{'index size on disk':<48}{rebuilt['index_mb']:>23.0f} MB")
     for category in ("words", "phrase", "filtered", "codes"):
@@ -472,7 +477,8 @@ def report(manifest: dict[str, Any], rebuilt: dict[str, Any] | None, fts: dict[s
         p95 = percentile(total, 95)
         lines.append(f"{'upload → searchable p50 / p95 / max':<48}{percentile(total, 50):>8.1f} /{p95:>7.1f} /"
                      f"{max(total):>7.1f} ms   {'p95 ≤ 500 ms':<28}{verdict(p95 <= TARGET_UPLOAD_MS)}")
-        lines.append(f"{'  of which commit (row + IndexOperation) p95':<48}{percentile(uploads['commit_ms'], 95):>23.1f} ms")
+        commit_p95 = percentile(uploads["commit_ms"], 95)
+        lines.append(f"{'  of which commit (row + IndexOperation) p95':<48}{commit_p95:>23.1f} ms")
         lines.append(f"{'  of which apply_log p95':<48}{percentile(uploads['apply_ms'], 95):>23.1f} ms")
         lines.append(f"{'  first search after it p95':<48}{percentile(uploads['first_search_ms'], 95):>23.1f} ms")
         lines.append(f"{'  found by that search':<48}{uploads['found']:>20} / {uploads['count']}")
@@ -526,7 +532,8 @@ def main(argv: list[str] | None = None) -> None:
         log("the index is missing or of another schema version: rebuilding it")
     if not (args.skip_rebuild and index_is_current(workdir)):
         rebuilt = rebuild(workdir, args.proposed)
-        log(f"rebuild: {rebuilt['revisions']} revisions in {rebuilt['seconds']:.0f} s = {rebuilt['rate']:.1f} revisions/s, "
+        log(f"rebuild: {rebuilt['revisions']} revisions in {rebuilt['seconds']:.0f} s = "
+            f"{rebuilt['rate']:.1f} revisions/s, "
             f"peak RSS {rebuilt['maxrss_mb']:.0f} MB")
         (workdir / "rebuild.json").write_text(json.dumps(rebuilt, indent=2))
     elif (workdir / "rebuild.json").exists():

@@ -6,6 +6,7 @@ way the national TTHC catalogue names procedures. Confusable names are here on p
 trích lục / bản sao từ sổ gốc / bản chính giấy khai sinh; đổi/đối/đội; bán/ban/bạn; đường/dương.
 """
 
+# ruff: noqa: E501  (data: legal citations and procedure names read better unwrapped)
 from __future__ import annotations
 
 import csv
