@@ -35,6 +35,9 @@ INDEX_DIR = _env("INDEX_DIR", "")
 #: How long a request waits for the index writer before leaving the work to the next one.
 INDEX_WRITER_TIMEOUT = float(_env("INDEX_WRITER_TIMEOUT", "0.5"))
 
+#: Processes writing a full rebuild (`flask qms reindex`); one segment each.
+INDEX_BUILD_PROCESSES = int(_env("INDEX_BUILD_PROCESSES", str(min(2, os.cpu_count() or 1))))
+
 #: Local-time zone of the agencies: "today" for effective dates is computed in it.
 TIMEZONE = _env("TIMEZONE", "Asia/Ho_Chi_Minh")
 

@@ -156,7 +156,8 @@ def reindex_command(catch_up: bool, missing: bool) -> None:
         applied = 0
         while batch := index.apply_log(db.engine, timeout=30, max_ops=2000):
             applied += batch
-        click.echo(f"Đã cập nhật {applied} phiên bản vào chỉ mục.")
+        segments = index.merge_segments()
+        click.echo(f"Đã cập nhật {applied} phiên bản vào chỉ mục ({segments} phân đoạn trước khi gộp).")
         return
     if missing:
         comparison = index.compare(db.engine)

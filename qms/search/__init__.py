@@ -17,7 +17,12 @@ __all__ = ["IndexUnavailable", "SearchIndex", "init_app", "search_index"]
 
 def init_app(app: Flask) -> None:
     root = app.config.get("INDEX_DIR") or Path(app.config["STORAGE_DIR"]) / "index"
-    app.extensions["qms.search"] = SearchIndex(Path(root), writer_timeout=float(app.config["INDEX_WRITER_TIMEOUT"]))
+    app.extensions["qms.search"] = SearchIndex(
+        Path(root),
+        writer_timeout=float(app.config["INDEX_WRITER_TIMEOUT"]),
+        build_processes=int(app.config["INDEX_BUILD_PROCESSES"]),
+        engine=app.extensions["qms.engine"],
+    )
 
     @app.after_request
     def _apply_index_log(response: Response) -> Response:

@@ -9,6 +9,7 @@ in the database is the source of truth and applying an operation twice is harmle
 
 from __future__ import annotations
 
+import fcntl
 import json
 import logging
 import os
@@ -25,7 +26,9 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, joinedload, undefer
 from whoosh import index as whoosh_index
 from whoosh.index import FileIndex, LockError
+from whoosh.reading import SegmentReader
 from whoosh.searching import Searcher
+from whoosh.writing import MERGE_SMALL, SegmentWriter
 
 from qms.errors import DomainError
 from qms.models import Document, IndexLogHead, IndexOperation, Revision
@@ -35,6 +38,18 @@ log = logging.getLogger(__name__)
 
 POSITION_FILE = "position.json"
 CHUNK = 500
+#: Segments an index may collect from small commits before a commit in a request merges some.
+MAX_SEGMENTS = 24
+#: Maintenance merges every segment smaller than this (documents) into one.
+SMALL_SEGMENT = 1000
+#: Whoosh's compound segment files copy each sub-file into memory for every new reader
+#: (``BufferFile`` over a memoryview, then ``BytesIO``): tens of MB per commit on a large index.
+WRITER_OPTIONS = {"compound": False}
+
+
+#: A missing index replays the log in the request when the log is this short, else it is rebuilt.
+REPLAY_LIMIT = CHUNK
+REBUILDING = "Chỉ mục tìm kiếm đang được xây dựng lại; vui lòng thử lại sau ít phút."
 
 
 class IndexUnavailable(DomainError):
@@ -95,9 +110,16 @@ def _load(session: Session, revision_ids: list[int]) -> list[Revision]:
 class SearchIndex:
     """One process's handle on its local index; safe to share between threads."""
 
-    def __init__(self, root: Path, writer_timeout: float = 1.0) -> None:
+    def __init__(
+        self, root: Path, writer_timeout: float = 1.0, build_processes: int = 1, engine: Engine | None = None,
+    ) -> None:
         self.root = Path(root)
         self.writer_timeout = writer_timeout
+        self.build_processes = max(1, build_processes)
+        #: With an engine, a missing, damaged or outdated index rebuilds itself in the background.
+        self.engine = engine
+        self.replay_limit = REPLAY_LIMIT
+        self._rebuilder: threading.Thread | None = None
         self._lock = threading.RLock()
         self._ix: FileIndex | None = None
         self._opened: Path | None = None
@@ -133,21 +155,62 @@ class SearchIndex:
         with self._lock:
             current = self._current()
             if current is None:
-                # A first start: an empty index that replays the whole log.
+                if self._log_head() > self.replay_limit:
+                    raise self._unavailable("Chỉ mục tìm kiếm chưa có.")
+                # A first start: an empty index that replays the (short) log.
                 path, _ix = self._new_generation(0)
                 self._swap_in(path)
                 current = path
             if current != self._opened or self._ix is None:
                 state = _read_position(current)
                 if state.get("schema") != SCHEMA_VERSION:
-                    raise IndexUnavailable("Chỉ mục tìm kiếm thuộc phiên bản cũ, cần xây dựng lại (flask qms reindex).")
+                    raise self._unavailable("Chỉ mục tìm kiếm thuộc phiên bản cũ.")
                 try:
                     self._ix = whoosh_index.open_dir(str(current))
                 except Exception as error:  # whoosh raises many kinds for a damaged directory
-                    raise IndexUnavailable("Chỉ mục tìm kiếm bị hỏng, cần xây dựng lại (flask qms reindex).") from error
+                    raise self._unavailable("Chỉ mục tìm kiếm bị hỏng.") from error
                 self._opened = current
                 self._close_searcher()
             return self._ix
+
+    def _log_head(self) -> int:
+        if self.engine is None:
+            return 0
+        with Session(bind=self.engine) as session:
+            return session.scalar(select(IndexLogHead.position).where(IndexLogHead.id == 1)) or 0
+
+    def _unavailable(self, reason: str) -> IndexUnavailable:
+        """The error to answer with; starts a rebuild in the background when this process can."""
+        if self.engine is None:
+            return IndexUnavailable(f"{reason} Cần xây dựng lại: flask qms reindex.")
+        log.warning("search index unusable (%s): rebuilding in the background", reason)
+        self._start_rebuild()
+        return IndexUnavailable(REBUILDING)
+
+    def _start_rebuild(self) -> None:
+        """One rebuild per host: the thread holds an exclusive lock file that other processes try first."""
+        if self._rebuilder is not None and self._rebuilder.is_alive():
+            return
+        self.root.mkdir(parents=True, exist_ok=True)
+        lock = open(self.root / ".rebuild.lock", "w")  # noqa: SIM115 - closed by the thread
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            lock.close()
+            return  # another process of this host is rebuilding
+
+        def run() -> None:
+            try:
+                assert self.engine is not None
+                count = self.rebuild(self.engine)
+                log.warning("search index rebuilt: %d revisions", count)
+            except Exception:
+                log.exception("search index rebuild failed; `flask qms reindex` rebuilds it")
+            finally:
+                lock.close()
+
+        self._rebuilder = threading.Thread(target=run, name="qms-index-rebuild", daemon=True)
+        self._rebuilder.start()
 
     def position(self) -> int:
         self._index()
@@ -162,8 +225,10 @@ class SearchIndex:
         Reads through a session of its own, so the caller's objects are left as they were.
         """
         ix = self._index()
+        if not self.pending(engine):
+            return 0  # the common case for a search: no writer lock taken
         try:
-            writer = ix.writer(timeout=self.writer_timeout if timeout is None else timeout)
+            writer = ix.writer(timeout=self.writer_timeout if timeout is None else timeout, **WRITER_OPTIONS)
         except LockError:
             return 0
         applied = 0
@@ -186,7 +251,9 @@ class SearchIndex:
             for revision in _load(session, sorted({op.revision_id for op in operations})):
                 writer.update_document(**revision_fields(revision))
                 applied += 1
-            writer.commit()
+            # Merging would cost the request that happens to commit up to a second on a large
+            # index; small segments are merged by maintenance (merge_segments) or once they pile up.
+            writer.commit(mergetype=_merge_when_many)
         except BaseException:
             writer.cancel()
             raise
@@ -196,6 +263,15 @@ class SearchIndex:
         _write_position(self._opened, operations[-1].position)
         self._refresh()
         return applied
+
+    def merge_segments(self, timeout: float = 30) -> int:
+        """Merge the small segments left by commits (maintenance); returns the segments before."""
+        ix = self._index()
+        writer = ix.writer(timeout=timeout, **WRITER_OPTIONS)
+        before = len(writer.segments)
+        writer.commit(mergetype=_merge_small_segments)
+        self._refresh()
+        return before
 
     def pending(self, engine: Engine) -> int:
         """How many log operations this index has not applied yet."""
@@ -219,10 +295,15 @@ class SearchIndex:
         total = session.scalar(select(func.count()).select_from(Revision)) or 0
         path, ix = self._new_generation(start)
         try:
-            writer = ix.writer(limitmb=128)
+            if self.build_processes > 1:
+                # One segment per process and no final merge: the rebuild is CPU bound in pure Python.
+                writer = ix.writer(procs=self.build_processes, limitmb=128, multisegment=True, **WRITER_OPTIONS)
+            else:
+                writer = ix.writer(limitmb=128, **WRITER_OPTIONS)
             done, last_id = 0, 0
             while True:
-                ids = list(session.scalars(select(Revision.id).where(Revision.id > last_id).order_by(Revision.id).limit(CHUNK)))
+                chunk = select(Revision.id).where(Revision.id > last_id).order_by(Revision.id).limit(CHUNK)
+                ids = list(session.scalars(chunk))
                 if not ids:
                     break
                 for revision in _load(session, ids):
@@ -270,7 +351,7 @@ class SearchIndex:
     def repair(self, engine: Engine, comparison: Comparison) -> int:
         """Index what is missing or stale, drop what should not be there."""
         ix = self._index()
-        writer = ix.writer(timeout=30)
+        writer = ix.writer(timeout=30, **WRITER_OPTIONS)
         try:
             for revision_id in comparison.extra + comparison.duplicated:
                 writer.delete_by_term("revision_id", str(revision_id))
@@ -318,6 +399,23 @@ class SearchIndex:
         with self._lock:
             self._close_searcher()
             self._ix, self._opened = None, None
+
+
+def _merge_when_many(writer: SegmentWriter, segments: list) -> list:  # type: ignore[type-arg]
+    """Whoosh's own policy (a few of the smallest at a time), only once segments pile up."""
+    return MERGE_SMALL(writer, segments) if len(segments) > MAX_SEGMENTS else segments
+
+
+def _merge_small_segments(writer: SegmentWriter, segments: list) -> list:  # type: ignore[type-arg]
+    """Every small segment into one; large ones stay as they are, since rewriting them gains little."""
+    small = [s for s in segments if s.doc_count_all() < SMALL_SEGMENT]
+    if len(small) < 2:
+        return segments
+    for segment in small:
+        reader = SegmentReader(writer.storage, writer.schema, segment)
+        writer.add_reader(reader)
+        reader.close()
+    return [s for s in segments if s.doc_count_all() >= SMALL_SEGMENT]
 
 
 def _read_position(path: Path) -> dict[str, int]:

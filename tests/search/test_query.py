@@ -173,3 +173,33 @@ def test_html_in_text_is_escaped_in_highlights(session, files, secretary, review
                    make_docx("Chứng thực <script>alert(1)</script> bản sao"))
     highlight = str(find(staff, "chung thuc").hits[0].highlights)
     assert "<script>" not in highlight and "&lt;script&gt;" in highlight and "<mark>" in highlight
+
+
+def test_a_quoted_phrase_is_highlighted_in_a_long_text(session, files, secretary, reviewer, approver, staff, find, today):
+    document = documents.create_document(session, secretary, organization_code="XA-LOCBINH", code="QT-Y",
+                                         title="Chứng thực", kind="process")
+    filler = ["Cán bộ tiếp nhận kiểm tra tính đầy đủ của giấy tờ theo quy định hiện hành."] * 60
+    make_effective(session, files, document, secretary, reviewer, approver, today,
+                   make_docx(*filler, "Thành phần hồ sơ gồm bản chính giấy khai sinh.", *filler))
+    hit = find(staff, '"thanh phan ho so"').hits[0]
+    # The passage comes from the middle of a long text, with the phrase marked.
+    assert "<mark>Thành phần hồ sơ</mark> gồm bản chính" in hit.highlights
+
+
+def test_words_typed_together_rank_above_the_same_words_apart(session, files, secretary, reviewer, approver, staff, find, today):
+    def process(code, title, text):
+        document = documents.create_document(session, secretary, organization_code="XA-LOCBINH", code=code,
+                                             title=title, kind="process")
+        make_effective(session, files, document, secretary, reviewer, approver, today, make_docx(text))
+
+    # Folded alike (đổi/đối/đội → doi): only the order of the syllables tells them apart.
+    process("QT-1", "Xác nhận đội dân phòng", "Đổi tên đội trưởng; xác nhận thông tin.")
+    process("QT-2", "Đổi giấy phép lái xe", "Xác nhận đội ngũ cán bộ đổi giấy.")
+    assert codes(find(staff, "doi giay phep"))[0] == "QT-2"
+    # Words that never stand together still find the documents that have them all.
+    assert set(codes(find(staff, "ten truong"))) == {"QT-1"}
+
+
+def test_abbreviations_are_spelt_out(find, staff, library):
+    assert codes(find(staff, "gpxd"))[0] == "QT-XD-01"
+    assert codes(find(staff, "dk khai sinh"))[0] == "QT-HT-01"

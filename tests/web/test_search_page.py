@@ -70,3 +70,20 @@ def test_withdrawn_document_disappears_from_results(client, session, approver, s
 
 def test_anonymous_is_sent_to_login(client):
     assert client.get("/search?q=x").status_code == 302
+
+
+def test_a_damaged_index_leaves_the_pages_serving_and_search_says_it_is_rebuilding(app, client, staff, extract, document):
+    from qms.search import search_index
+
+    index = search_index(app)
+    index.position()
+    for toc in index._current().glob("_MAIN_*.toc"):
+        toc.write_bytes(b"")
+    index.close()
+    login(client, staff)
+    response = client.get("/search?q=trich+luc")
+    assert response.status_code == 503
+    assert "đang được xây dựng lại" in response.get_data(as_text=True)
+    assert client.get(f"/documents/{document.id}").status_code == 200
+    index._rebuilder.join(timeout=60)
+    assert "1 kết quả" in client.get("/search?q=trich+luc").get_data(as_text=True)
