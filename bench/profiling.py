@@ -143,8 +143,6 @@ def main() -> None:
     parser.add_argument("--reuse", type=Path, required=True, metavar="DIR")
     parser.add_argument("--pyinstrument", action="store_true")
     parser.add_argument("--limit", type=int, default=25)
-    parser.add_argument("--proposed", nargs="?", const="all", metavar="WHICH",
-                        help="with the fixes of bench/proposed.py applied (all, or normalize,highlight)")
     parser.add_argument("--no-profile", action="store_true", help="time only")
     sub = parser.add_subparsers(dest="what", required=True)
     query = sub.add_parser("query")
@@ -157,10 +155,6 @@ def main() -> None:
     upload = sub.add_parser("upload", help="profile apply_log after single uploads (adds draft revisions to DIR)")
     upload.add_argument("--count", type=int, default=5)
     args = parser.parse_args()
-    if args.proposed:
-        import proposed as fixes
-
-        print("with the proposed fixes:", ", ".join(fixes.apply(args.proposed)))
     profiler = Profiler(args.pyinstrument) if not args.no_profile else NoProfiler()
     if args.what == "query":
         profile_query(args.reuse, args.q, args.repeat, profiler, args.viewer)

@@ -118,13 +118,7 @@ def main() -> None:
                         help="a work directory of bench/search.py (its index as is)")
     parser.add_argument("--demo", action="store_true", help="load `flask qms demo` data instead of the corpus")
     parser.add_argument("--json", type=Path, help="also write the outcomes here")
-    parser.add_argument("--proposed", nargs="?", const="all", metavar="WHICH",
-                        help="with the fixes of bench/proposed.py applied (all, or normalize,highlight)")
     args = parser.parse_args()
-    if args.proposed:
-        import proposed as fixes
-
-        log(f"with the proposed fixes: {', '.join(fixes.apply(args.proposed))}")
     queries = json.loads(args.set.read_text())["queries"]
 
     if args.demo:
@@ -138,7 +132,7 @@ def main() -> None:
         workdir.mkdir(parents=True, exist_ok=True)
         manifest = ensure_corpus(workdir, args.documents, args.seed, reuse=bool(args.reuse))
         if not index_is_current(workdir):
-            rebuild(workdir, args.proposed)
+            rebuild(workdir)
         app = make_app(workdir)
         label = f"the corpus in {workdir} ({manifest['documents']:,} documents)"
     outcomes = run(app, queries, args.demo)

@@ -151,16 +151,13 @@ def make_app(workdir: Path):  # type: ignore[no-untyped-def]
 # --- rebuild, in a child process so that its peak memory is its own ----------------------------------
 
 
-def child_rebuild(workdir: Path, proposed: str | None) -> None:
-    if proposed:
-        import proposed as fixes
+def child_rebuild(workdir: Path) -> None:
+    from qms.search import search_index
 
-        log(f"  with the proposed fixes: {', '.join(fixes.apply(proposed))}")
-    from qms.database import make_engine
-    from qms.search.index import SearchIndex
-
-    engine = make_engine(database_url(workdir))
-    index = SearchIndex(workdir / "index", writer_timeout=30)
+    app = make_app(workdir)
+    engine = app.extensions["qms.engine"]
+    index = search_index(app)  # with the configured writer processes (QMS_INDEX_BUILD_PROCESSES)
+    log(f"  {index.build_processes} writer process(es)")
     started = time.perf_counter()
     marks: list[tuple[int, float]] = []
 
@@ -192,10 +189,9 @@ def index_is_current(workdir: Path) -> bool:
         return False
 
 
-def rebuild(workdir: Path, proposed: str | None = None) -> dict[str, Any]:
+def rebuild(workdir: Path) -> dict[str, Any]:
     log("rebuilding the index in a child process")
     command = [sys.executable, __file__, "--child-rebuild", str(workdir)]
-    command += ["--proposed", proposed] if proposed else []
     # The child's progress goes straight to our stderr; its result is the last line of its stdout.
     process = subprocess.run(command, stdout=subprocess.PIPE, text=True, check=False)
     if process.returncode:
@@ -511,18 +507,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--repeat", type=int, default=20, help="timed rounds over all queries")
     parser.add_argument("--uploads", type=int, default=30)
     parser.add_argument("--no-fts", action="store_true")
-    parser.add_argument("--proposed", nargs="?", const="all", metavar="WHICH",
-                        help="measure with the fixes of bench/proposed.py applied (all, or normalize,highlight)")
     parser.add_argument("--child-rebuild", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
     if args.child_rebuild:
-        child_rebuild(args.child_rebuild, args.proposed)
+        child_rebuild(args.child_rebuild)
         return
-    if args.proposed:
-        import proposed as fixes
-
-        log(f"with the proposed fixes: {', '.join(fixes.apply(args.proposed))}")
     workdir = args.reuse or args.workdir or Path(tempfile.mkdtemp(prefix="qms-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
     log(f"work directory {workdir}")
@@ -531,7 +521,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.skip_rebuild and not index_is_current(workdir):
         log("the index is missing or of another schema version: rebuilding it")
     if not (args.skip_rebuild and index_is_current(workdir)):
-        rebuilt = rebuild(workdir, args.proposed)
+        rebuilt = rebuild(workdir)
         log(f"rebuild: {rebuilt['revisions']} revisions in {rebuilt['seconds']:.0f} s = "
             f"{rebuilt['rate']:.1f} revisions/s, "
             f"peak RSS {rebuilt['maxrss_mb']:.0f} MB")
@@ -554,8 +544,7 @@ def main(argv: list[str] | None = None) -> None:
         uploads = run_uploads(app, args.uploads, manifest["seed"])
     results = report(manifest, rebuilt, fts, all_cases, uploads)
     results["machine"] = {"cpus": os.cpu_count(), "python": sys.version.split()[0]}
-    results["proposed"] = args.proposed
-    name = "results-proposed.json" if args.proposed else "results.json"
+    name = "results.json"
     (workdir / name).write_text(json.dumps(results, indent=2, ensure_ascii=False, default=str))
     log(f"results written to {workdir / name}")
     app.extensions["qms.search"].close()

@@ -9,17 +9,20 @@ plain term lookups, which is what makes them fast in Whoosh.
 from __future__ import annotations
 
 import functools
+from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
 from whoosh.analysis import Token as WhooshToken
 from whoosh.analysis import Tokenizer
 from whoosh.fields import ID, NUMERIC, TEXT, Schema
+from whoosh.formats import Frequency
+from whoosh.system import pack_uint
 
 from qms.text import vietnamese
 
 #: Bump when the schema or the analyzers change; an index of another version is rebuilt.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 class VietnameseTokenizer(Tokenizer):
@@ -64,18 +67,11 @@ class VietnameseTokenizer(Tokenizer):
                     token.startchar, token.endchar = start_char + first.start, start_char + second.end
                 yield token
             return
-        with_variants = mode != "query"
-        folded = self.form == "folded"
-        marked_only = self.form == "marked" and mode != "query"
         for index, word in enumerate(words):
-            if marked_only and word.text == word.folded:
-                continue  # without diacritics the folded field already holds it
-            terms = [word.folded if folded else word.text]
-            if with_variants:
-                for variant in vietnamese.cached_code_variants(word.text):
-                    variant = vietnamese.fold(variant) if folded else variant
-                    if variant not in terms:
-                        terms.append(variant)
+            if mode == "query":
+                terms: tuple[str, ...] = (word.folded if self.form == "folded" else word.text,)
+            else:
+                terms = _word_terms(self.form, word.text, word.folded)
             for term in terms:
                 token.text, token.boost, token.stopped = term, 1.0, False
                 if keeporiginal:
@@ -85,6 +81,42 @@ class VietnameseTokenizer(Tokenizer):
                 if chars:
                     token.startchar, token.endchar = start_char + word.start, start_char + word.end
                 yield token
+
+
+class VietnameseText(TEXT):
+    """A TEXT field without positions whose index terms are counted in one pass over the cached tokens.
+
+    The same terms and frequencies as the analyzer gives one token at a time, in a fraction
+    of the time: Whoosh's per-token loop was a third of a rebuild.
+    """
+
+    def __init__(self, analyzer: VietnameseTokenizer, **kwargs: Any) -> None:
+        super().__init__(analyzer=analyzer, phrase=False, **kwargs)
+        assert isinstance(self.format, Frequency)
+
+    def index(self, value: str, **kwargs: Any) -> Iterator[tuple[bytes, int, float, bytes]]:  # type: ignore[override]
+        boost = self.format.field_boost
+        words = _tokens(value)
+        form = self.analyzer.form
+        if form == "shingles":
+            terms = [f"{first.folded}_{second.folded}" for first, second in zip(words, words[1:], strict=False)]
+        else:
+            terms = [term for word in words for term in _word_terms(form, word.text, word.folded)]
+        for term, frequency in Counter(terms).items():
+            yield term.encode("utf-8"), frequency, frequency * boost, pack_uint(frequency)
+
+
+@functools.lru_cache(maxsize=65536)
+def _word_terms(form: str, text: str, folded: str) -> tuple[str, ...]:
+    """What one word puts into a field at index time: its form and, for a code, its variants."""
+    if form == "marked" and text == folded:
+        return ()  # without diacritics the folded field already holds it
+    terms = [folded if form == "folded" else text]
+    for variant in vietnamese.cached_code_variants(text):
+        variant = vietnamese.fold(variant) if form == "folded" else variant
+        if variant not in terms:
+            terms.append(variant)
+    return tuple(terms)
 
 
 @functools.lru_cache(maxsize=4)
@@ -112,12 +144,12 @@ def build_schema() -> Schema:
         number=NUMERIC(stored=True),
         effective=NUMERIC(stored=True, sortable=True, bits=64),
         # Title and code outrank the body; exact forms outrank folded ones through query boosts.
-        code=TEXT(analyzer=EXACT, field_boost=4.0, phrase=False),
-        title=TEXT(analyzer=EXACT, field_boost=3.0, phrase=False),
-        title_folded=TEXT(analyzer=FOLDED, field_boost=3.0, phrase=False),
-        title_shingles=TEXT(analyzer=SHINGLES, field_boost=3.0, phrase=False),
-        meta=TEXT(analyzer=FOLDED, field_boost=1.5, phrase=False),
-        body=TEXT(analyzer=MARKED, phrase=False),
-        body_folded=TEXT(analyzer=FOLDED, phrase=False, spelling=True),
-        body_shingles=TEXT(analyzer=SHINGLES, phrase=False),
+        code=VietnameseText(EXACT, field_boost=4.0),
+        title=VietnameseText(EXACT, field_boost=3.0),
+        title_folded=VietnameseText(FOLDED, field_boost=3.0),
+        title_shingles=VietnameseText(SHINGLES, field_boost=3.0),
+        meta=VietnameseText(FOLDED, field_boost=1.5),
+        body=VietnameseText(MARKED),
+        body_folded=VietnameseText(FOLDED, spelling=True),
+        body_shingles=VietnameseText(SHINGLES),
     )
