@@ -72,3 +72,22 @@ def test_a_page_asked_for_before_signing_in_opens_after_it(open_page, live_serve
     page.get_by_role("button", name="Đăng nhập").click()
     expect(page).to_have_url(f"{live_server.url}/tasks")
     expect(page.get_by_role("heading", level=1)).to_have_text("Việc chờ tôi xử lý")
+
+
+def test_sign_in_with_the_keyboard_alone(open_page, live_server):
+    page = open_page()
+    page.goto("/login")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Bỏ qua, đến nội dung chính")).to_be_focused()
+    username = page.get_by_label("Tên đăng nhập")
+    for _ in range(5):  # past the skip link and the header to the first field
+        if username.evaluate("field => field === document.activeElement"):
+            break
+        page.keyboard.press("Tab")
+    expect(username).to_be_focused()
+    page.keyboard.type("canbo")
+    page.keyboard.press("Tab")
+    expect(page.get_by_label("Mật khẩu")).to_be_focused()
+    page.keyboard.type(demo.PASSWORD)
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("banner")).to_contain_text("Vi Thị Hoa")
