@@ -160,6 +160,28 @@ def describe_violations(violations: list[dict]) -> str:
 
 
 @pytest.fixture
+def assert_fits_phone_width() -> Callable[[Page, str], None]:
+    """At a phone's width (390 px) the page must not scroll sideways; fail naming what sticks out.
+
+    The page stays at that width, so that further checks see the phone layout."""
+
+    def check(page: Page, what: str) -> None:
+        page.set_viewport_size(PHONE)
+        width = page.evaluate("() => document.documentElement.scrollWidth")
+        if width > PHONE["width"]:
+            sticking_out = page.evaluate(
+                """limit => [...document.body.querySelectorAll('*')]
+                    .filter(e => e.getBoundingClientRect().right > limit && e.getClientRects().length)
+                    .slice(0, 5).map(e => e.outerHTML.slice(0, 160))""",
+                PHONE["width"],
+            )
+            pytest.fail(f"{what} is {width} px wide at a phone's {PHONE['width']} px:\n" + "\n".join(sticking_out),
+                        pytrace=False)
+
+    return check
+
+
+@pytest.fixture
 def save_screenshots() -> Callable[[Page, str], list[Path]]:
     """save_screenshots(page, name): the whole page at 1366×768 and at a phone's width, for a reviewer to look at."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)

@@ -1,6 +1,6 @@
 """Every main page, as the person who uses it sees it with the demo data: in Vietnamese, without serious or
-critical accessibility violations (axe-core), pictured at 1366×768 and at a phone's width under
-test-output/screenshots/ for a reviewer to look at."""
+critical accessibility violations (axe-core) at 1366×768 and at a phone's width, not scrolling sideways on the phone,
+pictured at both sizes under test-output/screenshots/ for a reviewer to look at."""
 
 from __future__ import annotations
 
@@ -60,7 +60,7 @@ PAGES = [
 
 @pytest.mark.parametrize("main_page", PAGES, ids=[p.name for p in PAGES])
 def test_main_page_in_vietnamese_accessible_and_pictured(open_page, live_server, assert_accessible, save_screenshots,
-                                                        main_page):
+                                                        assert_fits_phone_width, main_page):
     page = open_page(main_page.username)
     response = page.goto(main_page.path(live_server))
     assert response is not None and response.status == main_page.status, f"{main_page.name}: HTTP {response.status}"
@@ -68,7 +68,9 @@ def test_main_page_in_vietnamese_accessible_and_pictured(open_page, live_server,
     expect(page.get_by_role("heading", level=1)).to_contain_text(main_page.heading)
 
     save_screenshots(page, main_page.name)
-    assert_accessible(page, main_page.name)
+    assert_accessible(page, f"{main_page.name} at 1366×768")
+    assert_fits_phone_width(page, main_page.name)
+    assert_accessible(page, f"{main_page.name} at a phone's width")
 
 
 def test_the_accessibility_check_fails_on_what_it_must_refuse(open_page, assert_accessible):
