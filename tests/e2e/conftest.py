@@ -28,12 +28,23 @@ CHROMIUM_ARGS = [
 ]
 AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
 SCREENSHOTS = PROJECT_DIR / "test-output" / "screenshots"
+FAILURES = PROJECT_DIR / "test-output" / "failures"
 DESKTOP = {"width": 1366, "height": 768}
 PHONE = {"width": 390, "height": 844}
 #: What the tests wait for at most: a page of the demo answers in well under a second.
 TIMEOUT_MS = 10_000
 #: axe-core impacts that fail a page; "moderate" and "minor" are reported by axe but not enforced here.
 BLOCKING_IMPACTS = ("serious", "critical")
+CALL_FAILED = pytest.StashKey[bool]()
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Iterator[pytest.TestReport]:
+    """Remember whether the test itself failed, so its pages can be pictured before they close."""
+    report = yield
+    if report.when == "call" and report.failed:
+        item.stash[CALL_FAILED] = True
+    return report
 
 
 @dataclass(frozen=True)
@@ -102,8 +113,12 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture
-def open_page(browser: Browser, live_server: LiveServer) -> Iterator[Callable[..., Page]]:
-    """open_page(username=None, viewport=DESKTOP): a page in its own browser context, signed in as that demo user."""
+def open_page(
+    request: pytest.FixtureRequest, browser: Browser, live_server: LiveServer
+) -> Iterator[Callable[..., Page]]:
+    """open_page(username=None, viewport=DESKTOP): a page in its own browser context, signed in as that demo user.
+
+    When the test fails, each page it opened is saved under test-output/failures/ as it was at the end."""
     contexts = []
 
     def open_as(username: str | None = None, viewport: dict[str, int] = DESKTOP) -> Page:
@@ -119,6 +134,12 @@ def open_page(browser: Browser, live_server: LiveServer) -> Iterator[Callable[..
         return page
 
     yield open_as
+    if request.node.stash.get(CALL_FAILED, False):
+        FAILURES.mkdir(parents=True, exist_ok=True)
+        name = re.sub(r"[^\w.-]+", "_", request.node.name)
+        for number, context in enumerate(contexts, start=1):
+            for page in context.pages:
+                page.screenshot(path=str(FAILURES / f"{name}_{number}.png"), full_page=True)
     for context in contexts:
         context.close()
 
