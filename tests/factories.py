@@ -64,3 +64,29 @@ def make_effective(session: Session, files: FileStore, document: Document, secre
 def login(client: FlaskClient, user: User) -> None:
     response = client.post("/login", data={"username": user.username, "password": PASSWORD})
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
+
+
+def edit_docx(content: bytes, replacements: dict[str, str]) -> bytes:
+    """A copy of a Word file with texts replaced in its body paragraphs and table cells."""
+    word = WordDocument(io.BytesIO(content))
+    paragraphs = list(word.paragraphs)
+    tables = list(word.tables)
+    while tables:
+        table = tables.pop()
+        for cell in {id(cell): cell for row in table.rows for cell in row.cells}.values():
+            paragraphs.extend(cell.paragraphs)
+            tables.extend(cell.tables)
+    for paragraph in paragraphs:
+        for old, new in replacements.items():
+            if old not in paragraph.text:
+                continue
+            runs = [run for run in paragraph.runs if old in run.text]
+            if runs:  # keep the formatting of the run that holds the text
+                runs[0].text = runs[0].text.replace(old, new)
+            else:  # the text spans several runs: the first one takes the whole line
+                paragraph.runs[0].text = paragraph.text.replace(old, new)
+                for run in paragraph.runs[1:]:
+                    run.text = ""
+    out = io.BytesIO()
+    word.save(out)
+    return out.getvalue()
