@@ -4,6 +4,7 @@ interrupted action happened fully or not at all."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import threading
@@ -11,21 +12,19 @@ from pathlib import Path
 
 import pytest
 from factories import make_docx, upload
+from servers import flask_cli, multipart, running, server_env
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from qms import documents
 from qms.models import AuditEntry, Revision, RevisionStatus
-from servers import flask_cli, multipart, running, server_env
 
 
 def in_background(call) -> threading.Thread:
     """Start a request that the kill will cut off; its outcome does not matter, only what the database kept."""
     def run() -> None:
-        try:
+        with contextlib.suppress(OSError):
             call()
-        except OSError:
-            pass
 
     thread = threading.Thread(target=run, daemon=True)
     thread.start()
@@ -71,7 +70,9 @@ def post_action(server, headers, revision_id, action, **extra):
 
 
 @pytest.mark.parametrize("point", ["upload.stored", "upload.before_commit"])
-def test_an_upload_killed_midway_leaves_nothing_and_can_be_done_again(app, tmp_path, bearer, secretary, document, point):
+def test_an_upload_killed_midway_leaves_nothing_and_can_be_done_again(
+    app, tmp_path, bearer, secretary, document, point
+):
     env, headers = server_env(app.config), bearer(secretary)
 
     killed_at(point, env, tmp_path / "killed.log", lambda server: post_upload(server, headers, document.id))
