@@ -6,6 +6,8 @@ from __future__ import annotations
 import io
 import json
 import tarfile
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,6 +15,7 @@ import pytest
 from alembic.script import ScriptDirectory
 from factories import make_docx, make_effective, upload
 from flask import Flask
+from servers import flask_cli, multipart, running, server_env
 from sqlalchemy import create_engine, inspect, select, text
 from sqlalchemy.engine import make_url
 
@@ -178,3 +181,37 @@ def test_backup_without_pg_dump_says_what_to_install(app, runner, built, tmp_pat
 
     assert failed.exit_code == 1 and "pg_dump" in failed.output and "postgresql-client" in failed.output
     assert not list(tmp_path.glob("backup.tar*"))
+
+
+def test_a_backup_taken_while_uploads_go_on_restores_to_a_consistent_installation(
+    app, built, bearer, secretary, document, empty_installation, tmp_path
+):
+    env, headers = server_env(app.config), bearer(secretary)
+    statuses: list[int] = []
+    stop = threading.Event()
+
+    def keep_uploading(server) -> None:
+        while not stop.is_set():
+            text = f"Bản sửa đổi số {len(statuses) + 1} trong lúc sao lưu"
+            body, content_type = multipart({"change_summary": text}, {"file": ("quy-trinh.docx", make_docx(text))})
+            answer = server.request(f"/api/v1/documents/{document.id}/revisions", "POST", body,
+                                    {**headers, "Content-Type": content_type})
+            statuses.append(answer.status)
+
+    with running(env, tmp_path / "server.log", workers=2) as server:
+        uploader = threading.Thread(target=keep_uploading, args=(server,))
+        uploader.start()
+        while len(statuses) < 2:
+            time.sleep(0.05)
+        backed_up = flask_cli(env, "backup", str(tmp_path / "live.tar"))
+        stop.set()
+        uploader.join(timeout=60)
+
+    assert backed_up.returncode == 0, backed_up.stderr
+    assert set(statuses) == {201}
+    restored = invoke(empty_installation, "restore", str(tmp_path / "live.tar"))
+    assert restored.exit_code == 0, restored.output
+    assert "Toàn vẹn: OK" in restored.output
+    with empty_installation.app_context():
+        numbers = list(db.session.scalars(select(Revision.number).where(Revision.document_id == document.id)))
+    assert numbers == list(range(1, len(numbers) + 1)) and len(numbers) >= 2 + 2
