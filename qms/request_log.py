@@ -58,6 +58,13 @@ def request_id_from(header: str | None) -> str:
     return uuid.uuid4().hex
 
 
+class DevServerAccessFilter(logging.Filter):
+    """Drop the development server's own access line: it carries the query string, and ours replaces it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return " - - [" not in record.getMessage()
+
+
 def json_handler(stream: Any = None) -> logging.Handler:
     handler = logging.StreamHandler(stream)
     handler.setFormatter(JsonFormatter())
@@ -71,6 +78,9 @@ def _configure(level: str) -> None:
     if not any(isinstance(h.formatter, JsonFormatter) for h in root.handlers):
         root.addHandler(json_handler())
     logging.getLogger("qms").setLevel(level)
+    werkzeug = logging.getLogger("werkzeug")
+    if not any(isinstance(f, DevServerAccessFilter) for f in werkzeug.filters):
+        werkzeug.addFilter(DevServerAccessFilter())
 
 
 def _user_id() -> int | None:

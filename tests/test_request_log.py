@@ -82,6 +82,8 @@ def test_passwords_document_text_and_queries_stay_out_of_the_logs(client, captur
     uploaded = client.post(f"/documents/{document.id}/upload", data=data, content_type="multipart/form-data")
     searched = client.get("/search?q=Zqxw-4711")
     client.post("/login", data={"username": secretary.username, "password": "sai-Zqxw-password"})
+    # What `flask run` (werkzeug's development server) logs for the search above:
+    logging.getLogger("werkzeug").info('127.0.0.1 - - [21/Nov/2026 19:48:28] "GET /search?q=Zqxw-4711 HTTP/1.1" 200 -')
 
     assert uploaded.status_code == 302 and searched.status_code == 200
     written = capture.getvalue()
