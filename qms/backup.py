@@ -149,7 +149,7 @@ def _snapshot_facts(connection: Connection | sqlite3.Connection) -> dict[str, An
     return {
         "schema_revision": scalar("SELECT version_num FROM alembic_version"),
         "audit": {"seq": head[0], "head_hash": head[1]},
-        "counts": {table: scalar(f"SELECT count(*) FROM {table}")  # noqa: S608 - fixed table names
+        "counts": {table: scalar(f"SELECT count(*) FROM {table}")
                    for table in ("documents", "revisions", "audit_entries", "stored_files", "users")},
     }
 
