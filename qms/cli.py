@@ -5,12 +5,13 @@ from __future__ import annotations
 import os
 import sys
 from datetime import datetime
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from qms import audit, clock, documents, legal_reviews, organizations, schema, search, storage, users
+from qms import audit, backup, clock, documents, legal_reviews, organizations, schema, search, storage, users
 from qms.errors import DomainError
 from qms.extensions import db
 
@@ -100,11 +101,18 @@ def take_effect_command() -> None:
 @qms_cli.command("verify")
 def verify_command() -> None:
     """Re-check the audit chain and every stored file; exit 1 naming the first bad one."""
+    _verify_or_exit()
+
+
+def _verify_or_exit(expected_head: str | None = None) -> None:
+    """The audit chain, every file and the search index against the database (and the chain head expected)."""
     report = audit.verify(db.session, storage.file_store(current_app))
     click.echo(f"Nhật ký: {report.entries} mục; tệp: {report.files}; đầu chuỗi: {report.head_hash}")
-    index_problems = _index_problems()
-    if not report.ok or index_problems:
-        for problem in report.problems + index_problems:
+    problems = report.problems + _index_problems()
+    if expected_head and report.head_hash != expected_head:
+        problems.append(f"audit chain head {report.head_hash} is not the one the backup recorded, {expected_head}")
+    if problems:
+        for problem in problems:
             click.echo(f"SAI: {problem}", err=True)
         sys.exit(1)
     click.echo("Toàn vẹn: OK")
@@ -272,3 +280,30 @@ def verify_dossier_command(file_path: str) -> None:
         sys.exit(1)
     head = (check.manifest.get("audit") or {}).get("head_hash")
     click.echo(f"Hồ sơ toàn vẹn: {check.checked} tệp khớp mã SHA-256 trong manifest.json; đầu chuỗi nhật ký {head}")
+
+
+@qms_cli.command("backup")
+@click.argument("dest", metavar="DEST", type=click.Path(path_type=Path))
+def backup_command(dest: Path) -> None:
+    """Write one consistent archive (.tar) of the database, the files and the non-secret settings, while serving."""
+    try:
+        manifest = backup.write_backup(db.engine, storage.file_store(current_app), current_app.config, dest)
+    except DomainError as error:
+        _fail(error)
+    database, audit_head = manifest["database"], manifest["database"]["audit"]
+    click.echo(f"Đã sao lưu vào {manifest['path']}: {database['kind']} (lược đồ {database['schema_revision']}), "
+               f"{manifest['files']} tệp, đầu chuỗi nhật ký {audit_head['seq']}: {audit_head['head_hash']}")
+    click.echo(f"Không sao lưu: {', '.join(backup.EXCLUDED)}.")
+
+
+@qms_cli.command("restore")
+@click.argument("archive", metavar="ARCHIVE", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def restore_command(archive: Path) -> None:
+    """Restore ARCHIVE into an empty installation, rebuild the search index, then verify everything."""
+    try:
+        report = backup.restore(archive, db.engine, storage.file_store(current_app), search.search_index(current_app),
+                                progress=lambda step: click.echo(f"Khôi phục: {step}…"))
+    except DomainError as error:
+        _fail(error)
+    click.echo(f"Đã khôi phục {report.files} tệp; chỉ mục tìm kiếm: {report.revisions_indexed} phiên bản.")
+    _verify_or_exit(expected_head=report.manifest["database"]["audit"]["head_hash"])

@@ -15,7 +15,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from qms import audit, clock, conformity, filetypes, legal_basis, legal_reviews, permissions, procedure_links
+from qms import audit, clock, conformity, faults, filetypes, legal_basis, legal_reviews, permissions, procedure_links
 from qms.database import unit_of_work
 from qms.errors import Conflict, Forbidden, Invalid, NotFound
 from qms.models import (
@@ -236,6 +236,7 @@ def add_revision(
     stream.seek(0)
     # The file is safe on disk before any row points to it; an unreferenced file is harmless.
     stored = files.put(stream)
+    faults.pause("upload.stored")
     with unit_of_work(session):
         document = _lock_document(session, document.id)
         if document.status is DocumentStatus.OBSOLETE:
@@ -274,6 +275,7 @@ def add_revision(
             },
         )
         search_log.changed(session, [revision])
+        faults.pause("upload.before_commit")
     session.refresh(document)
     return revision
 
@@ -306,6 +308,10 @@ def act(
         search_log.changed(session, revision.document.revisions)
         if action in ("approve", "withdraw"):
             legal_reviews.refresh_reviews(session, today)
+        if action == "approve":
+            faults.pause("approve.before_commit")
+    if action == "approve":
+        faults.pause("approve.committed")
     return revision
 
 

@@ -37,6 +37,8 @@ class FileStore(Protocol):
 
     def iter_hashes(self) -> Iterator[str]: ...
 
+    def probe_write(self) -> None: ...
+
 
 class LocalFileStore:
     """Files under ``root/ab/cd/abcd…``; read-only once written."""
@@ -94,6 +96,17 @@ class LocalFileStore:
         except FileNotFoundError:
             return False
         return digest.hexdigest() == sha256
+
+    def probe_write(self) -> None:
+        """Create, sync and remove a file where uploads are written first; OSError says why that fails."""
+        self._tmp.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(dir=self._tmp, prefix="ready-")
+        try:
+            os.write(fd, b"ok")
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+            os.unlink(name)
 
     def iter_hashes(self) -> Iterator[str]:
         for path in sorted(self.root.glob("??/??/*")):
