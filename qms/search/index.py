@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import Engine, func, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, joinedload, undefer
 from whoosh import index as whoosh_index
 from whoosh.index import FileIndex, LockError
@@ -174,10 +175,14 @@ class SearchIndex:
             return self._ix
 
     def _log_head(self) -> int:
+        """The log's last position; 0 when unknown (no engine, or a database not reachable or not set up)."""
         if self.engine is None:
             return 0
-        with Session(bind=self.engine) as session:
-            return session.scalar(select(IndexLogHead.position).where(IndexLogHead.id == 1)) or 0
+        try:
+            with Session(bind=self.engine) as session:
+                return session.scalar(select(IndexLogHead.position).where(IndexLogHead.id == 1)) or 0
+        except SQLAlchemyError:
+            return 0
 
     def _unavailable(self, reason: str) -> IndexUnavailable:
         """The error to answer with; starts a rebuild in the background when this process can."""

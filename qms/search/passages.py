@@ -95,14 +95,16 @@ def excerpt(text: str, words: set[str], pairs: set[tuple[str, str]] = frozenset(
 
 
 def matched_terms(results) -> tuple[set[str], set[tuple[str, str]]]:  # type: ignore[no-untyped-def]
-    """The folded words and shingle pairs of the query found in the index, for a page of results."""
+    """The folded words and shingle pairs of the query that are in the index's bodies."""
 
-    def text(term: bytes | str) -> str:
-        return term.decode("utf-8") if isinstance(term, bytes) else term
+    def terms(field: str) -> set[str]:
+        # One field at a time: Query.existing_terms without a field name skips every field but
+        # the first it meets (whoosh-reloaded 2.7.5 reuses the name as its loop variable).
+        found = results.query_terms(expand=True, fieldname=field)
+        return {term.decode("utf-8") if isinstance(term, bytes) else term for _field, term in found}
 
-    terms = results.matched_terms() if results.has_matched_terms() else results.query_terms(expand=True)
-    words = {text(term) for field, term in terms if field == "body_folded"}
-    pairs = {tuple(text(term).split("_", 1)) for field, term in terms if field == "body_shingles"}
+    words = terms("body_folded")
+    pairs = {tuple(pair.split("_", 1)) for pair in terms("body_shingles")}
     return words, pairs  # type: ignore[return-value]
 
 

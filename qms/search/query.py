@@ -299,7 +299,7 @@ def search(session: Session, index: SearchIndex, viewer: User, params: SearchPar
         def run(query: wq.Query):  # type: ignore[no-untyped-def]
             return searcher.search_page(
                 query, page, pagelen=per_page, filter=filters, groupedby=facets, maptype=sorting.Count,
-                sortedby=sortedby, terms=True,
+                sortedby=sortedby,
             )
 
         # Words together first; anywhere when that does not fill a page (a word left out, as in
