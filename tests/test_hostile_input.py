@@ -206,3 +206,93 @@ def test_a_login_flood_is_rate_limited_logged_and_audited_once_per_window(app, s
     assert actions == ["login_failed"] * 3 + ["login_rate_limited"]
     assert flood == [{"username": "thuky", "remote_addr": "127.0.0.1"}]
     assert [r.getMessage() for r in caplog.records].count("sign-in rate limit reached for 127.0.0.1") == 6
+
+
+# --- identifiers and forms, over every route -------------------------------------------------------
+
+#: The body each API write needs to get past validation, so that only the identifier decides.
+API_BODIES = {
+    "api_revisions.upload_revision": {"data": {"change_summary": "Thử", "file": (b"", "quy-trinh.docx")}},
+    "api_revisions.act": {"json": {"action": "withdraw", "comment": "Thử"}},
+    "api_legal.resolve_review": {"json": {"reason": "Thử"}},
+    "api_legal.put_basis": {"json": {"numbers": []}},
+    "api_diff.get_diff": {"query_string": {"from": 1, "to": 1}},
+}
+MISSING_ID = 2147483647
+
+
+def routes_with_ids(app, *, api: bool):
+    """(endpoint, method, URL pattern) of every route that takes an integer identifier, admin pages aside."""
+    for rule in app.url_map.iter_rules():
+        if rule.rule.startswith("/api/") != api or rule.endpoint.startswith("admin.") or "<int" not in rule.rule:
+            continue
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            yield rule.endpoint, method, rule.rule
+
+
+def filled(pattern: str, ids: dict[str, int]) -> str:
+    import re
+
+    return re.sub(r"<int(?:\([^)]*\))?:(\w+)>", lambda m: str(ids.get(m.group(1), MISSING_ID)), pattern)
+
+
+def call(client, endpoint: str, method: str, url: str, headers=None):
+    body = dict(API_BODIES.get(endpoint, {"json": {}} if url.startswith("/api/") and method != "GET" else {}))
+    if "data" in body:
+        body["data"] = {
+            key: (io.BytesIO(value[0]), value[1]) if isinstance(value, tuple) else value
+            for key, value in body["data"].items()
+        }
+    with client.open(url, method=method, headers=headers or {}, **body) as response:
+        response.get_data()
+    return response
+
+
+@pytest.fixture
+def ours(session, files, secretary, reviewer, approver, document, today):
+    """Identifiers of a document and its current revision in XA-LOCBINH."""
+    revision = make_effective(session, files, document, secretary, reviewer, approver, today)
+    return {"document_id": document.id, "revision_id": revision.id}
+
+
+@pytest.mark.parametrize("api", [False, True], ids=["pages", "api"])
+def test_identifiers_that_do_not_exist_or_belong_to_another_organisation_are_404(
+    app, client, session, bearer, outsider, ours, api
+):
+    """404 and never 403: whether a thing exists elsewhere must not leak (the outsider holds every role)."""
+    headers = bearer(outsider) if api else None
+    if not api:
+        login(client, outsider)
+    answers = []
+    for endpoint, method, pattern in routes_with_ids(app, api=api):
+        for ids in ({}, ours):
+            url = filled(pattern, ids)
+            answers.append((method, url, call(client, endpoint, method, url, headers).status_code))
+    assert len(answers) >= 16
+    assert [answer for answer in answers if answer[2] != 404] == []
+    assert session.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.actor_id == outsider.id)) \
+        <= 1  # at most the sign-in
+
+
+def test_admin_pages_answer_404_for_identifiers_that_do_not_exist(client, admin):
+    login(client, admin)
+    for url in (f"/admin/users/{MISSING_ID}", f"/admin/organizations/{MISSING_ID}"):
+        assert client.get(url).status_code == 404
+        assert client.post(url, data={}).status_code == 404
+
+
+def test_every_form_post_without_a_csrf_token_is_refused_and_changes_nothing(app, client, session, secretary, ours):
+    login(client, secretary)
+    app.config["WTF_CSRF_ENABLED"] = True
+    before = traces(session, app)
+    refused = []
+    for rule in app.url_map.iter_rules():
+        if "POST" not in rule.methods or rule.rule.startswith("/api/"):
+            continue
+        url = filled(rule.rule, ours).replace("<path:number>", "61/2018/NĐ-CP")
+        response = client.post(url, data={"action": "withdraw", "comment": "Giả mạo", "code": "QT-CSRF"})
+        refused.append((url, response.status_code))
+        assert "Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ." in unescape(response.get_data(as_text=True))
+    assert len(refused) >= 15
+    assert [answer for answer in refused if answer[1] != 400] == []
+    assert traces(session, app) == before
