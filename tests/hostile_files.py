@@ -38,6 +38,19 @@ def zip_bomb() -> bytes:
     return repacked(make_docx("Quy trình bình thường"), {"word/media/image1.png": b"\0" * BOMB_BYTES})
 
 
+def zip_bomb_with_false_sizes() -> bytes:
+    """A zip bomb whose directory claims its parts are small: readers must trust the sizes no further
+    than they read (zipfile stops at the claimed size and then fails the CRC)."""
+    package = bytearray(repacked(make_docx("Quy trình"), {
+        "word/media/image1.png": b"\0" * BOMB_BYTES, "word/settings.xml": b"<a/>" + b" " * BOMB_BYTES,
+    }))
+    entry = package.find(b"PK\x01\x02")
+    while entry != -1:
+        struct.pack_into("<I", package, entry + 24, min(struct.unpack_from("<I", package, entry + 24)[0], 4096))
+        entry = package.find(b"PK\x01\x02", entry + 4)
+    return bytes(package)
+
+
 def entity_bomb() -> bytes:
     docx = make_docx("Quy trình &lol9;")
     with zipfile.ZipFile(io.BytesIO(docx)) as package:
@@ -99,6 +112,7 @@ def encrypted_office_file() -> bytes:
 #: (name, content, file name, API error code) of every upload that must be refused without a trace.
 REFUSED_UPLOADS = [
     ("zip bomb", zip_bomb, "quy-trinh.docx", "zip_bomb"),
+    ("zip bomb with false sizes", zip_bomb_with_false_sizes, "quy-trinh.docx", "corrupt"),
     ("XML entity bomb", entity_bomb, "quy-trinh.docx", "xml_entities"),
     ("truncated .docx", truncated, "quy-trinh.docx", "content_mismatch"),
     ("broken part", broken_part, "quy-trinh.docx", "corrupt"),
