@@ -68,7 +68,7 @@ def _report(number: int, function: Callable[..., Any], args: tuple[Any, ...], qu
         queue.put((number, False, traceback.format_exc()))
 
 
-def _client(settings: dict[str, Any]):  # type: ignore[no-untyped-def]
+def _worker_app(settings: dict[str, Any]) -> Flask:
     from qms import create_app
 
     return create_app(settings)
@@ -78,7 +78,7 @@ def upload_revisions(settings: dict[str, Any], token: str, document_id: int, tag
     """Upload ``count`` distinct .docx revisions to one document; the (status, number) of each answer."""
     from factories import make_docx
 
-    app = _client(settings)
+    app = _worker_app(settings)
     client = app.test_client()
     headers = {"Authorization": f"Bearer {token}"}
     files = [make_docx(f"Quy trình kiemthu bản {tag}-{i}", f"Nội dung riêng {tag} {i}") for i in range(count)]
@@ -100,7 +100,7 @@ def approve_each(
     settings: dict[str, Any], token: str, revision_ids: list[int], effective_from: str, start: Any
 ) -> list:
     """For each revision in turn, wait for the other approvers, then approve it at the same moment."""
-    app = _client(settings)
+    app = _worker_app(settings)
     client = app.test_client()
     headers = {"Authorization": f"Bearer {token}"}
     answers = []
@@ -118,7 +118,7 @@ def approve_each(
 
 def keep_searching(settings: dict[str, Any], token: str, queries: list[str], start: Any, stop: Any) -> list:
     """Search in a loop until told to stop; every answer as (query, status, total, revision ids)."""
-    app = _client(settings)
+    app = _worker_app(settings)
     client = app.test_client()
     headers = {"Authorization": f"Bearer {token}"}
     answers = []
@@ -148,7 +148,7 @@ def work_while_searched(
     from qms.models import Revision, RevisionStatus
     from qms.search import log as search_log
 
-    app = _client(settings)
+    app = _worker_app(settings)
     client = app.test_client()
 
     def call(role: str, method: str, url: str, **kwargs: Any) -> dict:
