@@ -233,6 +233,7 @@ def add_revision(
         raise Invalid("Cần mô tả nội dung sửa đổi (sửa gì, ở đâu, vì sao).", code="change_summary_required")
     file_type = filetypes.check_upload(stream, filename)
     extracted = extract_text(stream.read(), filename)
+    filetypes.check_extracted(extracted, filename)
     stream.seek(0)
     # The file is safe on disk before any row points to it; an unreferenced file is harmless.
     stored = files.put(stream)

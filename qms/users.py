@@ -169,6 +169,15 @@ def authenticate(session: Session, username: str, password: str, *, remote_addr:
     return user
 
 
+def record_sign_in_flood(session: Session, username: str, *, remote_addr: str | None) -> None:
+    """Sign-ins refused by the rate limit: audited once per window and address, so a flood cannot fill the log."""
+    username = (username or "").strip().lower()[:64]
+    with unit_of_work(session):
+        audit.record(
+            session, "login_rate_limited", actor=None, details={"username": username, "remote_addr": remote_addr}
+        )
+
+
 def issue_token(session: Session, actor: User | None, user: User) -> str:
     """A new bearer token for ``user``; only its hash is kept, so it is shown once."""
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)

@@ -14,6 +14,7 @@ from argon2 import PasswordHasher
 from factories import make_user
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
+from hypothesis import HealthCheck, settings
 from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session
 
@@ -24,6 +25,13 @@ from qms.models import Base, Document, User
 from qms.storage import FileStore, file_store
 
 DATABASES = ["sqlite"] + (["postgresql"] if os.environ.get("QMS_TEST_DATABASE_URL") else [])
+
+# Property-based tests: a modest number of examples keeps the suite fast, and no deadline, because a
+# machine shared with other jobs makes single examples slow now and then. HYPOTHESIS_PROFILE=thorough
+# runs many more locally.
+settings.register_profile("qms", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("thorough", max_examples=2000, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "qms"))
 
 
 @pytest.fixture(scope="session", autouse=True)

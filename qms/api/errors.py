@@ -79,15 +79,31 @@ def from_http_exception(error: HTTPException) -> Response:
     return response
 
 
-def _flatten(messages: dict[str, Any]) -> dict[str, Any]:
-    """webargs keys its messages by location (json, query …); a client wants them by field."""
-    flat: dict[str, Any] = {}
+def _flatten(messages: dict[str, Any]) -> dict[str, list[str]]:
+    """webargs keys its messages by location (json, query …); a client wants them by field.
+
+    Messages about an item of a list or a nested field (``{"replaces": {"0": [...]}}``) are keyed
+    by its path (``replaces.0``), so that every field maps to a list of strings as documented.
+    """
+    flat: dict[str, list[str]] = {}
     for location, by_field in messages.items():
         if isinstance(by_field, dict):
-            flat.update(by_field)
+            for field, found in by_field.items():
+                _collect(flat, str(field), found)
         else:
-            flat[location] = by_field
+            _collect(flat, str(location), by_field)
     return flat
+
+
+def _collect(flat: dict[str, list[str]], path: str, found: Any) -> None:
+    if isinstance(found, dict):
+        for key, inner in found.items():
+            _collect(flat, f"{path}.{key}", inner)
+    elif isinstance(found, list | tuple):
+        for item in found:
+            _collect(flat, path, item)
+    else:
+        flat.setdefault(path, []).append(str(found))
 
 
 def _upload_limit() -> str:

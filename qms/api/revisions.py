@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Response, current_app, send_file, url_for
 
-from qms import clock, documents
+from qms import clock, documents, filetypes
 from qms.api.auth import current_user
 from qms.api.blueprint import ID, ApiBlueprint
 from qms.api.schemas import ActionSchema, RevisionSchema, RevisionUploadSchema
@@ -15,6 +15,8 @@ from qms.models import Revision
 from qms.storage import file_store
 
 blp = ApiBlueprint("api_revisions", __name__, description="Revisions of a document and their workflow.")
+
+_BINARY = {"type": "string", "format": "binary"}
 
 
 @blp.route(f"/documents/<{ID}:document_id>/revisions", methods=["POST"])
@@ -62,16 +64,18 @@ def act(data: dict[str, Any], revision_id: int) -> Revision:
 
 
 @blp.route(f"/revisions/<{ID}:revision_id>/file", methods=["GET"])
-@blp.response(
-    200,
-    {"type": "string", "format": "binary"},
-    content_type="application/octet-stream",
-    description="The file; Content-Type is the revision's, the strong ETag its SHA-256.",
-    headers={"ETag": {"schema": {"type": "string"}}, "Content-Disposition": {"schema": {"type": "string"}}},
-)
 @blp.alt_response(304, description="Not modified: If-None-Match names the file's SHA-256.", success=True)
 @blp.error_responses(404)
-@blp.doc(parameters=[{"in": "header", "name": "If-None-Match", "schema": {"type": "string"}, "required": False}])
+@blp.doc(
+    parameters=[{"in": "header", "name": "If-None-Match", "schema": {"type": "string"}, "required": False}],
+    responses={
+        "200": {
+            "description": "The file; Content-Type is the revision's (.docx or .pdf), the strong ETag its SHA-256.",
+            "headers": {"ETag": {"schema": {"type": "string"}}, "Content-Disposition": {"schema": {"type": "string"}}},
+            "content": {content_type: {"schema": _BINARY} for content_type in filetypes.CONTENT_TYPES.values()},
+        }
+    },
+)
 def download(revision_id: int) -> Response:
     """The revision's file as stored; the download of a non-current revision is recorded in the audit log."""
     download = documents.open_file(db.session, file_store(current_app), current_user(), revision_id)

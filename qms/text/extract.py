@@ -52,16 +52,25 @@ _log = logging.getLogger(__name__)
 
 @dataclass(frozen=True, slots=True)
 class Extracted:
-    """The text of a file (normalised), its detected kind, and why there is no text when there is none."""
+    """The text of a file (normalised), its detected kind, and why there is no text when there is none.
+
+    ``refused`` names why a .docx must not be accepted at all (``zip_bomb``, ``xml_entities``,
+    ``corrupt``, ``not_word``, ``too_many_parts``), as opposed to a readable file that has no text.
+    """
 
     text: str
     kind: str  # "docx" | "pdf" | "unknown"
     has_text: bool
     error: str | None = None
+    refused: str | None = None
 
 
 class _Refused(Exception):
-    """A file that is refused for a reason worth telling the user (the message)."""
+    """A file that is refused for a reason worth telling the user (the message), with its code."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
 
 
 def extract_text(data: bytes, filename: str) -> Extracted:
@@ -112,14 +121,18 @@ def _extract_docx(data: bytes) -> Extracted:
     try:
         _check_package(data)
     except _Refused as refused:
-        return Extracted("", "docx", False, str(refused))
+        return Extracted("", "docx", False, str(refused), refused.code)
     try:
         import docx  # deferred: python-docx is only needed for .docx uploads
 
         document = docx.Document(io.BytesIO(data))
-        text = _document_text(document)
-    except Exception as exc:  # noqa: BLE001 - any parser failure means an unreadable file
+    except Exception as exc:  # noqa: BLE001 - parts that are not well-formed OOXML: Word cannot open it either
         _log.info("unreadable .docx: %s", exc)
+        return Extracted("", "docx", False, "corrupt or unsupported .docx file", "corrupt")
+    try:
+        text = _document_text(document)
+    except Exception as exc:  # noqa: BLE001 - an odd structure loses the text, not the file
+        _log.info("unreadable .docx text: %s", exc)
         return Extracted("", "docx", False, "corrupt or unsupported .docx file")
     text = normalize(text)
     if not text.strip():
@@ -132,26 +145,26 @@ def _check_package(data: bytes) -> None:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
-        raise _Refused("corrupt or truncated .docx (not a readable zip archive)") from exc
+        raise _Refused("corrupt", "corrupt or truncated .docx (not a readable zip archive)") from exc
     with archive:
         members = archive.infolist()
         if "word/document.xml" not in {member.filename for member in members}:
-            raise _Refused("not a Word document (zip without word/document.xml)")
+            raise _Refused("not_word", "not a Word document (zip without word/document.xml)")
         if len(members) > _MAX_MEMBERS:
-            raise _Refused("too many parts in the .docx archive")
+            raise _Refused("too_many_parts", "too many parts in the .docx archive")
         total = 0
         for member in members:
             total += member.file_size
             if total > MAX_UNCOMPRESSED_TOTAL:
-                raise _Refused("archive expands to more than 200 MB (possible zip bomb)")
+                raise _Refused("zip_bomb", "archive expands to more than 200 MB (possible zip bomb)")
             if member.file_size >= _RATIO_FLOOR and (
                 member.compress_size == 0 or member.file_size / member.compress_size > MAX_COMPRESSION_RATIO
             ):
-                raise _Refused("suspicious compression ratio in .docx (possible zip bomb)")
+                raise _Refused("zip_bomb", "suspicious compression ratio in .docx (possible zip bomb)")
         for member in members:
             name = member.filename.lower()
             if name.endswith((".xml", ".rels")) and _declares_dtd(archive, member):
-                raise _Refused("XML with a DOCTYPE/ENTITY declaration is not accepted")
+                raise _Refused("xml_entities", "XML with a DOCTYPE/ENTITY declaration is not accepted")
 
 
 def _declares_dtd(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> bool:
@@ -166,7 +179,7 @@ def _declares_dtd(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> bool:
                     return True
                 tail = window[-overlap:]
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError, zlib.error) as exc:
-        raise _Refused("corrupt or truncated .docx (a part cannot be read)") from exc
+        raise _Refused("corrupt", "corrupt or truncated .docx (a part cannot be read)") from exc
     return False
 
 

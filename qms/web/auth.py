@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
+from flask_limiter import RequestLimit
 from flask_login import current_user, login_required, login_user, logout_user
 
 from qms import users
@@ -15,6 +17,8 @@ from qms.web.forms import LoginForm, LogoutForm
 bp = Blueprint("auth", __name__)
 
 FAILED = "Tên đăng nhập hoặc mật khẩu không đúng."
+
+logger = logging.getLogger(__name__)
 
 
 def local_path(target: str | None) -> str | None:
@@ -31,8 +35,16 @@ def _login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
+def _flood(limit: RequestLimit) -> None:
+    """A refused sign-in is logged each time and audited at most once per window of the limit."""
+    logger.warning("sign-in rate limit reached for %s", request.remote_addr)
+    window = type(limit.limit)(1, limit.limit.multiples)
+    if limiter.limiter.hit(window, "sign-in-flood-audited", limit.key):
+        users.record_sign_in_flood(db.session, request.form.get("username", ""), remote_addr=request.remote_addr)
+
+
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_login_limit, methods=["POST"], on_breach=_flood)
 def login() -> ResponseReturnValue:
     form = LoginForm()
     if request.method == "GET":

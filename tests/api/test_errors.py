@@ -113,3 +113,15 @@ def test_error_pages_registered_before_the_api_keep_serving_the_pages(app, monke
         assert error_of(client.delete("/api/v1/me"))["code"] == "method_not_allowed"
     finally:
         other.extensions["qms.engine"].dispose()
+
+
+def test_messages_about_items_of_a_list_are_keyed_by_their_path(client, bearer, session, files, secretary, document):
+    revision = upload(session, files, secretary, document)
+    response = client.put(
+        f"/api/v1/revisions/{revision.id}/legal-basis", json={"numbers": ["61/2018/NĐ-CP", "0" * 101]},
+        headers=bearer(secretary),
+    )
+    assert response.status_code == 422
+    fields = error_of(response)["fields"]
+    assert list(fields) == ["numbers.1"]
+    assert all(isinstance(message, str) for message in fields["numbers.1"])
