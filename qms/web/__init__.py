@@ -20,9 +20,24 @@ def load_user(user_id: str) -> User | None:
 
 
 def init_app(app: Flask) -> None:
-    from qms.web import admin, auth, dashboard, documents, errors, filters, legal, procedures, search, tasks
-    from qms.web import history, inspect, registers
-    from qms.web import conformity
+    from qms.web import (
+        admin,
+        auth,
+        conformity,
+        dashboard,
+        documents,
+        errors,
+        filters,
+        headers,
+        history,
+        inspect,
+        legal,
+        procedures,
+        reading,
+        registers,
+        search,
+        tasks,
+    )
 
     login_manager.user_loader(load_user)
     login_manager.login_view = "auth.login"
@@ -39,6 +54,8 @@ def init_app(app: Flask) -> None:
     for blueprint in (history.bp, inspect.bp, registers.bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(conformity.bp)
+    app.register_blueprint(reading.bp)
+    headers.init_app(app)
     errors.init_app(app)
     filters.init_app(app)
     app.jinja_env.globals.update(

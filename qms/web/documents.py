@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, send_file, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
@@ -159,29 +159,34 @@ def _done(action: str, revision: Revision) -> str:
     return f"Đã phê duyệt. Lần ban hành {revision.issue_number} sẽ có hiệu lực từ {when}."
 
 
+def apply_action(revision_id: int, form: ActionForm) -> tuple[Revision | None, str, int]:
+    """The posted workflow action: the revision when done (with a flash saying so), else the message and status."""
+    if not form.validate():
+        return None, first_error(form), 422
+    action = form.action.data or ""
+    try:
+        revision = documents.act(
+            db.session,
+            current_user,
+            revision_id,
+            action,
+            today=_today(),
+            comment=form.comment.data,
+            effective_from=form.effective_from.data,
+        )
+    except DomainError as error:
+        return None, error.message, error.status
+    flash(_done(action, revision), "success")
+    return revision, "", 200
+
+
 @bp.post("/revisions/<int:revision_id>/actions")
 @login_required
 def act(revision_id: int) -> ResponseReturnValue:
     form = ActionForm()
-    if form.validate():
-        action = form.action.data or ""
-        try:
-            revision = documents.act(
-                db.session,
-                current_user,
-                revision_id,
-                action,
-                today=_today(),
-                comment=form.comment.data,
-                effective_from=form.effective_from.data,
-            )
-        except DomainError as error:
-            message, status = error.message, error.status
-        else:
-            flash(_done(action, revision), "success")
-            return redirect(url_for(".show", document_id=revision.document_id))
-    else:
-        message, status = first_error(form), 422
+    revision, message, status = apply_action(revision_id, form)
+    if revision is not None:
+        return redirect(url_for(".show", document_id=revision.document_id))
     # Back to the page the form was on, if this user may see it at all (else the 404 page).
     revision = documents.get_revision(db.session, current_user, revision_id)
     document = documents.get_document(db.session, current_user, revision.document_id)
@@ -198,7 +203,7 @@ def upload(document_id: int) -> ResponseReturnValue:
     if request.method == "GET":
         document = documents.get_document(db.session, current_user, document_id)
         permissions.require_role(current_user, (Role.SECRETARY,), document.organization_id)
-        return render_template("documents/upload.html", form=form, document=document)
+        return _upload_page(form, document)
     if form.validate():
         try:
             revision = documents.add_revision(
@@ -214,11 +219,25 @@ def upload(document_id: int) -> ResponseReturnValue:
             message, status = error.message, error.status
         else:
             flash(f"Đã tải lên phiên bản số {revision.number} (dự thảo).", "success")
-            return redirect(url_for(".show", document_id=document_id))
+            target = url_for(".show", document_id=document_id)
+            return jsonify(location=target) if _from_script() else redirect(target)
     else:
         message, status = first_error(form), 422
+    if _from_script():
+        # The script keeps the chosen file and shows the message next to the form.
+        return jsonify(error={"code": "upload_refused", "message": message}), status
     document = documents.get_document(db.session, current_user, document_id)
-    return render_template("documents/upload.html", form=form, document=document, error=message), status
+    return _upload_page(form, document, message), status
+
+
+def _from_script() -> bool:
+    """static/upload.js sends the form itself, for the progress bar, and reads the answer as JSON."""
+    return request.headers.get("X-Requested-With") == "XMLHttpRequest"
+
+
+def _upload_page(form: UploadForm, document: Document, error: str | None = None) -> str:
+    return render_template("documents/upload.html", form=form, document=document, error=error,
+                           too_large=errors.too_large_message())
 
 
 @bp.get("/revisions/<int:revision_id>/download")

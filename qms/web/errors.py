@@ -49,7 +49,7 @@ def domain_error_page(error: DomainError) -> tuple[str, int]:
     return render_error(error.status, error.message)
 
 
-def _too_large() -> str:
+def too_large_message() -> str:
     limit = format_filesize(current_app.config.get("MAX_CONTENT_LENGTH"))
     return f"Tệp tải lên vượt quá dung lượng cho phép ({limit})."
 
@@ -63,7 +63,7 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(413)
     def _too_large_page(_error: HTTPException) -> tuple[str, int]:
-        return render_error(413, _too_large())
+        return render_error(413, too_large_message())
 
     for status in (400, 403, 404, 405, 429):
         app.register_error_handler(status, http_error_page)
