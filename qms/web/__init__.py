@@ -8,6 +8,7 @@ from qms.documents import KIND_LABELS, STATUS_LABELS
 from qms.extensions import db, login_manager
 from qms.models import DocumentKind, DocumentStatus, RevisionStatus, Role, User
 from qms.permissions import ROLE_LABELS
+from qms.web.language import Translated, translate
 
 
 def load_user(user_id: str) -> User | None:
@@ -31,6 +32,7 @@ def init_app(app: Flask) -> None:
         headers,
         history,
         inspect,
+        language,
         legal,
         procedures,
         reading,
@@ -42,6 +44,7 @@ def init_app(app: Flask) -> None:
     login_manager.user_loader(load_user)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Vui lòng đăng nhập để tiếp tục."
+    login_manager.localize_callback = translate
     login_manager.login_message_category = "info"
 
     @app.before_request
@@ -58,10 +61,11 @@ def init_app(app: Flask) -> None:
     headers.init_app(app)
     errors.init_app(app)
     filters.init_app(app)
+    language.init_app(app)
     app.jinja_env.globals.update(
-        STATUS_LABELS=STATUS_LABELS,
-        KIND_LABELS=KIND_LABELS,
-        ROLE_LABELS=ROLE_LABELS,
+        STATUS_LABELS=Translated(STATUS_LABELS),
+        KIND_LABELS=Translated(KIND_LABELS),
+        ROLE_LABELS=Translated(ROLE_LABELS),
         Role=Role,
         RevisionStatus=RevisionStatus,
         DocumentStatus=DocumentStatus,

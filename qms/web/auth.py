@@ -6,6 +6,8 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
 from qms import users
@@ -14,7 +16,7 @@ from qms.web.forms import LoginForm, LogoutForm
 
 bp = Blueprint("auth", __name__)
 
-FAILED = "Tên đăng nhập hoặc mật khẩu không đúng."
+FAILED = _l("Tên đăng nhập hoặc mật khẩu không đúng.")
 
 
 def local_path(target: str | None) -> str | None:
@@ -63,5 +65,5 @@ def logout() -> ResponseReturnValue:
         return render_template("auth/logout.html", form=form), 400
     logout_user()
     session.clear()
-    flash("Bạn đã đăng xuất.", "info")
+    flash(_("Bạn đã đăng xuất."), "info")
     return redirect(url_for("auth.login"))

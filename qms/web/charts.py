@@ -8,20 +8,24 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
 from qms.coverage import FieldCoverage
 from qms.legal_reviews import ReviewItem
 from qms.overview import OverviewRow
+from qms.web.language import format_number
 
 WIDTH = 600
 ROW = 44
 BAR = 18
 #: Open legal reviews by days since the change: (upper bound in days or None, label).
-AGE_BUCKETS = ((30, "Đến 30 ngày"), (90, "31–90 ngày"), (180, "91–180 ngày"), (None, "Trên 180 ngày"))
+AGE_BUCKETS = ((30, _l("Đến 30 ngày")), (90, _l("31–90 ngày")), (180, _l("91–180 ngày")), (None, _l("Trên 180 ngày")))
 
 
 def number(value: float) -> str:
-    """A number as Vietnamese write it: decimal comma, no decimals when whole."""
-    return f"{value:.0f}" if value == int(value) else f"{value:.1f}".replace(".", ",")
+    """A number as the visitor's language writes it (decimal comma in Vietnamese), no decimals when whole."""
+    return format_number(value)
 
 
 @dataclass(frozen=True)
@@ -73,15 +77,18 @@ def _share(part: int, whole: int) -> str:
 
 
 def coverage_by_field(fields: list[FieldCoverage]) -> BarChart:
-    bars = [Bar(item.field or "Chưa ghi lĩnh vực", item.covered, item.total, _share(item.covered, item.total))
+    bars = [Bar(item.field or _("Chưa ghi lĩnh vực"), item.covered, item.total, _share(item.covered, item.total))
             for item in fields]
-    described = "; ".join(f"{bar.label}: {bar.text}" for bar in bars) or "Chưa có danh mục thủ tục hành chính."
+    described = "; ".join(f"{bar.label}: {bar.text}" for bar in bars) or _("Chưa có danh mục thủ tục hành chính.")
     return BarChart(
         "coverage-by-field",
-        "Bao phủ quy trình theo lĩnh vực",
-        f"Số thủ tục có quy trình đang hiệu lực trên tổng số thủ tục của từng lĩnh vực. {described}",
+        _("Bao phủ quy trình theo lĩnh vực"),
+        _(
+            "Số thủ tục có quy trình đang hiệu lực trên tổng số thủ tục của từng lĩnh vực. %(described)s",
+            described=described,
+        ),
         _laid_out(bars, max((item.total for item in fields), default=0)),
-        ("Lĩnh vực", "Có quy trình", "Tổng số thủ tục", "Tỷ lệ"),
+        (_("Lĩnh vực"), _("Có quy trình"), _("Tổng số thủ tục"), _("Tỷ lệ")),
         [(bar.label, number(bar.value), number(bar.whole), _percent(bar.value, bar.whole)) for bar in bars],
     )
 
@@ -89,15 +96,18 @@ def coverage_by_field(fields: list[FieldCoverage]) -> BarChart:
 def reviews_by_age(items: list[ReviewItem]) -> BarChart:
     counts = [0] * len(AGE_BUCKETS)
     for item in items:
-        counts[next(i for i, (bound, _) in enumerate(AGE_BUCKETS) if bound is None or item.age_days <= bound)] += 1
-    bars = [Bar(label, count, count, f"{count} mục") for (_, label), count in zip(AGE_BUCKETS, counts, strict=True)]
+        counts[next(i for i, (bound, _label) in enumerate(AGE_BUCKETS) if bound is None or item.age_days <= bound)] += 1
+    bars = [
+        Bar(str(label), count, count, _("%(count)s mục", count=count))
+        for (_bound, label), count in zip(AGE_BUCKETS, counts, strict=True)
+    ]
     return BarChart(
         "reviews-by-age",
-        "Rà soát căn cứ pháp lý đang mở theo thời gian chờ",
-        "Số mục rà soát đang mở theo số ngày kể từ khi văn bản được trích dẫn bị thay thế hoặc sửa đổi. "
+        _("Rà soát căn cứ pháp lý đang mở theo thời gian chờ"),
+        _("Số mục rà soát đang mở theo số ngày kể từ khi văn bản được trích dẫn bị thay thế hoặc sửa đổi. ")
         + "; ".join(f"{bar.label}: {bar.text}" for bar in bars),
         _laid_out(bars, max(counts, default=0)),
-        ("Thời gian chờ", "Số mục"),
+        (_("Thời gian chờ"), _("Số mục")),
         [(bar.label, str(int(bar.value))) for bar in bars],
     )
 
@@ -106,11 +116,11 @@ def province_coverage(rows: list[OverviewRow]) -> BarChart:
     bars = [Bar(row.organization.name, row.coverage_percent, 100, _share(row.covered, row.listed)) for row in rows]
     return BarChart(
         "province-coverage",
-        "Tỷ lệ bao phủ quy trình TTHC theo đơn vị",
-        "Phần trăm thủ tục hành chính có quy trình ISO đang hiệu lực, từng đơn vị. "
+        _("Tỷ lệ bao phủ quy trình TTHC theo đơn vị"),
+        _("Phần trăm thủ tục hành chính có quy trình ISO đang hiệu lực, từng đơn vị. ")
         + "; ".join(f"{bar.label}: {bar.text}" for bar in bars),
         _laid_out(bars, 100),
-        ("Đơn vị", "Có quy trình / tổng số", "Rà soát pháp lý mở", "Quá hạn xem xét"),
+        (_("Đơn vị"), _("Có quy trình / tổng số"), _("Rà soát pháp lý mở"), _("Quá hạn xem xét")),
         [(row.organization.name, _share(row.covered, row.listed), str(row.open_reviews), str(row.overdue_reviews))
          for row in rows],
     )

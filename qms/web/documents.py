@@ -7,6 +7,8 @@ from datetime import date
 
 from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, send_file, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
@@ -53,7 +55,7 @@ def index() -> ResponseReturnValue:
     sees_all = permissions.sees_all_organizations(current_user)
     filters = {"form": form, "sees_all": sees_all, "sees_history": permissions.sees_non_current(current_user)}
     if sees_all:
-        form.organization.choices = [SelectChoice("", "Tất cả đơn vị")] + [
+        form.organization.choices = [SelectChoice("", _("Tất cả đơn vị"))] + [
             SelectChoice(str(organization.id), "\u2003" * depth + organization.name)
             for depth, organization in organizations.tree(db.session)
         ]
@@ -94,7 +96,7 @@ def new() -> ResponseReturnValue:
         )
     except DomainError as error:
         return render_template("documents/new.html", form=form, error=error.message), error.status
-    flash(f"Đã tạo tài liệu {document.code}. Hãy tải lên bản dự thảo đầu tiên.", "success")
+    flash(_("Đã tạo tài liệu %(code)s. Hãy tải lên bản dự thảo đầu tiên.", code=document.code), "success")
     return redirect(url_for(".show", document_id=document.id))
 
 
@@ -143,20 +145,20 @@ def show(document_id: int) -> ResponseReturnValue:
 
 
 DONE = {
-    "submit": "Đã trình kiểm tra.",
-    "pass": "Đã kiểm tra đạt, chuyển người phê duyệt.",
-    "return": "Đã trả lại phiên bản cho người soạn thảo.",
-    "withdraw": "Đã thu hồi tài liệu.",
+    "submit": _l("Đã trình kiểm tra."),
+    "pass": _l("Đã kiểm tra đạt, chuyển người phê duyệt."),
+    "return": _l("Đã trả lại phiên bản cho người soạn thảo."),
+    "withdraw": _l("Đã thu hồi tài liệu."),
 }
 
 
 def _done(action: str, revision: Revision) -> str:
     if action != "approve":
-        return DONE[action]
-    when = format_date(revision.effective_from)
+        return str(DONE[action])
+    when, number = format_date(revision.effective_from), revision.issue_number
     if revision.is_current:
-        return f"Đã phê duyệt. Lần ban hành {revision.issue_number} có hiệu lực từ {when}."
-    return f"Đã phê duyệt. Lần ban hành {revision.issue_number} sẽ có hiệu lực từ {when}."
+        return _("Đã phê duyệt. Lần ban hành %(issue_number)s có hiệu lực từ %(when)s.", issue_number=number, when=when)
+    return _("Đã phê duyệt. Lần ban hành %(issue_number)s sẽ có hiệu lực từ %(when)s.", issue_number=number, when=when)
 
 
 def apply_action(revision_id: int, form: ActionForm) -> tuple[Revision | None, str, int]:
@@ -218,7 +220,7 @@ def upload(document_id: int) -> ResponseReturnValue:
         except DomainError as error:
             message, status = error.message, error.status
         else:
-            flash(f"Đã tải lên phiên bản số {revision.number} (dự thảo).", "success")
+            flash(_("Đã tải lên phiên bản số %(number)s (dự thảo).", number=revision.number), "success")
             target = url_for(".show", document_id=document_id)
             return jsonify(location=target) if _from_script() else redirect(target)
     else:

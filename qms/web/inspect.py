@@ -14,6 +14,7 @@ from qms import clock, overview, overview_file, register_files
 from qms.errors import DomainError
 from qms.extensions import db
 from qms.web import charts, errors
+from qms.web.language import Translated
 
 bp = Blueprint("inspect", __name__)
 bp.register_error_handler(DomainError, errors.domain_error_page)
@@ -47,7 +48,7 @@ def index() -> ResponseReturnValue:
     today = _today()
     found = _overview(today)
     return render_template(
-        "inspect/index.html", overview=found, today=today, sort_link=sort_link, SORTS=overview.SORTS,
+        "inspect/index.html", overview=found, today=today, sort_link=sort_link, SORTS=Translated(overview.SORTS),
         chart=charts.province_coverage(found.rows),
     )
 

@@ -14,6 +14,7 @@ from qms.extensions import db
 from qms.web import errors
 from qms.web.documents import apply_action
 from qms.web.forms import ActionForm
+from qms.web.language import Translated
 
 bp = Blueprint("tasks", __name__)
 bp.register_error_handler(DomainError, errors.domain_error_page)
@@ -47,7 +48,7 @@ def _page(
         forms[error[0]][failed.action.data] = failed
     page = render_template(
         "tasks/index.html", space=space, forms=forms, error=error,
-        CODE_LABELS=CODE_LABELS, SEVERITY_LABELS=SEVERITY_LABELS,
+        CODE_LABELS=Translated(CODE_LABELS), SEVERITY_LABELS=Translated(SEVERITY_LABELS),
     )
     return page, status
 
