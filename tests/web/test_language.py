@@ -102,3 +102,15 @@ def test_the_compiled_catalogue_is_the_translated_one():
     with (CATALOGUE / "messages.mo").open("rb") as handle:
         compiled = {message.id: message.string for message in read_mo(handle) if message.id}
     assert compiled == source, "run `make translations` to compile the catalogue"
+
+
+def test_error_pages_speak_the_chosen_language(app, staff):
+    client = signed_in(app, staff)
+    refused = client.get("/documents/new")
+    assert refused.status_code == 403 and "Lỗi 403 Không có quyền" in page_text(refused)
+    missing = client.get("/khong-co-trang-nay")
+    assert missing.status_code == 404 and "Không tìm thấy trang hoặc tài liệu bạn yêu cầu." in page_text(missing)
+    in_english(client)
+    assert "Error 403 Not allowed" in page_text(client.get("/documents/new"))
+    text = page_text(client.get("/khong-co-trang-nay"))
+    assert "The page or document you asked for was not found." in text and "Back to the document list" in text
