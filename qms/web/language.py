@@ -83,7 +83,8 @@ def _local_target(raw: str | None) -> str:
     if not raw:
         return "/"
     parts = urlsplit(raw)
-    if parts.scheme or parts.netloc or not parts.path.startswith("/") or parts.path.startswith("//"):
+    foreign = (parts.scheme or parts.netloc) and (parts.scheme not in ("http", "https") or parts.netloc != request.host)
+    if foreign or not parts.path.startswith("/") or parts.path.startswith("//"):
         return "/"
     return parts.path + (f"?{parts.query}" if parts.query else "")
 

@@ -40,9 +40,12 @@ def test_the_switch_keeps_the_choice_and_returns_to_the_page(client):
 
 
 def test_the_switch_goes_nowhere_but_this_site_and_ignores_unknown_languages(client):
-    for target in ("https://example.org/", "//example.org/x", "javascript:alert(1)", ""):
+    for target in ("https://example.org/", "//example.org/x", "javascript:alert(1)", "", "ftp://localhost/x"):
         response = client.post("/language", data={"language": "en", "next": target})
         assert response.headers["Location"] == "/"
+    # The page a refused form was posted from comes back as the referrer, an address of this site.
+    response = client.post("/language", data={"language": "en", "next": "http://localhost/tasks?x=1"})
+    assert response.headers["Location"] == "/tasks?x=1"
     client.post("/language", data={"language": "xx", "next": "/login"})
     assert '<html lang="en">' in client.get("/login").get_data(as_text=True)
 

@@ -68,12 +68,15 @@ def test_a_return_without_a_comment_is_refused_on_the_page_and_keeps_the_form(
 ):
     revision = submitted(session, files, secretary, reviewer, document, today)
     response = signed_in(app, reviewer).post(
-        f"/tasks/revisions/{revision.id}/actions", data={"action": "return", "comment": "  "}
+        f"/tasks/revisions/{revision.id}/actions", data={"action": "return", "comment": "  "},
+        headers={"Referer": "http://localhost/tasks"},
     )
     assert response.status_code == 422
     text = page_text(response)
     assert "Không thực hiện được: Cần ghi ý kiến khi trả lại phiên bản." in text
     assert "Chờ tôi kiểm tra (1)" in text
+    # The language switch on this page returns to the workspace, not to the address the form was posted to.
+    assert '<input type="hidden" name="next" value="http://localhost/tasks">' in response.get_data(as_text=True)
     session.refresh(revision)
     assert revision.status is RevisionStatus.IN_REVIEW
 
