@@ -4,11 +4,21 @@
   "use strict";
   if (!window.FormData || !window.XMLHttpRequest) { return; }
 
+  // Numbers as the page's language writes them (14,3 in Vietnamese, 14.3 in English).
+  var lang = document.documentElement.lang || "vi";
+
   function sizeText(bytes) {
     if (bytes < 1024) { return bytes + " byte"; }
     var units = ["KB", "MB", "GB"], value = bytes / 1024, i = 0;
     while (value >= 1024 && i < units.length - 1) { value /= 1024; i += 1; }
-    return value.toFixed(1).replace(".", ",") + " " + units[i];
+    return value.toLocaleString(lang, { minimumFractionDigits: 1, maximumFractionDigits: 1 }) + " " + units[i];
+  }
+
+  // The page gives the texts, translated: data-text-chosen ("{name}", "{size}"), -progress ("{percent}"), -done.
+  function say(form, name, values) {
+    var text = form.getAttribute("data-text-" + name) || "";
+    Object.keys(values || {}).forEach(function (key) { text = text.split("{" + key + "}").join(values[key]); });
+    return text;
   }
 
   function enhance(form) {
@@ -31,7 +41,7 @@
 
     function describe() {
       var file = input.files && input.files[0];
-      chosen.textContent = file ? "Đã chọn: " + file.name + " (" + sizeText(file.size) + ")" : "";
+      chosen.textContent = file ? say(form, "chosen", { name: file.name, size: sizeText(file.size) }) : "";
       showError("");
       if (file && limit && file.size > limit) {
         showError(form.getAttribute("data-too-large"));
@@ -76,14 +86,14 @@
         if (e.lengthComputable) {
           var percent = Math.round(100 * e.loaded / e.total);
           bar.value = percent;
-          status.textContent = "Đang tải lên: " + percent + "%";
+          status.textContent = say(form, "progress", { percent: percent });
         }
       });
       xhr.addEventListener("load", function () {
         var answer = null;
         try { answer = JSON.parse(xhr.responseText); } catch (ignored) { answer = null; }
         if (xhr.status < 300 && answer && answer.location) {
-          status.textContent = "Đã tải lên. Đang mở trang tài liệu…";
+          status.textContent = say(form, "done");
           window.location.assign(answer.location);
           return;
         }

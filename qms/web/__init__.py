@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, g
+from flask_babel import lazy_gettext as _l
 
 from qms.documents import KIND_LABELS, STATUS_LABELS
 from qms.extensions import db, login_manager
@@ -43,7 +44,7 @@ def init_app(app: Flask) -> None:
 
     login_manager.user_loader(load_user)
     login_manager.login_view = "auth.login"
-    login_manager.login_message = "Vui lòng đăng nhập để tiếp tục."
+    login_manager.login_message = _l("Vui lòng đăng nhập để tiếp tục.")
     login_manager.localize_callback = translate
     login_manager.login_message_category = "info"
 

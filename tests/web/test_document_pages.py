@@ -217,6 +217,8 @@ def test_the_upload_form_is_enhanced_by_a_local_script_and_still_posts_without_i
     assert '<script src="/static/upload.js" defer></script>' in form
     assert 'method="post"' in form and 'enctype="multipart/form-data"' in form and "data-upload" in form
     assert 'data-max-bytes="52428800"' in form and '<label for="file">' in form
+    # The script's own words come from the page, in the page's language.
+    assert 'data-text-progress="Đang tải lên: {percent}%"' in form
     assert client.get("/static/upload.js").status_code == 200
 
 

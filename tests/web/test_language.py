@@ -35,6 +35,7 @@ def test_the_switch_keeps_the_choice_and_returns_to_the_page(client):
     assert '<html lang="en">' in page.get_data(as_text=True)
     text = page_text(page)
     assert "Sign in" in text and "User name" in text and "Password" in text and "Đăng nhập" not in text
+    assert "Please sign in to continue." in page_text(client.get("/tasks", follow_redirects=True))
     back = client.post("/language", data={"language": "vi", "next": "/login"})
     assert back.status_code == 302 and "Đăng nhập" in page_text(client.get("/login"))
 
