@@ -11,6 +11,7 @@ from qms import clock, documents, workspace
 from qms.conformity.checks import CODE_LABELS, SEVERITY_LABELS
 from qms.errors import DomainError
 from qms.extensions import db
+from qms.models import RevisionStatus
 from qms.web import errors
 from qms.web.documents import apply_action
 from qms.web.forms import ActionForm
@@ -24,10 +25,11 @@ DECISIONS = {"to_review": ("pass", "return"), "to_approve": ("approve", "return"
 
 
 def awaiting_count() -> int:
-    """How many items wait for the signed-in user, for the link in the navigation."""
+    """How many revisions wait for the signed-in user, for the link in the navigation (drafts: only their own)."""
     if not current_user.is_authenticated:
         return 0
-    return len(documents.awaiting_action(db.session, current_user))
+    waiting = documents.awaiting_action(db.session, current_user)
+    return sum(1 for r in waiting if r.status is not RevisionStatus.DRAFT or r.drafted_by_id == current_user.id)
 
 
 def _page(

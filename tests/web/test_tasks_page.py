@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from factories import FIXTURES, fixture_file, make_docx, make_effective, page_text, signed_in, upload
+from factories import FIXTURES, fixture_file, make_docx, make_effective, make_user, page_text, signed_in, upload
 
 from qms import documents, legal_import
 from qms.models import RevisionStatus
@@ -56,7 +56,10 @@ def test_a_return_with_comment_reaches_the_secretary_on_her_task_list(
 
 def test_the_secretary_submits_her_draft_from_the_page(app, session, files, secretary, document, today):
     revision = upload(session, files, secretary, document)
+    colleague = make_user(session, "thuky2", "XA-LOCBINH", "secretary")
+    assert "Việc chờ tôi xử lý 0" in page_text(signed_in(app, colleague).get("/"))  # not her draft
     client = signed_in(app, secretary)
+    assert "Việc chờ tôi xử lý 1" in page_text(client.get("/"))
     response = client.post(f"/tasks/revisions/{revision.id}/actions", data={"action": "submit"}, follow_redirects=True)
     assert "Đã trình kiểm tra." in page_text(response) and "Bản dự thảo của tôi (0)" in page_text(response)
     session.refresh(revision)
