@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN = $(VENV)/bin
 
-.PHONY: run test lint
+.PHONY: run test lint translations
 
 run: $(VENV)/installed
 	QMS_SECURE_COOKIES=0 $(BIN)/flask --app wsgi qms demo
@@ -15,6 +15,14 @@ test: $(VENV)/installed
 lint: $(VENV)/installed
 	$(BIN)/pip install -q ruff==0.14.5
 	$(BIN)/ruff check qms tests bench config migrations
+
+# After changing UI text: extract the catalogue, merge it into the English one, translate, then run this again to
+# compile (the compiled .mo is committed, so `make run`/`make test` need no step of their own).
+translations: $(VENV)/installed
+	PYTHONPATH=. $(BIN)/pybabel extract -F babel.cfg -k _l --sort-output --no-location --project "QMS ISO 9001" \
+		-o translations/messages.pot .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --width 120
+	$(BIN)/pybabel compile -d translations --statistics
 
 $(VENV)/installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)

@@ -118,3 +118,23 @@ def _off_list(
 
 def _field_order(name: str) -> tuple[bool, str, str]:
     return (name == "", fold(name).casefold(), name)
+
+
+@dataclass(frozen=True)
+class FieldCoverage:
+    #: The field (lĩnh vực) as the catalogue writes it; "" for procedures without one.
+    field: str
+    covered: int
+    total: int
+
+
+def by_field(found: Coverage) -> list[FieldCoverage]:
+    """Covered and listed procedures per field, fields in Vietnamese order (no field last)."""
+    covered: dict[str, int] = {}
+    for item in found.covered_procedures:
+        covered[item.procedure.field or ""] = covered.get(item.procedure.field or "", 0) + 1
+    names = set(covered) | set(found.uncovered)
+    return [
+        FieldCoverage(name, covered.get(name, 0), covered.get(name, 0) + len(found.uncovered.get(name, [])))
+        for name in sorted(names, key=_field_order)
+    ]

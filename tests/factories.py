@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import io
+import re
 from datetime import date
+from html import unescape
 from pathlib import Path
 
 from docx import Document as WordDocument
+from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
+from werkzeug.test import TestResponse
 
 from qms import documents, users
 from qms.models import Document, Revision, User
@@ -38,6 +42,33 @@ def make_docx(*paragraphs: str, table: list[list[str]] | None = None) -> bytes:
     out = io.BytesIO()
     word.save(out)
     return out.getvalue()
+
+
+def minimal_pdf(text: str) -> bytes:
+    """A one-page PDF with a Helvetica text layer."""
+    return pdf_of_content(f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode("latin-1"))
+
+
+def pdf_of_content(stream: bytes) -> bytes:
+    """A one-page PDF around a content stream (Helvetica as /F1), offsets computed by hand."""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
+        b"/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
 
 
 def fixture_file(name: str) -> bytes:
@@ -90,3 +121,22 @@ def edit_docx(content: bytes, replacements: dict[str, str]) -> bytes:
     out = io.BytesIO()
     word.save(out)
     return out.getvalue()
+
+
+def signed_in(app: Flask, user: User) -> FlaskClient:
+    """A client of its own, signed in as the user."""
+    client = app.test_client()
+    login(client, user)
+    return client
+
+
+def page_text(response: TestResponse) -> str:
+    """What a reader sees: block tags become spaces, inline tags vanish, whitespace collapses."""
+    html = re.sub(r"<(title|script|style)\b.*?</\1>", " ", response.get_data(as_text=True), flags=re.S)
+    html = re.sub(
+        r"</?(p|div|li|td|th|dt|dd|h\d|br|option|label|legend|nav|header|footer|form|button|caption|tr|table"
+        r"|section|article|svg|desc)\b[^>]*>",
+        " ",
+        html,
+    )
+    return " ".join(unescape(re.sub(r"<[^>]+>", "", html)).split())

@@ -10,7 +10,7 @@ from qms import dashboard, documents, legal_import, procedures
 from qms.errors import NotFound
 from qms.models import RevisionStatus
 
-from factories import FIXTURES, fixture_file, login, make_effective, upload
+from factories import FIXTURES, fixture_file, login, make_effective, page_text, upload
 
 PROCESSES = [
     ("QT-HT-01", "Đăng ký khai sinh", "1.001193", "QT-HT-01_dang-ky-khai-sinh_lan-02.docx"),
@@ -82,6 +82,13 @@ def test_the_dashboard_page(client, session, secretary, inspector, commune):
     login(client, secretary)
     page = client.get("/dashboard").get_data(as_text=True)
     assert "4/14" in page and "61/2018/NĐ-CP" in page and "QT-CT-02" in page
+    # The pictures, drawn on the server, with their text alternatives and their numbers as a table.
+    text = page_text(client.get("/dashboard"))
+    assert '<svg class="chart-svg"' in page and "<script" not in page
+    assert '<title id="coverage-by-field-title">Bao phủ quy trình theo lĩnh vực</title>' in page
+    assert "Hộ tịch: 2/6 (33,3%); " in page and "Xây dựng: 1/1 (100%)" in page
+    assert "Hộ tịch 2 6 33,3%" in text
+    assert "Thời gian chờ Số mục" in text
     client.post("/logout")
     login(client, inspector)
     assert "UBND xã Lộc Bình" in client.get("/dashboard?organization=XA-LOCBINH").get_data(as_text=True)

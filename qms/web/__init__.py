@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from flask import Flask, g
+from flask_babel import lazy_gettext as _l
 
 from qms.documents import KIND_LABELS, STATUS_LABELS
 from qms.extensions import db, login_manager
 from qms.models import DocumentKind, DocumentStatus, RevisionStatus, Role, User
 from qms.permissions import ROLE_LABELS
+from qms.web.language import Translated, translate
 
 
 def load_user(user_id: str) -> User | None:
@@ -20,13 +22,31 @@ def load_user(user_id: str) -> User | None:
 
 
 def init_app(app: Flask) -> None:
-    from qms.web import admin, auth, dashboard, documents, errors, filters, legal, procedures, search, tasks
-    from qms.web import history, inspect, registers
-    from qms.web import conformity, health
+    from qms.web import (
+        admin,
+        auth,
+        conformity,
+        dashboard,
+        documents,
+        errors,
+        filters,
+        headers,
+        health,
+        history,
+        inspect,
+        language,
+        legal,
+        procedures,
+        reading,
+        registers,
+        search,
+        tasks,
+    )
 
     login_manager.user_loader(load_user)
     login_manager.login_view = "auth.login"
-    login_manager.login_message = "Vui lòng đăng nhập để tiếp tục."
+    login_manager.login_message = _l("Vui lòng đăng nhập để tiếp tục.")
+    login_manager.localize_callback = translate
     login_manager.login_message_category = "info"
 
     @app.before_request
@@ -40,12 +60,15 @@ def init_app(app: Flask) -> None:
         app.register_blueprint(blueprint)
     app.register_blueprint(conformity.bp)
     app.register_blueprint(health.bp)
+    app.register_blueprint(reading.bp)
+    headers.init_app(app)
     errors.init_app(app)
     filters.init_app(app)
+    language.init_app(app)
     app.jinja_env.globals.update(
-        STATUS_LABELS=STATUS_LABELS,
-        KIND_LABELS=KIND_LABELS,
-        ROLE_LABELS=ROLE_LABELS,
+        STATUS_LABELS=Translated(STATUS_LABELS),
+        KIND_LABELS=Translated(KIND_LABELS),
+        ROLE_LABELS=Translated(ROLE_LABELS),
         Role=Role,
         RevisionStatus=RevisionStatus,
         DocumentStatus=DocumentStatus,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
@@ -38,7 +39,7 @@ def organization_list() -> ResponseReturnValue:
     permissions.require_admin(current_user)
     tree = organizations.tree(db.session)
     form = OrganizationForm()
-    form.parent.choices = [SelectChoice("", "— Không có (đơn vị cấp cao nhất) —"), *_options(tree, by_code=True)]
+    form.parent.choices = [SelectChoice("", _("— Không có (đơn vị cấp cao nhất) —")), *_options(tree, by_code=True)]
     if request.method == "GET":
         return render_template("admin/organizations.html", form=form, tree=tree)
     if not form.validate():
@@ -49,7 +50,7 @@ def organization_list() -> ResponseReturnValue:
         )
     except DomainError as error:
         return render_template("admin/organizations.html", form=form, tree=tree, error=error.message), error.status
-    flash(f"Đã tạo đơn vị {organization.name} ({organization.code}).", "success")
+    flash(_("Đã tạo đơn vị %(name)s (%(code)s).", name=organization.name, code=organization.code), "success")
     return redirect(url_for(".organization_list"))
 
 
@@ -68,7 +69,7 @@ def organization_edit(organization_id: int) -> ResponseReturnValue:
     else:
         form = OrganizationForm()
     others = [(depth, o) for depth, o in tree if o.id != organization.id]
-    form.parent.choices = [SelectChoice("", "— Không có (đơn vị cấp cao nhất) —"), *_options(others, by_code=False)]
+    form.parent.choices = [SelectChoice("", _("— Không có (đơn vị cấp cao nhất) —")), *_options(others, by_code=False)]
     page = {"form": form, "organization": organization}
     if request.method == "GET":
         return render_template("admin/organization_edit.html", **page)
@@ -85,7 +86,7 @@ def organization_edit(organization_id: int) -> ResponseReturnValue:
         )
     except DomainError as error:
         return render_template("admin/organization_edit.html", error=error.message, **page), error.status
-    flash(f"Đã lưu đơn vị {form.name.data} ({form.code.data}).", "success")
+    flash(_("Đã lưu đơn vị %(data)s (%(data2)s).", data=form.name.data, data2=form.code.data), "success")
     return redirect(url_for(".organization_list"))
 
 
@@ -104,7 +105,7 @@ def user_new() -> ResponseReturnValue:
     permissions.require_admin(current_user)
     form = UserCreateForm()
     tree = organizations.tree(db.session)
-    form.organization.choices = [SelectChoice("", "— Chọn đơn vị —"), *_options(tree, by_code=True)]
+    form.organization.choices = [SelectChoice("", _("— Chọn đơn vị —")), *_options(tree, by_code=True)]
     if request.method == "GET":
         return render_template("admin/user_new.html", form=form)
     if not form.validate():
@@ -122,7 +123,7 @@ def user_new() -> ResponseReturnValue:
         )
     except DomainError as error:
         return render_template("admin/user_new.html", form=form, error=error.message), error.status
-    flash(f"Đã tạo người dùng {user.username}.", "success")
+    flash(_("Đã tạo người dùng %(username)s.", username=user.username), "success")
     return redirect(url_for(".user_list"))
 
 
@@ -163,5 +164,5 @@ def user_edit(user_id: int) -> ResponseReturnValue:
         )
     except DomainError as error:
         return render_template("admin/user_edit.html", form=form, user=user, error=error.message), error.status
-    flash(f"Đã lưu thay đổi của người dùng {user.username}.", "success")
+    flash(_("Đã lưu thay đổi của người dùng %(username)s.", username=user.username), "success")
     return redirect(url_for(".user_list"))

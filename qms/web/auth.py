@@ -7,6 +7,8 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_limiter import RequestLimit
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -16,7 +18,7 @@ from qms.web.forms import LoginForm, LogoutForm
 
 bp = Blueprint("auth", __name__)
 
-FAILED = "Tên đăng nhập hoặc mật khẩu không đúng."
+FAILED = _l("Tên đăng nhập hoặc mật khẩu không đúng.")
 
 logger = logging.getLogger(__name__)
 
@@ -75,5 +77,5 @@ def logout() -> ResponseReturnValue:
         return render_template("auth/logout.html", form=form), 400
     logout_user()
     session.clear()
-    flash("Bạn đã đăng xuất.", "info")
+    flash(_("Bạn đã đăng xuất."), "info")
     return redirect(url_for("auth.login"))

@@ -7,6 +7,8 @@ from typing import Any
 
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from qms import clock, conformity, documents, permissions
@@ -18,13 +20,14 @@ from qms.extensions import db
 from qms.models import Revision, RevisionStatus
 from qms.storage import file_store
 from qms.web import errors
+from qms.web.language import Translated
 
 bp = Blueprint("conformity", __name__)
 bp.register_error_handler(DomainError, errors.domain_error_page)
 
 #: Badge classes of the shared stylesheet, by severity.
 SEVERITY_BADGES = {"error": "badge-returned", "warning": "badge-in_review", "info": "badge-draft"}
-ROLE_LABELS = {"draft": "Soạn thảo", "review": "Kiểm tra", "approve": "Phê duyệt"}
+ROLE_LABELS = {"draft": _l("Soạn thảo"), "review": _l("Kiểm tra"), "approve": _l("Phê duyệt")}
 
 
 def _today() -> date:
@@ -34,10 +37,10 @@ def _today() -> date:
 @bp.context_processor
 def _labels() -> dict[str, Any]:
     return {
-        "CODE_LABELS": CODE_LABELS,
-        "SEVERITY_LABELS": SEVERITY_LABELS,
+        "CODE_LABELS": Translated(CODE_LABELS),
+        "SEVERITY_LABELS": Translated(SEVERITY_LABELS),
         "SEVERITY_BADGES": SEVERITY_BADGES,
-        "SECTION_LABELS": SECTION_LABELS,
+        "SECTION_LABELS": Translated(SECTION_LABELS),
         "SIGNATURE_ROLES": ROLE_LABELS,
     }
 
@@ -68,7 +71,10 @@ def show(revision_id: int) -> ResponseReturnValue:
 def recheck(revision_id: int) -> ResponseReturnValue:
     result = conformity.recheck(db.session, current_user, revision_id, _today(), files=file_store(current_app))
     count = len(result.findings)
-    flash(f"Đã kiểm tra lại: {count} phát hiện." if count else "Đã kiểm tra lại: không có phát hiện nào.", "success")
+    if count:
+        flash(_("Đã kiểm tra lại: %(count)s phát hiện.", count=count), "success")
+    else:
+        flash(_("Đã kiểm tra lại: không có phát hiện nào."), "success")
     return redirect(url_for(".show", revision_id=revision_id))
 
 

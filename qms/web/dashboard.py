@@ -6,10 +6,10 @@ from flask import Blueprint, current_app, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
-from qms import clock, dashboard, organizations, permissions
+from qms import clock, coverage, dashboard, organizations, permissions
 from qms.errors import DomainError
 from qms.extensions import db
-from qms.web import errors
+from qms.web import charts, errors
 
 bp = Blueprint("dashboard", __name__)
 bp.register_error_handler(DomainError, errors.domain_error_page)
@@ -22,4 +22,11 @@ def index() -> ResponseReturnValue:
     today = clock.today(current_app.config["TIMEZONE"])
     board = dashboard.for_organization(db.session, current_user, code, today)
     choices = organizations.tree(db.session) if permissions.sees_all_organizations(current_user) else []
-    return render_template("dashboard/index.html", board=board, choices=choices, today=today)
+    return render_template(
+        "dashboard/index.html",
+        board=board,
+        choices=choices,
+        today=today,
+        coverage_chart=charts.coverage_by_field(coverage.by_field(board.coverage)),
+        age_chart=charts.reviews_by_age(board.open_reviews),
+    )

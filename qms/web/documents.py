@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, send_file, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
@@ -53,7 +55,7 @@ def index() -> ResponseReturnValue:
     sees_all = permissions.sees_all_organizations(current_user)
     filters = {"form": form, "sees_all": sees_all, "sees_history": permissions.sees_non_current(current_user)}
     if sees_all:
-        form.organization.choices = [SelectChoice("", "Tất cả đơn vị")] + [
+        form.organization.choices = [SelectChoice("", _("Tất cả đơn vị"))] + [
             SelectChoice(str(organization.id), "\u2003" * depth + organization.name)
             for depth, organization in organizations.tree(db.session)
         ]
@@ -94,7 +96,7 @@ def new() -> ResponseReturnValue:
         )
     except DomainError as error:
         return render_template("documents/new.html", form=form, error=error.message), error.status
-    flash(f"Đã tạo tài liệu {document.code}. Hãy tải lên bản dự thảo đầu tiên.", "success")
+    flash(_("Đã tạo tài liệu %(code)s. Hãy tải lên bản dự thảo đầu tiên.", code=document.code), "success")
     return redirect(url_for(".show", document_id=document.id))
 
 
@@ -143,45 +145,50 @@ def show(document_id: int) -> ResponseReturnValue:
 
 
 DONE = {
-    "submit": "Đã trình kiểm tra.",
-    "pass": "Đã kiểm tra đạt, chuyển người phê duyệt.",
-    "return": "Đã trả lại phiên bản cho người soạn thảo.",
-    "withdraw": "Đã thu hồi tài liệu.",
+    "submit": _l("Đã trình kiểm tra."),
+    "pass": _l("Đã kiểm tra đạt, chuyển người phê duyệt."),
+    "return": _l("Đã trả lại phiên bản cho người soạn thảo."),
+    "withdraw": _l("Đã thu hồi tài liệu."),
 }
 
 
 def _done(action: str, revision: Revision) -> str:
     if action != "approve":
-        return DONE[action]
-    when = format_date(revision.effective_from)
+        return str(DONE[action])
+    when, number = format_date(revision.effective_from), revision.issue_number
     if revision.is_current:
-        return f"Đã phê duyệt. Lần ban hành {revision.issue_number} có hiệu lực từ {when}."
-    return f"Đã phê duyệt. Lần ban hành {revision.issue_number} sẽ có hiệu lực từ {when}."
+        return _("Đã phê duyệt. Lần ban hành %(issue_number)s có hiệu lực từ %(when)s.", issue_number=number, when=when)
+    return _("Đã phê duyệt. Lần ban hành %(issue_number)s sẽ có hiệu lực từ %(when)s.", issue_number=number, when=when)
+
+
+def apply_action(revision_id: int, form: ActionForm) -> tuple[Revision | None, str, int]:
+    """The posted workflow action: the revision when done (with a flash saying so), else the message and status."""
+    if not form.validate():
+        return None, first_error(form), 422
+    action = form.action.data or ""
+    try:
+        revision = documents.act(
+            db.session,
+            current_user,
+            revision_id,
+            action,
+            today=_today(),
+            comment=form.comment.data,
+            effective_from=form.effective_from.data,
+        )
+    except DomainError as error:
+        return None, error.message, error.status
+    flash(_done(action, revision), "success")
+    return revision, "", 200
 
 
 @bp.post("/revisions/<int:revision_id>/actions")
 @login_required
 def act(revision_id: int) -> ResponseReturnValue:
     form = ActionForm()
-    if form.validate():
-        action = form.action.data or ""
-        try:
-            revision = documents.act(
-                db.session,
-                current_user,
-                revision_id,
-                action,
-                today=_today(),
-                comment=form.comment.data,
-                effective_from=form.effective_from.data,
-            )
-        except DomainError as error:
-            message, status = error.message, error.status
-        else:
-            flash(_done(action, revision), "success")
-            return redirect(url_for(".show", document_id=revision.document_id))
-    else:
-        message, status = first_error(form), 422
+    revision, message, status = apply_action(revision_id, form)
+    if revision is not None:
+        return redirect(url_for(".show", document_id=revision.document_id))
     # Back to the page the form was on, if this user may see it at all (else the 404 page).
     revision = documents.get_revision(db.session, current_user, revision_id)
     document = documents.get_document(db.session, current_user, revision.document_id)
@@ -198,7 +205,7 @@ def upload(document_id: int) -> ResponseReturnValue:
     if request.method == "GET":
         document = documents.get_document(db.session, current_user, document_id)
         permissions.require_role(current_user, (Role.SECRETARY,), document.organization_id)
-        return render_template("documents/upload.html", form=form, document=document)
+        return _upload_page(form, document)
     if form.validate():
         try:
             revision = documents.add_revision(
@@ -213,12 +220,26 @@ def upload(document_id: int) -> ResponseReturnValue:
         except DomainError as error:
             message, status = error.message, error.status
         else:
-            flash(f"Đã tải lên phiên bản số {revision.number} (dự thảo).", "success")
-            return redirect(url_for(".show", document_id=document_id))
+            flash(_("Đã tải lên phiên bản số %(number)s (dự thảo).", number=revision.number), "success")
+            target = url_for(".show", document_id=document_id)
+            return jsonify(location=target) if _from_script() else redirect(target)
     else:
         message, status = first_error(form), 422
+    if _from_script():
+        # The script keeps the chosen file and shows the message next to the form.
+        return jsonify(error={"code": "upload_refused", "message": message}), status
     document = documents.get_document(db.session, current_user, document_id)
-    return render_template("documents/upload.html", form=form, document=document, error=message), status
+    return _upload_page(form, document, message), status
+
+
+def _from_script() -> bool:
+    """static/upload.js sends the form itself, for the progress bar, and reads the answer as JSON."""
+    return request.headers.get("X-Requested-With") == "XMLHttpRequest"
+
+
+def _upload_page(form: UploadForm, document: Document, error: str | None = None) -> str:
+    return render_template("documents/upload.html", form=form, document=document, error=error,
+                           too_large=errors.too_large_message())
 
 
 @bp.get("/revisions/<int:revision_id>/download")

@@ -3,38 +3,41 @@
 from __future__ import annotations
 
 from flask import Flask, current_app, render_template
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from qms.errors import DomainError
 from qms.extensions import db
 from qms.web.filters import format_filesize
+from qms.web.language import translate
 
 TITLES = {
-    400: "Yêu cầu không hợp lệ",
-    403: "Không có quyền",
-    404: "Không tìm thấy",
-    405: "Thao tác không được hỗ trợ",
-    413: "Tệp quá lớn",
-    422: "Dữ liệu không hợp lệ",
-    409: "Không thực hiện được",
-    429: "Quá nhiều lần thử",
-    500: "Lỗi hệ thống",
+    400: _l("Yêu cầu không hợp lệ"),
+    403: _l("Không có quyền"),
+    404: _l("Không tìm thấy"),
+    405: _l("Thao tác không được hỗ trợ"),
+    413: _l("Tệp quá lớn"),
+    422: _l("Dữ liệu không hợp lệ"),
+    409: _l("Không thực hiện được"),
+    429: _l("Quá nhiều lần thử"),
+    500: _l("Lỗi hệ thống"),
 }
 
 MESSAGES = {
-    400: "Yêu cầu không hợp lệ. Vui lòng quay lại và thử lại.",
-    403: "Bạn không có quyền thực hiện thao tác này.",
-    404: "Không tìm thấy trang hoặc tài liệu bạn yêu cầu.",
-    405: "Thao tác này không được hỗ trợ tại địa chỉ này.",
-    429: "Bạn đã thử quá nhiều lần. Vui lòng đợi một phút rồi thử lại.",
-    500: "Đã xảy ra lỗi trong hệ thống. Vui lòng thử lại sau; nếu lỗi lặp lại, hãy báo quản trị hệ thống.",
+    400: _l("Yêu cầu không hợp lệ. Vui lòng quay lại và thử lại."),
+    403: _l("Bạn không có quyền thực hiện thao tác này."),
+    404: _l("Không tìm thấy trang hoặc tài liệu bạn yêu cầu."),
+    405: _l("Thao tác này không được hỗ trợ tại địa chỉ này."),
+    429: _l("Bạn đã thử quá nhiều lần. Vui lòng đợi một phút rồi thử lại."),
+    500: _l("Đã xảy ra lỗi trong hệ thống. Vui lòng thử lại sau; nếu lỗi lặp lại, hãy báo quản trị hệ thống."),
 }
 
 
 def render_error(status: int, message: str | None = None) -> tuple[str, int]:
-    title = TITLES.get(status, "Lỗi")
-    message = message or MESSAGES.get(status, title)
+    title = TITLES.get(status, _("Lỗi"))
+    message = translate(message) if message else MESSAGES.get(status, title)
     return render_template("errors/error.html", status=status, title=title, message=message), status
 
 
@@ -49,21 +52,21 @@ def domain_error_page(error: DomainError) -> tuple[str, int]:
     return render_error(error.status, error.message)
 
 
-def _too_large() -> str:
+def too_large_message() -> str:
     limit = format_filesize(current_app.config.get("MAX_CONTENT_LENGTH"))
-    return f"Tệp tải lên vượt quá dung lượng cho phép ({limit})."
+    return _("Tệp tải lên vượt quá dung lượng cho phép (%(limit)s).", limit=limit)
 
 
 def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def _csrf(_error: CSRFError) -> tuple[str, int]:
         return render_error(
-            400, "Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. Vui lòng tải lại trang và thử lại."
+            400, _("Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. Vui lòng tải lại trang và thử lại.")
         )
 
     @app.errorhandler(413)
     def _too_large_page(_error: HTTPException) -> tuple[str, int]:
-        return render_error(413, _too_large())
+        return render_error(413, too_large_message())
 
     for status in (400, 403, 404, 405, 429):
         app.register_error_handler(status, http_error_page)

@@ -8,6 +8,7 @@ from typing import Any
 from flask import Flask, current_app
 
 from qms import clock
+from qms.web.language import format_number
 
 
 def _local(value: datetime) -> datetime:
@@ -38,9 +39,9 @@ def format_filesize(size: int | None) -> str:
     value = size / 1024
     for unit in ("KB", "MB"):
         if value < 1024:
-            return f"{value:.1f} {unit}".replace(".", ",")
+            return f"{format_number(value, fixed=True)} {unit}"
         value /= 1024
-    return f"{value:.1f} GB".replace(".", ",")
+    return f"{format_number(value, fixed=True)} GB"
 
 
 def with_changes(args: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:

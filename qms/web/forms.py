@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
@@ -22,17 +23,18 @@ from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 from qms.documents import KIND_LABELS, STATUS_LABELS
 from qms.permissions import ROLE_LABELS
 
-KIND_CHOICES = [SelectChoice(kind.value, label) for kind, label in KIND_LABELS.items()]
-STATUS_CHOICES = [SelectChoice(status.value, label) for status, label in STATUS_LABELS.items()]
-ROLE_CHOICES = [SelectChoice(role.value, label) for role, label in ROLE_LABELS.items()]
+# The services' labels are Vietnamese; translated when the form is drawn.
+KIND_CHOICES = [SelectChoice(kind.value, _l(label)) for kind, label in KIND_LABELS.items()]
+STATUS_CHOICES = [SelectChoice(status.value, _l(label)) for status, label in STATUS_LABELS.items()]
+ROLE_CHOICES = [SelectChoice(role.value, _l(label)) for role, label in ROLE_LABELS.items()]
 
-NOT_A_CHOICE = "Lựa chọn không hợp lệ."
-NOT_A_DATE = "Ngày không hợp lệ (nhập theo dạng dd/mm/yyyy)."
+NOT_A_CHOICE = _l("Lựa chọn không hợp lệ.")
+NOT_A_DATE = _l("Ngày không hợp lệ (nhập theo dạng dd/mm/yyyy).")
 
 
 def first_error(form: FlaskForm) -> str:
     """The first message of a form that did not validate, to show at the top of the page."""
-    return next(message for messages in form.errors.values() for message in messages)
+    return str(next(message for messages in form.errors.values() for message in messages))
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -43,14 +45,14 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 class LoginForm(FlaskForm):
-    username = StringField("Tên đăng nhập", render_kw={"autocomplete": "username", "autocapitalize": "none"})
-    password = PasswordField("Mật khẩu", render_kw={"autocomplete": "current-password"})
+    username = StringField(_l("Tên đăng nhập"), render_kw={"autocomplete": "username", "autocapitalize": "none"})
+    password = PasswordField(_l("Mật khẩu"), render_kw={"autocomplete": "current-password"})
     next = HiddenField()
-    submit = SubmitField("Đăng nhập")
+    submit = SubmitField(_l("Đăng nhập"))
 
 
 class LogoutForm(FlaskForm):
-    submit = SubmitField("Đăng xuất")
+    submit = SubmitField(_l("Đăng xuất"))
 
 
 class DocumentFilterForm(FlaskForm):
@@ -60,46 +62,48 @@ class DocumentFilterForm(FlaskForm):
         csrf = False
 
     organization = SelectField(
-        "Đơn vị", choices=[SelectChoice("", "Tất cả đơn vị")], default="", invalid_choice_message=NOT_A_CHOICE
+        _l("Đơn vị"), choices=[SelectChoice("", _l("Tất cả đơn vị"))], default="", invalid_choice_message=NOT_A_CHOICE
     )
     kind = SelectField(
-        "Loại tài liệu", choices=[SelectChoice("", "Tất cả các loại"), *KIND_CHOICES], default="",
+        _l("Loại tài liệu"), choices=[SelectChoice("", _l("Tất cả các loại")), *KIND_CHOICES], default="",
         invalid_choice_message=NOT_A_CHOICE,
     )
     status = SelectField(
-        "Trạng thái phiên bản", choices=[SelectChoice("", "Tất cả trạng thái"), *STATUS_CHOICES], default="",
+        _l("Trạng thái phiên bản"), choices=[SelectChoice("", _l("Tất cả trạng thái")), *STATUS_CHOICES], default="",
         invalid_choice_message=NOT_A_CHOICE,
     )
 
 
 class DocumentForm(FlaskForm):
-    code = StringField("Mã hiệu", description="Ví dụ: QT-HT-04")
-    title = StringField("Tên tài liệu")
-    kind = SelectField("Loại tài liệu", choices=KIND_CHOICES, default="process", invalid_choice_message=NOT_A_CHOICE)
-    procedure_code = StringField(
-        "Mã thủ tục hành chính (nếu có)", description="Ví dụ: 1.001193 hoặc 2.000815.000.00.00.H55"
+    code = StringField(_l("Mã hiệu"), description=_l("Ví dụ: QT-HT-04"))
+    title = StringField(_l("Tên tài liệu"))
+    kind = SelectField(
+        _l("Loại tài liệu"), choices=KIND_CHOICES, default="process", invalid_choice_message=NOT_A_CHOICE
     )
-    submit = SubmitField("Tạo tài liệu")
+    procedure_code = StringField(
+        _l("Mã thủ tục hành chính (nếu có)"), description=_l("Ví dụ: 1.001193 hoặc 2.000815.000.00.00.H55")
+    )
+    submit = SubmitField(_l("Tạo tài liệu"))
 
 
 class UploadForm(FlaskForm):
     file = FileField(
-        "Tệp tài liệu (.docx hoặc .pdf)",
-        validators=[FileRequired("Cần chọn tệp để tải lên.")],
+        _l("Tệp tài liệu (.docx hoặc .pdf)"),
+        validators=[FileRequired(_l("Cần chọn tệp để tải lên."))],
         render_kw={"accept": ".docx,.pdf"},
     )
-    change_summary = TextAreaField("Nội dung sửa đổi (sửa gì, ở đâu, vì sao)", render_kw={"rows": 5})
-    submit = SubmitField("Tải lên")
+    change_summary = TextAreaField(_l("Nội dung sửa đổi (sửa gì, ở đâu, vì sao)"), render_kw={"rows": 5})
+    submit = SubmitField(_l("Tải lên"))
 
 
 class ActionForm(FlaskForm):
     """One workflow action on a revision; the page shows only the fields that action uses."""
 
     action = HiddenField()
-    comment = TextAreaField("Ý kiến", render_kw={"rows": 3})
+    comment = TextAreaField(_l("Ý kiến"), render_kw={"rows": 3})
     # A text field in dd/mm/yyyy: a date input would show the browser's locale order (mm/dd in English browsers).
     effective_from = DateField(
-        "Ngày hiệu lực",
+        _l("Ngày hiệu lực"),
         validators=[Optional()],
         format=["%d/%m/%Y", "%Y-%m-%d"],
         invalid_value_message=NOT_A_DATE,
@@ -109,33 +113,35 @@ class ActionForm(FlaskForm):
 
 
 class OrganizationForm(FlaskForm):
-    code = StringField("Mã đơn vị", description="Chữ không dấu, số, dấu chấm, gạch ngang. Ví dụ: XA-LOCBINH")
-    name = StringField("Tên đơn vị")
-    parent = SelectField("Đơn vị cấp trên", choices=[], default="", invalid_choice_message=NOT_A_CHOICE)
-    submit = SubmitField("Lưu")
+    code = StringField(_l("Mã đơn vị"), description=_l("Chữ không dấu, số, dấu chấm, gạch ngang. Ví dụ: XA-LOCBINH"))
+    name = StringField(_l("Tên đơn vị"))
+    parent = SelectField(_l("Đơn vị cấp trên"), choices=[], default="", invalid_choice_message=NOT_A_CHOICE)
+    submit = SubmitField(_l("Lưu"))
 
 
 class UserCreateForm(FlaskForm):
     username = StringField(
-        "Tên đăng nhập", description="Chữ thường không dấu, số, dấu chấm, gạch.",
+        _l("Tên đăng nhập"), description=_l("Chữ thường không dấu, số, dấu chấm, gạch."),
         render_kw={"autocomplete": "off", "autocapitalize": "none"},
     )
-    full_name = StringField("Họ và tên")
-    title = StringField("Chức vụ")
+    full_name = StringField(_l("Họ và tên"))
+    title = StringField(_l("Chức vụ"))
     organization = SelectField(
-        "Đơn vị", choices=[], validators=[DataRequired("Cần chọn đơn vị.")], invalid_choice_message=NOT_A_CHOICE
+        _l("Đơn vị"), choices=[], validators=[DataRequired(_l("Cần chọn đơn vị."))], invalid_choice_message=NOT_A_CHOICE
     )
-    roles = MultiCheckboxField("Vai trò", choices=ROLE_CHOICES, invalid_choice_message=NOT_A_CHOICE)
-    password = PasswordField("Mật khẩu", description="Ít nhất 8 ký tự.", render_kw={"autocomplete": "new-password"})
-    submit = SubmitField("Tạo người dùng")
+    roles = MultiCheckboxField(_l("Vai trò"), choices=ROLE_CHOICES, invalid_choice_message=NOT_A_CHOICE)
+    password = PasswordField(
+        _l("Mật khẩu"), description=_l("Ít nhất 8 ký tự."), render_kw={"autocomplete": "new-password"}
+    )
+    submit = SubmitField(_l("Tạo người dùng"))
 
 
 class UserEditForm(FlaskForm):
-    full_name = StringField("Họ và tên")
-    title = StringField("Chức vụ")
-    roles = MultiCheckboxField("Vai trò", choices=ROLE_CHOICES, invalid_choice_message=NOT_A_CHOICE)
-    is_active = BooleanField("Đang hoạt động (được đăng nhập)")
+    full_name = StringField(_l("Họ và tên"))
+    title = StringField(_l("Chức vụ"))
+    roles = MultiCheckboxField(_l("Vai trò"), choices=ROLE_CHOICES, invalid_choice_message=NOT_A_CHOICE)
+    is_active = BooleanField(_l("Đang hoạt động (được đăng nhập)"))
     password = PasswordField(
-        "Mật khẩu mới", description="Để trống nếu không đổi.", render_kw={"autocomplete": "new-password"}
+        _l("Mật khẩu mới"), description=_l("Để trống nếu không đổi."), render_kw={"autocomplete": "new-password"}
     )
-    submit = SubmitField("Lưu thay đổi")
+    submit = SubmitField(_l("Lưu thay đổi"))

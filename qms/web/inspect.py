@@ -13,7 +13,8 @@ from flask_login import current_user, login_required
 from qms import clock, overview, overview_file, register_files
 from qms.errors import DomainError
 from qms.extensions import db
-from qms.web import errors
+from qms.web import charts, errors
+from qms.web.language import Translated
 
 bp = Blueprint("inspect", __name__)
 bp.register_error_handler(DomainError, errors.domain_error_page)
@@ -46,7 +47,10 @@ def sort_link(found: overview.Overview, key: str) -> dict[str, Any]:
 def index() -> ResponseReturnValue:
     today = _today()
     found = _overview(today)
-    return render_template("inspect/index.html", overview=found, today=today, sort_link=sort_link, SORTS=overview.SORTS)
+    return render_template(
+        "inspect/index.html", overview=found, today=today, sort_link=sort_link, SORTS=Translated(overview.SORTS),
+        chart=charts.province_coverage(found.rows),
+    )
 
 
 @bp.get("/inspect/overview.xlsx")

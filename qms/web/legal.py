@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from qms import clock, documents, legal, legal_basis, legal_import, legal_reviews, organizations, permissions
@@ -16,6 +17,7 @@ from qms.legal_status import CHANGE_LABELS, STATUS_LABELS, LegalStatus
 from qms.models import ReviewState, RevisionStatus, Role
 from qms.web import errors
 from qms.web.forms import first_error
+from qms.web.language import Translated
 from qms.web.legal_forms import (
     BasisForm,
     LegalDocumentForm,
@@ -41,10 +43,10 @@ BADGES = {
 @bp.context_processor
 def _labels() -> dict[str, Any]:
     return {
-        "LEGAL_STATUS_LABELS": STATUS_LABELS,
+        "LEGAL_STATUS_LABELS": Translated(STATUS_LABELS),
         "LEGAL_BADGES": BADGES,
-        "CHANGE_LABELS": CHANGE_LABELS,
-        "RESOLUTION_LABELS": legal_reviews.RESOLUTION_LABELS,
+        "CHANGE_LABELS": Translated(CHANGE_LABELS),
+        "RESOLUTION_LABELS": Translated(legal_reviews.RESOLUTION_LABELS),
         "ReviewState": ReviewState,
     }
 
@@ -93,7 +95,7 @@ def new() -> ResponseReturnValue:
         )
     except DomainError as error:
         return render_template("legal/form.html", form=form, entry=None, error=error.message), error.status
-    flash(f"Đã thêm văn bản {document.number} vào danh mục.", "success")
+    flash(_("Đã thêm văn bản %(number)s vào danh mục.", number=document.number), "success")
     return redirect(url_for(".show", number=document.number))
 
 
@@ -140,7 +142,7 @@ def show(number: str) -> ResponseReturnValue:
         legal.update_legal_document(db.session, current_user, entry.document.number, changes, today=_today())
     except DomainError as error:
         return render_template("legal/show.html", entry=entry, form=form, error=error.message), error.status
-    flash(f"Đã lưu văn bản {entry.document.number}.", "success")
+    flash(_("Đã lưu văn bản %(number)s.", number=entry.document.number), "success")
     return redirect(url_for(".show", number=entry.document.number))
 
 
@@ -182,7 +184,7 @@ def basis(revision_id: int) -> ResponseReturnValue:
         entries = legal_basis.basis(db.session, current_user, revision_id, today=_today())
         page = render_template("legal/basis.html", revision=revision, entries=entries, form=form, error=error.message)
         return page, error.status
-    flash("Đã lưu căn cứ pháp lý của phiên bản.", "success")
+    flash(_("Đã lưu căn cứ pháp lý của phiên bản."), "success")
     return redirect(url_for(".basis", revision_id=revision_id))
 
 
@@ -219,7 +221,7 @@ def resolve(review_id: int) -> ResponseReturnValue:
         legal_reviews.resolve(db.session, current_user, review_id, form.reason.data)
     except DomainError as error:
         return _reviews_page(code, error=error.message, status=error.status, failed=(review_id, form))
-    flash("Đã ghi nhận: quy trình đã được rà soát, không cần sửa đổi.", "success")
+    flash(_("Đã ghi nhận: quy trình đã được rà soát, không cần sửa đổi."), "success")
     return redirect(url_for(".reviews", code=code))
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, SelectChoice, SelectField, StringField, SubmitField, TextAreaField
@@ -39,46 +40,49 @@ class LegalFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    q = StringField("Tìm theo số hiệu, trích yếu, cơ quan ban hành")
+    q = StringField(_l("Tìm theo số hiệu, trích yếu, cơ quan ban hành"))
     status = SelectField(
-        "Tình trạng hiệu lực",
-        choices=[SelectChoice("", "Tất cả"), *(SelectChoice(s.value, label) for s, label in STATUS_LABELS.items())],
+        _l("Tình trạng hiệu lực"),
+        choices=[
+            SelectChoice("", _l("Tất cả")),
+            *(SelectChoice(s.value, _l(label)) for s, label in STATUS_LABELS.items()),
+        ],
         default="",
         invalid_choice_message=NOT_A_CHOICE,
     )
 
 
 class LegalDocumentForm(FlaskForm):
-    number = StringField("Số hiệu", description="Ví dụ: 61/2018/NĐ-CP, 60/2014/QH13, 101/QĐ-BKHCN")
-    doc_type = StringField("Loại văn bản", description="Ví dụ: Luật, Nghị định, Thông tư, Quyết định")
-    title = TextAreaField("Trích yếu", render_kw={"rows": 3})
-    issuer = StringField("Cơ quan ban hành")
-    issued_on = _date_field("Ngày ban hành")
-    effective_from = _date_field("Ngày có hiệu lực")
+    number = StringField(_l("Số hiệu"), description=_l("Ví dụ: 61/2018/NĐ-CP, 60/2014/QH13, 101/QĐ-BKHCN"))
+    doc_type = StringField(_l("Loại văn bản"), description=_l("Ví dụ: Luật, Nghị định, Thông tư, Quyết định"))
+    title = TextAreaField(_l("Trích yếu"), render_kw={"rows": 3})
+    issuer = StringField(_l("Cơ quan ban hành"))
+    issued_on = _date_field(_l("Ngày ban hành"))
+    effective_from = _date_field(_l("Ngày có hiệu lực"))
     amends = TextAreaField(
-        "Sửa đổi, bổ sung các văn bản", description="Mỗi dòng một số hiệu.", render_kw={"rows": 2}
+        _l("Sửa đổi, bổ sung các văn bản"), description=_l("Mỗi dòng một số hiệu."), render_kw={"rows": 2}
     )
-    replaces = TextAreaField("Thay thế các văn bản", description="Mỗi dòng một số hiệu.", render_kw={"rows": 2})
-    submit = SubmitField("Lưu")
+    replaces = TextAreaField(_l("Thay thế các văn bản"), description=_l("Mỗi dòng một số hiệu."), render_kw={"rows": 2})
+    submit = SubmitField(_l("Lưu"))
 
 
 class LegalImportForm(FlaskForm):
     file = FileField(
-        "Tệp CSV danh mục văn bản pháp luật",
-        description="Các cột: number,type,title,issuer,issued_on,effective_from,status,amends,replaces (UTF-8).",
-        validators=[FileRequired("Cần chọn tệp CSV để nhập.")],
+        _l("Tệp CSV danh mục văn bản pháp luật"),
+        description=_l("Các cột: number,type,title,issuer,issued_on,effective_from,status,amends,replaces (UTF-8)."),
+        validators=[FileRequired(_l("Cần chọn tệp CSV để nhập."))],
         render_kw={"accept": ".csv,text/csv"},
     )
-    submit = SubmitField("Nhập danh mục")
+    submit = SubmitField(_l("Nhập danh mục"))
 
 
 class BasisForm(FlaskForm):
     numbers = TextAreaField(
-        "Căn cứ pháp lý",
-        description="Mỗi dòng một số hiệu văn bản. Số hiệu chưa có trong danh mục sẽ được thêm tạm để bổ sung sau.",
+        _l("Căn cứ pháp lý"),
+        description=_l("Mỗi dòng một số hiệu văn bản. Số hiệu chưa có trong danh mục sẽ được thêm tạm để bổ sung sau."),
         render_kw={"rows": 8},
     )
-    submit = SubmitField("Lưu căn cứ pháp lý")
+    submit = SubmitField(_l("Lưu căn cứ pháp lý"))
 
 
 class ReviewFilterForm(FlaskForm):
@@ -86,9 +90,11 @@ class ReviewFilterForm(FlaskForm):
         csrf = False
 
     state = SelectField(
-        "Trạng thái",
+        _l("Trạng thái"),
         choices=[
-            SelectChoice("open", "Đang chờ rà soát"), SelectChoice("closed", "Đã đóng"), SelectChoice("all", "Tất cả")
+            SelectChoice("open", _l("Đang chờ rà soát")),
+            SelectChoice("closed", _l("Đã đóng")),
+            SelectChoice("all", _l("Tất cả")),
         ],
         default="open",
         invalid_choice_message=NOT_A_CHOICE,
@@ -96,5 +102,5 @@ class ReviewFilterForm(FlaskForm):
 
 
 class ResolveForm(FlaskForm):
-    reason = TextAreaField("Lý do không cần sửa đổi quy trình", render_kw={"rows": 3})
-    submit = SubmitField("Xác nhận đã rà soát, không cần sửa đổi")
+    reason = TextAreaField(_l("Lý do không cần sửa đổi quy trình"), render_kw={"rows": 3})
+    submit = SubmitField(_l("Xác nhận đã rà soát, không cần sửa đổi"))

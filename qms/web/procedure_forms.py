@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import SelectChoice, SelectField, SubmitField
@@ -11,11 +12,11 @@ from qms.web.forms import NOT_A_CHOICE
 
 class ProcedureImportForm(FlaskForm):
     file = FileField(
-        "Tệp danh mục TTHC (.xlsx hoặc .csv)",
-        validators=[FileRequired("Cần chọn tệp danh mục để nhập.")],
+        _l("Tệp danh mục TTHC (.xlsx hoặc .csv)"),
+        validators=[FileRequired(_l("Cần chọn tệp danh mục để nhập."))],
         render_kw={"accept": ".xlsx,.csv"},
     )
-    submit = SubmitField("Nhập danh mục")
+    submit = SubmitField(_l("Nhập danh mục"))
 
 
 class OrganizationPickForm(FlaskForm):
@@ -24,5 +25,5 @@ class OrganizationPickForm(FlaskForm):
     class Meta:
         csrf = False
 
-    organization = SelectField("Đơn vị", choices=[SelectChoice("", "Đơn vị của tôi")], default="",
+    organization = SelectField(_l("Đơn vị"), choices=[SelectChoice("", _l("Đơn vị của tôi"))], default="",
                                invalid_choice_message=NOT_A_CHOICE)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template, request
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
@@ -22,7 +23,7 @@ def _pick_organization() -> tuple[OrganizationPickForm, str]:
     """The organisation of ?organization=CODE, else the user's own; the service says 404 when it is not theirs."""
     form = OrganizationPickForm(request.args)
     if permissions.sees_all_organizations(current_user):
-        form.organization.choices = [SelectChoice("", "Đơn vị của tôi")] + [
+        form.organization.choices = [SelectChoice("", _("Đơn vị của tôi"))] + [
             SelectChoice(organization.code, "\u2003" * depth + organization.name)
             for depth, organization in organizations.tree(db.session)
         ]

@@ -15,6 +15,7 @@ from qms.errors import DomainError, Invalid
 from qms.extensions import db
 from qms.storage import file_store
 from qms.web import errors
+from qms.web.language import Translated
 
 bp = Blueprint("registers", __name__)
 bp.register_error_handler(DomainError, errors.domain_error_page)
@@ -47,7 +48,7 @@ def index(code: str) -> ResponseReturnValue:
     organization = registers.readable_organization(db.session, current_user, code)
     return render_template(
         "registers/index.html", organization=organization, today=_today(), kinds=registers.KINDS,
-        labels=registers.LABELS, formats=register_files.FORMATS,
+        labels=Translated(registers.LABELS), formats=register_files.FORMATS,
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template, request
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
@@ -28,7 +29,7 @@ def index() -> ResponseReturnValue:
     sees_all = permissions.sees_all_organizations(current_user)
     tree = organizations.tree(db.session)
     if sees_all:
-        form.organization.choices = [SelectChoice("", "Tất cả đơn vị")] + [
+        form.organization.choices = [SelectChoice("", _("Tất cả đơn vị"))] + [
             SelectChoice(str(o.id), "\u2003" * depth + o.name) for depth, o in tree
         ]
     context = {

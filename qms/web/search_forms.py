@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectChoice, SelectField, StringField
 from wtforms.validators import NumberRange, Optional
@@ -13,23 +14,28 @@ class SearchForm(FlaskForm):
     class Meta:
         csrf = False
 
-    q = StringField("Từ khoá", render_kw={"type": "search", "placeholder": "Ví dụ: cap ban sao trich luc, QT-HT-04, 61/2018"})
-    organization = SelectField("Đơn vị", choices=[SelectChoice("", "Đơn vị của tôi")], default="",
+    q = StringField(
+        _l("Từ khoá"),
+        render_kw={"type": "search", "placeholder": _l("Ví dụ: cap ban sao trich luc, QT-HT-04, 61/2018")},
+    )
+    organization = SelectField(_l("Đơn vị"), choices=[SelectChoice("", _l("Đơn vị của tôi"))], default="",
                                invalid_choice_message=NOT_A_CHOICE)
-    kind = SelectField("Loại tài liệu", choices=[SelectChoice("", "Tất cả các loại"), *KIND_CHOICES], default="",
+    kind = SelectField(_l("Loại tài liệu"), choices=[SelectChoice("", _l("Tất cả các loại")), *KIND_CHOICES],
+                       default="",
                        invalid_choice_message=NOT_A_CHOICE)
     status = SelectField(
-        "Trạng thái",
-        choices=[SelectChoice("", "Đang hiệu lực"), SelectChoice("all", "Mọi trạng thái"),
+        _l("Trạng thái"),
+        choices=[SelectChoice("", _l("Đang hiệu lực")), SelectChoice("all", _l("Mọi trạng thái")),
                  *[c for c in STATUS_CHOICES if c.value != "effective"]],
         default="", invalid_choice_message=NOT_A_CHOICE,
     )
-    procedure = StringField("Mã TTHC", validators=[Optional()])
-    effective_from = DateField("Hiệu lực từ ngày", format=["%d/%m/%Y", "%Y-%m-%d"], validators=[Optional()],
+    procedure = StringField(_l("Mã TTHC"), validators=[Optional()])
+    effective_from = DateField(_l("Hiệu lực từ ngày"), format=["%d/%m/%Y", "%Y-%m-%d"], validators=[Optional()],
                                render_kw={"placeholder": "dd/mm/yyyy"}, description=None)
-    effective_to = DateField("đến ngày", format=["%d/%m/%Y", "%Y-%m-%d"], validators=[Optional()],
+    effective_to = DateField(_l("đến ngày"), format=["%d/%m/%Y", "%Y-%m-%d"], validators=[Optional()],
                              render_kw={"placeholder": "dd/mm/yyyy"})
-    sort = SelectField("Sắp xếp", choices=[SelectChoice("relevance", "Phù hợp nhất"), SelectChoice("date", "Mới nhất")],
+    sort = SelectField(_l("Sắp xếp"),
+                       choices=[SelectChoice("relevance", _l("Phù hợp nhất")), SelectChoice("date", _l("Mới nhất"))],
                        default="relevance", invalid_choice_message=NOT_A_CHOICE)
     page = IntegerField(default=1, validators=[Optional(), NumberRange(min=1, max=10_000)])
 

@@ -1,28 +1,72 @@
-"""“Việc chờ tôi xử lý”: the revisions waiting for this user's review, approval or rework."""
+"""“Việc chờ tôi xử lý”: each person's workspace. The secretary's drafts, returns, legal reviews and processes with
+findings; the reviewer's and approver's revisions, decided on the page itself."""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, current_app, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
-from qms import documents
+from qms import clock, documents, workspace
+from qms.conformity.checks import CODE_LABELS, SEVERITY_LABELS
 from qms.errors import DomainError
 from qms.extensions import db
+from qms.models import RevisionStatus
 from qms.web import errors
+from qms.web.documents import apply_action
+from qms.web.forms import ActionForm
+from qms.web.language import Translated
 
 bp = Blueprint("tasks", __name__)
 bp.register_error_handler(DomainError, errors.domain_error_page)
 
+#: The decisions each list offers, in the order the page shows them.
+DECISIONS = {"to_review": ("pass", "return"), "to_approve": ("approve", "return")}
+
 
 def awaiting_count() -> int:
-    """How many items wait for the signed-in user, for the link in the navigation."""
+    """How many revisions wait for the signed-in user, for the link in the navigation (drafts: only their own)."""
     if not current_user.is_authenticated:
         return 0
-    return len(documents.awaiting_action(db.session, current_user))
+    waiting = documents.awaiting_action(db.session, current_user)
+    return sum(1 for r in waiting if r.status is not RevisionStatus.DRAFT or r.drafted_by_id == current_user.id)
+
+
+def _page(
+    status: int = 200, error: tuple[int, str] | None = None, failed: ActionForm | None = None
+) -> ResponseReturnValue:
+    """The workspace; after a refused decision the form that failed keeps what was typed, its message beside it."""
+    today = clock.today(current_app.config["TIMEZONE"])
+    space = workspace.for_user(db.session, current_user, today)
+    forms: dict[int, dict[str, ActionForm]] = {}
+    for name, actions in DECISIONS.items():
+        for pending in getattr(space, name):
+            forms[pending.revision.id] = {
+                action: ActionForm(formdata=None, action=action, effective_from=today) for action in actions
+            }
+    for revision in space.drafts:
+        forms[revision.id] = {"submit": ActionForm(formdata=None, action="submit")}
+    if error is not None and failed is not None and failed.action.data in forms.get(error[0], {}):
+        forms[error[0]][failed.action.data] = failed
+    page = render_template(
+        "tasks/index.html", space=space, forms=forms, error=error,
+        CODE_LABELS=Translated(CODE_LABELS), SEVERITY_LABELS=Translated(SEVERITY_LABELS),
+    )
+    return page, status
 
 
 @bp.get("/tasks")
 @login_required
 def index() -> ResponseReturnValue:
-    return render_template("tasks/index.html", revisions=documents.awaiting_action(db.session, current_user))
+    return _page()
+
+
+@bp.post("/tasks/revisions/<int:revision_id>/actions")
+@login_required
+def act(revision_id: int) -> ResponseReturnValue:
+    """A decision taken from the workspace comes back to it, with the same services as the document page."""
+    form = ActionForm()
+    revision, message, status = apply_action(revision_id, form)
+    if revision is not None:
+        return redirect(url_for(".index"))
+    return _page(status, (revision_id, message), form)

@@ -11,7 +11,7 @@ from collections.abc import Callable
 import pytest
 from docx import Document as WordDocument
 from docx.table import Table as WordTable
-from factories import FIXTURES
+from factories import FIXTURES, pdf_of_content
 
 from qms.conformity.structure import Structure, read_structure, read_text_structure
 from qms.text.extract import extract_text
@@ -291,25 +291,7 @@ def test_sections_laid_out_in_a_two_column_table():
 def pdf_with_text(lines: list[tuple[int, int, str]]) -> bytes:
     """A one-page PDF whose text layer puts each string at (x, y), as a table's cells are placed."""
     operations = ["BT /F1 9 Tf"] + [f"1 0 0 1 {x} {y} Tm ({text}) Tj" for x, y, text in lines] + ["ET"]
-    stream = "\n".join(operations).encode("latin-1")
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
-        b"/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
-    ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
+    return pdf_of_content("\n".join(operations).encode("latin-1"))
 
 
 def row(y: int, *cells: str) -> list[tuple[int, int, str]]:

@@ -10,6 +10,7 @@ from pathlib import Path
 import docx
 import pytest
 from docx.oxml import parse_xml
+from factories import minimal_pdf
 from pypdf import PdfWriter
 
 from qms.text import extract
@@ -40,29 +41,6 @@ def replace_member(data: bytes, name: str, content: bytes) -> bytes:
         for item in source.infolist():
             target.writestr(item, content if item.filename == name else source.read(item.filename))
     return buffer.getvalue()
-
-
-def minimal_pdf(text: str) -> bytes:
-    """A one-page PDF with a Helvetica text layer, offsets computed by hand."""
-    stream = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode("latin-1")
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
-        b"/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
-    ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
 
 
 # --- fixtures ------------------------------------------------------------------------------------

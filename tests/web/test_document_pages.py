@@ -211,6 +211,31 @@ def test_upload_refusal_keeps_the_description(app, secretary, document):
     assert "Cần chọn tệp để tải lên." in text_of(missing)
 
 
+def test_the_upload_form_is_enhanced_by_a_local_script_and_still_posts_without_it(app, secretary, document):
+    client = signed_in(app, secretary)
+    form = client.get(f"/documents/{document.id}/upload").get_data(as_text=True)
+    assert '<script src="/static/upload.js" defer></script>' in form
+    assert 'method="post"' in form and 'enctype="multipart/form-data"' in form and "data-upload" in form
+    assert 'data-max-bytes="52428800"' in form and '<label for="file">' in form
+    # The script's own words come from the page, in the page's language.
+    assert 'data-text-progress="Đang tải lên: {percent}%"' in form
+    assert client.get("/static/upload.js").status_code == 200
+
+
+def test_the_script_gets_json_where_the_plain_form_gets_a_page(app, session, secretary, document):
+    client = signed_in(app, secretary)
+    script = {"X-Requested-With": "XMLHttpRequest", "Accept": "application/json"}
+    data = {"file": (io.BytesIO(make_docx("Bước 1")), "quy-trinh.docx"), "change_summary": "Ban hành lần đầu"}
+    done = client.post(f"/documents/{document.id}/upload", data=data, headers=script)
+    assert done.status_code == 200 and done.json == {"location": f"/documents/{document.id}"}
+    # The flash waits for the page the script opens next.
+    assert "Đã tải lên phiên bản số 1 (dự thảo)." in text_of(client.get(done.json["location"]))
+    bad = {"file": (io.BytesIO(b"not a word file"), "gia-mao.docx"), "change_summary": "Sửa bước 3"}
+    refused = client.post(f"/documents/{document.id}/upload", data=bad, headers=script)
+    assert refused.status_code == 422
+    assert "Nội dung tệp không phải là tệp .docx hợp lệ" in refused.json["error"]["message"]
+
+
 def test_full_cycle_through_the_forms(app, session, secretary, reviewer, approver, document, today):
     author, checker, head = signed_in(app, secretary), signed_in(app, reviewer), signed_in(app, approver)
     assert docx_upload(author, document.id, "Ban hành lần đầu").status_code == 302

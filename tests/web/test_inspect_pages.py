@@ -65,6 +65,8 @@ def test_inspectors_have_the_province_overview(app, inspector, story):
     assert 'href="/organizations/XA-LOCBINH/dossier.zip"' in html
     assert 'href="/organizations/XA-LOCBINH/registers"' in html
     assert '/inspect?sort=documents&amp;order=asc' in html
+    assert '<title id="province-coverage-title">Tỷ lệ bao phủ quy trình TTHC theo đơn vị</title>' in html
+    assert "UBND xã Lộc Bình: 0/0 (0%)" in html
 
 
 def test_the_overview_sorts_filters_and_exports(app, inspector, story):

@@ -31,7 +31,8 @@ from qms.models import (
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 #: Signing in and out change no data; they are not writes.
-NOT_WRITES = {"auth.login", "auth.logout"}
+# The language switch changes only the visitor's own session, like signing in and out.
+NOT_WRITES = {"auth.login", "auth.logout", "language.choose"}
 COUNTED = (AuditEntry, Document, Revision, Citation, LegalDocument, LegalReview, Organization, User, UserRole,
            Procedure, DocumentProcedure)
 

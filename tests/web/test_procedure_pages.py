@@ -117,14 +117,14 @@ def test_coverage_page_shows_the_number_the_bar_and_what_is_missing(
     before = client.get("/procedures/coverage")
     assert before.status_code == 200
     assert "2/14 thủ tục hành chính có quy trình ISO đang hiệu lực (14,3%)" in text_of(before)
-    assert 'style="width: 14.3%' in before.get_data(as_text=True)
+    assert 'class="meter-fill" x="0" y="0" width="14.3"' in before.get_data(as_text=True)
 
     procedures.import_procedures(session, secretary, "XA-LOCBINH", "b.csv", updated_csv())
     page = client.get("/procedures/coverage")
     shown = text_of(page)
     assert "Mức độ bao phủ quy trình ISO" in shown
     assert "1/14 thủ tục hành chính có quy trình ISO đang hiệu lực (7,1%)" in shown
-    assert 'style="width: 7.1%' in page.get_data(as_text=True)
+    assert 'class="meter-fill" x="0" y="0" width="7.1"' in page.get_data(as_text=True)
     assert "Thủ tục chưa có quy trình (13) Chứng thực (3) Mã TTHC Tên thủ tục Thời hạn giải quyết 2.000815" in shown
     assert "Hộ kinh doanh (1) Mã TTHC Tên thủ tục Thời hạn giải quyết 2.002189 Đăng ký hộ kinh doanh 3 ngày" in shown
     assert (

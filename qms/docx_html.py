@@ -1,0 +1,92 @@
+"""A .docx shown in the browser: converted to plain HTML by mammoth, sanitised by nh3, cached by the file's SHA-256.
+
+The stored file never changes, so its HTML never changes either: one conversion per file and renderer version.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import BinaryIO
+
+import mammoth
+import nh3
+
+#: Bump when the conversion or the allowed markup changes: older cached pages are then ignored.
+RENDERER_VERSION = "1"
+
+ALLOWED_TAGS = {
+    "p", "br", "h1", "h2", "h3", "h4", "h5", "h6", "strong", "b", "em", "i", "u", "s", "sub", "sup",
+    "ul", "ol", "li", "blockquote", "table", "thead", "tbody", "tfoot", "tr", "th", "td", "a", "img",
+}
+ALLOWED_ATTRIBUTES = {
+    "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan"},
+    "a": {"href"},
+    "img": {"src", "alt"},
+}
+
+# Word's own heading and title styles, plus the names Vietnamese templates give them.
+STYLE_MAP = """
+p[style-name='Title'] => h1:fresh
+p[style-name='Subtitle'] => h2:fresh
+p[style-name='Tiêu đề'] => h1:fresh
+"""
+
+
+def clean(html: str) -> str:
+    """Only structure survives: no scripts, styles, event handlers or foreign URLs (images stay as data: URIs)."""
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto", "data"},
+        link_rel="noopener noreferrer",
+    )
+
+
+def to_html(stream: BinaryIO) -> str:
+    """The document's body as sanitised HTML: headings, paragraphs, lists and tables."""
+    result = mammoth.convert_to_html(stream, style_map=STYLE_MAP)
+    return clean(result.value)
+
+
+class HtmlCache:
+    """Converted pages on disk, one file per SHA-256 and renderer version; written atomically."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root) / f"v{RENDERER_VERSION}"
+
+    def _path(self, sha256: str) -> Path:
+        if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
+            raise ValueError(f"not a SHA-256: {sha256!r}")
+        return self.root / sha256[:2] / f"{sha256}.html"
+
+    def get(self, sha256: str) -> str | None:
+        try:
+            return self._path(sha256).read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return None
+
+    def put(self, sha256: str, html: str) -> None:
+        target = self._path(sha256)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                out.write(html)
+            os.replace(tmp_name, target)
+        except BaseException:
+            if os.path.exists(tmp_name):
+                os.unlink(tmp_name)
+            raise
+
+    def html_of(self, sha256: str, stream: BinaryIO) -> str:
+        """The cached page, or the file converted now and kept for next time."""
+        cached = self.get(sha256)
+        if cached is not None:
+            return cached
+        html = to_html(stream)
+        self.put(sha256, html)
+        return html

@@ -1,0 +1,42 @@
+"""The catalogue's view of the services: the Vietnamese texts they keep, which the pages translate at the boundary.
+
+Babel extraction method (babel.cfg): the usual ``_()``/``_l()`` calls, plus the values of module-level label tables
+(``*LABELS``, ``SORTS``) and the literal messages of domain errors (``raise Invalid("…")``). Those stay Vietnamese in
+the services (registers, dossiers and the API use them as they are); ``qms.web.language.translate`` looks them up.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from typing import IO, Any
+
+from babel.messages.extract import extract_python
+
+ERRORS = {"DomainError", "NotFound", "Forbidden", "Conflict", "Invalid"}
+
+
+def _is_label_table(node: ast.stmt) -> bool:
+    targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign) else []
+    names = [target.id for target in targets if isinstance(target, ast.Name)]
+    return isinstance(getattr(node, "value", None), ast.Dict) and any(
+        name.endswith("LABELS") or name == "SORTS" for name in names
+    )
+
+
+def _texts(tree: ast.Module) -> Iterator[ast.Constant]:
+    for statement in tree.body:
+        if _is_label_table(statement):
+            yield from (value for value in statement.value.values if isinstance(value, ast.Constant))
+    for node in ast.walk(tree):
+        is_error = isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ERRORS
+        if is_error and node.args and isinstance(node.args[0], ast.Constant):
+            yield node.args[0]
+
+
+def extract(fileobj: IO[bytes], keywords: Any, comment_tags: Any, options: dict) -> Iterator[tuple]:
+    yield from extract_python(fileobj, keywords, comment_tags, options)
+    fileobj.seek(0)
+    for constant in _texts(ast.parse(fileobj.read())):
+        if isinstance(constant.value, str) and constant.value:
+            yield constant.lineno, None, constant.value, []

@@ -1,0 +1,65 @@
+"""What waits for one person, by role: the secretary's drafts, returns, legal reviews and processes with findings;
+the reviewer's and approver's revisions with their change description, findings and the revision in force."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from qms import documents, legal_reviews
+from qms.conformity import Finding, ProcessFindings, organization_findings
+from qms.conformity.store import stored_checks
+from qms.legal_reviews import ReviewItem
+from qms.models import Revision, RevisionStatus, Role, User
+
+
+@dataclass(frozen=True)
+class Pending:
+    """A revision waiting for a decision, with what the decision needs."""
+
+    revision: Revision
+    #: The revision in force the new one would replace, for the difference; None for a first issue.
+    current: Revision | None
+    #: None when the revision was never checked (uploaded before the checks existed).
+    findings: list[Finding] | None
+
+
+@dataclass
+class Workspace:
+    drafts: list[Revision] = field(default_factory=list)
+    returned: list[Revision] = field(default_factory=list)
+    legal_reviews: list[ReviewItem] = field(default_factory=list)
+    findings: list[ProcessFindings] = field(default_factory=list)
+    to_review: list[Pending] = field(default_factory=list)
+    to_approve: list[Pending] = field(default_factory=list)
+
+
+def _pending(session: Session, revisions: list[Revision]) -> list[Pending]:
+    checks = stored_checks(session, [revision.id for revision in revisions])
+    return [
+        Pending(
+            revision,
+            revision.document.current_revision,
+            checks[revision.id].findings if revision.id in checks else None,
+        )
+        for revision in revisions
+    ]
+
+
+def for_user(session: Session, user: User, today: date) -> Workspace:
+    """Only what the user's roles act on; drafts are the user's own, everything else the organisation's."""
+    waiting = documents.awaiting_action(session, user)
+    space = Workspace()
+    if user.has_role(Role.SECRETARY):
+        code = user.organization.code
+        space.drafts = [r for r in waiting if r.status is RevisionStatus.DRAFT and r.drafted_by_id == user.id]
+        space.returned = [r for r in waiting if r.status is RevisionStatus.RETURNED]
+        space.legal_reviews = legal_reviews.reviews(session, user, code, "open", today=today)
+        space.findings = organization_findings(session, user, code)
+    if user.has_role(Role.REVIEWER):
+        space.to_review = _pending(session, [r for r in waiting if r.status is RevisionStatus.IN_REVIEW])
+    if user.has_role(Role.APPROVER):
+        space.to_approve = _pending(session, [r for r in waiting if r.status is RevisionStatus.REVIEWED])
+    return space
