@@ -14,7 +14,7 @@ import mammoth
 import nh3
 
 #: Bump when the conversion or the allowed markup changes: older cached pages are then ignored.
-RENDERER_VERSION = "1"
+RENDERER_VERSION = "2"
 
 ALLOWED_TAGS = {
     "p", "br", "h1", "h2", "h3", "h4", "h5", "h6", "strong", "b", "em", "i", "u", "s", "sub", "sup",
@@ -27,11 +27,19 @@ ALLOWED_ATTRIBUTES = {
     "img": {"src", "alt"},
 }
 
-# Word's own heading and title styles, plus the names Vietnamese templates give them.
+# Word's own heading and title styles, plus the names Vietnamese templates give them, one level below the
+# page's own h1 (the document's code and title), so a page has one h1 and headings in order.
 STYLE_MAP = """
-p[style-name='Title'] => h1:fresh
-p[style-name='Subtitle'] => h2:fresh
-p[style-name='Tiêu đề'] => h1:fresh
+p[style-name='Title'] => h2:fresh
+p[style-name='Tiêu đề'] => h2:fresh
+p[style-name='Subtitle'] => h3:fresh
+p[style-name='heading 1'] => h2:fresh
+p[style-name='Heading 1'] => h2:fresh
+p[style-name='Heading 2'] => h3:fresh
+p[style-name='Heading 3'] => h4:fresh
+p[style-name='Heading 4'] => h5:fresh
+p[style-name='Heading 5'] => h6:fresh
+p[style-name='Heading 6'] => h6:fresh
 """
 
 

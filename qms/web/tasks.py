@@ -69,4 +69,5 @@ def act(revision_id: int) -> ResponseReturnValue:
     revision, message, status = apply_action(revision_id, form)
     if revision is not None:
         return redirect(url_for(".index"))
+    documents.get_revision(db.session, current_user, revision_id)  # one this user cannot see is a 404, not a form error
     return _page(status, (revision_id, message), form)

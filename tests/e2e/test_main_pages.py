@@ -31,7 +31,11 @@ def document(code: str, suffix: str = "") -> Callable[[LiveServer], str]:
 
 
 def findings(code: str, number: int) -> Callable[[LiveServer], str]:
-    return lambda live: f"/revisions/{live.revision_id(code, number)}/findings"
+    return revision(code, number, "/findings")
+
+
+def revision(code: str, number: int, suffix: str) -> Callable[[LiveServer], str]:
+    return lambda live: f"/revisions/{live.revision_id(code, number)}{suffix}"
 
 
 PAGES = [
@@ -55,6 +59,9 @@ PAGES = [
     MainPage("17-ra-soat-phap-ly_pheduyet", "pheduyet", lambda _: "/legal-reviews", "Rà soát căn cứ pháp lý"),
     MainPage("18-nguoi-dung_quantri", "quantri", lambda _: "/admin/users", "Người dùng"),
     MainPage("19-loi-khong-tim-thay_canbo", "canbo", lambda _: "/documents/999999", "Không tìm thấy", status=404),
+    MainPage("20-doc-QT-HT-04_canbo", "canbo", document("QT-HT-04", "/read"), "Cấp bản sao trích lục hộ tịch"),
+    MainPage("21-doc-ban-het-hieu-luc-QT-HT-01_kiemtra", "kiemtra", revision("QT-HT-01", 1, "/read"), "Đăng ký khai sinh"),
+    MainPage("22-ban-in-QT-HT-04_canbo", "canbo", revision("QT-HT-04", 1, "/print"), "Cấp bản sao trích lục hộ tịch"),
 ]
 
 

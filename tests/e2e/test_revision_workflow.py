@@ -35,9 +35,9 @@ def revision(page: Page, number: int) -> Locator:
 
 
 def my_task(page: Page, code: str) -> Locator:
-    """The row of a document on the page of what awaits this user, reached from the main menu."""
+    """A document's card on the page of what awaits this user, reached from the main menu."""
     page.get_by_role("navigation", name="Chức năng chính").get_by_role("link", name=re.compile("^Việc chờ tôi")).click()
-    return page.get_by_role("row").filter(has_text=code)
+    return page.locator(".task").filter(has_text=code).first
 
 
 def test_upload_find_return_upload_again_pass_approve_supersede(open_page, live_server):
