@@ -316,6 +316,10 @@ def search(session: Session, index: SearchIndex, viewer: User, params: SearchPar
             results.relaxed = found[0] > 0
         results.total, facets, hits = found
         results.facets = {name: dict(counts) for name, counts in facets.items()}
+        if not (session.new or session.dirty or session.deleted):
+            # Read the hits in a snapshot taken now: one the request took earlier would miss a revision
+            # committed (and indexed) since, while the total counts it.
+            session.commit()
         results.hits = _hits(session, viewer, hits)
         if (results.total == 0 or results.relaxed) and clauses:
             results.suggestion = _suggest(searcher, clauses, filters)
