@@ -9,6 +9,7 @@ never stored in the index.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -291,33 +292,35 @@ def search(session: Session, index: SearchIndex, viewer: User, params: SearchPar
     index.apply_log(session.get_bind(), timeout=0.05, max_ops=500)  # a change its own request could not apply
     clauses = parse(params.q)
     filters = _filters(session, viewer, params)
-    facets = {"kind": sorting.FieldFacet("kind"), "organization": sorting.FieldFacet("organization_id")}
     sortedby = sorting.FieldFacet("effective", reverse=True) if params.sort == "date" or not clauses else None
     results = SearchResults(page=page, per_page=per_page)
     with index.searcher() as searcher:
+        allowed = _allowed_documents(searcher, filters)
 
-        def run(query: wq.Query):  # type: ignore[no-untyped-def]
-            return searcher.search_page(
-                query, page, pagelen=per_page, filter=filters, groupedby=facets, maptype=sorting.Count,
-                sortedby=sortedby,
-            )
+        def run(query: wq.Query) -> tuple[int, dict[str, Counter[str]], list]:  # type: ignore[type-arg]
+            # Totals and facets from the set of matches, which costs little; scores only for the
+            # page, which lets Whoosh skip blocks that cannot reach it.
+            total, facets = _count(searcher, query, allowed)
+            top = searcher.search(query, limit=page * per_page, filter=allowed, sortedby=sortedby) if total else None
+            return total, facets, list(top[(page - 1) * per_page:]) if top is not None else []
 
         # Words together first; anywhere when that does not fill a page (a word left out, as in
         # "ban sao so goc" for "bản sao từ sổ gốc"); any of them when no document has them all.
         adjacent = build_adjacent_query(clauses)
         found = run(adjacent) if adjacent is not None else None
-        if found is None or found.total < per_page:
+        if found is None or found[0] < per_page:
             found = run(build_query(clauses))
         plain_words = sum(len(c.tokens) for c in clauses if c.kind == "words" and not c.negated)
-        if found.total == 0 and plain_words > 1 and not any(c.joined_by_or for c in clauses):
+        if found[0] == 0 and plain_words > 1 and not any(c.joined_by_or for c in clauses):
             found = run(build_query(clauses, relaxed=True))
-            results.relaxed = found.total > 0
-        results.total = found.total
-        results.facets = {
-            "kind": dict(found.results.groups("kind")),
-            "organization": dict(found.results.groups("organization")),
-        }
-        results.hits = _hits(session, viewer, found)
+            results.relaxed = found[0] > 0
+        results.total, facets, hits = found
+        results.facets = {name: dict(counts) for name, counts in facets.items()}
+        if not (session.new or session.dirty or session.deleted):
+            # Read the hits in a snapshot taken now: one the request took earlier would miss a revision
+            # committed (and indexed) since, while the total counts it.
+            session.commit()
+        results.hits = _hits(session, viewer, hits)
         if (results.total == 0 or results.relaxed) and clauses:
             results.suggestion = _suggest(searcher, clauses, filters)
     codes = {row.id: row.code for row in session.execute(select(Organization.id, Organization.code))}
@@ -327,7 +330,25 @@ def search(session: Session, index: SearchIndex, viewer: User, params: SearchPar
     return results
 
 
-def _hits(session: Session, viewer: User, page) -> list[Hit]:  # type: ignore[no-untyped-def]
+def _allowed_documents(searcher, filters: wq.Query | None) -> set[int] | None:  # type: ignore[no-untyped-def]
+    return None if filters is None else set(searcher.docs_for_query(filters))
+
+
+def _count(searcher, query: wq.Query, allowed: set[int] | None) -> tuple[int, dict[str, Counter[str]]]:  # type: ignore[no-untyped-def]
+    """How many documents match, and how many per kind and per organisation: no scoring involved."""
+    # What AndMaybe adds only ranks; walking its optional part would visit every document that has it.
+    required = query.a if isinstance(query, wq.AndMaybe) else query
+    matches = searcher.docs_for_query(required)
+    docs = [d for d in matches if d in allowed] if allowed is not None else list(matches)
+    reader = searcher.reader()
+    kinds, organizations = reader.column_reader("kind"), reader.column_reader("organization_id")
+    return len(docs), {
+        "kind": Counter(kinds[d] for d in docs),
+        "organization": Counter(organizations[d] for d in docs),
+    }
+
+
+def _hits(session: Session, viewer: User, page: list) -> list[Hit]:  # type: ignore[type-arg]
     ids = [int(hit["revision_id"]) for hit in page]
     if not ids:
         return []
@@ -339,7 +360,7 @@ def _hits(session: Session, viewer: User, page) -> list[Hit]:  # type: ignore[no
             .options(undefer(Revision.text), joinedload(Revision.document).joinedload(Document.organization))
         ).unique()
     }
-    words, pairs = passages.matched_terms(page.results)
+    words, pairs = passages.matched_terms(page[0].results)
     hits = []
     for hit in page:
         revision = revisions.get(int(hit["revision_id"]))

@@ -203,3 +203,31 @@ def test_words_typed_together_rank_above_the_same_words_apart(session, files, se
 def test_abbreviations_are_spelt_out(find, staff, library):
     assert codes(find(staff, "gpxd"))[0] == "QT-XD-01"
     assert codes(find(staff, "dk khai sinh"))[0] == "QT-HT-01"
+
+
+def test_a_revision_committed_during_the_request_is_shown_as_it_is_counted(app, session, files, secretary, document, find):
+    from io import BytesIO
+
+    from factories import login
+    from sqlalchemy import select
+
+    from qms.models import Revision
+
+    import threading
+
+    session.execute(select(Revision.id)).all()  # the request has read: on SQLite its snapshot is fixed now
+    responses = []
+
+    def another_request() -> None:
+        # In a thread of its own, as in a server: its own app context, session and commit.
+        client = app.test_client()
+        login(client, secretary)
+        responses.append(client.post(f"/documents/{document.id}/upload", content_type="multipart/form-data", data={
+            "file": (BytesIO(make_docx("Chứng thực hợp đồng")), "qt.docx"), "change_summary": "Dự thảo"}))
+
+    thread = threading.Thread(target=another_request)
+    thread.start()
+    thread.join()
+    assert responses[0].status_code in (302, 303)
+    results = find(secretary, "chung thuc hop dong", statuses=["all"])
+    assert results.total == len(results.hits) == 1
