@@ -60,7 +60,8 @@ PAGES = [
     MainPage("18-nguoi-dung_quantri", "quantri", lambda _: "/admin/users", "Người dùng"),
     MainPage("19-loi-khong-tim-thay_canbo", "canbo", lambda _: "/documents/999999", "Không tìm thấy", status=404),
     MainPage("20-doc-QT-HT-04_canbo", "canbo", document("QT-HT-04", "/read"), "Cấp bản sao trích lục hộ tịch"),
-    MainPage("21-doc-ban-het-hieu-luc-QT-HT-01_kiemtra", "kiemtra", revision("QT-HT-01", 1, "/read"), "Đăng ký khai sinh"),
+    MainPage("21-doc-ban-het-hieu-luc-QT-HT-01_kiemtra", "kiemtra", revision("QT-HT-01", 1, "/read"),
+             "Đăng ký khai sinh"),
     MainPage("22-ban-in-QT-HT-04_canbo", "canbo", revision("QT-HT-04", 1, "/print"), "Cấp bản sao trích lục hộ tịch"),
 ]
 
