@@ -97,7 +97,10 @@ def _advance_head(session: Session) -> tuple[int, str]:
     # The UPDATE takes the row lock first (PostgreSQL) or the write lock (SQLite),
     # so the head read back cannot be stale when two transactions append at once.
     row = session.execute(
-        update(AuditHead).where(AuditHead.id == 1).values(seq=AuditHead.seq + 1).returning(AuditHead.seq, AuditHead.hash)
+        update(AuditHead)
+        .where(AuditHead.id == 1)
+        .values(seq=AuditHead.seq + 1)
+        .returning(AuditHead.seq, AuditHead.hash)
     ).one()
     return row.seq, row.hash
 

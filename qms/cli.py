@@ -56,7 +56,9 @@ def create_org_command(code: str, name: str, parent_code: str | None) -> None:
 @qms_cli.command("create-user")
 @click.argument("username")
 @click.option("--org", "organization_code", required=True, help="Mã đơn vị của người dùng.")
-@click.option("--role", "roles", multiple=True, required=True, help="secretary, reviewer, approver, staff, inspector, admin")
+@click.option(
+    "--role", "roles", multiple=True, required=True, help="secretary, reviewer, approver, staff, inspector, admin"
+)
 @click.option("--name", "full_name", default="", help="Họ và tên.")
 @click.option("--title", default="", help="Chức vụ.")
 @click.option("--password-stdin", is_flag=True, help="Đọc mật khẩu từ dòng đầu của stdin.")
@@ -91,7 +93,10 @@ def token_command(username: str) -> None:
 
 @qms_cli.command("take-effect")
 def take_effect_command() -> None:
-    """Let approved revisions whose date has come take effect and open legal reviews due (for cron; requests do it too)."""
+    (
+        "Let approved revisions whose date has come take effect and open legal reviews due "
+        "(for cron; requests do it too)."
+    )
     today = clock.today(current_app.config["TIMEZONE"])
     done = documents.take_effect_due(db.session, today)
     changed = legal_reviews.refresh_reviews(db.session, today)

@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 
 from qms import coverage, legal_reviews, permissions
 from qms.coverage import Coverage
-from qms.legal_reviews import ReviewItem
 from qms.errors import NotFound
+from qms.legal_reviews import ReviewItem
 from qms.models import Document, DocumentStatus, Organization, Revision, RevisionStatus, User
 
 

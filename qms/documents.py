@@ -156,7 +156,9 @@ def open_file(session: Session, files: FileStore, viewer: User, revision_id: int
     revision = get_revision(session, viewer, revision_id)
     if not revision.is_current:
         with unit_of_work(session):
-            audit.record(session, "download", actor=viewer, revision=revision, details={"status": revision.status.value})
+            audit.record(
+                session, "download", actor=viewer, revision=revision, details={"status": revision.status.value}
+            )
     return Download(revision=revision, stream=files.open(revision.file_sha256))
 
 
@@ -364,7 +366,9 @@ def _approve(session: Session, actor: User, revision: Revision, effective_from: 
         raise Invalid("Ngày hiệu lực không được trước ngày hôm nay.", code="effective_from_past")
     current = document.current_revision
     if current is not None and current.effective_from and effective_from < current.effective_from:
-        raise Invalid("Ngày hiệu lực không được trước ngày hiệu lực của lần ban hành hiện hành.", code="effective_from_past")
+        raise Invalid(
+            "Ngày hiệu lực không được trước ngày hiệu lực của lần ban hành hiện hành.", code="effective_from_past"
+        )
     if any(r.status is RevisionStatus.APPROVED for r in document.revisions):
         raise Conflict("Tài liệu đã có một phiên bản được phê duyệt đang chờ hiệu lực.", code="approval_pending")
     issued = [r.issue_number for r in document.revisions if r.issue_number]
@@ -436,7 +440,8 @@ def _take_effect(session: Session, revision: Revision, *, actor: User | None) ->
         previous.superseded_by_id = revision.id
         session.flush()  # the one-effective index must see the old one go first
         audit.record(
-            session, "supersede", actor=actor, revision=previous, details={"superseded_by": revision.id, **details}, at=now
+            session, "supersede", actor=actor, revision=previous,
+            details={"superseded_by": revision.id, **details}, at=now,
         )
     revision.status = RevisionStatus.EFFECTIVE
     revision.took_effect_at = now
@@ -456,7 +461,10 @@ def _require_status(revision: Revision, *allowed: RevisionStatus) -> None:
 
 def _lock_document(session: Session, document_id: int) -> Document:
     document = session.scalar(
-        select(Document).where(Document.id == document_id).with_for_update(of=Document).execution_options(populate_existing=True)
+        select(Document)
+        .where(Document.id == document_id)
+        .with_for_update(of=Document)
+        .execution_options(populate_existing=True)
     )
     if document is None:
         raise NotFound("Không tìm thấy tài liệu.")
@@ -465,7 +473,10 @@ def _lock_document(session: Session, document_id: int) -> Document:
 
 def _lock_revision(session: Session, revision_id: int) -> Revision:
     revision = session.scalar(
-        select(Revision).where(Revision.id == revision_id).with_for_update(of=Revision).execution_options(populate_existing=True)
+        select(Revision)
+        .where(Revision.id == revision_id)
+        .with_for_update(of=Revision)
+        .execution_options(populate_existing=True)
     )
     if revision is None:
         raise NotFound("Không tìm thấy phiên bản.")

@@ -54,7 +54,9 @@ def descendant_ids(session: Session, organization_id: int) -> set[int]:
 def _validate(code: str, name: str) -> tuple[str, str]:
     code, name = (code or "").strip(), " ".join((name or "").split())
     if not ORGANIZATION_CODE.match(code):
-        raise Invalid("Mã đơn vị chỉ gồm chữ không dấu, số, dấu chấm, gạch ngang (tối đa 64 ký tự).", code="invalid_code")
+        raise Invalid(
+            "Mã đơn vị chỉ gồm chữ không dấu, số, dấu chấm, gạch ngang (tối đa 64 ký tự).", code="invalid_code"
+        )
     if not name:
         raise Invalid("Cần nhập tên đơn vị.", code="name_required")
     return code, name
@@ -94,7 +96,9 @@ def update(
         organization = session.get(Organization, organization_id)
         if organization is None:
             raise NotFound("Không tìm thấy đơn vị.")
-        clash = session.scalar(select(Organization.id).where(Organization.code == code, Organization.id != organization.id))
+        clash = session.scalar(
+            select(Organization.id).where(Organization.code == code, Organization.id != organization.id)
+        )
         if clash:
             raise Conflict(f"Mã đơn vị {code} đã tồn tại.", code="duplicate_code")
         if parent_id is not None and parent_id in descendant_ids(session, organization.id):
@@ -103,7 +107,9 @@ def update(
         if before["name"] != name:  # the name is searchable
             search_log.changed(
                 session,
-                session.scalars(select(Revision).join(Revision.document).where(Document.organization_id == organization.id)),
+                session.scalars(
+                    select(Revision).join(Revision.document).where(Document.organization_id == organization.id)
+                ),
             )
         organization.code, organization.name, organization.parent_id = code, name, parent_id
         after = {"code": code, "name": name, "parent_id": parent_id}

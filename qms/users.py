@@ -68,7 +68,9 @@ def create(
         permissions.require_admin(actor)
     username = (username or "").strip().lower()
     if not USERNAME.match(username):
-        raise Invalid("Tên đăng nhập chỉ gồm chữ thường không dấu, số, dấu chấm, gạch (2-64 ký tự).", code="invalid_username")
+        raise Invalid(
+            "Tên đăng nhập chỉ gồm chữ thường không dấu, số, dấu chấm, gạch (2-64 ký tự).", code="invalid_username"
+        )
     full_name = " ".join((full_name or "").split()) or username
     parsed = _parse_roles(roles)
     _check_password(password)
@@ -92,7 +94,9 @@ def create(
             actor=actor,
             organization_id=organization.id,
             subject=f"user:{user.id}",
-            details={"username": username, "full_name": full_name, "title": user.title, "roles": [r.value for r in parsed]},
+            details={
+                "username": username, "full_name": full_name, "title": user.title, "roles": [r.value for r in parsed]
+            },
         )
     return user
 
@@ -118,7 +122,12 @@ def update(
         user = session.get(User, user_id)
         if user is None:
             raise NotFound("Không tìm thấy người dùng.")
-        before = {"full_name": user.full_name, "title": user.title, "roles": sorted(r.value for r in user.roles), "is_active": user.is_active}
+        before = {
+            "full_name": user.full_name,
+            "title": user.title,
+            "roles": sorted(r.value for r in user.roles),
+            "is_active": user.is_active,
+        }
         user.full_name = " ".join((full_name or "").split()) or user.username
         user.title = " ".join((title or "").split())
         user.is_active = is_active
@@ -129,17 +138,24 @@ def update(
             user.role_rows.append(UserRole(role=role))
         if password:
             user.password_hash = hash_password(password)
-        after = {"full_name": user.full_name, "title": user.title, "roles": [r.value for r in parsed], "is_active": is_active}
+        after = {
+            "full_name": user.full_name, "title": user.title, "roles": [r.value for r in parsed], "is_active": is_active
+        }
         subject = f"user:{user.id}"
         if before["roles"] != after["roles"]:
             audit.record(
                 session, "role_change", actor=actor, organization_id=user.organization_id, subject=subject,
                 details={"username": user.username, "before": before["roles"], "after": after["roles"]},
             )
-        if {k: v for k, v in before.items() if k != "roles"} != {k: v for k, v in after.items() if k != "roles"} or password:
+        if (
+            {k: v for k, v in before.items() if k != "roles"} != {k: v for k, v in after.items() if k != "roles"}
+            or password
+        ):
             audit.record(
                 session, "user_update", actor=actor, organization_id=user.organization_id, subject=subject,
-                details={"username": user.username, "before": before, "after": after, "password_changed": bool(password)},
+                details={
+                    "username": user.username, "before": before, "after": after, "password_changed": bool(password)
+                },
             )
     return user
 
@@ -165,7 +181,9 @@ def authenticate(session: Session, username: str, password: str, *, remote_addr:
         assert user is not None
         if _hasher.check_needs_rehash(user.password_hash):
             user.password_hash = hash_password(password)
-        audit.record(session, "login", actor=user, organization_id=user.organization_id, details={"remote_addr": remote_addr})
+        audit.record(
+            session, "login", actor=user, organization_id=user.organization_id, details={"remote_addr": remote_addr}
+        )
     return user
 
 

@@ -75,7 +75,9 @@ def _fresh_database_url(database: str, tmp_path: Path) -> str:
         # A tampering test may have switched the append-only triggers off.
         connection.execute(text("ALTER TABLE audit_entries ENABLE TRIGGER USER"))
         connection.execute(text("ALTER TABLE stored_files ENABLE TRIGGER USER"))
-        connection.execute(text("INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, :genesis)"), {"genesis": "0" * 64})
+        connection.execute(
+            text("INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, :genesis)"), {"genesis": "0" * 64}
+        )
         connection.execute(text("INSERT INTO index_log_head (id, position) VALUES (1, 0)"))
     engine.dispose()
     return database

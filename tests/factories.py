@@ -84,7 +84,8 @@ def upload(session: Session, files: FileStore, secretary: User, document: Docume
 
 
 def make_effective(session: Session, files: FileStore, document: Document, secretary: User, reviewer: User,
-                   approver: User, today: date, content: bytes | None = None, summary: str = "Ban hành lần đầu") -> Revision:
+                   approver: User, today: date, content: bytes | None = None,
+                   summary: str = "Ban hành lần đầu") -> Revision:
     """Upload, submit, pass and approve with today's date: the revision is current."""
     revision = upload(session, files, secretary, document, content, summary)
     documents.act(session, secretary, revision.id, "submit", today=today)

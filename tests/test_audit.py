@@ -47,7 +47,10 @@ def test_altered_entry_is_named(session, files, secretary, document):
     upload(session, files, secretary, document)
     target = session.scalar(select(AuditEntry).where(AuditEntry.action == "upload"))
     _bypass_append_only(session)
-    session.execute(text("UPDATE audit_entries SET details = :d WHERE seq = :s"), {"d": '{"change_summary":"khác"}', "s": target.seq})
+    session.execute(
+        text("UPDATE audit_entries SET details = :d WHERE seq = :s"),
+        {"d": '{"change_summary":"khác"}', "s": target.seq},
+    )
     session.commit()
     report = audit.verify(session, files)
     assert not report.ok

@@ -30,12 +30,16 @@ def test_create_org_user_and_token(runner, session):
 def test_bad_input_is_a_clear_error(runner, agency):
     result = runner.invoke(args=["qms", "create-org", "XA-LOCBINH", "Trùng"])
     assert result.exit_code == 1 and "đã tồn tại" in result.output
-    result = runner.invoke(args=["qms", "create-user", "x1", "--org", "XA-LOCBINH", "--role", "boss", "--password-stdin"],
-                           input="mat-khau-dai\n")
+    result = runner.invoke(
+        args=["qms", "create-user", "x1", "--org", "XA-LOCBINH", "--role", "boss", "--password-stdin"],
+        input="mat-khau-dai\n",
+    )
     assert result.exit_code == 1 and "Vai trò không hợp lệ" in result.output
 
 
-def test_verify_passes_then_names_the_altered_file(runner, session, files, secretary, reviewer, approver, document, today):
+def test_verify_passes_then_names_the_altered_file(
+    runner, session, files, secretary, reviewer, approver, document, today
+):
     revision = make_effective(session, files, document, secretary, reviewer, approver, today)
     result = runner.invoke(args=["qms", "verify"])
     assert result.exit_code == 0 and "OK" in result.output

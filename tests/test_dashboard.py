@@ -5,18 +5,18 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from factories import FIXTURES, fixture_file, login, make_effective, page_text, upload
 
 from qms import dashboard, documents, legal_import, procedures
 from qms.errors import NotFound
 from qms.models import RevisionStatus
 
-from factories import FIXTURES, fixture_file, login, make_effective, page_text, upload
-
 PROCESSES = [
     ("QT-HT-01", "Đăng ký khai sinh", "1.001193", "QT-HT-01_dang-ky-khai-sinh_lan-02.docx"),
     ("QT-HT-04", "Cấp bản sao trích lục hộ tịch", "2.000635", "QT-HT-04_trich-luc_lan-01.docx"),
     ("QT-CT-02", "Chứng thực chữ ký trong các giấy tờ, văn bản", "2.000884", "QT-CT-02_chung-thuc-chu-ky_lan-01.docx"),
-    ("QT-XD-01", "Cấp giấy phép xây dựng mới đối với nhà ở riêng lẻ", "1.013225", "QT-XD-01_giay-phep-xay-dung_lan-01.docx"),
+    ("QT-XD-01", "Cấp giấy phép xây dựng mới đối với nhà ở riêng lẻ", "1.013225",
+     "QT-XD-01_giay-phep-xay-dung_lan-01.docx"),
 ]
 
 

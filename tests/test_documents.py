@@ -21,18 +21,26 @@ def test_upload_creates_a_draft_with_the_next_number(session, files, secretary, 
     assert files.verify(first.file_sha256)
 
 
-def test_full_cycle_makes_one_effective_and_supersedes_the_previous(session, files, secretary, reviewer, approver, document, today):
+def test_full_cycle_makes_one_effective_and_supersedes_the_previous(
+    session, files, secretary, reviewer, approver, document, today
+):
     first = make_effective(session, files, document, secretary, reviewer, approver, today)
     assert first.status is RevisionStatus.EFFECTIVE and first.issue_number == 1
-    second = make_effective(session, files, document, secretary, reviewer, approver, today, make_docx("v2"), "Cập nhật căn cứ pháp lý")
+    second = make_effective(
+        session, files, document, secretary, reviewer, approver, today, make_docx("v2"), "Cập nhật căn cứ pháp lý"
+    )
     session.refresh(first)
     assert second.status is RevisionStatus.EFFECTIVE and second.issue_number == 2
     assert first.status is RevisionStatus.SUPERSEDED and first.superseded_by_id == second.id
-    effective = session.scalar(select(func.count()).where(Revision.document_id == document.id, Revision.status == RevisionStatus.EFFECTIVE))
+    effective = session.scalar(
+        select(func.count()).where(Revision.document_id == document.id, Revision.status == RevisionStatus.EFFECTIVE)
+    )
     assert effective == 1
 
 
-def test_future_effective_date_takes_effect_on_that_day_only(session, files, secretary, reviewer, approver, document, today):
+def test_future_effective_date_takes_effect_on_that_day_only(
+    session, files, secretary, reviewer, approver, document, today
+):
     first = make_effective(session, files, document, secretary, reviewer, approver, today)
     second = upload(session, files, secretary, document, make_docx("v2"), "Sửa đổi")
     documents.act(session, secretary, second.id, "submit", today=today)
@@ -46,7 +54,9 @@ def test_future_effective_date_takes_effect_on_that_day_only(session, files, sec
     assert [r.id for r in documents.take_effect_due(session, in_three_days)] == [second.id]
     session.refresh(first)
     assert (first.status, second.status) == (RevisionStatus.SUPERSEDED, RevisionStatus.EFFECTIVE)
-    system_entry = session.scalar(select(AuditEntry).where(AuditEntry.action == "take_effect", AuditEntry.revision_id == second.id))
+    system_entry = session.scalar(
+        select(AuditEntry).where(AuditEntry.action == "take_effect", AuditEntry.revision_id == second.id)
+    )
     assert system_entry.actor_id is None
 
 
@@ -65,7 +75,9 @@ def test_drafter_cannot_approve_own_revision(session, files, agency, document, t
 
 
 @pytest.mark.parametrize("action", ["pass", "approve"])
-def test_actions_in_the_wrong_state_conflict_and_change_nothing(session, files, secretary, reviewer, approver, document, today, action):
+def test_actions_in_the_wrong_state_conflict_and_change_nothing(
+    session, files, secretary, reviewer, approver, document, today, action
+):
     revision = upload(session, files, secretary, document)
     actor = reviewer if action == "pass" else approver
     before = session.scalar(select(func.count()).select_from(AuditEntry))
@@ -88,7 +100,9 @@ def test_return_needs_a_comment_and_keeps_it(session, files, secretary, reviewer
         documents.act(session, secretary, revision.id, "submit", today=today)
 
 
-def test_reviewer_cannot_approve_and_approver_returns_after_review(session, files, secretary, reviewer, approver, document, today):
+def test_reviewer_cannot_approve_and_approver_returns_after_review(
+    session, files, secretary, reviewer, approver, document, today
+):
     revision = upload(session, files, secretary, document)
     documents.act(session, secretary, revision.id, "submit", today=today)
     documents.act(session, reviewer, revision.id, "pass", today=today)
@@ -112,13 +126,17 @@ def test_approval_keeps_name_and_title_as_signed(session, files, secretary, revi
     from qms import users
 
     revision = make_effective(session, files, document, secretary, reviewer, approver, today)
-    users.update(session, None, approver.id, full_name="Người Khác", title="Nguyên Chủ tịch", roles=["approver"], is_active=False)
+    users.update(
+        session, None, approver.id, full_name="Người Khác", title="Nguyên Chủ tịch", roles=["approver"], is_active=False
+    )
     session.expire_all()
     revision = session.get(Revision, revision.id)
     assert (revision.approved_by_name, revision.approved_by_title) == ("Nguyễn Văn Pheduyet", "Chủ tịch UBND xã")
 
 
-def test_withdraw_makes_the_document_obsolete_and_keeps_every_revision(session, files, secretary, reviewer, approver, document, today):
+def test_withdraw_makes_the_document_obsolete_and_keeps_every_revision(
+    session, files, secretary, reviewer, approver, document, today
+):
     current = make_effective(session, files, document, secretary, reviewer, approver, today)
     draft = upload(session, files, secretary, document, make_docx("v2"), "Dự thảo")
     with pytest.raises(Invalid):
@@ -126,7 +144,9 @@ def test_withdraw_makes_the_document_obsolete_and_keeps_every_revision(session, 
     documents.act(session, approver, current.id, "withdraw", today=today, comment="TTHC bị bãi bỏ")
     session.refresh(document)
     assert document.status.value == "obsolete" and document.withdraw_reason == "TTHC bị bãi bỏ"
-    assert {r.id: r.status for r in document.revisions} == {current.id: RevisionStatus.OBSOLETE, draft.id: RevisionStatus.OBSOLETE}
+    assert {r.id: r.status for r in document.revisions} == {
+        current.id: RevisionStatus.OBSOLETE, draft.id: RevisionStatus.OBSOLETE
+    }
     assert document.current_revision is None
     with pytest.raises(Conflict):
         upload(session, files, secretary, document, make_docx("v3"), "Sau thu hồi")
@@ -142,10 +162,14 @@ def test_second_pending_approval_conflicts(session, files, secretary, reviewer, 
         pending.append(revision)
     documents.act(session, approver, pending[0].id, "approve", today=today, effective_from=today + timedelta(days=5))
     with pytest.raises(Conflict):
-        documents.act(session, approver, pending[1].id, "approve", today=today, effective_from=today + timedelta(days=6))
+        documents.act(
+            session, approver, pending[1].id, "approve", today=today, effective_from=today + timedelta(days=6)
+        )
 
 
-def test_other_organisations_see_nothing_and_inspectors_change_nothing(session, files, secretary, reviewer, approver, inspector, outsider, document, today):
+def test_other_organisations_see_nothing_and_inspectors_change_nothing(
+    session, files, secretary, reviewer, approver, inspector, outsider, document, today
+):
     revision = make_effective(session, files, document, secretary, reviewer, approver, today)
     with pytest.raises(NotFound):
         documents.get_document(session, outsider, document.id)
@@ -172,7 +196,9 @@ def test_staff_see_only_the_current_revision(session, files, secretary, reviewer
     assert [r.id for r in documents.visible_revisions(secretary, seen)] == [first.id, second.id, draft.id]
 
 
-def test_download_of_a_non_current_revision_is_audited(session, files, secretary, reviewer, approver, inspector, document, today):
+def test_download_of_a_non_current_revision_is_audited(
+    session, files, secretary, reviewer, approver, inspector, document, today
+):
     first = make_effective(session, files, document, secretary, reviewer, approver, today)
     make_effective(session, files, document, secretary, reviewer, approver, today, make_docx("v2"), "Sửa")
     download = documents.open_file(session, files, inspector, first.id)
@@ -182,7 +208,9 @@ def test_download_of_a_non_current_revision_is_audited(session, files, secretary
 
 
 def test_upload_refuses_files_that_are_not_what_they_say(session, files, secretary, document):
-    for content, name in [(b"", "a.docx"), (b"%PDF-1.4 fake", "a.docx"), (b"hello", "a.txt"), (b"PK\x03\x04broken", "a.docx")]:
+    for content, name in [
+        (b"", "a.docx"), (b"%PDF-1.4 fake", "a.docx"), (b"hello", "a.txt"), (b"PK\x03\x04broken", "a.docx")
+    ]:
         with pytest.raises(Invalid):
             upload(session, files, secretary, document, content, filename=name)
     assert session.scalar(select(func.count()).select_from(Revision)) == 0

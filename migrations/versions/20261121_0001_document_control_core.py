@@ -12,7 +12,6 @@ from alembic import op
 
 import qms.models.base
 
-
 revision: str = '0001'
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
@@ -54,7 +53,8 @@ def upgrade() -> None:
     sa.Column('password_hash', sa.String(length=255), nullable=False),
     sa.Column('is_active', sa.Boolean(), nullable=False),
     sa.Column('created_at', qms.models.base.UTCDateTime(), nullable=False),
-    sa.ForeignKeyConstraint(['organization_id'], ['organizations.id'], name=op.f('fk_users_organization_id_organizations')),
+    sa.ForeignKeyConstraint(['organization_id'], ['organizations.id'],
+                            name=op.f('fk_users_organization_id_organizations')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_users')),
     sa.UniqueConstraint('username', name=op.f('uq_users_username'))
     )
@@ -80,9 +80,14 @@ def upgrade() -> None:
     sa.Column('organization_id', sa.Integer(), nullable=False),
     sa.Column('code', sa.String(length=64), nullable=False),
     sa.Column('title', sa.String(length=500), nullable=False),
-    sa.Column('kind', sa.Enum('policy', 'objectives', 'manual', 'system_procedure', 'process', 'internal_process', 'job_description', 'form', 'external', 'record', name='documentkind', native_enum=False, length=24), nullable=False),
+    sa.Column('kind', sa.Enum('policy', 'objectives', 'manual', 'system_procedure', 'process', 'internal_process',
+                              'job_description', 'form', 'external', 'record',
+                              name='documentkind', native_enum=False, length=24),
+                      nullable=False),
     sa.Column('procedure_code', sa.String(length=64), nullable=True),
-    sa.Column('status', sa.Enum('active', 'obsolete', name='documentstatus', native_enum=False, length=24), nullable=False),
+    sa.Column('status', sa.Enum('active', 'obsolete',
+                                name='documentstatus', native_enum=False, length=24),
+                        nullable=False),
     sa.Column('review_interval_months', sa.Integer(), nullable=False),
     sa.Column('created_at', qms.models.base.UTCDateTime(), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=False),
@@ -91,7 +96,8 @@ def upgrade() -> None:
     sa.Column('withdrawn_by_title', sa.String(length=200), nullable=True),
     sa.Column('withdraw_reason', sa.Text(), nullable=True),
     sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_documents_created_by_id_users')),
-    sa.ForeignKeyConstraint(['organization_id'], ['organizations.id'], name=op.f('fk_documents_organization_id_organizations')),
+    sa.ForeignKeyConstraint(['organization_id'], ['organizations.id'],
+                            name=op.f('fk_documents_organization_id_organizations')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_documents')),
     sa.UniqueConstraint('organization_id', 'code', name='uq_documents_organization_code')
     )
@@ -102,7 +108,9 @@ def upgrade() -> None:
     op.create_table('user_roles',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
-    sa.Column('role', sa.Enum('secretary', 'reviewer', 'approver', 'staff', 'inspector', 'admin', name='role', native_enum=False, length=20), nullable=False),
+    sa.Column('role', sa.Enum('secretary', 'reviewer', 'approver', 'staff', 'inspector', 'admin',
+                              name='role', native_enum=False, length=20),
+                      nullable=False),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_user_roles_user_id_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_user_roles')),
     sa.UniqueConstraint('user_id', 'role', name=op.f('uq_user_roles_user_id'))
@@ -115,7 +123,10 @@ def upgrade() -> None:
     sa.Column('document_id', sa.Integer(), nullable=False),
     sa.Column('number', sa.Integer(), nullable=False),
     sa.Column('issue_number', sa.Integer(), nullable=True),
-    sa.Column('status', sa.Enum('draft', 'in_review', 'reviewed', 'approved', 'effective', 'superseded', 'returned', 'obsolete', name='revisionstatus', native_enum=False, length=24), nullable=False),
+    sa.Column('status', sa.Enum('draft', 'in_review', 'reviewed', 'approved', 'effective', 'superseded', 'returned',
+                                'obsolete',
+                                name='revisionstatus', native_enum=False, length=24),
+                        nullable=False),
     sa.Column('file_sha256', sa.String(length=64), nullable=False),
     sa.Column('filename', sa.String(length=255), nullable=False),
     sa.Column('content_type', sa.String(length=120), nullable=False),
@@ -144,9 +155,11 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['approved_by_id'], ['users.id'], name=op.f('fk_revisions_approved_by_id_users')),
     sa.ForeignKeyConstraint(['document_id'], ['documents.id'], name=op.f('fk_revisions_document_id_documents')),
     sa.ForeignKeyConstraint(['drafted_by_id'], ['users.id'], name=op.f('fk_revisions_drafted_by_id_users')),
-    sa.ForeignKeyConstraint(['file_sha256'], ['stored_files.sha256'], name=op.f('fk_revisions_file_sha256_stored_files')),
+    sa.ForeignKeyConstraint(['file_sha256'], ['stored_files.sha256'],
+                            name=op.f('fk_revisions_file_sha256_stored_files')),
     sa.ForeignKeyConstraint(['reviewed_by_id'], ['users.id'], name=op.f('fk_revisions_reviewed_by_id_users')),
-    sa.ForeignKeyConstraint(['superseded_by_id'], ['revisions.id'], name=op.f('fk_revisions_superseded_by_id_revisions')),
+    sa.ForeignKeyConstraint(['superseded_by_id'], ['revisions.id'],
+                            name=op.f('fk_revisions_superseded_by_id_revisions')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_revisions')),
     sa.UniqueConstraint('document_id', 'number', name='uq_revisions_document_number')
     )
@@ -154,8 +167,12 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_revisions_document_id'), ['document_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_revisions_status'), ['status'], unique=False)
         batch_op.create_index('ix_revisions_status_effective_from', ['status', 'effective_from'], unique=False)
-        batch_op.create_index('uq_revisions_one_approved', ['document_id'], unique=True, sqlite_where=sa.text("status = 'approved'"), postgresql_where=sa.text("status = 'approved'"))
-        batch_op.create_index('uq_revisions_one_effective', ['document_id'], unique=True, sqlite_where=sa.text("status = 'effective'"), postgresql_where=sa.text("status = 'effective'"))
+        batch_op.create_index('uq_revisions_one_approved', ['document_id'], unique=True,
+                              sqlite_where=sa.text("status = 'approved'"),
+                              postgresql_where=sa.text("status = 'approved'"))
+        batch_op.create_index('uq_revisions_one_effective', ['document_id'], unique=True,
+                              sqlite_where=sa.text("status = 'effective'"),
+                              postgresql_where=sa.text("status = 'effective'"))
 
     op.create_table('audit_entries',
     sa.Column('seq', sa.Integer(), autoincrement=False, nullable=False),
@@ -175,7 +192,8 @@ def upgrade() -> None:
     sa.Column('hash', sa.String(length=64), nullable=False),
     sa.ForeignKeyConstraint(['actor_id'], ['users.id'], name=op.f('fk_audit_entries_actor_id_users')),
     sa.ForeignKeyConstraint(['document_id'], ['documents.id'], name=op.f('fk_audit_entries_document_id_documents')),
-    sa.ForeignKeyConstraint(['organization_id'], ['organizations.id'], name=op.f('fk_audit_entries_organization_id_organizations')),
+    sa.ForeignKeyConstraint(['organization_id'], ['organizations.id'],
+                            name=op.f('fk_audit_entries_organization_id_organizations')),
     sa.ForeignKeyConstraint(['revision_id'], ['revisions.id'], name=op.f('fk_audit_entries_revision_id_revisions')),
     sa.PrimaryKeyConstraint('seq', name=op.f('pk_audit_entries')),
     sa.UniqueConstraint('hash', name=op.f('uq_audit_entries_hash'))
@@ -231,8 +249,12 @@ def downgrade() -> None:
 
     op.drop_table('audit_entries')
     with op.batch_alter_table('revisions', schema=None) as batch_op:
-        batch_op.drop_index('uq_revisions_one_effective', sqlite_where=sa.text("status = 'effective'"), postgresql_where=sa.text("status = 'effective'"))
-        batch_op.drop_index('uq_revisions_one_approved', sqlite_where=sa.text("status = 'approved'"), postgresql_where=sa.text("status = 'approved'"))
+        batch_op.drop_index('uq_revisions_one_effective',
+                            sqlite_where=sa.text("status = 'effective'"),
+                            postgresql_where=sa.text("status = 'effective'"))
+        batch_op.drop_index('uq_revisions_one_approved',
+                            sqlite_where=sa.text("status = 'approved'"),
+                            postgresql_where=sa.text("status = 'approved'"))
         batch_op.drop_index('ix_revisions_status_effective_from')
         batch_op.drop_index(batch_op.f('ix_revisions_status'))
         batch_op.drop_index(batch_op.f('ix_revisions_document_id'))

@@ -12,7 +12,6 @@ from alembic import op
 
 import qms.models.base
 
-
 revision: str = '0003'
 down_revision: str | None = '0002'
 branch_labels: str | Sequence[str] | None = None
@@ -39,8 +38,10 @@ def upgrade() -> None:
     sa.Column('source_id', sa.Integer(), nullable=False),
     sa.Column('target_id', sa.Integer(), nullable=False),
     sa.Column('kind', sa.Enum('amends', 'replaces', name='relationkind', native_enum=False, length=20), nullable=False),
-    sa.ForeignKeyConstraint(['source_id'], ['legal_documents.id'], name=op.f('fk_legal_relations_source_id_legal_documents')),
-    sa.ForeignKeyConstraint(['target_id'], ['legal_documents.id'], name=op.f('fk_legal_relations_target_id_legal_documents')),
+    sa.ForeignKeyConstraint(['source_id'], ['legal_documents.id'],
+                            name=op.f('fk_legal_relations_source_id_legal_documents')),
+    sa.ForeignKeyConstraint(['target_id'], ['legal_documents.id'],
+                            name=op.f('fk_legal_relations_target_id_legal_documents')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_legal_relations')),
     sa.UniqueConstraint('source_id', 'target_id', 'kind', name='uq_legal_relations_source_target_kind')
     )
@@ -57,13 +58,16 @@ def upgrade() -> None:
     sa.Column('level', sa.String(length=100), nullable=False),
     sa.Column('time_text', sa.String(length=300), nullable=False),
     sa.Column('time_value', sa.Float(), nullable=True),
-    sa.Column('time_unit', sa.Enum('working_day', 'day', 'working_hour', 'hour', 'same_day', 'month', name='timeunit', native_enum=False, length=20), nullable=True),
+    sa.Column('time_unit', sa.Enum('working_day', 'day', 'working_hour', 'hour', 'same_day', 'month',
+                                   name='timeunit', native_enum=False, length=20),
+                           nullable=True),
     sa.Column('fee', sa.Text(), nullable=False),
     sa.Column('is_abolished', sa.Boolean(), nullable=False),
     sa.Column('abolished_at', qms.models.base.UTCDateTime(), nullable=True),
     sa.Column('created_at', qms.models.base.UTCDateTime(), nullable=False),
     sa.Column('updated_at', qms.models.base.UTCDateTime(), nullable=False),
-    sa.ForeignKeyConstraint(['organization_id'], ['organizations.id'], name=op.f('fk_procedures_organization_id_organizations')),
+    sa.ForeignKeyConstraint(['organization_id'], ['organizations.id'],
+                            name=op.f('fk_procedures_organization_id_organizations')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_procedures')),
     sa.UniqueConstraint('organization_id', 'code', name='uq_procedures_organization_code')
     )
@@ -77,7 +81,8 @@ def upgrade() -> None:
     sa.Column('procedure_code', sa.String(length=64), nullable=False),
     sa.Column('source', sa.String(length=20), nullable=False),
     sa.Column('created_at', qms.models.base.UTCDateTime(), nullable=False),
-    sa.ForeignKeyConstraint(['document_id'], ['documents.id'], name=op.f('fk_document_procedures_document_id_documents')),
+    sa.ForeignKeyConstraint(['document_id'], ['documents.id'],
+                            name=op.f('fk_document_procedures_document_id_documents')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_document_procedures')),
     sa.UniqueConstraint('document_id', 'procedure_code', name='uq_document_procedures_document_code')
     )
@@ -92,7 +97,8 @@ def upgrade() -> None:
     sa.Column('raw', sa.String(length=200), nullable=False),
     sa.Column('source', sa.String(length=20), nullable=False),
     sa.Column('created_at', qms.models.base.UTCDateTime(), nullable=False),
-    sa.ForeignKeyConstraint(['legal_document_id'], ['legal_documents.id'], name=op.f('fk_citations_legal_document_id_legal_documents')),
+    sa.ForeignKeyConstraint(['legal_document_id'], ['legal_documents.id'],
+                            name=op.f('fk_citations_legal_document_id_legal_documents')),
     sa.ForeignKeyConstraint(['revision_id'], ['revisions.id'], name=op.f('fk_citations_revision_id_revisions')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_citations')),
     sa.UniqueConstraint('revision_id', 'legal_document_id', name='uq_citations_revision_legal_document')
@@ -108,7 +114,9 @@ def upgrade() -> None:
     sa.Column('revision_id', sa.Integer(), nullable=False),
     sa.Column('cited_id', sa.Integer(), nullable=False),
     sa.Column('trigger_id', sa.Integer(), nullable=False),
-    sa.Column('change', sa.Enum('amends', 'replaces', name='relationkind', native_enum=False, length=20), nullable=False),
+    sa.Column('change', sa.Enum('amends', 'replaces',
+                                name='relationkind', native_enum=False, length=20),
+                        nullable=False),
     sa.Column('since', sa.Date(), nullable=True),
     sa.Column('state', sa.Enum('open', 'closed', name='reviewstate', native_enum=False, length=20), nullable=False),
     sa.Column('opened_at', qms.models.base.UTCDateTime(), nullable=False),
@@ -117,11 +125,14 @@ def upgrade() -> None:
     sa.Column('reason', sa.Text(), nullable=True),
     sa.Column('closed_by_name', sa.String(length=200), nullable=True),
     sa.Column('closed_by_title', sa.String(length=200), nullable=True),
-    sa.ForeignKeyConstraint(['cited_id'], ['legal_documents.id'], name=op.f('fk_legal_reviews_cited_id_legal_documents')),
+    sa.ForeignKeyConstraint(['cited_id'], ['legal_documents.id'],
+                            name=op.f('fk_legal_reviews_cited_id_legal_documents')),
     sa.ForeignKeyConstraint(['document_id'], ['documents.id'], name=op.f('fk_legal_reviews_document_id_documents')),
-    sa.ForeignKeyConstraint(['organization_id'], ['organizations.id'], name=op.f('fk_legal_reviews_organization_id_organizations')),
+    sa.ForeignKeyConstraint(['organization_id'], ['organizations.id'],
+                            name=op.f('fk_legal_reviews_organization_id_organizations')),
     sa.ForeignKeyConstraint(['revision_id'], ['revisions.id'], name=op.f('fk_legal_reviews_revision_id_revisions')),
-    sa.ForeignKeyConstraint(['trigger_id'], ['legal_documents.id'], name=op.f('fk_legal_reviews_trigger_id_legal_documents')),
+    sa.ForeignKeyConstraint(['trigger_id'], ['legal_documents.id'],
+                            name=op.f('fk_legal_reviews_trigger_id_legal_documents')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_legal_reviews')),
     sa.UniqueConstraint('revision_id', 'cited_id', 'trigger_id', name='uq_legal_reviews_revision_cited_trigger')
     )

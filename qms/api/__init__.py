@@ -11,7 +11,18 @@ from flask_smorest import Api
 from werkzeug.exceptions import HTTPException
 
 from qms.api import (
-    audit, conformity, diff, documents, errors, legal, me, overview, procedures, registers, revisions, search,
+    audit,
+    conformity,
+    diff,
+    documents,
+    errors,
+    legal,
+    me,
+    overview,
+    procedures,
+    registers,
+    revisions,
+    search,
 )
 
 SECURITY_SCHEME = "bearerAuth"

@@ -79,7 +79,9 @@ class _Agency:
             stream=io.BytesIO(content), filename=filename, change_summary=summary,
         )
 
-    def act(self, revision: Revision, *steps: str, comment: str | None = None, effective_from: date | None = None) -> None:
+    def act(
+        self, revision: Revision, *steps: str, comment: str | None = None, effective_from: date | None = None
+    ) -> None:
         actors = {"submit": self.secretary, "pass": self.reviewer, "return": self.reviewer, "approve": self.approver,
                   "withdraw": self.approver}
         for step in steps:
@@ -121,7 +123,8 @@ class _Agency:
         self.effective(extract, _file("QT-HT-04_trich-luc_lan-01.docx"), "QT-HT-04_trich-luc_lan-01.docx",
                        "Ban hành lần đầu")
         second = self.draft(extract, _file("QT-HT-04_trich-luc_lan-02.docx"), "QT-HT-04_trich-luc_lan-02.docx",
-                            "Cập nhật căn cứ pháp lý (Mục 5.1): Nghị định 118/2025/NĐ-CP thay thế Nghị định 61/2018/NĐ-CP")
+                            "Cập nhật căn cứ pháp lý (Mục 5.1): "
+                            "Nghị định 118/2025/NĐ-CP thay thế Nghị định 61/2018/NĐ-CP")
         self.act(second, "submit", "pass")  # awaits the approver
 
         signature = self.document("QT-CT-02", "Chứng thực chữ ký trong các giấy tờ, văn bản", "process", "2.000884")
@@ -140,9 +143,11 @@ class _Agency:
                    "STCL_du-thao.docx", "Dự thảo lần đầu")
 
         guardian = self.document("QT-HT-09", "Đăng ký giám hộ", "process", "1.000110")
-        withdrawn = self.effective(guardian, _simple_docx("Quy trình đăng ký giám hộ", ["Thời gian: 03 ngày làm việc."]),
+        withdrawn = self.effective(guardian,
+                                   _simple_docx("Quy trình đăng ký giám hộ", ["Thời gian: 03 ngày làm việc."]),
                                    "QT-HT-09_lan-01.docx", "Ban hành lần đầu")
-        self.act(withdrawn, "withdraw", comment="Thủ tục không còn thuộc danh mục TTHC của xã theo quyết định công bố mới.")
+        self.act(withdrawn, "withdraw",
+                 comment="Thủ tục không còn thuộc danh mục TTHC của xã theo quyết định công bố mới.")
 
     def load_dong_dang(self) -> None:
         policy = self.document("CSCL", "Chính sách chất lượng", "policy")

@@ -58,7 +58,9 @@ class Citation(Base):
     """One entry of a revision's legal basis."""
 
     __tablename__ = "citations"
-    __table_args__ = (UniqueConstraint("revision_id", "legal_document_id", name="uq_citations_revision_legal_document"),)
+    __table_args__ = (
+        UniqueConstraint("revision_id", "legal_document_id", name="uq_citations_revision_legal_document"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     revision_id: Mapped[int] = mapped_column(ForeignKey("revisions.id"), index=True)

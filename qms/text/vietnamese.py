@@ -230,7 +230,7 @@ def code_variants(token_text: str) -> list[str]:
 
 def bigrams(token_list: Sequence[Token]) -> list[str]:
     """Folded bigrams of consecutive tokens joined by `_` (thu_tuc, tuc_hanh, hanh_chinh), a phrase shingle."""
-    return [f"{first.folded}_{second.folded}" for first, second in zip(token_list, token_list[1:])]
+    return [f"{first.folded}_{second.folded}" for first, second in zip(token_list, token_list[1:], strict=False)]
 
 
 def slug(text: str) -> str:

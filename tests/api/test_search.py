@@ -31,7 +31,10 @@ def test_search_answers_with_hits_highlights_and_facets(client, bearer, staff, i
 
 def test_status_all_is_for_control_roles_only(client, bearer, staff, secretary, indexed):
     assert client.get("/api/v1/search?q=trich luc&status=all", headers=bearer(secretary)).get_json()["total"] == 2
-    assert client.get("/api/v1/search?q=trich luc&status=draft,effective", headers=bearer(secretary)).get_json()["total"] == 2
+    assert (
+        client.get("/api/v1/search?q=trich luc&status=draft,effective", headers=bearer(secretary)).get_json()["total"]
+        == 2
+    )
     assert client.get("/api/v1/search?q=trich luc&status=all", headers=bearer(staff)).get_json()["total"] == 1
 
 

@@ -30,7 +30,9 @@ def library(session, files, secretary, reviewer, approver, today):
             session, secretary, organization_code="XA-LOCBINH", code=code, title=title, kind="process",
             procedure_code=procedure,
         )
-        return make_effective(session, files, document, secretary, reviewer, approver, today, make_docx(*body), "Ban hành")
+        return make_effective(
+            session, files, document, secretary, reviewer, approver, today, make_docx(*body), "Ban hành"
+        )
 
     return {
         "extract": process("QT-HT-04", "Cấp bản sao trích lục hộ tịch", [
@@ -118,16 +120,24 @@ def test_parse_drops_bare_operators():
     assert parse("*") == []
 
 
-def test_staff_see_current_revisions_only_whatever_they_ask(session, files, secretary, reviewer, approver, staff, find, library, today):
-    draft = upload(session, files, secretary, library["extract"].document, make_docx("Cấp bản sao bản nháp mới"), "Dự thảo")
+def test_staff_see_current_revisions_only_whatever_they_ask(
+    session, files, secretary, reviewer, approver, staff, find, library, today
+):
+    draft = upload(
+        session, files, secretary, library["extract"].document, make_docx("Cấp bản sao bản nháp mới"), "Dự thảo"
+    )
     assert [h.status for h in find(staff, "cap ban sao", statuses=["all"]).hits] == ["effective"]
     assert draft.id in [h.revision_id for h in find(secretary, "cap ban sao", statuses=["all"]).hits]
     assert [h.status for h in find(secretary, "cap ban sao", statuses=["draft"]).hits] == ["draft"]
 
 
-def test_superseded_revision_leaves_the_default_results(session, files, secretary, reviewer, approver, staff, find, library, today):
+def test_superseded_revision_leaves_the_default_results(
+    session, files, secretary, reviewer, approver, staff, find, library, today
+):
     old = library["extract"]
-    new = make_effective(session, files, old.document, secretary, reviewer, approver, today, make_docx("Trích lục bản mới"), "Sửa")
+    new = make_effective(
+        session, files, old.document, secretary, reviewer, approver, today, make_docx("Trích lục bản mới"), "Sửa"
+    )
     assert [h.revision_id for h in find(staff, "QT-HT-04").hits] == [new.id]
     assert {h.revision_id for h in find(secretary, "QT-HT-04", statuses=["all"]).hits} == {old.id, new.id}
 
@@ -175,7 +185,9 @@ def test_html_in_text_is_escaped_in_highlights(session, files, secretary, review
     assert "<script>" not in highlight and "&lt;script&gt;" in highlight and "<mark>" in highlight
 
 
-def test_a_quoted_phrase_is_highlighted_in_a_long_text(session, files, secretary, reviewer, approver, staff, find, today):
+def test_a_quoted_phrase_is_highlighted_in_a_long_text(
+    session, files, secretary, reviewer, approver, staff, find, today
+):
     document = documents.create_document(session, secretary, organization_code="XA-LOCBINH", code="QT-Y",
                                          title="Chứng thực", kind="process")
     filler = ["Cán bộ tiếp nhận kiểm tra tính đầy đủ của giấy tờ theo quy định hiện hành."] * 60
@@ -186,7 +198,9 @@ def test_a_quoted_phrase_is_highlighted_in_a_long_text(session, files, secretary
     assert "<mark>Thành phần hồ sơ</mark> gồm bản chính" in hit.highlights
 
 
-def test_words_typed_together_rank_above_the_same_words_apart(session, files, secretary, reviewer, approver, staff, find, today):
+def test_words_typed_together_rank_above_the_same_words_apart(
+    session, files, secretary, reviewer, approver, staff, find, today
+):
     def process(code, title, text):
         document = documents.create_document(session, secretary, organization_code="XA-LOCBINH", code=code,
                                              title=title, kind="process")
@@ -205,15 +219,16 @@ def test_abbreviations_are_spelt_out(find, staff, library):
     assert codes(find(staff, "dk khai sinh"))[0] == "QT-HT-01"
 
 
-def test_a_revision_committed_during_the_request_is_shown_as_it_is_counted(app, session, files, secretary, document, find):
+def test_a_revision_committed_during_the_request_is_shown_as_it_is_counted(
+    app, session, files, secretary, document, find
+):
+    import threading
     from io import BytesIO
 
     from factories import login
     from sqlalchemy import select
 
     from qms.models import Revision
-
-    import threading
 
     session.execute(select(Revision.id)).all()  # the request has read: on SQLite its snapshot is fixed now
     responses = []

@@ -69,7 +69,9 @@ def test_fixture_qt_ht_04_issue_2_in_reading_order() -> None:
     # body order: control block, amendment table, sections, steps table, forms
     positions = [
         text.index(marker)
-        for marker in ("Mã hiệu: QT-HT-04", "SỬA ĐỔI TÀI LIỆU", "1. MỤC ĐÍCH", "5.7. Quy trình", "Bước 1", "6. BIỂU MẪU")
+        for marker in (
+            "Mã hiệu: QT-HT-04", "SỬA ĐỔI TÀI LIỆU", "1. MỤC ĐÍCH", "5.7. Quy trình", "Bước 1", "6. BIỂU MẪU"
+        )
     ]
     assert positions == sorted(positions)
 

@@ -72,7 +72,9 @@ def test_anonymous_is_sent_to_login(client):
     assert client.get("/search?q=x").status_code == 302
 
 
-def test_a_damaged_index_leaves_the_pages_serving_and_search_says_it_is_rebuilding(app, client, staff, extract, document):
+def test_a_damaged_index_leaves_the_pages_serving_and_search_says_it_is_rebuilding(
+    app, client, staff, extract, document
+):
     from qms.search import search_index
 
     index = search_index(app)
