@@ -29,7 +29,7 @@ from whoosh import index as whoosh_index
 from whoosh.index import FileIndex, LockError
 from whoosh.reading import SegmentReader
 from whoosh.searching import Searcher
-from whoosh.writing import MERGE_SMALL, SegmentWriter
+from whoosh.writing import SegmentWriter
 
 from qms.errors import DomainError
 from qms.models import Document, IndexLogHead, IndexOperation, Revision
@@ -39,8 +39,11 @@ log = logging.getLogger(__name__)
 
 POSITION_FILE = "position.json"
 CHUNK = 500
-#: Segments an index may collect from small commits before a commit in a request merges some.
-MAX_SEGMENTS = 24
+#: Segments an index may collect from small commits before a commit in a request merges the tiny ones:
+#: every segment costs each query its own matchers.
+MAX_SEGMENTS = 8
+#: A commit in a request merges segments smaller than this (documents): cheap enough for a request.
+TINY_SEGMENT = 100
 #: Maintenance merges every segment smaller than this (documents) into one.
 SMALL_SEGMENT = 1000
 #: Whoosh's compound segment files copy each sub-file into memory for every new reader
@@ -407,20 +410,24 @@ class SearchIndex:
 
 
 def _merge_when_many(writer: SegmentWriter, segments: list) -> list:  # type: ignore[type-arg]
-    """Whoosh's own policy (a few of the smallest at a time), only once segments pile up."""
-    return MERGE_SMALL(writer, segments) if len(segments) > MAX_SEGMENTS else segments
+    """The tiny segments into one, only once segments pile up."""
+    return _merge_below(writer, segments, TINY_SEGMENT) if len(segments) > MAX_SEGMENTS else segments
 
 
 def _merge_small_segments(writer: SegmentWriter, segments: list) -> list:  # type: ignore[type-arg]
     """Every small segment into one; large ones stay as they are, since rewriting them gains little."""
-    small = [s for s in segments if s.doc_count_all() < SMALL_SEGMENT]
+    return _merge_below(writer, segments, SMALL_SEGMENT)
+
+
+def _merge_below(writer: SegmentWriter, segments: list, size: int) -> list:  # type: ignore[type-arg]
+    small = [s for s in segments if s.doc_count_all() < size]
     if len(small) < 2:
         return segments
     for segment in small:
         reader = SegmentReader(writer.storage, writer.schema, segment)
         writer.add_reader(reader)
         reader.close()
-    return [s for s in segments if s.doc_count_all() >= SMALL_SEGMENT]
+    return [s for s in segments if s.doc_count_all() >= size]
 
 
 def _read_position(path: Path) -> dict[str, int]:
