@@ -39,10 +39,10 @@ log = logging.getLogger(__name__)
 
 POSITION_FILE = "position.json"
 CHUNK = 500
-#: Segments an index may collect from small commits before a commit in a request merges the tiny ones:
+#: Segments an index may collect from small commits before the tiny ones are merged in the background:
 #: every segment costs each query its own matchers.
-MAX_SEGMENTS = 8
-#: A commit in a request merges segments smaller than this (documents): cheap enough for a request.
+MAX_SEGMENTS = 16
+#: The background merge takes segments smaller than this (documents).
 TINY_SEGMENT = 100
 #: Maintenance merges every segment smaller than this (documents) into one.
 SMALL_SEGMENT = 1000
@@ -124,6 +124,7 @@ class SearchIndex:
         self.engine = engine
         self.replay_limit = REPLAY_LIMIT
         self._rebuilder: threading.Thread | None = None
+        self._merger: threading.Thread | None = None
         self._lock = threading.RLock()
         self._ix: FileIndex | None = None
         self._opened: Path | None = None
@@ -260,8 +261,8 @@ class SearchIndex:
                 writer.update_document(**revision_fields(revision))
                 applied += 1
             # Merging would cost the request that happens to commit up to a second on a large
-            # index; small segments are merged by maintenance (merge_segments) or once they pile up.
-            writer.commit(mergetype=_merge_when_many)
+            # index: segments are merged in the background once they pile up, and by maintenance.
+            writer.commit(merge=False)
         except BaseException:
             writer.cancel()
             raise
@@ -270,7 +271,30 @@ class SearchIndex:
         # After the commit: a crash here only means the same operations are applied again.
         _write_position(self._opened, operations[-1].position)
         self._refresh()
+        if len(ix._segments()) > MAX_SEGMENTS:
+            self._merge_in_background()
         return applied
+
+    def _merge_in_background(self) -> None:
+        """The tiny segments into one, off the request; skipped while any writer (another merge) is busy."""
+        if self._merger is not None and self._merger.is_alive():
+            return
+
+        def run() -> None:
+            try:
+                writer = self._index().writer(timeout=0, **WRITER_OPTIONS)
+            except (LockError, IndexUnavailable):
+                return
+            try:
+                writer.commit(mergetype=_merge_tiny_segments)
+            except Exception:
+                writer.cancel()
+                log.exception("merging index segments failed; `flask qms reindex --catch-up` merges them")
+                return
+            self._refresh()
+
+        self._merger = threading.Thread(target=run, name="qms-index-merge", daemon=True)
+        self._merger.start()
 
     def merge_segments(self, timeout: float = 30) -> int:
         """Merge the small segments left by commits (maintenance); returns the segments before."""
@@ -409,9 +433,8 @@ class SearchIndex:
             self._ix, self._opened = None, None
 
 
-def _merge_when_many(writer: SegmentWriter, segments: list) -> list:  # type: ignore[type-arg]
-    """The tiny segments into one, only once segments pile up."""
-    return _merge_below(writer, segments, TINY_SEGMENT) if len(segments) > MAX_SEGMENTS else segments
+def _merge_tiny_segments(writer: SegmentWriter, segments: list) -> list:  # type: ignore[type-arg]
+    return _merge_below(writer, segments, TINY_SEGMENT)
 
 
 def _merge_small_segments(writer: SegmentWriter, segments: list) -> list:  # type: ignore[type-arg]
