@@ -9,14 +9,11 @@ import io
 from typing import Any
 
 from qms.conformity.blocks import BODY, FOOTER, HEADER, Block, Cell, Paragraph, Table
+from qms.text.extract import iter_blocks, paragraph_text
 from qms.text.vietnamese import normalize
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-_MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 _P, _TBL, _TR, _TC = f"{_W}p", f"{_W}tbl", f"{_W}tr", f"{_W}tc"
-_SDT, _SDT_CONTENT, _CUSTOM_XML = f"{_W}sdt", f"{_W}sdtContent", f"{_W}customXml"
-_T, _TAB, _BR, _CR, _NB_HYPHEN = f"{_W}t", f"{_W}tab", f"{_W}br", f"{_W}cr", f"{_W}noBreakHyphen"
-_SKIPPED = (f"{_W}del", f"{_W}txbxContent", f"{_MC}Fallback", f"{_W}pPr", f"{_W}rPr")
 _VAL = f"{_W}val"
 _HEADING_STYLES = ("heading", "title", "tieu de", "tiêu đề", "đề mục")
 
@@ -63,7 +60,7 @@ def _heading_style_ids(document: Any) -> set[str]:
 
 def _container_blocks(container: Any, region: str, styles: set[str]) -> list[Block]:
     blocks: list[Block] = []
-    for element in _iter_blocks(container):
+    for element in iter_blocks(container):
         if element.tag == _P:
             text = normalize(paragraph_text(element))
             if text.strip():
@@ -71,42 +68,6 @@ def _container_blocks(container: Any, region: str, styles: set[str]) -> list[Blo
         else:
             blocks.extend(_table_blocks(element, region, styles))
     return blocks
-
-
-def _iter_blocks(container: Any) -> Any:
-    """w:p and w:tbl children in order, looking through content controls and custom XML."""
-    for child in container.iterchildren():
-        if child.tag in (_P, _TBL):
-            yield child
-        elif child.tag == _SDT:
-            for content in child.iterchildren(_SDT_CONTENT):
-                yield from _iter_blocks(content)
-        elif child.tag == _CUSTOM_XML:
-            yield from _iter_blocks(child)
-
-
-def paragraph_text(element: Any) -> str:
-    """Visible text of a paragraph: runs, hyperlinks, fields and insertions; no deletions or text boxes."""
-    parts: list[str] = []
-    _collect(element, parts)
-    return "".join(parts)
-
-
-def _collect(element: Any, parts: list[str]) -> None:
-    for child in element.iterchildren():
-        tag = child.tag
-        if tag == _T:
-            parts.append(child.text or "")
-        elif tag == _TAB:
-            parts.append("\t")
-        elif tag in (_BR, _CR):
-            parts.append("\n")
-        elif tag == _NB_HYPHEN:
-            parts.append("-")
-        elif tag in _SKIPPED or not isinstance(tag, str):
-            continue
-        else:
-            _collect(child, parts)
 
 
 def _is_styled(paragraph: Any, styles: set[str]) -> bool:
@@ -161,7 +122,7 @@ def _grid(table: Any) -> tuple[list[list[Cell]], list[Any]]:
 def _cell_text(tc: Any, nested: list[Any]) -> str:
     """A cell's paragraphs, one per line; tables inside it are kept aside for later."""
     lines: list[str] = []
-    for element in _iter_blocks(tc):
+    for element in iter_blocks(tc):
         if element.tag == _P:
             lines.append(normalize(paragraph_text(element)).strip())
         else:

@@ -37,6 +37,8 @@ _SDT, _SDT_CONTENT, _CUSTOM_XML = f"{_W}sdt", f"{_W}sdtContent", f"{_W}customXml
 _T, _TAB, _BR, _CR = f"{_W}t", f"{_W}tab", f"{_W}br", f"{_W}cr"
 _NO_BREAK_HYPHEN, _DEL, _TXBX = f"{_W}noBreakHyphen", f"{_W}del", f"{_W}txbxContent"
 _FALLBACK = f"{_MC}Fallback"
+# Deleted text, text boxes (read separately), VML fallbacks; paragraph and run properties hold no text.
+_SKIPPED = (_DEL, _TXBX, _FALLBACK, f"{_W}pPr", f"{_W}rPr")
 
 # XML markup that declares entities; it has no business in a Word part and enables "billion laughs".
 _DTD_MARKERS = tuple(
@@ -215,28 +217,28 @@ def _headers_and_footers(document: Any) -> tuple[list[str], list[str]]:
 def _block_lines(container: Any, parent: Any) -> list[str]:
     """Lines of the paragraphs and tables directly inside a body, cell, header or text box, in order."""
     lines: list[str] = []
-    for element in _iter_blocks(container):
+    for element in iter_blocks(container):
         if element.tag == _P:
-            lines.append(_paragraph_text(element))
+            lines.append(paragraph_text(element))
             lines.extend(_text_box_lines(element, parent))
         else:
             lines.extend(_table_lines(element, parent))
     return lines
 
 
-def _iter_blocks(container: Any) -> Iterator[Any]:
+def iter_blocks(container: Any) -> Iterator[Any]:
     """w:p and w:tbl children in document order, looking through content controls and custom XML."""
     for child in container.iterchildren():
         if child.tag in (_P, _TBL):
             yield child
         elif child.tag == _SDT:
             for content in child.iterchildren(_SDT_CONTENT):
-                yield from _iter_blocks(content)
+                yield from iter_blocks(content)
         elif child.tag == _CUSTOM_XML:
-            yield from _iter_blocks(child)
+            yield from iter_blocks(child)
 
 
-def _paragraph_text(paragraph: Any) -> str:
+def paragraph_text(paragraph: Any) -> str:
     """Visible text of a paragraph incl. hyperlinks, fields and insertions; no deletions or text boxes."""
     parts: list[str] = []
     _collect_run_text(paragraph, parts)
@@ -255,7 +257,7 @@ def _collect_run_text(element: Any, parts: list[str]) -> None:
             parts.append("\n")
         elif tag == _NO_BREAK_HYPHEN:
             parts.append("-")
-        elif tag in (_DEL, _TXBX, _FALLBACK):
+        elif tag in _SKIPPED:
             continue
         elif isinstance(tag, str):  # comments and processing instructions have a non-str tag
             _collect_run_text(child, parts)
@@ -317,9 +319,9 @@ def _row_cells(table: Any, tr: Any) -> list[Any]:
 def _cell_text(tc: Any, parent: Any, nested: list[str]) -> str:
     """A cell's paragraphs on one line; lines of tables nested in it are appended to `nested`."""
     paragraphs: list[str] = []
-    for element in _iter_blocks(tc):
+    for element in iter_blocks(tc):
         if element.tag == _P:
-            paragraphs.append(_paragraph_text(element))
+            paragraphs.append(paragraph_text(element))
             paragraphs.extend(_text_box_lines(element, parent))
         else:
             nested.extend(_table_lines(element, parent))
