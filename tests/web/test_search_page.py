@@ -89,3 +89,11 @@ def test_a_damaged_index_leaves_the_pages_serving_and_search_says_it_is_rebuildi
     assert client.get(f"/documents/{document.id}").status_code == 200
     index._rebuilder.join(timeout=60)
     assert "1 kết quả" in client.get("/search?q=trich+luc").get_data(as_text=True)
+
+
+def test_a_hit_opens_its_text_in_one_click(client, staff, extract, document):
+    login(client, staff)
+    page = client.get("/search?q=trich+luc").get_data(as_text=True)
+    assert f'href="/revisions/{extract.id}/read"' in page
+    reading = client.get(f"/revisions/{extract.id}/read")
+    assert reading.status_code == 200 and "Cấp bản sao trích lục hộ tịch" in reading.get_data(as_text=True)
