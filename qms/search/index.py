@@ -268,8 +268,10 @@ class SearchIndex:
             raise
         finally:
             session.close()
-        # After the commit: a crash here only means the same operations are applied again.
-        _write_position(self._opened, operations[-1].position)
+        # After the commit: a crash here only means the same operations are applied again. Another
+        # process may have applied later operations since our writer let go: never step back.
+        reached = int(_read_position(self._opened)["position"])
+        _write_position(self._opened, max(operations[-1].position, reached))
         self._refresh()
         if len(ix._segments()) > MAX_SEGMENTS:
             self._merge_in_background()

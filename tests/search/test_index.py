@@ -234,3 +234,22 @@ def test_rebuild_with_several_processes_indexes_every_revision(
     assert index.rebuild(db.engine) == 6
     assert index.compare(db.engine).ok
     assert len(indexed_ids(index)) == 6
+
+
+def test_the_position_never_steps_back(app, session, files, secretary, document, monkeypatch):
+    from whoosh.writing import SegmentWriter
+
+    from qms.search.index import _write_position
+
+    upload(session, files, secretary, document)
+    index = search_index(app)
+    index.position()
+    commit = SegmentWriter.commit
+
+    def commit_then_another_process_applies_more(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        commit(self, *args, **kwargs)
+        _write_position(index._opened, 99)  # between our commit and our position write
+
+    monkeypatch.setattr(SegmentWriter, "commit", commit_then_another_process_applies_more)
+    assert index.apply_log(db.engine) == 1
+    assert index.position() == 99
