@@ -87,12 +87,13 @@ def profile_query(workdir: Path, q: str, repeat: int, profiler: Profiler | NoPro
             once()
 
 
-def profile_index(workdir: Path, count: int, profiler: Profiler | NoProfiler, procs: int = 1) -> None:
+def profile_index(workdir: Path, count: int, profiler: Profiler | NoProfiler) -> None:
     from sqlalchemy.orm import Session
     from whoosh import index as whoosh_index
 
     from qms.database import make_engine
-    from qms.search.index import _load, revision_fields
+    from qms.search.build import BulkSegmentWriter
+    from qms.search.entries import load_revisions, revision_fields
     from qms.search.schema import build_schema
 
     engine = make_engine(f"sqlite:///{workdir / 'qms.sqlite3'}")
@@ -101,9 +102,9 @@ def profile_index(workdir: Path, count: int, profiler: Profiler | NoProfiler, pr
     scratch.mkdir()
     ix = whoosh_index.create_in(str(scratch), build_schema())
     with Session(engine) as session:
-        fields = [revision_fields(r) for r in _load(session, list(range(1, count + 1)))]
-    # procs > 1: whoosh's multiprocessing writer, one segment per process (multisegment, no final merge).
-    writer = ix.writer(limitmb=128) if procs == 1 else ix.writer(procs=procs, limitmb=128, multisegment=True)
+        fields = [revision_fields(r) for r in load_revisions(session, list(range(1, count + 1)))]
+    # One process's share of a rebuild (qms.search.build); bench/search.py times the rebuild with all of them.
+    writer = BulkSegmentWriter(ix, compound=False)
     started = time.perf_counter()
     with profiler:
         for each in fields:
@@ -151,7 +152,6 @@ def main() -> None:
     query.add_argument("--as", dest="viewer", default="thanhtra", help="username (default: the inspector)")
     index = sub.add_parser("index")
     index.add_argument("--revisions", type=int, default=200)
-    index.add_argument("--procs", type=int, default=1, help="whoosh writer processes (time it with --no-profile)")
     upload = sub.add_parser("upload", help="profile apply_log after single uploads (adds draft revisions to DIR)")
     upload.add_argument("--count", type=int, default=5)
     args = parser.parse_args()
@@ -161,7 +161,7 @@ def main() -> None:
     elif args.what == "upload":
         profile_upload(args.reuse, args.count, profiler)
     else:
-        profile_index(args.reuse, args.revisions, profiler, args.procs)
+        profile_index(args.reuse, args.revisions, profiler)
     profiler.print(args.limit)
 
 

@@ -22,9 +22,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, select
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session, joinedload, undefer
+from sqlalchemy.orm import Session
 from whoosh import index as whoosh_index
 from whoosh.index import FileIndex, LockError
 from whoosh.reading import SegmentReader
@@ -32,13 +32,14 @@ from whoosh.searching import Searcher
 from whoosh.writing import SegmentWriter
 
 from qms.errors import DomainError
-from qms.models import Document, IndexLogHead, IndexOperation, Revision
+from qms.models import IndexLogHead, IndexOperation, Revision
+from qms.search.build import CHUNK, write_generation
+from qms.search.entries import load_revisions, revision_fields
 from qms.search.schema import SCHEMA_VERSION, build_schema
 
 log = logging.getLogger(__name__)
 
 POSITION_FILE = "position.json"
-CHUNK = 500
 #: Segments an index may collect from small commits before the tiny ones are merged in the background:
 #: every segment costs each query its own matchers.
 MAX_SEGMENTS = 16
@@ -75,42 +76,6 @@ class Comparison:
         return not (self.missing or self.extra or self.duplicated or self.stale)
 
 
-def revision_fields(revision: Revision) -> dict[str, object]:
-    """What the index keeps of one revision; permissions are not among it."""
-    document: Document = revision.document
-    organization = document.organization
-    effective = revision.effective_from
-    return {
-        "revision_id": str(revision.id),
-        "document_id": document.id,
-        "organization_id": str(document.organization_id),
-        "kind": document.kind.value,
-        "status": revision.status.value,
-        "procedure": document.procedure_code or "",
-        "field": "",
-        "number": revision.number,
-        "effective": int(effective.strftime("%Y%m%d")) if effective else 0,
-        "code": document.code,
-        "title": document.title,
-        "title_folded": document.title,
-        "title_shingles": document.title,
-        "meta": " ".join(filter(None, [organization.name, document.procedure_code, revision.filename])),
-        "body": revision.text or "",
-        "body_folded": revision.text or "",
-        "body_shingles": revision.text or "",
-    }
-
-
-def _load(session: Session, revision_ids: list[int]) -> list[Revision]:
-    query = (
-        select(Revision)
-        .where(Revision.id.in_(revision_ids))
-        .options(undefer(Revision.text), joinedload(Revision.document).joinedload(Document.organization))
-        .execution_options(populate_existing=True)
-    )
-    return list(session.scalars(query).unique())
-
-
 class SearchIndex:
     """One process's handle on its local index; safe to share between threads."""
 
@@ -123,6 +88,7 @@ class SearchIndex:
         #: With an engine, a missing, damaged or outdated index rebuilds itself in the background.
         self.engine = engine
         self.replay_limit = REPLAY_LIMIT
+        self.chunk = CHUNK
         self._rebuilder: threading.Thread | None = None
         self._merger: threading.Thread | None = None
         self._lock = threading.RLock()
@@ -257,7 +223,7 @@ class SearchIndex:
                 writer.cancel()
                 return 0
 
-            for revision in _load(session, sorted({op.revision_id for op in operations})):
+            for revision in load_revisions(session, sorted({op.revision_id for op in operations})):
                 writer.update_document(**revision_fields(revision))
                 applied += 1
             # Merging would cost the request that happens to commit up to a second on a large
@@ -326,28 +292,13 @@ class SearchIndex:
     def _build(self, session: Session, progress: Callable[[int, int], None] | None) -> int:
         # Everything up to this committed position is in the rows read below.
         start = session.scalar(select(IndexLogHead.position).where(IndexLogHead.id == 1)) or 0
-        total = session.scalar(select(func.count()).select_from(Revision)) or 0
         path, ix = self._new_generation(start)
         try:
-            if self.build_processes > 1:
-                # One segment per process and no final merge: the rebuild is CPU bound in pure Python.
-                writer = ix.writer(procs=self.build_processes, limitmb=128, multisegment=True, **WRITER_OPTIONS)
-            else:
-                writer = ix.writer(limitmb=128, **WRITER_OPTIONS)
-            done, last_id = 0, 0
-            while True:
-                chunk = select(Revision.id).where(Revision.id > last_id).order_by(Revision.id).limit(CHUNK)
-                ids = list(session.scalars(chunk))
-                if not ids:
-                    break
-                for revision in _load(session, ids):
-                    writer.add_document(**revision_fields(revision))
-                done += len(ids)
-                last_id = ids[-1]
-                session.expunge_all()  # bounded memory: drop the chunk's texts
-                if progress:
-                    progress(done, total)
-            writer.commit()
+            ids = list(session.scalars(select(Revision.id).order_by(Revision.id)))
+            # One segment per process and no merge after: the rebuild is CPU bound in pure Python.
+            done = write_generation(
+                ix, session.get_bind(), ids, processes=self.build_processes, chunk=self.chunk, progress=progress
+            )
         except BaseException:
             # The old generation keeps serving; only the unfinished new one goes.
             shutil.rmtree(path, ignore_errors=True)
@@ -390,7 +341,7 @@ class SearchIndex:
             for revision_id in comparison.extra + comparison.duplicated:
                 writer.delete_by_term("revision_id", str(revision_id))
             with Session(bind=engine) as session:
-                for revision in _load(session, comparison.missing + comparison.stale + comparison.duplicated):
+                for revision in load_revisions(session, comparison.missing + comparison.stale + comparison.duplicated):
                     writer.update_document(**revision_fields(revision))
             writer.commit()
         except BaseException:

@@ -88,7 +88,8 @@ def test_failed_rebuild_leaves_the_old_index_serving(app, session, files, secret
     def broken(revision):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("qms.search.index.revision_fields", broken)
+    monkeypatch.setattr("qms.search.build.revision_fields", broken)
+    index.build_processes = 1
     with contextlib.suppress(RuntimeError):
         index.rebuild(db.engine)
     assert index._current() == before
@@ -230,7 +231,7 @@ def test_rebuild_with_several_processes_indexes_every_revision(
     for number in range(5):
         upload(session, files, secretary, document, make_docx(f"Bản {number}"), "Sửa")
     index = search_index(app)
-    index.build_processes = 2
+    index.build_processes, index.chunk = 2, 2  # three chunks: both processes get work
     assert index.rebuild(db.engine) == 6
     assert index.compare(db.engine).ok
     assert len(indexed_ids(index)) == 6

@@ -1,0 +1,112 @@
+"""A generation built in bulk holds exactly what Whoosh's own writer would write, however it spills."""
+
+from __future__ import annotations
+
+import pytest
+from factories import FIXTURES
+from sqlalchemy import create_engine
+from sqlalchemy.exc import OperationalError
+from whoosh import index as whoosh_index
+from whoosh.qparser import QueryParser
+
+from qms.search.build import BulkSegmentWriter, TermPostingPool, write_generation
+from qms.search.schema import build_schema
+from qms.text.extract import extract_text
+
+
+def fixture_documents() -> list[dict[str, object]]:
+    """The shared .docx processes as index documents, each twice with another status, as revisions are."""
+    documents = []
+    for number, path in enumerate(sorted((FIXTURES / "documents").glob("*.docx"))):
+        text = extract_text(path.read_bytes(), path.name).text
+        title = path.stem.split("_")[1].replace("-", " ")
+        for status in ("superseded", "effective"):
+            documents.append({
+                "revision_id": f"{number}-{status}", "document_id": number, "organization_id": "1",
+                "kind": "process", "status": status, "procedure": "", "field": "", "number": 1, "effective": 0,
+                "code": path.stem.split("_")[0], "title": title, "title_folded": title, "title_shingles": title,
+                "meta": path.name, "body": text, "body_folded": text, "body_shingles": text,
+            })
+    return documents
+
+
+def build(path, documents, writer_class, **pool):  # type: ignore[no-untyped-def]
+    path.mkdir()
+    ix = whoosh_index.create_in(str(path), build_schema())
+    writer = writer_class(ix, compound=False)
+    for name, value in pool.items():
+        setattr(writer.pool, name, value)
+    for document in documents:
+        writer.add_document(**document)
+    writer.commit()
+    return ix
+
+
+def contents(ix):  # type: ignore[no-untyped-def]
+    """Every posting with its weight and value, the field lengths, and the per-term statistics."""
+    with ix.reader() as reader:
+        postings = {
+            (field, term): [(docnum, weight, value) for docnum, weight, value in _items(reader, field, term)]
+            for field, term in reader.all_terms()
+        }
+        info = {
+            key: (i.weight(), i.doc_frequency(), i.min_length(), i.max_length(), i.max_weight())
+            for key in postings
+            for i in [reader.term_info(*key)]
+        }
+        lengths = {
+            (docnum, field): reader.doc_field_length(docnum, field)
+            for docnum in range(reader.doc_count_all())
+            for field in ix.schema.scorable_names()
+        }
+        stored = list(reader.all_stored_fields())
+    return postings, info, lengths, stored
+
+
+def _items(reader, field, term):  # type: ignore[no-untyped-def]
+    matcher = reader.postings(field, term)
+    while matcher.is_active():
+        yield matcher.id(), matcher.weight(), matcher.value()
+        matcher.next()
+
+
+@pytest.fixture(scope="module")
+def documents():  # type: ignore[no-untyped-def]
+    return fixture_documents()
+
+
+@pytest.mark.parametrize("limit", [3_000_000, 2_000, 7])
+def test_the_bulk_writer_writes_what_whoosh_writes(tmp_path, documents, limit):
+    from whoosh.writing import SegmentWriter
+
+    stock = build(tmp_path / "stock", documents, SegmentWriter)
+    bulk = build(tmp_path / "bulk", documents, BulkSegmentWriter, limit=limit)
+    assert contents(bulk) == contents(stock)
+    with stock.searcher() as one, bulk.searcher() as other:
+        query = QueryParser("body_folded", stock.schema).parse("trich luc")
+        scored = [(hit["revision_id"], hit.score) for hit in one.search(query, limit=None)]
+        assert scored and [(hit["revision_id"], hit.score) for hit in other.search(query, limit=None)] == scored
+
+
+def test_spilled_runs_are_removed(tmp_path):
+    pool = TermPostingPool(tmp_path, limit=2)
+    for docnum in range(5):
+        pool.add(("body", b"giay", docnum, 1.0, b"\x01"))
+        pool.add(("body", b"phep", docnum, 2.0, b"\x02"))
+    assert list(pool.iter_postings()) == [
+        *[("body", b"giay", docnum, 1.0, b"\x01") for docnum in range(5)],
+        *[("body", b"phep", docnum, 2.0, b"\x02") for docnum in range(5)],
+    ]
+    pool.cleanup()
+    assert list(tmp_path.iterdir()) == []  # anonymous files, gone once closed
+
+
+def test_a_failing_writer_process_commits_nothing(tmp_path):
+    ix = whoosh_index.create_in(str(tmp_path), build_schema())
+    empty_database = create_engine(f"sqlite:///{tmp_path / 'empty.sqlite3'}")  # no tables: reading fails
+    with pytest.raises(OperationalError):
+        write_generation(ix, empty_database, [1, 2, 3, 4], processes=2, chunk=1)
+    assert ix.doc_count_all() == 0
+    lock = ix.lock("WRITELOCK")
+    assert lock.acquire()  # the parent let go of the index
+    lock.release()
