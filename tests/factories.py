@@ -141,3 +141,22 @@ def page_text(response: TestResponse) -> str:
         html,
     )
     return " ".join(unescape(re.sub(r"<[^>]+>", "", html)).split())
+
+
+def fixture_index_documents() -> list[dict[str, object]]:
+    """The shared .docx processes as index documents, each twice with another status, as revisions are."""
+    from qms.text.extract import extract_text
+
+    documents = []
+    for number, path in enumerate(sorted((FIXTURES / "documents").glob("*.docx"))):
+        text = extract_text(path.read_bytes(), path.name).text
+        title = path.stem.split("_")[1].replace("-", " ")
+        for status in ("superseded", "effective"):
+            documents.append({
+                "revision_id": f"{number}-{status}", "document_id": number, "organization_id": "1",
+                "kind": "process", "status": status, "procedure": "", "field": "", "number": 1,
+                "effective": 20250101 + number * 100 if status == "effective" else 20200101 + number,
+                "code": path.stem.split("_")[0], "title": title, "title_folded": title, "title_shingles": title,
+                "meta": path.name, "body": text, "body_folded": text, "body_shingles": text,
+            })
+    return documents

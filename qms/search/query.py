@@ -17,12 +17,11 @@ from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, undefer
 from whoosh import query as wq
-from whoosh import sorting
 
 from qms import organizations, permissions
 from qms.errors import Invalid, NotFound
 from qms.models import Document, Organization, Revision, RevisionStatus, User
-from qms.search import passages
+from qms.search import matches, passages, scoring
 from qms.search.index import SearchIndex
 from qms.text import abbreviations, vietnamese
 
@@ -292,17 +291,22 @@ def search(session: Session, index: SearchIndex, viewer: User, params: SearchPar
     index.apply_log(session.get_bind(), timeout=0.05, max_ops=500)  # a change its own request could not apply
     clauses = parse(params.q)
     filters = _filters(session, viewer, params)
-    sortedby = sorting.FieldFacet("effective", reverse=True) if params.sort == "date" or not clauses else None
+    by_date = params.sort == "date" or not clauses
     results = SearchResults(page=page, per_page=per_page)
     with index.searcher() as searcher:
         allowed = _allowed_documents(searcher, filters)
 
         def run(query: wq.Query) -> tuple[int, dict[str, Counter[str]], list]:  # type: ignore[type-arg]
-            # Totals and facets from the set of matches, which costs little; scores only for the
-            # page, which lets Whoosh skip blocks that cannot reach it.
-            total, facets = _count(searcher, query, allowed)
-            top = searcher.search(query, limit=page * per_page, filter=allowed, sortedby=sortedby) if total else None
-            return total, facets, list(top[(page - 1) * per_page:]) if top is not None else []
+            # Totals and facets from the set of matches; then scores for those matches only.
+            found = _matches(searcher, query, allowed)
+            if not found:
+                return 0, _facets(searcher, found), []
+            limit = page * per_page
+            try:
+                top = scoring.top_documents(searcher, query, found, limit, by_date=by_date)
+            except scoring.Unsupported:  # prefixes, and many matches: Whoosh skips blocks that cannot reach the page
+                top = searcher.search(query, limit=limit, filter=allowed)
+            return len(found), _facets(searcher, found), list(top[(page - 1) * per_page:])
 
         # Words together first; anywhere when that does not fill a page (a word left out, as in
         # "ban sao so goc" for "bản sao từ sổ gốc"); any of them when no document has them all.
@@ -331,18 +335,19 @@ def search(session: Session, index: SearchIndex, viewer: User, params: SearchPar
 
 
 def _allowed_documents(searcher, filters: wq.Query | None) -> set[int] | None:  # type: ignore[no-untyped-def]
-    return None if filters is None else set(searcher.docs_for_query(filters))
+    return None if filters is None else matches.matching(searcher, filters)
 
 
-def _count(searcher, query: wq.Query, allowed: set[int] | None) -> tuple[int, dict[str, Counter[str]]]:  # type: ignore[no-untyped-def]
-    """How many documents match, and how many per kind and per organisation: no scoring involved."""
-    # What AndMaybe adds only ranks; walking its optional part would visit every document that has it.
-    required = query.a if isinstance(query, wq.AndMaybe) else query
-    matches = searcher.docs_for_query(required)
-    docs = [d for d in matches if d in allowed] if allowed is not None else list(matches)
+def _matches(searcher, query: wq.Query, allowed: set[int] | None) -> set[int]:  # type: ignore[no-untyped-def]
+    found = matches.matching(searcher, query)
+    return found if allowed is None else found & allowed
+
+
+def _facets(searcher, docs: set[int]) -> dict[str, Counter[str]]:  # type: ignore[no-untyped-def]
+    """How many of the matches per kind and per organisation."""
     reader = searcher.reader()
     kinds, organizations = reader.column_reader("kind"), reader.column_reader("organization_id")
-    return len(docs), {
+    return {
         "kind": Counter(kinds[d] for d in docs),
         "organization": Counter(organizations[d] for d in docs),
     }

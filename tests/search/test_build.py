@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from factories import FIXTURES
+from factories import fixture_index_documents
 from sqlalchemy import create_engine
 from sqlalchemy.exc import OperationalError
 from whoosh import index as whoosh_index
@@ -11,23 +11,6 @@ from whoosh.qparser import QueryParser
 
 from qms.search.build import BulkSegmentWriter, TermPostingPool, write_generation
 from qms.search.schema import build_schema
-from qms.text.extract import extract_text
-
-
-def fixture_documents() -> list[dict[str, object]]:
-    """The shared .docx processes as index documents, each twice with another status, as revisions are."""
-    documents = []
-    for number, path in enumerate(sorted((FIXTURES / "documents").glob("*.docx"))):
-        text = extract_text(path.read_bytes(), path.name).text
-        title = path.stem.split("_")[1].replace("-", " ")
-        for status in ("superseded", "effective"):
-            documents.append({
-                "revision_id": f"{number}-{status}", "document_id": number, "organization_id": "1",
-                "kind": "process", "status": status, "procedure": "", "field": "", "number": 1, "effective": 0,
-                "code": path.stem.split("_")[0], "title": title, "title_folded": title, "title_shingles": title,
-                "meta": path.name, "body": text, "body_folded": text, "body_shingles": text,
-            })
-    return documents
 
 
 def build(path, documents, writer_class, **pool):  # type: ignore[no-untyped-def]
@@ -72,7 +55,7 @@ def _items(reader, field, term):  # type: ignore[no-untyped-def]
 
 @pytest.fixture(scope="module")
 def documents():  # type: ignore[no-untyped-def]
-    return fixture_documents()
+    return fixture_index_documents()
 
 
 @pytest.mark.parametrize("limit", [3_000_000, 2_000, 7])

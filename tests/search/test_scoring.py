@@ -1,0 +1,89 @@
+"""Scoring term by term ranks and scores the matches exactly as Whoosh's own search does."""
+
+from __future__ import annotations
+
+import pytest
+from factories import fixture_index_documents
+from whoosh import index as whoosh_index
+from whoosh import query as wq
+
+from qms.search import matches, scoring
+from qms.search.query import build_adjacent_query, build_query, parse
+from qms.search.schema import build_schema
+
+TYPED = [
+    "trich luc ho tich", "chứng thực chữ ký", "giay phep xay dung", "qt ht 04", '"kiểm soát tài liệu"',
+    "khai sinh NOT ket hon", "ho tich NOT trich", "61/2018/NĐ-CP", "ho so OR giay to", "đăng ký",
+]
+
+
+@pytest.fixture(scope="module")
+def ix(tmp_path_factory):  # type: ignore[no-untyped-def]
+    """The fixture processes in two segments, one document replaced (a deletion in the first)."""
+    documents = fixture_index_documents()
+    ix = whoosh_index.create_in(str(tmp_path_factory.mktemp("index")), build_schema())
+    for half in (documents[: len(documents) // 2], documents[len(documents) // 2 :]):
+        with ix.writer() as writer:
+            for document in half:
+                writer.add_document(**document)
+    with ix.writer() as writer:
+        writer.update_document(**{**documents[1], "title": "Cấp bản sao trích lục hộ tịch (sửa)"})
+    assert len(ix._segments()) == 3
+    return ix
+
+
+def queries():  # type: ignore[no-untyped-def]
+    for typed in TYPED:
+        clauses = parse(typed)
+        yield typed, build_query(clauses)
+        adjacent = build_adjacent_query(clauses)
+        if adjacent is not None:
+            yield typed + " (together)", adjacent
+
+
+@pytest.mark.parametrize(("typed", "query"), list(queries()))
+def test_scores_and_order_are_whooshs(ix, typed, query):
+    with ix.searcher() as searcher:
+        effective = matches.matching(searcher, wq.Term("status", "effective"))
+        found = matches.matching(searcher, query) & effective
+        whoosh = searcher.search(query, limit=None, filter=effective)
+        ours = scoring.top_documents(searcher, query, found, limit=len(found) or 1)
+        assert [(hit.docnum, round(hit.score, 9)) for hit in ours] == [
+            (hit.docnum, round(hit.score, 9)) for hit in whoosh
+        ], typed
+        assert len(ours) == len(found)
+
+
+def test_the_page_is_the_best_of_the_matches(ix):
+    with ix.searcher() as searcher:
+        query = build_query(parse("ho tich"))
+        found = matches.matching(searcher, query)
+        assert len(found) > 3
+        best = scoring.top_documents(searcher, query, found, limit=3)
+        assert [hit.docnum for hit in best] == [hit.docnum for hit in searcher.search(query, limit=3)]
+
+
+def test_by_date_the_newest_effective_date_comes_first(ix):
+    with ix.searcher() as searcher:
+        found = matches.matching(searcher, wq.Every())
+        newest = scoring.top_documents(searcher, wq.Every(), found, limit=5, by_date=True)
+        dates = [hit["effective"] for hit in newest]
+        assert dates == sorted(dates, reverse=True) and len(dates) == 5
+        assert dates[0] == max(searcher.stored_fields(d)["effective"] for d in found)
+
+
+def test_prefixes_and_large_match_sets_are_left_to_whoosh(ix, monkeypatch):
+    with ix.searcher() as searcher:
+        prefix = wq.Prefix("body_folded", "trich")
+        with pytest.raises(scoring.Unsupported):
+            scoring.top_documents(searcher, prefix, matches.matching(searcher, prefix), limit=10)
+        monkeypatch.setattr(scoring, "TERM_AT_A_TIME_UP_TO", 1)
+        term = wq.Term("body_folded", "ho")
+        with pytest.raises(scoring.Unsupported):
+            scoring.top_documents(searcher, term, matches.matching(searcher, term), limit=10)
+
+
+@pytest.mark.parametrize(("typed", "query"), list(queries()))
+def test_the_set_of_matches_is_whooshs(ix, typed, query):
+    with ix.searcher() as searcher:
+        assert matches.matching(searcher, query) == set(searcher.docs_for_query(query)), typed
