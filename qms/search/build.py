@@ -76,8 +76,10 @@ def _write_segment(ix: FileIndex, engine: Engine, chunks: Iterable[list[int]], d
     try:
         with Session(bind=engine) as session:
             for ids in chunks:
-                for revision in load_revisions(session, ids):
-                    writer.add_document(**revision_fields(revision))
+                loaded = {revision.id: revision for revision in load_revisions(session, ids)}
+                for revision_id in ids:  # in the order given: current revisions first
+                    if revision_id in loaded:
+                        writer.add_document(**revision_fields(loaded[revision_id]))
                 session.expunge_all()  # bounded memory: drop the chunk's texts
                 done(len(ids))
         return writer._finalize_segment()

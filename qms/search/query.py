@@ -339,8 +339,7 @@ def _allowed_documents(searcher, filters: wq.Query | None) -> set[int] | None:  
 
 
 def _matches(searcher, query: wq.Query, allowed: set[int] | None) -> set[int]:  # type: ignore[no-untyped-def]
-    found = matches.matching(searcher, query)
-    return found if allowed is None else found & allowed
+    return matches.matching(searcher, query, within=allowed)
 
 
 def _facets(searcher, docs: set[int]) -> dict[str, Counter[str]]:  # type: ignore[no-untyped-def]

@@ -9,7 +9,9 @@ while reading short posting lists straight through and skipping into long ones p
 
 from __future__ import annotations
 
+import functools
 import heapq
+from array import array
 from typing import Any
 
 from whoosh import query as wq
@@ -17,7 +19,10 @@ from whoosh.searching import Results, Searcher
 
 #: Past this many matches Whoosh's own scoring is faster: it skips the blocks of postings that
 #: cannot reach the page, where summing term by term scores every match.
-TERM_AT_A_TIME_UP_TO = 2500
+TERM_AT_A_TIME_UP_TO = 20_000
+#: Read a posting list through (rather than skip to each match) when it, or the stretch of documents
+#: the matches span, is at most this many times the matches: a step costs a fraction of a skip.
+READ_THROUGH_RATIO = 4
 
 
 class Unsupported(Exception):
@@ -78,18 +83,50 @@ def _add_scores(
     matcher = term.matcher(leaf, context)
     if not matcher.is_active():
         return
-    if leaf.doc_frequency(term.fieldname, term.text) <= len(local):
+    _remember_lengths(leaf, matcher, term.fieldname)
+    first, last = local[0], local[-1]
+    span = last - first + 1
+    if min(leaf.doc_frequency(term.fieldname, term.text), span) <= len(local) * READ_THROUGH_RATIO:
+        # A short list (a title word), or matches dense in their stretch: read the stretch through.
         wanted = set(local)
-        while matcher.is_active():  # a short list (a title word): read it through
+        if matcher.id() < first:
+            matcher.skip_to(first)
+        while matcher.is_active():
             docnum = matcher.id()
+            if docnum > last:
+                break
             if docnum in wanted:
                 scores[docnum + offset] += matcher.score()
             matcher.next()
         return
-    for docnum in local:  # a long list (a common word): skip to each match
+    for docnum in local:  # a long list and few matches in it: skip to each match
         if matcher.id() < docnum:
             matcher.skip_to(docnum)
             if not matcher.is_active():
                 return
         if matcher.id() == docnum:
             scores[docnum + offset] += matcher.score()
+
+
+@functools.lru_cache(maxsize=256)
+def _known_lengths(segment_id: str, fieldname: str, doccount: int) -> array[int]:
+    """One segment's field lengths as they are read (-1: not yet); a segment's lengths never change."""
+    return array("i", [-1]) * doccount
+
+
+def _remember_lengths(leaf: Searcher, matcher: Any, fieldname: str) -> None:
+    """Let the term's scorer read each document's field length from disk once per process, not once per term."""
+    scorer = getattr(getattr(matcher, "child", matcher), "scorer", None)
+    read = getattr(scorer, "dfl", None)  # Whoosh's length-based scorers (BM25F) read lengths through this
+    if read is None:
+        return
+    reader = leaf.reader()
+    known = _known_lengths(reader.segment().segment_id(), fieldname, reader.doc_count_all())
+
+    def length(docnum: int) -> int:
+        value = known[docnum]
+        if value < 0:
+            value = known[docnum] = read(docnum)
+        return value
+
+    scorer.dfl = length

@@ -227,14 +227,22 @@ def test_commits_in_requests_leave_merging_to_maintenance(app, runner, session, 
 def test_rebuild_with_several_processes_indexes_every_revision(
     app, session, files, secretary, reviewer, approver, document, today
 ):
-    make_effective(session, files, document, secretary, reviewer, approver, today)
     for number in range(5):
         upload(session, files, secretary, document, make_docx(f"Bản {number}"), "Sửa")
+    make_effective(session, files, document, secretary, reviewer, approver, today)  # the newest row
     index = search_index(app)
     index.build_processes, index.chunk = 2, 2  # three chunks: both processes get work
     assert index.rebuild(db.engine) == 6
     assert index.compare(db.engine).ok
     assert len(indexed_ids(index)) == 6
+    assert len(index._index()._segments()) == 2  # one segment per process, none merged after
+    with index.searcher() as searcher:
+        statuses = [
+            [fields["status"] for fields in leaf.reader().all_stored_fields()] for leaf, _ in searcher.leaf_searchers()
+        ]
+    assert sorted(map(len, statuses)) == [2, 4]
+    # The current revision (the newest row) comes first in its segment, ahead of the drafts.
+    assert ["effective"] in [s[:1] for s in statuses] and all("effective" not in s[1:] for s in statuses)
 
 
 def test_the_position_never_steps_back(app, session, files, secretary, document, monkeypatch):

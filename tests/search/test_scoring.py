@@ -3,42 +3,16 @@
 from __future__ import annotations
 
 import pytest
-from factories import fixture_index_documents
-from whoosh import index as whoosh_index
+from search_samples import queries, three_segment_index
 from whoosh import query as wq
 
 from qms.search import matches, scoring
-from qms.search.query import build_adjacent_query, build_query, parse
-from qms.search.schema import build_schema
-
-TYPED = [
-    "trich luc ho tich", "chứng thực chữ ký", "giay phep xay dung", "qt ht 04", '"kiểm soát tài liệu"',
-    "khai sinh NOT ket hon", "ho tich NOT trich", "61/2018/NĐ-CP", "ho so OR giay to", "đăng ký",
-]
+from qms.search.query import build_query, parse
 
 
 @pytest.fixture(scope="module")
 def ix(tmp_path_factory):  # type: ignore[no-untyped-def]
-    """The fixture processes in two segments, one document replaced (a deletion in the first)."""
-    documents = fixture_index_documents()
-    ix = whoosh_index.create_in(str(tmp_path_factory.mktemp("index")), build_schema())
-    for half in (documents[: len(documents) // 2], documents[len(documents) // 2 :]):
-        with ix.writer() as writer:
-            for document in half:
-                writer.add_document(**document)
-    with ix.writer() as writer:
-        writer.update_document(**{**documents[1], "title": "Cấp bản sao trích lục hộ tịch (sửa)"})
-    assert len(ix._segments()) == 3
-    return ix
-
-
-def queries():  # type: ignore[no-untyped-def]
-    for typed in TYPED:
-        clauses = parse(typed)
-        yield typed, build_query(clauses)
-        adjacent = build_adjacent_query(clauses)
-        if adjacent is not None:
-            yield typed + " (together)", adjacent
+    return three_segment_index(tmp_path_factory)
 
 
 @pytest.mark.parametrize(("typed", "query"), list(queries()))
@@ -81,9 +55,3 @@ def test_prefixes_and_large_match_sets_are_left_to_whoosh(ix, monkeypatch):
         term = wq.Term("body_folded", "ho")
         with pytest.raises(scoring.Unsupported):
             scoring.top_documents(searcher, term, matches.matching(searcher, term), limit=10)
-
-
-@pytest.mark.parametrize(("typed", "query"), list(queries()))
-def test_the_set_of_matches_is_whooshs(ix, typed, query):
-    with ix.searcher() as searcher:
-        assert matches.matching(searcher, query) == set(searcher.docs_for_query(query)), typed
