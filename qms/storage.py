@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +19,9 @@ from typing import BinaryIO, Protocol
 from flask import Flask
 
 CHUNK = 1024 * 1024
+#: A temporary upload file this old belongs to a process that was killed mid-upload (a live upload of the
+#: largest file allowed takes minutes), so it is removed.
+ABANDONED_AFTER_SECONDS = 24 * 3600
 
 
 @dataclass(frozen=True)
@@ -54,6 +58,7 @@ class LocalFileStore:
 
     def put(self, stream: BinaryIO) -> PutResult:
         self._tmp.mkdir(parents=True, exist_ok=True)
+        self._remove_abandoned()
         digest = hashlib.sha256()
         size = 0
         fd, tmp_name = tempfile.mkstemp(dir=self._tmp, prefix="upload-")
@@ -79,6 +84,16 @@ class LocalFileStore:
                 os.unlink(tmp_name)
             raise
         return PutResult(sha256=sha256, size=size)
+
+    def _remove_abandoned(self) -> None:
+        """Temporary files that a killed process left behind; cheap, since the directory is nearly always empty."""
+        cutoff = time.time() - ABANDONED_AFTER_SECONDS
+        for entry in os.scandir(self._tmp):
+            try:
+                if entry.is_file() and entry.stat().st_mtime < cutoff:
+                    os.unlink(entry.path)
+            except FileNotFoundError:
+                pass  # another process removed it first
 
     def open(self, sha256: str) -> BinaryIO:
         return self._path(sha256).open("rb")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import stat
 
 import pytest
@@ -61,3 +62,17 @@ def test_verify_fails_for_missing_and_changed_files(tmp_path):
 def test_names_that_are_not_hashes_are_refused(tmp_path):
     with pytest.raises(ValueError):
         LocalFileStore(tmp_path).open("../../etc/passwd")
+
+
+def test_temporary_files_a_killed_upload_left_are_removed_by_a_later_upload(tmp_path):
+    store = LocalFileStore(tmp_path)
+    store.put(io.BytesIO(b"first"))
+    abandoned = tmp_path / "tmp" / "upload-killed"
+    abandoned.write_bytes(b"half a file")
+    day_old = abandoned.stat().st_mtime - 25 * 3600
+    os.utime(abandoned, (day_old, day_old))
+    in_progress = tmp_path / "tmp" / "upload-another-process"
+    in_progress.write_bytes(b"still arriving")
+    store.put(io.BytesIO(b"second"))
+    assert not abandoned.exists()
+    assert in_progress.exists()  # another worker's upload under way is left alone
