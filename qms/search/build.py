@@ -175,7 +175,6 @@ class TermPostingPool:
 
     def __init__(self, tempdir: Path, limit: int = POSTINGS_IN_MEMORY) -> None:
         self.tempdir, self.limit = tempdir, limit
-        self.fieldnames: set[str] = set()  # read by Whoosh's multiprocessing writer
         self._terms: dict[tuple[str, bytes], tuple[array[int], array[float], array[int]]] = {}
         self._held = 0
         self._values: list[bytes] = []
@@ -186,7 +185,6 @@ class TermPostingPool:
         fieldname, term, docnum, weight, value = item
         entry = self._terms.get((fieldname, term))
         if entry is None:
-            self.fieldnames.add(fieldname)
             entry = self._terms[(fieldname, term)] = (array("i"), array("d"), array("I"))
         value_id = self._value_ids.get(value)
         if value_id is None:  # few distinct values (encoded frequencies): keep each once

@@ -35,11 +35,10 @@ def revision_fields(revision: Revision) -> dict[str, object]:
 
 
 def load_revisions(session: Session, revision_ids: list[int]) -> list[Revision]:
-    """The revisions with their text and document, fresh from the database."""
+    """The revisions with their text and document, fresh from the database, in no particular order."""
     query = (
         select(Revision)
         .where(Revision.id.in_(revision_ids))
-        .order_by(Revision.id)
         .options(undefer(Revision.text), joinedload(Revision.document).joinedload(Document.organization))
         .execution_options(populate_existing=True)
     )

@@ -298,13 +298,13 @@ def search(session: Session, index: SearchIndex, viewer: User, params: SearchPar
 
         def run(query: wq.Query) -> tuple[int, dict[str, Counter[str]], list]:  # type: ignore[type-arg]
             # Totals and facets from the set of matches; then scores for those matches only.
-            found = _matches(searcher, query, allowed)
+            found = matches.matching(searcher, query, within=allowed)
             if not found:
                 return 0, _facets(searcher, found), []
             limit = page * per_page
             try:
                 top = scoring.top_documents(searcher, query, found, limit, by_date=by_date)
-            except scoring.Unsupported:  # prefixes, and many matches: Whoosh skips blocks that cannot reach the page
+            except scoring.Unsupported:  # prefixes, and past 20,000 matches: Whoosh skips blocks off the page
                 top = searcher.search(query, limit=limit, filter=allowed)
             return len(found), _facets(searcher, found), list(top[(page - 1) * per_page:])
 
@@ -336,10 +336,6 @@ def search(session: Session, index: SearchIndex, viewer: User, params: SearchPar
 
 def _allowed_documents(searcher, filters: wq.Query | None) -> set[int] | None:  # type: ignore[no-untyped-def]
     return None if filters is None else matches.matching(searcher, filters)
-
-
-def _matches(searcher, query: wq.Query, allowed: set[int] | None) -> set[int]:  # type: ignore[no-untyped-def]
-    return matches.matching(searcher, query, within=allowed)
 
 
 def _facets(searcher, docs: set[int]) -> dict[str, Counter[str]]:  # type: ignore[no-untyped-def]

@@ -3,16 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from search_samples import queries, three_segment_index
+from search_samples import queries
 from whoosh import query as wq
 
 from qms.search import matches, scoring
 from qms.search.query import build_query, parse
-
-
-@pytest.fixture(scope="module")
-def ix(tmp_path_factory):  # type: ignore[no-untyped-def]
-    return three_segment_index(tmp_path_factory)
 
 
 @pytest.mark.parametrize(("typed", "query"), list(queries()))
