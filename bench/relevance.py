@@ -33,7 +33,8 @@ from search import call_search, ensure_corpus, index_is_current, log, make_app, 
 def load_demo(workdir: Path):  # type: ignore[no-untyped-def]
     from argon2 import PasswordHasher
 
-    from qms import clock, demo, schema, storage, users
+    from qms import clock, demo, schema, storage
+    from qms.accounts import users
     from qms.extensions import db
     from qms.search import search_index
 

@@ -17,7 +17,8 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from qms import clock, permissions
+from qms import clock
+from qms.accounts import permissions
 from qms.models import AuditEntry, AuditHead, Document, Revision, StoredFile, User
 from qms.storage import FileStore
 

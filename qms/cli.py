@@ -11,7 +11,8 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from qms import audit, backup, clock, documents, legal_reviews, organizations, schema, search, storage, users
+from qms import audit, backup, clock, documents, legal_reviews, schema, search, storage
+from qms.accounts import organizations, users
 from qms.errors import DomainError
 from qms.extensions import db
 

@@ -9,7 +9,8 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from qms import coverage, legal_reviews, permissions
+from qms import coverage, legal_reviews
+from qms.accounts import permissions
 from qms.coverage import Coverage
 from qms.errors import NotFound
 from qms.legal_reviews import ReviewItem

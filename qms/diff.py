@@ -15,7 +15,8 @@ from difflib import SequenceMatcher
 from markupsafe import Markup, escape
 from sqlalchemy.orm import Session
 
-from qms import documents, permissions
+from qms import documents
+from qms.accounts import permissions
 from qms.errors import NotFound
 from qms.models import Document, Revision, User
 

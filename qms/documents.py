@@ -15,7 +15,8 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from qms import audit, clock, conformity, faults, filetypes, legal_basis, legal_reviews, permissions, procedure_links
+from qms import audit, clock, conformity, faults, filetypes, legal_basis, legal_reviews, procedure_links
+from qms.accounts import permissions
 from qms.database import unit_of_work
 from qms.errors import Conflict, Forbidden, Invalid, NotFound
 from qms.models import (

@@ -11,7 +11,8 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from qms import audit, documents, permissions
+from qms import audit, documents
+from qms.accounts import permissions
 from qms.database import unit_of_work
 from qms.errors import Conflict, Invalid
 from qms.legal import ensure_registered, is_partial, parse_number, resolve_partial

@@ -15,7 +15,8 @@ from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, scoped_session, selectinload
 
-from qms import audit, clock, permissions
+from qms import audit, clock
+from qms.accounts import permissions
 from qms.database import unit_of_work
 from qms.errors import Conflict, Invalid, NotFound
 from qms.legal_status import LegalStatus, incoming_relations, local_today, status_on, triggers

@@ -16,7 +16,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from qms import conformity_link, coverage, organizations, permissions
+from qms import conformity_link, coverage
+from qms.accounts import organizations, permissions
 from qms.chain_health import ChainHealth, check_chain
 from qms.dashboard import overdue_reviews
 from qms.errors import Forbidden, Invalid, NotFound

@@ -10,7 +10,8 @@ from collections.abc import Iterable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from qms import audit, clock, permissions
+from qms import audit, clock
+from qms.accounts import permissions
 from qms.database import unit_of_work
 from qms.errors import Conflict, Invalid, NotFound
 from qms.models import Document, DocumentKind, DocumentProcedure, DocumentStatus, Revision, Role, User

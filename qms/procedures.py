@@ -13,7 +13,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from qms import audit, clock, filetypes, permissions
+from qms import audit, clock, filetypes
+from qms.accounts import permissions
 from qms.catalogue_files import read_sheets
 from qms.catalogue_rows import Catalogue, RowError, parse_sheets
 from qms.database import unit_of_work

@@ -14,7 +14,8 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from qms import permissions, state_on
+from qms import state_on
+from qms.accounts import permissions
 from qms.documents import KIND_LABELS, STATUS_LABELS
 from qms.errors import NotFound
 from qms.legal_status import STATUS_LABELS as LEGAL_STATUS_LABELS

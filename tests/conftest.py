@@ -18,7 +18,8 @@ from hypothesis import HealthCheck, settings
 from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session
 
-from qms import clock, create_app, documents, organizations, schema, users
+from qms import clock, create_app, documents, schema
+from qms.accounts import organizations, users
 from qms.database import make_engine
 from qms.extensions import db
 from qms.models import Base, Document, User

@@ -14,7 +14,8 @@ from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 from werkzeug.test import TestResponse
 
-from qms import documents, users
+from qms import documents
+from qms.accounts import users
 from qms.models import Document, Revision, User
 from qms.storage import FileStore
 

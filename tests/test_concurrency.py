@@ -18,7 +18,8 @@ from concurrent_workers import (
 from factories import make_user, upload
 from sqlalchemy import func, select
 
-from qms import audit, documents, users
+from qms import audit, documents
+from qms.accounts import users
 from qms.models import AuditEntry, Revision, RevisionStatus
 
 

@@ -123,7 +123,7 @@ def test_effective_date_in_the_past_is_refused(session, files, secretary, review
 
 
 def test_approval_keeps_name_and_title_as_signed(session, files, secretary, reviewer, approver, document, today):
-    from qms import users
+    from qms.accounts import users
 
     revision = make_effective(session, files, document, secretary, reviewer, approver, today)
     users.update(

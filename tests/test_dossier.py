@@ -15,7 +15,8 @@ import pytest
 from factories import upload
 from sqlalchemy import select
 
-from qms import demo, documents, dossier, users
+from qms import demo, documents, dossier
+from qms.accounts import users
 from qms.dossier_check import verify_dossier
 from qms.errors import Invalid, NotFound
 from qms.models import AuditHead, Document, Organization, Revision, RevisionStatus

@@ -10,7 +10,8 @@ import pytest
 from factories import fixture_file, make_effective, upload
 from sqlalchemy import func, select, text, update
 
-from qms import documents, legal, organizations, overview, overview_file, procedures
+from qms import documents, legal, overview, overview_file, procedures
+from qms.accounts import organizations
 from qms.errors import Forbidden, Invalid, NotFound
 from qms.legal_status import local_today
 from qms.models import AuditEntry, DocumentKind, Revision

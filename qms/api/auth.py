@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import g, request
 
-from qms import users
+from qms.accounts import users
 from qms.errors import DomainError
 from qms.extensions import db
 from qms.models import User

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import request
 
-from qms import permissions
+from qms.accounts import permissions
 from qms.api.auth import current_user
 from qms.errors import Forbidden
 

@@ -10,7 +10,8 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from qms import audit, documents, permissions
+from qms import audit, documents
+from qms.accounts import permissions
 from qms.conformity.checks import ERROR, Finding
 from qms.conformity.store import CheckResult, check_revision, evaluate, read_revision, stored_check, stored_checks
 from qms.database import unit_of_work

@@ -15,7 +15,8 @@ from docx import Document as WordDocument
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from qms import documents, legal_import, organizations, procedures, users
+from qms import documents, legal_import, procedures
+from qms.accounts import organizations, users
 from qms.models import Document, Organization, Revision, User
 from qms.storage import FileStore
 

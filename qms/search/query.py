@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, undefer
 from whoosh import query as wq
 
-from qms import organizations, permissions
+from qms.accounts import organizations, permissions
 from qms.errors import Invalid, NotFound
 from qms.models import Document, Organization, Revision, RevisionStatus, User
 from qms.search import matches, passages, scoring

@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask import Flask, g
 from flask_babel import lazy_gettext as _l
 
+from qms.accounts.permissions import ROLE_LABELS
 from qms.documents import KIND_LABELS, STATUS_LABELS
 from qms.extensions import db, login_manager
 from qms.models import DocumentKind, DocumentStatus, RevisionStatus, Role, User
-from qms.permissions import ROLE_LABELS
 from qms.web.language import Translated, translate
 
 

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
-from qms import organizations, permissions, users
+from qms.accounts import organizations, permissions, users
 from qms.errors import DomainError
 from qms.extensions import db
 from qms.models import Organization, User

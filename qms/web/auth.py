@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from flask_limiter import RequestLimit
 from flask_login import current_user, login_required, login_user, logout_user
 
-from qms import users
+from qms.accounts import users
 from qms.extensions import db, limiter
 from qms.web.forms import LoginForm, LogoutForm
 

@@ -11,7 +11,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from qms import clock, conformity, documents, permissions
+from qms import clock, conformity, documents
+from qms.accounts import permissions
 from qms.conformity.checks import CODE_LABELS, SEVERITY_LABELS
 from qms.conformity.headings import LABELS as SECTION_LABELS
 from qms.conformity.service import RECHECK_ROLES, Summary

@@ -6,7 +6,8 @@ from flask import Blueprint, current_app, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
-from qms import clock, coverage, dashboard, organizations, permissions
+from qms import clock, coverage, dashboard
+from qms.accounts import organizations, permissions
 from qms.errors import DomainError
 from qms.extensions import db
 from qms.web import charts, errors

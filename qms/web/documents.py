@@ -12,7 +12,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
-from qms import clock, documents, organizations, permissions
+from qms import clock, documents
+from qms.accounts import organizations, permissions
 from qms.errors import DomainError
 from qms.extensions import db
 from qms.models import Document, DocumentKind, Revision, RevisionStatus, Role

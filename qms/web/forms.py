@@ -20,8 +20,8 @@ from wtforms import (
 from wtforms.validators import DataRequired, Optional
 from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
+from qms.accounts.permissions import ROLE_LABELS
 from qms.documents import KIND_LABELS, STATUS_LABELS
-from qms.permissions import ROLE_LABELS
 
 # The services' labels are Vietnamese; translated when the form is drawn.
 KIND_CHOICES = [SelectChoice(kind.value, _l(label)) for kind, label in KIND_LABELS.items()]

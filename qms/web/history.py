@@ -6,7 +6,8 @@ from flask import Blueprint, abort, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
-from qms import control_history, diff, documents, permissions
+from qms import control_history, diff, documents
+from qms.accounts import permissions
 from qms.errors import DomainError, NotFound
 from qms.extensions import db
 from qms.web import errors

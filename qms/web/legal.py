@@ -10,7 +10,8 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from qms import clock, documents, legal, legal_basis, legal_import, legal_reviews, organizations, permissions
+from qms import clock, documents, legal, legal_basis, legal_import, legal_reviews
+from qms.accounts import organizations, permissions
 from qms.errors import DomainError
 from qms.extensions import db
 from qms.legal_status import CHANGE_LABELS, STATUS_LABELS, LegalStatus

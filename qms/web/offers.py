@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from qms import permissions
+from qms.accounts import permissions
 from qms.errors import DomainError
 from qms.models import Document, DocumentStatus, Revision, RevisionStatus, Role, User
 

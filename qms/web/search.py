@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
-from qms import organizations, permissions
+from qms.accounts import organizations, permissions
 from qms.errors import DomainError
 from qms.extensions import db
 from qms.search import search_index

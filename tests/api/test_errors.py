@@ -6,7 +6,8 @@ import pytest
 from factories import upload
 from werkzeug.exceptions import HTTPException
 
-from qms import create_app, users, web
+from qms import create_app, web
+from qms.accounts import users
 
 
 def error_of(response) -> dict:

@@ -8,7 +8,7 @@ from html import unescape
 from factories import PASSWORD, login
 from sqlalchemy import select
 
-from qms import users
+from qms.accounts import users
 from qms.models import AuditEntry
 
 

@@ -7,7 +7,8 @@ import re
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from qms import audit, permissions
+from qms import audit
+from qms.accounts import permissions
 from qms.database import unit_of_work
 from qms.errors import Conflict, Invalid, NotFound
 from qms.models import Document, Organization, Revision, User

@@ -11,7 +11,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from qms import audit, organizations, permissions
+from qms import audit
+from qms.accounts import organizations, permissions
 from qms.database import unit_of_work
 from qms.errors import Conflict, Invalid, NotFound
 from qms.models import ApiToken, Role, User, UserRole

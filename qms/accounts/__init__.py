@@ -1,0 +1,1 @@
+"""Accounts: the organisation tree, users, passwords, tokens, and every role rule in one place."""
