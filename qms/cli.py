@@ -11,8 +11,9 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from qms import audit, backup, clock, documents, legal_reviews, schema, search, storage
+from qms import backup, clock, documents, legal_reviews, schema, search, storage
 from qms.accounts import organizations, users
+from qms.audit import trail
 from qms.errors import DomainError
 from qms.extensions import db
 
@@ -112,7 +113,7 @@ def verify_command() -> None:
 
 def _verify_or_exit(expected_head: str | None = None) -> None:
     """The audit chain, every file and the search index against the database (and the chain head expected)."""
-    report = audit.verify(db.session, storage.file_store(current_app))
+    report = trail.verify(db.session, storage.file_store(current_app))
     click.echo(f"Nhật ký: {report.entries} mục; tệp: {report.files}; đầu chuỗi: {report.head_hash}")
     problems = report.problems + _index_problems()
     if expected_head and report.head_hash != expected_head:

@@ -15,8 +15,9 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from qms import audit, clock, conformity, faults, filetypes, legal_basis, legal_reviews, procedure_links
+from qms import clock, conformity, faults, filetypes, legal_basis, legal_reviews, procedure_links
 from qms.accounts import permissions
+from qms.audit import trail
 from qms.database import unit_of_work
 from qms.errors import Conflict, Forbidden, Invalid, NotFound
 from qms.models import (
@@ -116,7 +117,7 @@ def history(session: Session, viewer: User, document_id: int) -> list[AuditEntry
     document = get_document(session, viewer, document_id)
     if not permissions.sees_non_current(viewer):
         raise NotFound("Không tìm thấy tài liệu.")
-    return audit.document_history(session, document.id)
+    return trail.document_history(session, document.id)
 
 
 def awaiting_action(session: Session, user: User) -> list[Revision]:
@@ -157,7 +158,7 @@ def open_file(session: Session, files: FileStore, viewer: User, revision_id: int
     revision = get_revision(session, viewer, revision_id)
     if not revision.is_current:
         with unit_of_work(session):
-            audit.record(
+            trail.record(
                 session, "download", actor=viewer, revision=revision, details={"status": revision.status.value}
             )
     return Download(revision=revision, stream=files.open(revision.file_sha256))
@@ -207,7 +208,7 @@ def create_document(
         )
         session.add(document)
         session.flush()
-        audit.record(
+        trail.record(
             session,
             "create",
             actor=actor,
@@ -268,7 +269,7 @@ def add_revision(
         linked = procedure_links.link_from_revision(session, revision)
         legal_basis.extract_basis(session, revision)
         conformity.check_revision(session, revision, files=files)
-        audit.record(
+        trail.record(
             session,
             "upload",
             actor=actor,
@@ -324,7 +325,7 @@ def _submit(session: Session, actor: User, revision: Revision) -> None:
     _require_status(revision, RevisionStatus.DRAFT)
     revision.status = RevisionStatus.IN_REVIEW
     revision.submitted_at = clock.now()
-    audit.record(session, "submit", actor=actor, revision=revision)
+    trail.record(session, "submit", actor=actor, revision=revision)
 
 
 def _pass(session: Session, actor: User, revision: Revision) -> None:
@@ -337,7 +338,7 @@ def _pass(session: Session, actor: User, revision: Revision) -> None:
     revision.reviewed_by_name = actor.full_name
     revision.reviewed_by_title = actor.title
     revision.reviewed_at = clock.now()
-    audit.record(session, "pass", actor=actor, revision=revision)
+    trail.record(session, "pass", actor=actor, revision=revision)
 
 
 def _return(session: Session, actor: User, revision: Revision, comment: str | None) -> None:
@@ -352,7 +353,7 @@ def _return(session: Session, actor: User, revision: Revision, comment: str | No
     revision.returned_by_name = actor.full_name
     revision.returned_at = clock.now()
     revision.return_comment = comment
-    audit.record(session, "return", actor=actor, revision=revision, details={"comment": comment})
+    trail.record(session, "return", actor=actor, revision=revision, details={"comment": comment})
 
 
 def _approve(session: Session, actor: User, revision: Revision, effective_from: date | None, today: date) -> None:
@@ -380,7 +381,7 @@ def _approve(session: Session, actor: User, revision: Revision, effective_from: 
     revision.approved_by_title = actor.title
     revision.approved_at = clock.now()
     revision.effective_from = effective_from
-    audit.record(
+    trail.record(
         session,
         "approve",
         actor=actor,
@@ -411,7 +412,7 @@ def _withdraw(session: Session, actor: User, revision: Revision, reason: str | N
     document.withdrawn_by_name = actor.full_name
     document.withdrawn_by_title = actor.title
     document.withdraw_reason = reason
-    audit.record(session, "withdraw", actor=actor, document=document, details={"reason": reason, "revisions": ended})
+    trail.record(session, "withdraw", actor=actor, document=document, details={"reason": reason, "revisions": ended})
 
 
 def take_effect_due(session: Session, today: date) -> list[Revision]:
@@ -440,13 +441,13 @@ def _take_effect(session: Session, revision: Revision, *, actor: User | None) ->
         previous.superseded_at = now
         previous.superseded_by_id = revision.id
         session.flush()  # the one-effective index must see the old one go first
-        audit.record(
+        trail.record(
             session, "supersede", actor=actor, revision=previous,
             details={"superseded_by": revision.id, **details}, at=now,
         )
     revision.status = RevisionStatus.EFFECTIVE
     revision.took_effect_at = now
-    audit.record(session, "take_effect", actor=actor, revision=revision, details=details, at=now)
+    trail.record(session, "take_effect", actor=actor, revision=revision, details=details, at=now)
 
 
 # --- small pieces ----------------------------------------------------------------------------

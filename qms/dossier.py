@@ -25,8 +25,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from config import settings
-from qms import audit, clock, conformity_link, control_history, dossier_status, register_files, registers, state_on
-from qms.chain_health import check_chain
+from qms import clock, conformity_link, dossier_status, register_files, registers, state_on
+from qms.audit import history as control_history
+from qms.audit import trail
+from qms.audit.chain_health import check_chain
 from qms.documents import KIND_LABELS, STATUS_LABELS
 from qms.errors import Invalid
 from qms.models import AuditEntry, Document, Organization, Revision, User
@@ -210,7 +212,7 @@ def _member_name(name: str) -> str:
 
 
 def _history(session: Session, document: Document, as_of: date) -> dict[str, Any]:
-    entries = audit.document_history(session, document.id)
+    entries = trail.document_history(session, document.id)
     events = control_history.events_of(document, entries, until=as_of)
     prev = {entry.seq: entry.prev_hash for entry in entries}
     revisions = []
@@ -269,7 +271,7 @@ def _manifest_body(session: Session, manifest: Manifest, viewer: User | None) ->
             "head_seq": chain.head_seq,
             "head_hash": chain.head_hash,
             "as_of_seq": last.seq if last else 0,
-            "as_of_hash": last.hash if last else audit.GENESIS,
+            "as_of_hash": last.hash if last else trail.GENESIS,
             "chain_verified": chain.ok,
             "organization_entries_verified": chain.organization_ok(organization.id),
             "first_bad": chain.first_bad,

@@ -17,7 +17,8 @@ from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from qms import audit, clock
+from qms import clock
+from qms.audit import trail
 from qms.database import unit_of_work
 from qms.errors import Conflict, Forbidden, Invalid, NotFound
 from qms.legal_reviews import refresh_reviews
@@ -207,7 +208,7 @@ def create_legal_document(
         document.is_stub = False
         document.updated_at = clock.now()
         stubs = set_relations(session, document, wanted)
-        audit.record(
+        trail.record(
             session,
             "legal_create",
             actor=actor,
@@ -251,7 +252,7 @@ def update_legal_document(
             return document
         document.updated_at = clock.now()
         changed = [key for key in after if before[key] != after[key]]
-        audit.record(
+        trail.record(
             session,
             "legal_update",
             actor=actor,

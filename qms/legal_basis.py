@@ -11,8 +11,9 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from qms import audit, documents
+from qms import documents
 from qms.accounts import permissions
+from qms.audit import trail
 from qms.database import unit_of_work
 from qms.errors import Conflict, Invalid
 from qms.legal import ensure_registered, is_partial, parse_number, resolve_partial
@@ -97,7 +98,7 @@ def set_basis(
         session.flush()
         after = [c.legal_document.number for c in _citations(session, revision.id)]
         if sorted(before) != sorted(after):
-            audit.record(
+            trail.record(
                 session,
                 "legal_basis_change",
                 actor=actor,

@@ -18,7 +18,8 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from qms import audit, clock
+from qms import clock
+from qms.audit import trail
 from qms.database import unit_of_work
 from qms.errors import Invalid
 from qms.legal import (
@@ -92,7 +93,7 @@ def import_csv(session: Session, actor: User | None, data: bytes, *, today: date
             report.stubs += set_relations(session, registered[row.number], row.relations, additive=True)
         report.relations_added = _relation_count(session) - before
         report.warnings = _status_warnings(session, rows, registered, today)
-        audit.record(
+        trail.record(
             session,
             "legal_import",
             actor=actor,

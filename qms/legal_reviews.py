@@ -15,8 +15,9 @@ from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, scoped_session, selectinload
 
-from qms import audit, clock
+from qms import clock
 from qms.accounts import permissions
+from qms.audit import trail
 from qms.database import unit_of_work
 from qms.errors import Conflict, Invalid, NotFound
 from qms.legal_status import LegalStatus, incoming_relations, local_today, status_on, triggers
@@ -214,7 +215,7 @@ def _apply(session: Session, plan: _Plan) -> int:
         if review_id is None:
             continue
         review = session.get_one(LegalReview, review_id)
-        audit.record(session, "legal_review_open", actor=None, revision=review.revision, details=_details(review))
+        trail.record(session, "legal_review_open", actor=None, revision=review.revision, details=_details(review))
         done += 1
     now = clock.now()
     for review_id, resolution in plan.to_close:
@@ -227,7 +228,7 @@ def _apply(session: Session, plan: _Plan) -> int:
         if not closed.rowcount:
             continue
         review = session.get_one(LegalReview, review_id)
-        audit.record(
+        trail.record(
             session,
             "legal_review_close",
             actor=None,
@@ -274,7 +275,7 @@ def resolve(session: Session, actor: User, review_id: int, reason: str | None) -
         review.reason = reason
         review.closed_by_name = actor.full_name
         review.closed_by_title = actor.title
-        audit.record(
+        trail.record(
             session,
             "legal_review_resolve",
             actor=actor,

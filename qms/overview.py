@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from qms import conformity_link, coverage
 from qms.accounts import organizations, permissions
-from qms.chain_health import ChainHealth, check_chain
+from qms.audit.chain_health import ChainHealth, check_chain
 from qms.dashboard import overdue_reviews
 from qms.errors import Forbidden, Invalid, NotFound
 from qms.models import (

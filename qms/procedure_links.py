@@ -10,8 +10,9 @@ from collections.abc import Iterable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from qms import audit, clock
+from qms import clock
 from qms.accounts import permissions
+from qms.audit import trail
 from qms.database import unit_of_work
 from qms.errors import Conflict, Invalid, NotFound
 from qms.models import Document, DocumentKind, DocumentProcedure, DocumentStatus, Revision, Role, User
@@ -71,7 +72,7 @@ def set_document_procedures(session: Session, actor: User, document_id: int, cod
             if code not in before:
                 session.add(_link(document, code, MANUAL))
         after = sorted(wanted)
-        audit.record(
+        trail.record(
             session,
             "procedure_links",
             actor=actor,

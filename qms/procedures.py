@@ -13,8 +13,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from qms import audit, clock, filetypes
+from qms import clock, filetypes
 from qms.accounts import permissions
+from qms.audit import trail
 from qms.catalogue_files import read_sheets
 from qms.catalogue_rows import Catalogue, RowError, parse_sheets
 from qms.database import unit_of_work
@@ -109,7 +110,7 @@ def import_procedures(
         # One import at a time per organisation: the second waits and then sees the first one's rows.
         session.scalar(select(Organization.id).where(Organization.id == organization.id).with_for_update())
         _apply(session, organization, catalogue, report)
-        audit.record(
+        trail.record(
             session,
             "procedures_import",
             actor=actor,

@@ -8,7 +8,7 @@ import pytest
 from factories import make_docx, make_effective, upload
 from sqlalchemy import select, text
 
-from qms import audit
+from qms.audit import trail
 from qms.models import AuditEntry
 
 
@@ -24,10 +24,10 @@ def _bypass_append_only(session) -> None:
 def test_every_step_of_the_cycle_is_recorded_in_order(session, files, secretary, reviewer, approver, document, today):
     first = make_effective(session, files, document, secretary, reviewer, approver, today)
     make_effective(session, files, document, secretary, reviewer, approver, today, make_docx("v2"), "Sửa")
-    actions = [e.action for e in audit.document_history(session, document.id)]
+    actions = [e.action for e in trail.document_history(session, document.id)]
     assert actions == ["create", "upload", "submit", "pass", "approve", "take_effect",
                        "upload", "submit", "pass", "approve", "supersede", "take_effect"]
-    supersede = next(e for e in audit.document_history(session, document.id) if e.action == "supersede")
+    supersede = next(e for e in trail.document_history(session, document.id) if e.action == "supersede")
     assert supersede.revision_id == first.id and supersede.file_sha256 == first.file_sha256
     assert supersede.actor_name == "Nguyễn Văn Pheduyet" and supersede.actor_title == "Chủ tịch UBND xã"
 
@@ -38,7 +38,7 @@ def test_chain_links_each_entry_to_the_previous(session, files, secretary, docum
     assert [e.seq for e in entries] == list(range(1, len(entries) + 1))
     for previous, entry in zip(entries, entries[1:], strict=False):
         assert entry.prev_hash == previous.hash
-    report = audit.verify(session, files)
+    report = trail.verify(session, files)
     assert report.ok and report.entries == len(entries) and report.files == 1
     assert report.head_hash == entries[-1].hash
 
@@ -52,7 +52,7 @@ def test_altered_entry_is_named(session, files, secretary, document):
         {"d": '{"change_summary":"khác"}', "s": target.seq},
     )
     session.commit()
-    report = audit.verify(session, files)
+    report = trail.verify(session, files)
     assert not report.ok
     assert report.first_bad == f"audit entry {target.seq} (upload) was altered"
 
@@ -63,7 +63,7 @@ def test_removed_last_entry_is_detected_by_the_head(session, files, secretary, d
     _bypass_append_only(session)
     session.execute(text("DELETE FROM audit_entries WHERE seq = :s"), {"s": last.seq})
     session.commit()
-    report = audit.verify(session, files)
+    report = trail.verify(session, files)
     assert not report.ok and "entries were removed" in report.first_bad
 
 
@@ -72,7 +72,7 @@ def test_removed_middle_entry_is_detected(session, files, secretary, document):
     _bypass_append_only(session)
     session.execute(text("DELETE FROM audit_entries WHERE seq = 2"))
     session.commit()
-    report = audit.verify(session, files)
+    report = trail.verify(session, files)
     assert report.first_bad == "audit entry 2 is missing (next is 3)"
 
 
@@ -83,7 +83,7 @@ def test_changed_stored_file_is_detected(session, files, secretary, document):
     with open(path, "r+b") as handle:
         handle.seek(100)
         handle.write(b"X")
-    report = audit.verify(session, files)
+    report = trail.verify(session, files)
     assert report.first_bad == f"file {revision.file_sha256} is missing or its content was changed"
 
 

@@ -18,8 +18,9 @@ from concurrent_workers import (
 from factories import make_user, upload
 from sqlalchemy import func, select
 
-from qms import audit, documents
+from qms import documents
 from qms.accounts import users
+from qms.audit import trail
 from qms.models import AuditEntry, Revision, RevisionStatus
 
 
@@ -46,7 +47,7 @@ def test_twenty_simultaneous_uploads_get_gapless_numbers_and_a_sound_chain(
     assert all(files.verify(sha) for _number, sha in rows)
     uploads = session.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "upload"))
     assert uploads == workers * each
-    report = audit.verify(session, files)
+    report = trail.verify(session, files)
     assert report.ok, report.problems
     # `flask qms verify` also catches the index up and compares it with the database.
     result = runner.invoke(args=["qms", "verify"])
@@ -87,7 +88,7 @@ def test_two_approvers_at_once_one_wins_and_the_other_gets_409(
     assert issues == list(range(1, rounds + 1))
     approvals = session.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "approve"))
     assert approvals == rounds
-    report = audit.verify(session, files)
+    report = trail.verify(session, files)
     assert report.ok, report.problems
 
 
@@ -115,7 +116,7 @@ def test_searches_keep_answering_during_uploads_and_never_show_uncommitted_work(
         assert set(ids) <= known and len(ids) <= total
     assert set(committed) <= known
     assert session.scalar(select(func.count()).select_from(Revision)) == len(committed) + 1
-    assert audit.verify(session, files).ok
+    assert trail.verify(session, files).ok
     result = runner.invoke(args=["qms", "verify"])
     assert result.exit_code == 0, result.output
 

@@ -7,8 +7,8 @@ import re
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from qms import audit
 from qms.accounts import permissions
+from qms.audit import trail
 from qms.database import unit_of_work
 from qms.errors import Conflict, Invalid, NotFound
 from qms.models import Document, Organization, Revision, User
@@ -75,7 +75,7 @@ def create(session: Session, actor: User | None, code: str, name: str, parent_co
         organization = Organization(code=code, name=name, parent_id=parent.id if parent else None)
         session.add(organization)
         session.flush()
-        audit.record(
+        trail.record(
             session,
             "organization_create",
             actor=actor,
@@ -114,7 +114,7 @@ def update(
             )
         organization.code, organization.name, organization.parent_id = code, name, parent_id
         after = {"code": code, "name": name, "parent_id": parent_id}
-        audit.record(
+        trail.record(
             session,
             "organization_update",
             actor=actor,

@@ -11,8 +11,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from qms import audit
 from qms.accounts import organizations, permissions
+from qms.audit import trail
 from qms.database import unit_of_work
 from qms.errors import Conflict, Invalid, NotFound
 from qms.models import ApiToken, Role, User, UserRole
@@ -89,7 +89,7 @@ def create(
         )
         session.add(user)
         session.flush()
-        audit.record(
+        trail.record(
             session,
             "user_create",
             actor=actor,
@@ -144,7 +144,7 @@ def update(
         }
         subject = f"user:{user.id}"
         if before["roles"] != after["roles"]:
-            audit.record(
+            trail.record(
                 session, "role_change", actor=actor, organization_id=user.organization_id, subject=subject,
                 details={"username": user.username, "before": before["roles"], "after": after["roles"]},
             )
@@ -152,7 +152,7 @@ def update(
             {k: v for k, v in before.items() if k != "roles"} != {k: v for k, v in after.items() if k != "roles"}
             or password
         ):
-            audit.record(
+            trail.record(
                 session, "user_update", actor=actor, organization_id=user.organization_id, subject=subject,
                 details={
                     "username": user.username, "before": before, "after": after, "password_changed": bool(password)
@@ -172,7 +172,7 @@ def authenticate(session: Session, username: str, password: str, *, remote_addr:
         valid = False
     with unit_of_work(session):
         if not valid:
-            audit.record(
+            trail.record(
                 session, "login_failed", actor=None,
                 organization_id=user.organization_id if user else None,
                 subject=f"user:{user.id}" if user else None,
@@ -182,7 +182,7 @@ def authenticate(session: Session, username: str, password: str, *, remote_addr:
         assert user is not None
         if _hasher.check_needs_rehash(user.password_hash):
             user.password_hash = hash_password(password)
-        audit.record(
+        trail.record(
             session, "login", actor=user, organization_id=user.organization_id, details={"remote_addr": remote_addr}
         )
     return user
@@ -192,7 +192,7 @@ def record_sign_in_flood(session: Session, username: str, *, remote_addr: str | 
     """Sign-ins refused by the rate limit: audited once per window and address, so a flood cannot fill the log."""
     username = (username or "").strip().lower()[:64]
     with unit_of_work(session):
-        audit.record(
+        trail.record(
             session, "login_rate_limited", actor=None, details={"username": username, "remote_addr": remote_addr}
         )
 
@@ -202,7 +202,7 @@ def issue_token(session: Session, actor: User | None, user: User) -> str:
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with unit_of_work(session):
         session.add(ApiToken(user_id=user.id, token_sha256=_token_hash(token)))
-        audit.record(
+        trail.record(
             session, "token_issue", actor=actor, organization_id=user.organization_id, subject=f"user:{user.id}",
             details={"username": user.username},
         )

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from flask import current_app
 
-from qms import audit, documents
+from qms import documents
 from qms.api.auth import current_user
 from qms.api.blueprint import ID, ApiBlueprint
 from qms.api.schemas import AuditEntrySchema, VerifySchema
+from qms.audit import trail
 from qms.extensions import db
 from qms.models import AuditEntry
 from qms.storage import file_store
@@ -26,6 +27,6 @@ def history(document_id: int) -> list[AuditEntry]:
 @blp.route("/audit/verify", methods=["GET"])
 @blp.response(200, VerifySchema)
 @blp.error_responses(403)
-def verify() -> audit.VerifyReport:
+def verify() -> trail.VerifyReport:
     """Re-check the hash chain and every stored file; inspectors and administrators only."""
-    return audit.verify_for(db.session, file_store(current_app), current_user())
+    return trail.verify_for(db.session, file_store(current_app), current_user())

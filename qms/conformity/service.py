@@ -10,8 +10,9 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from qms import audit, documents
+from qms import documents
 from qms.accounts import permissions
+from qms.audit import trail
 from qms.conformity.checks import ERROR, Finding
 from qms.conformity.store import CheckResult, check_revision, evaluate, read_revision, stored_check, stored_checks
 from qms.database import unit_of_work
@@ -73,7 +74,7 @@ def recheck(
         session.scalar(select(Revision.id).where(Revision.id == revision.id).with_for_update(of=Revision))
         before = stored_check(session, revision.id)
         findings = check_revision(session, revision, today=today, files=files)
-        audit.record(
+        trail.record(
             session,
             "conformity_check",
             actor=actor,

@@ -1,4 +1,4 @@
-"""The append-only, hash-chained audit log; rows are written only by qms.audit.record."""
+"""The append-only, hash-chained audit log; rows are written only by qms.audit.trail.record."""
 
 from __future__ import annotations
 

@@ -6,8 +6,9 @@ from flask import Blueprint, abort, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
-from qms import control_history, diff, documents
+from qms import diff, documents
 from qms.accounts import permissions
+from qms.audit import history as control_history
 from qms.errors import DomainError, NotFound
 from qms.extensions import db
 from qms.web import errors

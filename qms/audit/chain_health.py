@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from qms.audit import GENESIS, entry_hash
+from qms.audit.trail import GENESIS, entry_hash
 from qms.models import AuditEntry, AuditHead
 
 
