@@ -33,9 +33,10 @@ from search import call_search, ensure_corpus, index_is_current, log, make_app, 
 def load_demo(workdir: Path):  # type: ignore[no-untyped-def]
     from argon2 import PasswordHasher
 
-    from qms import clock, demo, schema, storage
+    from qms import clock, demo, schema
     from qms.accounts import users
     from qms.extensions import db
+    from qms.files import store
     from qms.search import search_index
 
     # The demo's eight people with a cheap Argon2 cost; nothing here signs in.
@@ -43,7 +44,7 @@ def load_demo(workdir: Path):  # type: ignore[no-untyped-def]
     app = make_app(workdir)
     with app.app_context():
         schema.upgrade(db.engine)
-        demo.load(db.session, storage.file_store(app), clock.today(app.config["TIMEZONE"]))
+        demo.load(db.session, store.file_store(app), clock.today(app.config["TIMEZONE"]))
         while search_index(app).apply_log(db.engine, timeout=30):
             pass
         db.session.remove()

@@ -37,8 +37,8 @@ from sqlalchemy.engine import URL
 
 from qms import PROJECT_DIR, clock, schema
 from qms.errors import DomainError
+from qms.files.store import FileStore
 from qms.search import SearchIndex
-from qms.storage import FileStore
 
 FORMAT = 1
 MANIFEST = "manifest.json"

@@ -11,11 +11,12 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from qms import backup, clock, documents, legal_reviews, schema, search, storage
+from qms import backup, clock, documents, legal_reviews, schema, search
 from qms.accounts import organizations, users
 from qms.audit import trail
 from qms.errors import DomainError
 from qms.extensions import db
+from qms.files import store
 
 qms_cli = AppGroup("qms", help="Quản lý hệ thống tài liệu ISO (document control).")
 
@@ -113,7 +114,7 @@ def verify_command() -> None:
 
 def _verify_or_exit(expected_head: str | None = None) -> None:
     """The audit chain, every file and the search index against the database (and the chain head expected)."""
-    report = trail.verify(db.session, storage.file_store(current_app))
+    report = trail.verify(db.session, store.file_store(current_app))
     click.echo(f"Nhật ký: {report.entries} mục; tệp: {report.files}; đầu chuỗi: {report.head_hash}")
     problems = report.problems + _index_problems()
     if expected_head and report.head_hash != expected_head:
@@ -149,7 +150,7 @@ def demo_command() -> None:
     from qms import demo
 
     schema.upgrade(db.engine)
-    loaded = demo.load(db.session, storage.file_store(current_app), clock.today(current_app.config["TIMEZONE"]))
+    loaded = demo.load(db.session, store.file_store(current_app), clock.today(current_app.config["TIMEZONE"]))
     search.search_index(current_app).apply_log(db.engine, timeout=30)
     if loaded:
         click.echo("Đã nạp dữ liệu mẫu. Đăng nhập: " + ", ".join(f"{u}/{p}" for u, p in demo.LOGINS))
@@ -263,7 +264,7 @@ def dossier_command(organization_code: str, out_path: str, as_of: datetime | Non
                 bar.length = max(total, 1)
                 bar.update(done - bar.pos)
 
-            manifest = dossier.build(db.session, storage.file_store(current_app), None, organization_code, out,
+            manifest = dossier.build(db.session, store.file_store(current_app), None, organization_code, out,
                                      as_of=day, today=today, progress=progress)
     except DomainError as error:
         os.remove(out_path)
@@ -294,7 +295,7 @@ def verify_dossier_command(file_path: str) -> None:
 def backup_command(dest: Path) -> None:
     """Write one consistent archive (.tar) of the database, the files and the non-secret settings, while serving."""
     try:
-        manifest = backup.write_backup(db.engine, storage.file_store(current_app), current_app.config, dest)
+        manifest = backup.write_backup(db.engine, store.file_store(current_app), current_app.config, dest)
     except DomainError as error:
         _fail(error)
     database, audit_head = manifest["database"], manifest["database"]["audit"]
@@ -308,7 +309,7 @@ def backup_command(dest: Path) -> None:
 def restore_command(archive: Path) -> None:
     """Restore ARCHIVE into an empty installation, rebuild the search index, then verify everything."""
     try:
-        report = backup.restore(archive, db.engine, storage.file_store(current_app), search.search_index(current_app),
+        report = backup.restore(archive, db.engine, store.file_store(current_app), search.search_index(current_app),
                                 progress=lambda step: click.echo(f"Khôi phục: {step}…"))
     except DomainError as error:
         _fail(error)

@@ -15,11 +15,13 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from qms import clock, conformity, faults, filetypes, legal_basis, legal_reviews, procedure_links
+from qms import clock, conformity, faults, legal_basis, legal_reviews, procedure_links
 from qms.accounts import permissions
 from qms.audit import trail
 from qms.database import unit_of_work
 from qms.errors import Conflict, Forbidden, Invalid, NotFound
+from qms.files import filetypes
+from qms.files.store import FileStore
 from qms.models import (
     AuditEntry,
     Document,
@@ -33,7 +35,6 @@ from qms.models import (
     User,
 )
 from qms.search import log as search_log
-from qms.storage import FileStore
 from qms.text.extract import extract_text
 
 ACTIONS = ("submit", "pass", "return", "approve", "withdraw")

@@ -31,8 +31,8 @@ from qms.audit import trail
 from qms.audit.chain_health import check_chain
 from qms.documents import KIND_LABELS, STATUS_LABELS
 from qms.errors import Invalid
+from qms.files.store import CHUNK, FileStore
 from qms.models import AuditEntry, Document, Organization, Revision, User
-from qms.storage import CHUNK, FileStore
 
 FORMAT = "qms-inspection-dossier/1"
 MANIFEST = "manifest.json"

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from qms.dossier import FORMAT, MANIFEST
-from qms.storage import CHUNK
+from qms.files.store import CHUNK
 
 
 @dataclass

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine, inspect, text
 
+from qms.files.store import FileStore
 from qms.search import IndexUnavailable, SearchIndex
-from qms.storage import FileStore
 
 
 @dataclass(frozen=True)

@@ -13,13 +13,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from qms import clock, filetypes
+from qms import clock
 from qms.accounts import permissions
 from qms.audit import trail
 from qms.catalogue_files import read_sheets
 from qms.catalogue_rows import Catalogue, RowError, parse_sheets
 from qms.database import unit_of_work
 from qms.errors import Invalid, NotFound
+from qms.files import filetypes
 from qms.models import Organization, Procedure, Role, User
 
 #: Who imports an organisation's list: its ISO secretary or its administrator.

@@ -22,8 +22,8 @@ from qms import clock, create_app, documents, schema
 from qms.accounts import organizations, users
 from qms.database import make_engine
 from qms.extensions import db
+from qms.files.store import FileStore, file_store
 from qms.models import Base, Document, User
-from qms.storage import FileStore, file_store
 
 DATABASES = ["sqlite"] + (["postgresql"] if os.environ.get("QMS_TEST_DATABASE_URL") else [])
 

@@ -16,8 +16,8 @@ from werkzeug.test import TestResponse
 
 from qms import documents
 from qms.accounts import users
+from qms.files.store import FileStore
 from qms.models import Document, Revision, User
-from qms.storage import FileStore
 
 FIXTURES = Path(__file__).resolve().parents[1].parent / "shared" / "fixtures"
 PASSWORD = "mat-khau-thu-nghiem"

@@ -7,8 +7,8 @@ import io
 import pytest
 from hostile_files import encrypted_office_file
 
-from qms import filetypes
 from qms.errors import Invalid
+from qms.files import filetypes
 
 
 @pytest.mark.parametrize(

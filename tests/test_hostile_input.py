@@ -48,7 +48,7 @@ def test_a_hostile_upload_to_the_api_is_a_json_422_and_leaves_only_a_log_line(
 ):
     headers = bearer(secretary)
     before = traces(session, app)
-    caplog.set_level(logging.WARNING, logger="qms.filetypes")
+    caplog.set_level(logging.WARNING, logger="qms.files.filetypes")
     data = {"file": (io.BytesIO(make()), filename), "change_summary": f"Thử {name}"}
     response = client.post(f"/api/v1/documents/{document.id}/revisions", data=data, headers=headers)
     assert response.status_code == 422, response.get_data(as_text=True)[:300]
@@ -64,7 +64,7 @@ def test_a_hostile_upload_on_the_page_is_refused_in_vietnamese_and_leaves_only_a
 ):
     login(client, secretary)
     before = traces(session, app)
-    caplog.set_level(logging.WARNING, logger="qms.filetypes")
+    caplog.set_level(logging.WARNING, logger="qms.files.filetypes")
     data = {"file": (io.BytesIO(make()), filename), "change_summary": "Sửa bước 3"}
     response = client.post(f"/documents/{document.id}/upload", data=data, content_type="multipart/form-data")
     assert response.status_code == 422

@@ -9,7 +9,7 @@ import stat
 
 import pytest
 
-from qms.storage import LocalFileStore
+from qms.files.store import LocalFileStore
 
 
 class _Exploding(io.BytesIO):

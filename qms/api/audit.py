@@ -10,8 +10,8 @@ from qms.api.blueprint import ID, ApiBlueprint
 from qms.api.schemas import AuditEntrySchema, VerifySchema
 from qms.audit import trail
 from qms.extensions import db
+from qms.files.store import file_store
 from qms.models import AuditEntry
-from qms.storage import file_store
 
 blp = ApiBlueprint("api_audit", __name__, description="The hash-chained audit log.")
 

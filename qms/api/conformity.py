@@ -12,7 +12,7 @@ from qms.api.blueprint import ID, ApiBlueprint
 from qms.api.conformity_schemas import FindingsSchema
 from qms.conformity import CheckResult
 from qms.extensions import db
-from qms.storage import file_store
+from qms.files.store import file_store
 
 blp = ApiBlueprint("api_conformity", __name__, description="Findings on a revision's content, as an inspector would.")
 

@@ -14,7 +14,7 @@ from qms.api.auth import current_user
 from qms.api.blueprint import ApiBlueprint
 from qms.api.inspect_schemas import AsOfQuerySchema
 from qms.extensions import db
-from qms.storage import file_store
+from qms.files.store import file_store
 
 blp = ApiBlueprint(
     "api_registers", __name__, description="Registers an ISO secretary keeps, and the inspection dossier."

@@ -6,13 +6,14 @@ from typing import Any
 
 from flask import Response, current_app, send_file, url_for
 
-from qms import clock, documents, filetypes
+from qms import clock, documents
 from qms.api.auth import current_user
 from qms.api.blueprint import ID, ApiBlueprint
 from qms.api.schemas import ActionSchema, RevisionSchema, RevisionUploadSchema
 from qms.extensions import db
+from qms.files import filetypes
+from qms.files.store import file_store
 from qms.models import Revision
-from qms.storage import file_store
 
 blp = ApiBlueprint("api_revisions", __name__, description="Revisions of a document and their workflow.")
 

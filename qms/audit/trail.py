@@ -19,8 +19,8 @@ from sqlalchemy.orm import Session
 
 from qms import clock
 from qms.accounts import permissions
+from qms.files.store import FileStore
 from qms.models import AuditEntry, AuditHead, Document, Revision, StoredFile, User
-from qms.storage import FileStore
 
 GENESIS = "0" * 64
 

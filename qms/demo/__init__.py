@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 
 from qms import documents, legal_import, procedures
 from qms.accounts import organizations, users
+from qms.files.store import FileStore
 from qms.models import Document, Organization, Revision, User
-from qms.storage import FileStore
 
 FILES = Path(__file__).resolve().parent / "files"
 PASSWORD = "demo12345"

@@ -18,8 +18,8 @@ from qms.conformity.headings import LABELS as SECTION_LABELS
 from qms.conformity.service import RECHECK_ROLES, Summary
 from qms.errors import DomainError
 from qms.extensions import db
+from qms.files.store import file_store
 from qms.models import Revision, RevisionStatus
-from qms.storage import file_store
 from qms.web import errors
 from qms.web.language import Translated
 

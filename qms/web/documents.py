@@ -16,8 +16,8 @@ from qms import clock, documents
 from qms.accounts import organizations, permissions
 from qms.errors import DomainError
 from qms.extensions import db
+from qms.files.store import file_store
 from qms.models import Document, DocumentKind, Revision, RevisionStatus, Role
-from qms.storage import file_store
 from qms.web import errors, offers
 from qms.web.filters import format_date
 from qms.web.forms import ActionForm, DocumentFilterForm, DocumentForm, UploadForm, first_error

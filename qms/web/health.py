@@ -8,8 +8,9 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify
 from flask.typing import ResponseReturnValue
 
-from qms import health, search, storage
+from qms import health, search
 from qms.extensions import db, limiter
+from qms.files import store
 
 bp = Blueprint("health", __name__)
 limiter.exempt(bp)
@@ -22,7 +23,7 @@ def healthz() -> ResponseReturnValue:
 
 @bp.get("/readyz")
 def readyz() -> ResponseReturnValue:
-    checks = health.readiness(db.engine, storage.file_store(current_app), search.search_index(current_app))
+    checks = health.readiness(db.engine, store.file_store(current_app), search.search_index(current_app))
     ready = all(check.ok for check in checks)
     body = {
         "status": "ready" if ready else "unavailable",

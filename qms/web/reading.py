@@ -9,12 +9,12 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from qms import clock, documents
-from qms.docx_html import HtmlCache
 from qms.errors import DomainError
 from qms.extensions import db
-from qms.filetypes import CONTENT_TYPES
+from qms.files.docx_html import HtmlCache
+from qms.files.filetypes import CONTENT_TYPES
+from qms.files.store import file_store
 from qms.models import Revision
-from qms.storage import file_store
 from qms.web import errors
 
 bp = Blueprint("reading", __name__)

@@ -13,7 +13,7 @@ from flask_login import current_user, login_required
 from qms import clock, dossier, register_files, registers
 from qms.errors import DomainError, Invalid
 from qms.extensions import db
-from qms.storage import file_store
+from qms.files.store import file_store
 from qms.web import errors
 from qms.web.language import Translated
 

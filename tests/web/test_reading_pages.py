@@ -6,7 +6,7 @@ from factories import fixture_file, make_docx, make_effective, minimal_pdf, page
 from sqlalchemy import select
 
 from qms import documents
-from qms.docx_html import HtmlCache, clean
+from qms.files.docx_html import HtmlCache, clean
 from qms.models import AuditEntry
 
 HOSTILE = make_docx(
