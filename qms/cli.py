@@ -11,9 +11,10 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from qms import backup, clock, documents, legal_reviews, schema, search
+from qms import backup, clock, legal_reviews, schema, search
 from qms.accounts import organizations, users
 from qms.audit import trail
+from qms.documents import lifecycle
 from qms.errors import DomainError
 from qms.extensions import db
 from qms.files import store
@@ -101,7 +102,7 @@ def take_effect_command() -> None:
         "(for cron; requests do it too)."
     )
     today = clock.today(current_app.config["TIMEZONE"])
-    done = documents.take_effect_due(db.session, today)
+    done = lifecycle.take_effect_due(db.session, today)
     changed = legal_reviews.refresh_reviews(db.session, today)
     click.echo(f"{len(done)} phiên bản có hiệu lực; {changed} mục rà soát căn cứ pháp lý được mở hoặc đóng.")
 

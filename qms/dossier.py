@@ -25,11 +25,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from config import settings
-from qms import clock, conformity_link, dossier_status, register_files, registers, state_on
+from qms import clock, conformity_link, dossier_status, register_files, registers
 from qms.audit import history as control_history
 from qms.audit import trail
 from qms.audit.chain_health import check_chain
-from qms.documents import KIND_LABELS, STATUS_LABELS
+from qms.documents import as_of as state_on
+from qms.documents.lifecycle import KIND_LABELS, STATUS_LABELS
 from qms.errors import Invalid
 from qms.files.store import CHUNK, FileStore
 from qms.models import AuditEntry, Document, Organization, Revision, User

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from qms import state_on
+from qms.documents import as_of as state_on
 from qms.legal_reviews import RESOLUTION_LABELS
 from qms.legal_status import CHANGE_LABELS
 from qms.models import LegalReview, Organization, Procedure

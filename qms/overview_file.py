@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 from qms import xlsx
-from qms.documents import KIND_LABELS
+from qms.documents.as_of import local_day
+from qms.documents.lifecycle import KIND_LABELS
 from qms.overview import Overview, OverviewRow
-from qms.state_on import local_day
 from qms.xlsx import Cell
 
 CHAIN_LABELS = {True: "Toàn vẹn", False: "Có sai lệch"}

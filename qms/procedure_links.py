@@ -1,6 +1,6 @@
 """Which TTHC codes a process document serves: its ``procedure_code``, links set by hand, and codes read from its text.
 
-This module does not import ``qms.documents``, so the lifecycle can call ``link_from_revision`` from there.
+This module does not import ``qms.documents.lifecycle``, so the lifecycle can call ``link_from_revision`` from there.
 """
 
 from __future__ import annotations

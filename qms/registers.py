@@ -14,9 +14,9 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from qms import state_on
 from qms.accounts import permissions
-from qms.documents import KIND_LABELS, STATUS_LABELS
+from qms.documents import as_of as state_on
+from qms.documents.lifecycle import KIND_LABELS, STATUS_LABELS
 from qms.errors import NotFound
 from qms.legal_status import STATUS_LABELS as LEGAL_STATUS_LABELS
 from qms.legal_status import incoming_relations, status_on, triggers

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from flask import Flask, request
 
-from qms import clock, documents, legal_reviews
+from qms import clock, legal_reviews
+from qms.documents import lifecycle
 from qms.extensions import db
 
 
@@ -18,7 +19,7 @@ def init_app(app: Flask) -> None:
             return  # a health probe must answer without the database
         today = clock.today(app.config["TIMEZONE"])
         # One indexed query per request; the first request on the day does the work.
-        documents.take_effect_due(db.session, today)
+        lifecycle.take_effect_due(db.session, today)
         # Reading every citation is heavier: once a day per process (and after every change that matters).
         if app.extensions["qms.reviews_refreshed_on"] != today:
             legal_reviews.refresh_reviews(db.session, today)

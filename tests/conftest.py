@@ -18,9 +18,10 @@ from hypothesis import HealthCheck, settings
 from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session
 
-from qms import clock, create_app, documents, schema
+from qms import clock, create_app, schema
 from qms.accounts import organizations, users
 from qms.database import make_engine
+from qms.documents import lifecycle
 from qms.extensions import db
 from qms.files.store import FileStore, file_store
 from qms.models import Base, Document, User
@@ -196,7 +197,7 @@ def outsider(session: Session, agency: dict) -> User:
 
 @pytest.fixture
 def document(session: Session, secretary: User) -> Document:
-    return documents.create_document(
+    return lifecycle.create_document(
         session, secretary, organization_code="XA-LOCBINH", code="QT-HT-04",
         title="Cấp bản sao trích lục hộ tịch", kind="process", procedure_code="2.000635",
     )

@@ -14,8 +14,8 @@ from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 from werkzeug.test import TestResponse
 
-from qms import documents
 from qms.accounts import users
+from qms.documents import lifecycle
 from qms.files.store import FileStore
 from qms.models import Document, Revision, User
 
@@ -78,7 +78,7 @@ def fixture_file(name: str) -> bytes:
 
 def upload(session: Session, files: FileStore, secretary: User, document: Document, content: bytes | None = None,
            summary: str = "Ban hành lần đầu", filename: str = "quy-trinh.docx") -> Revision:
-    return documents.add_revision(
+    return lifecycle.add_revision(
         session, files, secretary, document.id, stream=io.BytesIO(make_docx(summary) if content is None else content),
         filename=filename, change_summary=summary,
     )
@@ -89,9 +89,9 @@ def make_effective(session: Session, files: FileStore, document: Document, secre
                    summary: str = "Ban hành lần đầu") -> Revision:
     """Upload, submit, pass and approve with today's date: the revision is current."""
     revision = upload(session, files, secretary, document, content, summary)
-    documents.act(session, secretary, revision.id, "submit", today=today)
-    documents.act(session, reviewer, revision.id, "pass", today=today)
-    return documents.act(session, approver, revision.id, "approve", today=today, effective_from=today)
+    lifecycle.act(session, secretary, revision.id, "submit", today=today)
+    lifecycle.act(session, reviewer, revision.id, "pass", today=today)
+    return lifecycle.act(session, approver, revision.id, "approve", today=today, effective_from=today)
 
 
 def login(client: FlaskClient, user: User) -> None:
@@ -153,7 +153,7 @@ def fixture_index_documents() -> list[dict[str, object]]:
         text = extract_text(path.read_bytes(), path.name).text
         title = path.stem.split("_")[1].replace("-", " ")
         for status in ("superseded", "effective"):
-            documents.append({
+            lifecycle.append({
                 "revision_id": f"{number}-{status}", "document_id": number, "organization_id": "1",
                 "kind": "process", "status": status, "procedure": "", "field": "", "number": 1,
                 "effective": 20250101 + number * 100 if status == "effective" else 20200101 + number,

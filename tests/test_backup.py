@@ -33,9 +33,9 @@ def built(session, files, secretary, reviewer, approver, document, today) -> Non
     make_effective(session, files, document, secretary, reviewer, approver, today,
                    make_docx("Quy trình cấp bản sao trích lục hộ tịch, lưu trữ hồ sơ"))
     upload(session, files, secretary, document, make_docx("Dự thảo: cấp bản sao trích lục bằng bưu chính"), "Sửa đổi")
-    from qms import documents
+    from qms.documents import lifecycle
 
-    other = documents.create_document(session, secretary, organization_code="XA-LOCBINH", code="QT-HT-05",
+    other = lifecycle.create_document(session, secretary, organization_code="XA-LOCBINH", code="QT-HT-05",
                                       title="Đăng ký kết hôn", kind="process")
     make_effective(session, files, other, secretary, reviewer, approver, today, make_docx("Đăng ký kết hôn lưu động"))
 

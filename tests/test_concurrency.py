@@ -18,9 +18,9 @@ from concurrent_workers import (
 from factories import make_user, upload
 from sqlalchemy import func, select
 
-from qms import documents
 from qms.accounts import users
 from qms.audit import trail
+from qms.documents import lifecycle
 from qms.models import AuditEntry, Revision, RevisionStatus
 
 
@@ -67,8 +67,8 @@ def test_two_approvers_at_once_one_wins_and_the_other_gets_409(
     reviewed = []
     for i in range(rounds):
         revision = upload(session, files, secretary, document, summary=f"Lần {i}")
-        documents.act(session, secretary, revision.id, "submit", today=today)
-        documents.act(session, reviewer, revision.id, "pass", today=today)
+        lifecycle.act(session, secretary, revision.id, "submit", today=today)
+        lifecycle.act(session, reviewer, revision.id, "pass", today=today)
         reviewed.append(revision.id)
     start = CONTEXT.Barrier(2)
     jobs = [

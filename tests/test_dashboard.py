@@ -7,7 +7,8 @@ from datetime import date, timedelta
 import pytest
 from factories import FIXTURES, fixture_file, login, make_effective, page_text, upload
 
-from qms import dashboard, documents, legal_import, procedures
+from qms import dashboard, legal_import, procedures
+from qms.documents import lifecycle
 from qms.errors import NotFound
 from qms.models import RevisionStatus
 
@@ -28,7 +29,7 @@ def commune(session, files, secretary, reviewer, approver, today):
                                  (FIXTURES / "procedures.xlsx").read_bytes())
     made = {}
     for code, title, procedure, name in PROCESSES:
-        document = documents.create_document(session, secretary, organization_code="XA-LOCBINH", code=code,
+        document = lifecycle.create_document(session, secretary, organization_code="XA-LOCBINH", code=code,
                                              title=title, kind="process", procedure_code=procedure)
         made[code] = make_effective(session, files, document, secretary, reviewer, approver, today, fixture_file(name))
     return made
@@ -46,9 +47,9 @@ def test_approving_issue_2_closes_the_review_of_issue_1(session, files, secretar
     extract = commune["QT-HT-04"].document
     second = upload(session, files, secretary, extract, fixture_file("QT-HT-04_trich-luc_lan-02.docx"),
                     "Cập nhật căn cứ pháp lý")
-    documents.act(session, secretary, second.id, "submit", today=today)
-    documents.act(session, reviewer, second.id, "pass", today=today)
-    documents.act(session, approver, second.id, "approve", today=today, effective_from=today)
+    lifecycle.act(session, secretary, second.id, "submit", today=today)
+    lifecycle.act(session, reviewer, second.id, "pass", today=today)
+    lifecycle.act(session, approver, second.id, "approve", today=today, effective_from=today)
     board = dashboard.for_organization(session, secretary, "XA-LOCBINH", today)
     assert [item.review.document.code for item in board.open_reviews] == ["QT-CT-02"]
 
@@ -56,7 +57,7 @@ def test_approving_issue_2_closes_the_review_of_issue_1(session, files, secretar
 def test_waiting_work_and_overdue_periodic_reviews(session, files, secretary, reviewer, approver, document, today):
     make_effective(session, files, document, secretary, reviewer, approver, today)
     waiting = upload(session, files, secretary, document, summary="Sửa đổi")
-    documents.act(session, secretary, waiting.id, "submit", today=today)
+    lifecycle.act(session, secretary, waiting.id, "submit", today=today)
     board = dashboard.for_organization(session, secretary, "XA-LOCBINH", today)
     assert [r.id for r in board.awaiting_review] == [waiting.id] and board.awaiting_approval == []
     assert board.overdue_reviews == []

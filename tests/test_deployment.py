@@ -44,9 +44,9 @@ def test_two_hosts_on_one_database_and_file_store_each_find_what_the_other_publi
 ):
     if app.config["DATABASE_URL"].startswith("sqlite"):
         pytest.skip("several hosts share a PostgreSQL database")
-    from qms import documents
+    from qms.documents import lifecycle
 
-    second = documents.create_document(session, secretary, organization_code="XA-LOCBINH", code="QT-HT-05",
+    second = lifecycle.create_document(session, secretary, organization_code="XA-LOCBINH", code="QT-HT-05",
                                        title="Đăng ký kết hôn", kind="process")
     headers = {"secretary": bearer(secretary), "reviewer": bearer(reviewer), "approver": bearer(approver)}
     shared = server_env(app.config)  # one database, one file directory

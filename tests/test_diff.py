@@ -8,7 +8,7 @@ from html import unescape
 import pytest
 from factories import fixture_file, make_docx, make_effective, upload
 
-from qms import diff, documents
+from qms.documents import diff, lifecycle
 from qms.errors import NotFound
 
 ONLY_MARKS = re.compile(r"</?(?:del|ins)>")
@@ -112,7 +112,7 @@ def test_staff_and_other_organisations_get_not_found(
     for user in (staff, outsider):
         with pytest.raises(NotFound):
             diff.compare(session, user, document.id, first.id, second.id)
-    other = documents.create_document(session, secretary, organization_code="XA-LOCBINH", code="QT-2",
+    other = lifecycle.create_document(session, secretary, organization_code="XA-LOCBINH", code="QT-2",
                                       title="Khác", kind="process")
     foreign = upload(session, files, secretary, other)
     with pytest.raises(NotFound):

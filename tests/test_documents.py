@@ -8,7 +8,7 @@ import pytest
 from factories import make_docx, make_effective, make_user, upload
 from sqlalchemy import func, select
 
-from qms import documents
+from qms.documents import lifecycle as documents
 from qms.errors import Conflict, Forbidden, Invalid, NotFound
 from qms.models import AuditEntry, Revision, RevisionStatus
 

@@ -15,8 +15,9 @@ import pytest
 from factories import upload
 from sqlalchemy import select
 
-from qms import demo, documents, dossier
+from qms import demo, dossier
 from qms.accounts import users
+from qms.documents import lifecycle
 from qms.dossier_check import verify_dossier
 from qms.errors import Invalid, NotFound
 from qms.models import AuditHead, Document, Organization, Revision, RevisionStatus
@@ -181,9 +182,9 @@ def test_stored_files_are_copied_in_chunks_not_held_in_memory(
     big = b"%PDF-1.4\n" + os.urandom(24 * 1024 * 1024) + b"\n%%EOF\n"
     revision = upload(session, files, secretary, document, big, filename="quy-trinh.pdf")
     del big
-    documents.act(session, secretary, revision.id, "submit", today=today)
-    documents.act(session, reviewer, revision.id, "pass", today=today)
-    documents.act(session, approver, revision.id, "approve", today=today, effective_from=today)
+    lifecycle.act(session, secretary, revision.id, "submit", today=today)
+    lifecycle.act(session, reviewer, revision.id, "pass", today=today)
+    lifecycle.act(session, approver, revision.id, "approve", today=today, effective_from=today)
     tracemalloc.start()
     try:
         with open(tmp_path / "lon.zip", "wb") as out:

@@ -16,7 +16,7 @@ from servers import flask_cli, multipart, running, server_env
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from qms import documents
+from qms.documents import lifecycle
 from qms.models import AuditEntry, Revision, RevisionStatus
 
 
@@ -89,8 +89,8 @@ def test_an_upload_killed_midway_leaves_nothing_and_can_be_done_again(
 @pytest.fixture
 def reviewed(session, files, secretary, reviewer, document, today):
     revision = upload(session, files, secretary, document, make_docx("Quy trình chờ phê duyệt"), "Ban hành lần đầu")
-    documents.act(session, secretary, revision.id, "submit", today=today)
-    return documents.act(session, reviewer, revision.id, "pass", today=today)
+    lifecycle.act(session, secretary, revision.id, "submit", today=today)
+    return lifecycle.act(session, reviewer, revision.id, "pass", today=today)
 
 
 def test_an_approval_killed_before_its_commit_did_not_happen(app, tmp_path, bearer, approver, reviewed, today):

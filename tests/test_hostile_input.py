@@ -19,7 +19,8 @@ from factories import PASSWORD, login, make_docx, make_effective
 from hostile_files import REFUSED_UPLOADS
 from sqlalchemy import func, select
 
-from qms import create_app, documents, register_files, registers
+from qms import create_app, register_files, registers
+from qms.documents import lifecycle
 from qms.models import AuditEntry, IndexOperation, Revision, StoredFile
 
 UPLOAD_IDS = [name for name, *_ in REFUSED_UPLOADS]
@@ -127,7 +128,7 @@ EVIL_SUMMARY = "<img src=x onerror=alert(1)> Sửa & bổ sung <i>bước 2</i>\
 
 @pytest.fixture
 def evil_document(session, files, secretary, reviewer, approver, today):
-    document = documents.create_document(
+    document = lifecycle.create_document(
         session, secretary, organization_code="XA-LOCBINH", code="QT-XSS", title=EVIL_TITLE, kind="process",
     )
     make_effective(session, files, document, secretary, reviewer, approver, today,

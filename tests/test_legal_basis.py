@@ -9,8 +9,9 @@ import pytest
 from factories import FIXTURES, fixture_file, make_docx, make_effective, upload
 from sqlalchemy import func, select
 
-from qms import documents, legal, legal_import
+from qms import legal, legal_import
 from qms.database import unit_of_work
+from qms.documents import lifecycle
 from qms.errors import Conflict, Forbidden, Invalid, NotFound
 from qms.legal_basis import basis, extract_basis, set_basis
 from qms.legal_status import LegalStatus
@@ -166,4 +167,4 @@ def test_the_basis_shows_each_documents_status_as_of_today(session, files, secre
     draft = upload(session, files, secretary, document, fixture_file(HT04_2))
     with pytest.raises(NotFound):
         basis(session, staff, draft.id)
-    assert documents.get_revision(session, secretary, draft.id) and len(basis(session, secretary, draft.id)) == 5
+    assert lifecycle.get_revision(session, secretary, draft.id) and len(basis(session, secretary, draft.id)) == 5

@@ -9,8 +9,9 @@ import pytest
 from factories import fixture_file, make_effective, make_user, upload
 from sqlalchemy import func, select
 
-from qms import documents, legal
+from qms import legal
 from qms.database import unit_of_work
+from qms.documents import lifecycle
 from qms.errors import Conflict, Forbidden, Invalid, NotFound
 from qms.legal_basis import extract_basis, set_basis
 from qms.legal_reviews import refresh_reviews, resolve, reviews
@@ -104,7 +105,7 @@ def test_a_new_revision_taking_effect_closes_the_item(
 
 def test_withdrawing_the_document_closes_the_item(session, admin, approver, current, today):
     add(session, admin, "118/2025/NĐ-CP", date(2025, 7, 1), replaces=["61/2018/NĐ-CP"])
-    documents.act(session, approver, current.id, "withdraw", today=today, comment="Thủ tục bị bãi bỏ")
+    lifecycle.act(session, approver, current.id, "withdraw", today=today, comment="Thủ tục bị bãi bỏ")
     assert all_reviews(session)[0].resolution == "withdrawn"
     assert refresh_reviews(session, today) == 0
 
@@ -195,7 +196,7 @@ def test_reviews_list_open_first_oldest_first_with_age(
     soon = today + timedelta(days=5)
     add(session, admin, "3/2030/NĐ-CP", soon, amends=["123/2015/NĐ-CP"])
     assert refresh_reviews(session, soon) == 1
-    other = documents.create_document(
+    other = lifecycle.create_document(
         session, secretary, organization_code="XA-LOCBINH", code="QT-CT-02", title="Chứng thực chữ ký", kind="process"
     )
     name = "QT-CT-02_chung-thuc-chu-ky_lan-01.docx"

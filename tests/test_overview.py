@@ -10,8 +10,9 @@ import pytest
 from factories import fixture_file, make_effective, upload
 from sqlalchemy import func, select, text, update
 
-from qms import documents, legal, overview, overview_file, procedures
+from qms import legal, overview, overview_file, procedures
 from qms.accounts import organizations
+from qms.documents import lifecycle
 from qms.errors import Forbidden, Invalid, NotFound
 from qms.legal_status import local_today
 from qms.models import AuditEntry, DocumentKind, Revision
@@ -42,22 +43,22 @@ def province(session, files, today, admin, secretary, reviewer, approver, outsid
     ).encode())
     make_effective(session, files, document, secretary, reviewer, approver, today,
                    fixture_file("QT-HT-04_trich-luc_lan-01.docx"))
-    waiting = documents.create_document(session, secretary, organization_code="XA-LOCBINH", code="QT-HT-01",
+    waiting = lifecycle.create_document(session, secretary, organization_code="XA-LOCBINH", code="QT-HT-01",
                                         title="Đăng ký khai sinh", kind="process", procedure_code="1.001193")
     pending = upload(session, files, secretary, waiting)
-    documents.act(session, secretary, pending.id, "submit", today=today)
-    documents.act(session, reviewer, pending.id, "pass", today=today)
-    policy = documents.create_document(session, secretary, organization_code="XA-LOCBINH", code="CSCL",
+    lifecycle.act(session, secretary, pending.id, "submit", today=today)
+    lifecycle.act(session, reviewer, pending.id, "pass", today=today)
+    policy = lifecycle.create_document(session, secretary, organization_code="XA-LOCBINH", code="CSCL",
                                        title="Chính sách chất lượng", kind="policy")
     old_policy = make_effective(session, files, policy, secretary, reviewer, approver, today)
     session.execute(update(Revision).where(Revision.id == old_policy.id)
                     .values(effective_from=today - timedelta(days=400)))
     session.commit()
-    gone = documents.create_document(session, secretary, organization_code="XA-LOCBINH", code="QT-HT-09",
+    gone = lifecycle.create_document(session, secretary, organization_code="XA-LOCBINH", code="QT-HT-09",
                                      title="Đăng ký giám hộ", kind="process")
     withdrawn = make_effective(session, files, gone, secretary, reviewer, approver, today)
-    documents.act(session, approver, withdrawn.id, "withdraw", today=today, comment="Không còn thẩm quyền")
-    other = documents.create_document(session, outsider, organization_code="XA-DONGDANG", code="QT-01",
+    lifecycle.act(session, approver, withdrawn.id, "withdraw", today=today, comment="Không còn thẩm quyền")
+    other = lifecycle.create_document(session, outsider, organization_code="XA-DONGDANG", code="QT-01",
                                       title="Đăng ký khai sinh", kind="process")
     upload(session, files, outsider, other)
     return {"policy": old_policy}

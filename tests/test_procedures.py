@@ -10,8 +10,9 @@ from factories import FIXTURES, make_docx, make_effective, make_user, upload
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
-from qms import coverage, documents, procedures
+from qms import coverage, procedures
 from qms.database import unit_of_work
+from qms.documents import lifecycle
 from qms.errors import Forbidden, Invalid, NotFound
 from qms.models import AuditEntry, DocumentProcedure, Procedure, TimeUnit
 from qms.procedure_codes import codes_in_text, codes_match, normalize_code
@@ -324,7 +325,7 @@ def test_coverage_counts_a_process_only_once_it_takes_effect(
 
 
 def process(session, secretary, code: str, procedure_code: str | None = None, title: str = "Quy trình"):
-    return documents.create_document(
+    return lifecycle.create_document(
         session, secretary, organization_code="XA-LOCBINH", code=code, title=title, kind="process",
         procedure_code=procedure_code,
     )
@@ -439,7 +440,7 @@ def test_link_from_revision_adds_document_links_inside_the_callers_unit_of_work(
 
 
 def test_link_from_revision_ignores_documents_other_than_processes(session, files, secretary):
-    catalogue = documents.create_document(
+    catalogue = lifecycle.create_document(
         session, secretary, organization_code="XA-LOCBINH", code="HS-01", title="Danh mục TTHC", kind="record"
     )
     revision = upload(session, files, secretary, catalogue, make_docx("Mã TTHC: 1.001193"))

@@ -12,7 +12,8 @@ from docx.oxml.ns import qn
 from factories import fixture_file, make_docx, make_effective, upload
 from sqlalchemy import update
 
-from qms import admin_document, clock, documents, legal, register_files, registers
+from qms import admin_document, clock, legal, register_files, registers
+from qms.documents import lifecycle
 from qms.errors import NotFound
 from qms.legal_status import local_today
 from qms.models import Document, Revision
@@ -50,11 +51,11 @@ def agency_documents(session, files, admin, secretary, reviewer, approver, docum
     process = make_effective(session, files, document, secretary, reviewer, approver, today,
                              fixture_file("QT-HT-04_trich-luc_lan-01.docx"))
     returned = upload(session, files, secretary, document, make_docx("Lần 2"), "Cập nhật căn cứ pháp lý")
-    documents.act(session, secretary, returned.id, "submit", today=today)
-    documents.act(session, reviewer, returned.id, "return", today=today, comment="Thiếu biểu mẫu")
+    lifecycle.act(session, secretary, returned.id, "submit", today=today)
+    lifecycle.act(session, reviewer, returned.id, "return", today=today, comment="Thiếu biểu mẫu")
 
     def new(code: str, title: str, kind: str):
-        return documents.create_document(session, secretary, organization_code="XA-LOCBINH", code=code, title=title,
+        return lifecycle.create_document(session, secretary, organization_code="XA-LOCBINH", code=code, title=title,
                                          kind=kind)
 
     policy = make_effective(session, files, new("CSCL", "Chính sách chất lượng", "policy"), secretary, reviewer,
@@ -63,9 +64,9 @@ def agency_documents(session, files, admin, secretary, reviewer, approver, docum
     upload(session, files, secretary, new("STCL", "Sổ tay chất lượng", "manual"))
     make_effective(session, files, new("LHT", "Luật Hộ tịch", "external"), secretary, reviewer, approver, today)
     objectives = upload(session, files, secretary, new("MTCL", "Mục tiêu chất lượng", "objectives"))
-    documents.act(session, secretary, objectives.id, "submit", today=today)
-    documents.act(session, reviewer, objectives.id, "pass", today=today)
-    documents.act(session, approver, objectives.id, "approve", today=today, effective_from=today + timedelta(days=30))
+    lifecycle.act(session, secretary, objectives.id, "submit", today=today)
+    lifecycle.act(session, reviewer, objectives.id, "pass", today=today)
+    lifecycle.act(session, approver, objectives.id, "approve", today=today, effective_from=today + timedelta(days=30))
     return {"process": process, "returned": returned, "policy": policy, "form": form, "objectives": objectives}
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from qms import diff
 from qms.api.auth import current_user
 from qms.api.blueprint import ID, ApiBlueprint
 from qms.api.inspect_schemas import DiffQuerySchema, RevisionDiffSchema
+from qms.documents import diff
 from qms.extensions import db
 
 blp = ApiBlueprint("api_diff", __name__, description="Differences between revisions, word by word.")

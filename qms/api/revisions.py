@@ -6,10 +6,11 @@ from typing import Any
 
 from flask import Response, current_app, send_file, url_for
 
-from qms import clock, documents
+from qms import clock
 from qms.api.auth import current_user
 from qms.api.blueprint import ID, ApiBlueprint
 from qms.api.schemas import ActionSchema, RevisionSchema, RevisionUploadSchema
+from qms.documents import lifecycle
 from qms.extensions import db
 from qms.files import filetypes
 from qms.files.store import file_store
@@ -27,7 +28,7 @@ _BINARY = {"type": "string", "format": "binary"}
 def upload_revision(data: dict[str, Any], document_id: int) -> tuple[Revision, dict[str, str]]:
     """Upload a new draft revision (.docx or .pdf); the ISO secretaries of the organisation do."""
     upload = data["file"]
-    revision = documents.add_revision(
+    revision = lifecycle.add_revision(
         db.session,
         file_store(current_app),
         current_user(),
@@ -44,7 +45,7 @@ def upload_revision(data: dict[str, Any], document_id: int) -> tuple[Revision, d
 @blp.error_responses(404)
 def get_revision(revision_id: int) -> Revision:
     """One revision; staff see only the current one."""
-    return documents.get_revision(db.session, current_user(), revision_id)
+    return lifecycle.get_revision(db.session, current_user(), revision_id)
 
 
 @blp.route(f"/revisions/<{ID}:revision_id>/actions", methods=["POST"])
@@ -53,7 +54,7 @@ def get_revision(revision_id: int) -> Revision:
 @blp.error_responses(403, 404, 409)
 def act(data: dict[str, Any], revision_id: int) -> Revision:
     """Submit, pass (review), return, approve or withdraw; each needs its role and the revision's state."""
-    return documents.act(
+    return lifecycle.act(
         db.session,
         current_user(),
         revision_id,
@@ -79,7 +80,7 @@ def act(data: dict[str, Any], revision_id: int) -> Revision:
 )
 def download(revision_id: int) -> Response:
     """The revision's file as stored; the download of a non-current revision is recorded in the audit log."""
-    download = documents.open_file(db.session, file_store(current_app), current_user(), revision_id)
+    download = lifecycle.open_file(db.session, file_store(current_app), current_user(), revision_id)
     revision = download.revision
     response = send_file(
         download.stream,

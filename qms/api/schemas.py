@@ -11,7 +11,7 @@ from marshmallow import Schema, ValidationError, fields, post_dump, validate
 from marshmallow.utils import get_value
 from werkzeug.datastructures import FileStorage
 
-from qms.documents import ACTIONS
+from qms.documents.lifecycle import ACTIONS
 from qms.models import Document, DocumentKind, DocumentStatus, Revision, RevisionStatus, Role, User
 
 # --- validation, in Vietnamese ---------------------------------------------------------------

@@ -15,12 +15,12 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from qms import documents
-from qms.documents import KIND_LABELS, STATUS_LABELS
+from qms.documents import lifecycle
+from qms.documents.as_of import local_day
+from qms.documents.lifecycle import KIND_LABELS, STATUS_LABELS
 from qms.legal_reviews import RESOLUTION_LABELS
 from qms.legal_status import CHANGE_LABELS
 from qms.models import AuditEntry, Document, DocumentKind, RelationKind, Revision, RevisionStatus, User
-from qms.state_on import local_day
 
 SYSTEM = "Hệ thống (tự động)"
 
@@ -60,8 +60,8 @@ class Timeline:
 
 def timeline(session: Session, viewer: User, document_id: int, *, until: date | None = None) -> Timeline:
     """The document's history for the roles that see non-current revisions (not staff)."""
-    entries = documents.history(session, viewer, document_id)
-    document = documents.get_document(session, viewer, document_id)
+    entries = lifecycle.history(session, viewer, document_id)
+    document = lifecycle.get_document(session, viewer, document_id)
     return Timeline(document, list(document.revisions), events_of(document, entries, until=until))
 
 

@@ -1,7 +1,7 @@
 """Checking a revision and keeping the result with it, inside the caller's unit of work.
 
 ``check_revision`` is called by ``documents.add_revision`` after the legal basis is extracted, and
-``finding_codes`` by the approval, so this module never imports ``qms.documents``.
+``finding_codes`` by the approval, so this module never imports ``qms.documents.lifecycle``.
 """
 
 from __future__ import annotations

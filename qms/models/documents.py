@@ -1,4 +1,4 @@
-"""Controlled documents and their revisions; the lifecycle rules live in qms.documents."""
+"""Controlled documents and their revisions; the lifecycle rules live in qms.documents.lifecycle."""
 
 from __future__ import annotations
 

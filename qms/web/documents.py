@@ -12,8 +12,9 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
-from qms import clock, documents
+from qms import clock
 from qms.accounts import organizations, permissions
+from qms.documents import lifecycle
 from qms.errors import DomainError
 from qms.extensions import db
 from qms.files.store import file_store
@@ -43,7 +44,7 @@ class Row:
 def _rows(found: list[Document]) -> list[Row]:
     rows = []
     for document in found:
-        visible = documents.visible_revisions(current_user, document)
+        visible = lifecycle.visible_revisions(current_user, document)
         newest = visible[-1] if visible else None
         rows.append(Row(document, newest if newest is not None and not newest.is_current else None))
     return rows
@@ -63,7 +64,7 @@ def index() -> ResponseReturnValue:
     if not form.validate():
         return render_template("documents/index.html", rows=[], **filters), 422
     organization_id = int(form.organization.data) if sees_all and form.organization.data else None
-    found = documents.list_documents(
+    found = lifecycle.list_documents(
         db.session,
         current_user,
         organization_id=organization_id,
@@ -86,7 +87,7 @@ def new() -> ResponseReturnValue:
     if not form.validate():
         return render_template("documents/new.html", form=form, error=first_error(form)), 422
     try:
-        document = documents.create_document(
+        document = lifecycle.create_document(
             db.session,
             current_user,
             organization_code=current_user.organization.code,
@@ -113,7 +114,7 @@ def _show(
 ) -> ResponseReturnValue:
     """The document page; after a refused action the form that failed keeps what was typed."""
     today = _today()
-    revisions = list(reversed(documents.visible_revisions(current_user, document)))
+    revisions = list(reversed(lifecycle.visible_revisions(current_user, document)))
     forms: dict[int, dict[str, ActionForm]] = {}
     for revision in revisions:
         for action in offers.revision_actions(current_user, document, revision):
@@ -142,7 +143,7 @@ def _show(
 @bp.get("/documents/<int:document_id>")
 @login_required
 def show(document_id: int) -> ResponseReturnValue:
-    return _show(documents.get_document(db.session, current_user, document_id))
+    return _show(lifecycle.get_document(db.session, current_user, document_id))
 
 
 DONE = {
@@ -168,7 +169,7 @@ def apply_action(revision_id: int, form: ActionForm) -> tuple[Revision | None, s
         return None, first_error(form), 422
     action = form.action.data or ""
     try:
-        revision = documents.act(
+        revision = lifecycle.act(
             db.session,
             current_user,
             revision_id,
@@ -191,8 +192,8 @@ def act(revision_id: int) -> ResponseReturnValue:
     if revision is not None:
         return redirect(url_for(".show", document_id=revision.document_id))
     # Back to the page the form was on, if this user may see it at all (else the 404 page).
-    revision = documents.get_revision(db.session, current_user, revision_id)
-    document = documents.get_document(db.session, current_user, revision.document_id)
+    revision = lifecycle.get_revision(db.session, current_user, revision_id)
+    document = lifecycle.get_document(db.session, current_user, revision.document_id)
     return _show(document, status=status, error=message, failed=(revision_id, form))
 
 
@@ -204,12 +205,12 @@ def act(revision_id: int) -> ResponseReturnValue:
 def upload(document_id: int) -> ResponseReturnValue:
     form = UploadForm()
     if request.method == "GET":
-        document = documents.get_document(db.session, current_user, document_id)
+        document = lifecycle.get_document(db.session, current_user, document_id)
         permissions.require_role(current_user, (Role.SECRETARY,), document.organization_id)
         return _upload_page(form, document)
     if form.validate():
         try:
-            revision = documents.add_revision(
+            revision = lifecycle.add_revision(
                 db.session,
                 file_store(current_app),
                 current_user,
@@ -229,7 +230,7 @@ def upload(document_id: int) -> ResponseReturnValue:
     if _from_script():
         # The script keeps the chosen file and shows the message next to the form.
         return jsonify(error={"code": "upload_refused", "message": message}), status
-    document = documents.get_document(db.session, current_user, document_id)
+    document = lifecycle.get_document(db.session, current_user, document_id)
     return _upload_page(form, document, message), status
 
 
@@ -246,7 +247,7 @@ def _upload_page(form: UploadForm, document: Document, error: str | None = None)
 @bp.get("/revisions/<int:revision_id>/download")
 @login_required
 def download(revision_id: int) -> ResponseReturnValue:
-    opened = documents.open_file(db.session, file_store(current_app), current_user, revision_id)
+    opened = lifecycle.open_file(db.session, file_store(current_app), current_user, revision_id)
     revision = opened.revision
     return send_file(
         opened.stream,

@@ -10,8 +10,9 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from qms import clock, documents, legal, legal_basis, legal_import, legal_reviews
+from qms import clock, legal, legal_basis, legal_import, legal_reviews
 from qms.accounts import organizations, permissions
+from qms.documents import lifecycle
 from qms.errors import DomainError
 from qms.extensions import db
 from qms.legal_status import CHANGE_LABELS, STATUS_LABELS, LegalStatus
@@ -170,7 +171,7 @@ def _edit_form(entry: legal.LegalEntry) -> LegalDocumentForm:
 @bp.route("/revisions/<int:revision_id>/legal-basis", methods=["GET", "POST"])
 @login_required
 def basis(revision_id: int) -> ResponseReturnValue:
-    revision = documents.get_revision(db.session, current_user, revision_id)
+    revision = lifecycle.get_revision(db.session, current_user, revision_id)
     may_edit = _may_edit_basis(revision)
     if request.method == "GET":
         entries = legal_basis.basis(db.session, current_user, revision_id, today=_today())

@@ -7,8 +7,9 @@ from flask import Blueprint, current_app, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
-from qms import clock, documents, workspace
+from qms import clock, workspace
 from qms.conformity.checks import CODE_LABELS, SEVERITY_LABELS
+from qms.documents import lifecycle
 from qms.errors import DomainError
 from qms.extensions import db
 from qms.models import RevisionStatus
@@ -28,7 +29,7 @@ def awaiting_count() -> int:
     """How many revisions wait for the signed-in user, for the link in the navigation (drafts: only their own)."""
     if not current_user.is_authenticated:
         return 0
-    waiting = documents.awaiting_action(db.session, current_user)
+    waiting = lifecycle.awaiting_action(db.session, current_user)
     return sum(1 for r in waiting if r.status is not RevisionStatus.DRAFT or r.drafted_by_id == current_user.id)
 
 
@@ -69,5 +70,5 @@ def act(revision_id: int) -> ResponseReturnValue:
     revision, message, status = apply_action(revision_id, form)
     if revision is not None:
         return redirect(url_for(".index"))
-    documents.get_revision(db.session, current_user, revision_id)  # one this user cannot see is a 404, not a form error
+    lifecycle.get_revision(db.session, current_user, revision_id)  # one this user cannot see is a 404, not a form error
     return _page(status, (revision_id, message), form)

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 import pytest
 from factories import make_docx, make_effective, upload
 
-from qms import documents
+from qms.documents import lifecycle
 
 
 def test_history_lists_every_action_oldest_first(
@@ -16,8 +16,8 @@ def test_history_lists_every_action_oldest_first(
 ):
     first = make_effective(session, files, document, secretary, reviewer, approver, today)
     second = upload(session, files, secretary, document, make_docx("v2"), "Sửa bước 3")
-    documents.act(session, secretary, second.id, "submit", today=today)
-    documents.act(session, reviewer, second.id, "return", today=today, comment="Thiếu biểu mẫu")
+    lifecycle.act(session, secretary, second.id, "submit", today=today)
+    lifecycle.act(session, reviewer, second.id, "return", today=today, comment="Thiếu biểu mẫu")
 
     response = client.get(f"/api/v1/documents/{document.id}/history", headers=bearer(inspector))
     assert response.status_code == 200
@@ -51,10 +51,10 @@ def test_the_history_shows_what_the_system_did_by_itself(
     client, bearer, session, files, secretary, reviewer, approver, document, today
 ):
     revision = upload(session, files, secretary, document)
-    documents.act(session, secretary, revision.id, "submit", today=today)
-    documents.act(session, reviewer, revision.id, "pass", today=today)
-    documents.act(session, approver, revision.id, "approve", today=today, effective_from=today + timedelta(days=2))
-    documents.take_effect_due(session, today + timedelta(days=2))
+    lifecycle.act(session, secretary, revision.id, "submit", today=today)
+    lifecycle.act(session, reviewer, revision.id, "pass", today=today)
+    lifecycle.act(session, approver, revision.id, "approve", today=today, effective_from=today + timedelta(days=2))
+    lifecycle.take_effect_due(session, today + timedelta(days=2))
 
     entries = client.get(f"/api/v1/documents/{document.id}/history", headers=bearer(secretary)).get_json()
     assert (entries[-1]["action"], entries[-1]["actor"]) == ("take_effect", None)

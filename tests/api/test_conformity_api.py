@@ -8,7 +8,8 @@ import pytest
 from factories import FIXTURES, fixture_file, make_effective, upload
 from sqlalchemy import delete, select
 
-from qms import documents, legal_import, procedures
+from qms import legal_import, procedures
+from qms.documents import lifecycle
 from qms.models import AuditEntry, RevisionCheck
 
 
@@ -26,7 +27,7 @@ def commune(session, secretary, today):
 @pytest.fixture
 def signature(session, files, secretary, commune):
     """QT-CT-02 issue 1 as a draft: five findings."""
-    document = documents.create_document(session, secretary, organization_code="XA-LOCBINH", code="QT-CT-02",
+    document = lifecycle.create_document(session, secretary, organization_code="XA-LOCBINH", code="QT-CT-02",
                                          title="Chứng thực chữ ký", kind="process", procedure_code="2.000884")
     return upload(session, files, secretary, document, fixture_file("QT-CT-02_chung-thuc-chu-ky_lan-01.docx"))
 
@@ -63,7 +64,7 @@ def test_who_reads_findings(client, bearer, staff, inspector, outsider, reviewer
 def test_staff_read_no_findings_even_on_the_current_revision(
     client, bearer, session, files, staff, secretary, reviewer, approver, today, commune
 ):
-    document = documents.create_document(session, secretary, organization_code="XA-LOCBINH", code="QT-XD-01",
+    document = lifecycle.create_document(session, secretary, organization_code="XA-LOCBINH", code="QT-XD-01",
                                          title="Giấy phép xây dựng", kind="process", procedure_code="1.013225")
     current = make_effective(session, files, document, secretary, reviewer, approver, today,
                              fixture_file("QT-XD-01_giay-phep-xay-dung_lan-01.docx"))
@@ -98,7 +99,7 @@ def test_recheck_is_audited_and_refused_to_who_may_not(
 def test_a_superseded_revision_keeps_what_was_found(
     client, bearer, session, files, secretary, reviewer, approver, today, commune
 ):
-    document = documents.create_document(session, secretary, organization_code="XA-LOCBINH", code="QT-HT-04",
+    document = lifecycle.create_document(session, secretary, organization_code="XA-LOCBINH", code="QT-HT-04",
                                          title="Trích lục", kind="process", procedure_code="2.000635")
     first = make_effective(session, files, document, secretary, reviewer, approver, today,
                            fixture_file("QT-HT-04_trich-luc_lan-01.docx"))

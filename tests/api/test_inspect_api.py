@@ -12,7 +12,7 @@ from docx import Document as WordDocument
 from factories import make_docx, make_effective, upload
 from sqlalchemy import func, select
 
-from qms import documents
+from qms.documents import lifecycle
 from qms.dossier_check import verify_dossier
 from qms.models import AuditEntry
 from qms.xlsx import HEADING_ROW
@@ -140,7 +140,7 @@ def test_an_inspectors_download_of_an_old_revision_is_logged(client, bearer, ses
 def test_a_returned_draft_is_in_the_history_inspectors_read(client, bearer, session, files, secretary, reviewer,
                                                              inspector, document, two_issues, today):
     draft = upload(session, files, secretary, document, make_docx("Lần 3"), "Thêm biểu mẫu")
-    documents.act(session, secretary, draft.id, "submit", today=today)
-    documents.act(session, reviewer, draft.id, "return", today=today, comment="Thiếu mẫu tờ khai")
+    lifecycle.act(session, secretary, draft.id, "submit", today=today)
+    lifecycle.act(session, reviewer, draft.id, "return", today=today, comment="Thiếu mẫu tờ khai")
     entries = client.get(f"/api/v1/documents/{document.id}/history", headers=bearer(inspector)).get_json()
     assert entries[-1]["action"] == "return" and entries[-1]["details"] == {"comment": "Thiếu mẫu tờ khai"}

@@ -7,7 +7,7 @@ import io
 from factories import FIXTURES, make_effective
 from sqlalchemy import func, select
 
-from qms import documents
+from qms.documents import lifecycle
 from qms.models import AuditEntry, Procedure
 
 
@@ -73,7 +73,7 @@ def test_coverage_for_the_organisation_and_inspectors(
 ):
     post_catalogue(client, bearer(secretary))
     make_effective(session, files, document, secretary, reviewer, approver, today)
-    stray = documents.create_document(
+    stray = lifecycle.create_document(
         session, secretary, organization_code="XA-LOCBINH", code="QT-CU-01", title="Quy trình cũ", kind="process",
         procedure_code="1.999999",
     )
@@ -104,7 +104,7 @@ def test_coverage_names_abolished_procedures_a_process_points_to(
     client, bearer, session, files, secretary, reviewer, approver, today
 ):
     post_catalogue(client, bearer(secretary))
-    adoption = documents.create_document(
+    adoption = lifecycle.create_document(
         session, secretary, organization_code="XA-LOCBINH", code="QT-NCN-01", title="Nuôi con nuôi", kind="process",
         procedure_code="2.001263",
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from factories import make_docx, make_effective, upload
 
-from qms import documents
+from qms.documents import lifecycle
 
 
 @pytest.fixture
@@ -58,7 +58,7 @@ def test_staff_do_not_see_a_document_before_it_is_in_force(client, bearer, sessi
 def test_the_list_filters_by_organisation_kind_and_status(
     client, bearer, session, secretary, inspector, document, history
 ):
-    policy = documents.create_document(
+    policy = lifecycle.create_document(
         session, secretary, organization_code="XA-LOCBINH", code="CS-01", title="Chính sách chất lượng", kind="policy"
     )
     as_inspector = bearer(inspector)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from factories import make_docx, make_effective, upload
 
-from qms import documents
+from qms.documents import lifecycle
 
 
 @pytest.fixture
@@ -54,7 +54,7 @@ def test_malformed_queries_never_fail(client, bearer, staff, indexed):
 
 def test_withdrawn_document_leaves_the_default_results(client, bearer, session, approver, staff, indexed, today):
     current, _ = indexed
-    documents.act(session, approver, current.id, "withdraw", today=today, comment="Bãi bỏ")
+    lifecycle.act(session, approver, current.id, "withdraw", today=today, comment="Bãi bỏ")
     assert client.get("/api/v1/search?q=QT-HT-04", headers=bearer(staff)).get_json()["total"] == 0
 
 

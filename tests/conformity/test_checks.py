@@ -11,9 +11,10 @@ import pytest
 from factories import FIXTURES, fixture_file, make_docx, make_effective, upload
 from sqlalchemy import select
 
-from qms import conformity, documents, legal, legal_import, procedures
+from qms import conformity, legal, legal_import, procedures
 from qms.conformity.checks import Context, Outdated, Statutory, run_checks
 from qms.conformity.structure import Step, Steps, Structure, read_structure
+from qms.documents import lifecycle
 from qms.errors import NotFound
 from qms.models import AuditEntry, Procedure
 
@@ -27,7 +28,7 @@ def commune(session, secretary, today):
 
 
 def process(session, secretary, code, procedure, title="Quy trình"):
-    return documents.create_document(session, secretary, organization_code="XA-LOCBINH", code=code, title=title,
+    return lifecycle.create_document(session, secretary, organization_code="XA-LOCBINH", code=code, title=title,
                                      kind="process", procedure_code=procedure)
 
 
@@ -105,7 +106,7 @@ def test_building_permit_exceeds_the_statutory_time_and_a_step_has_nobody(sessio
 def test_documents_that_are_not_per_procedure_processes_have_no_findings(
     session, files, secretary, today, commune, code, kind, name
 ):
-    document = documents.create_document(session, secretary, organization_code="XA-LOCBINH", code=code,
+    document = lifecycle.create_document(session, secretary, organization_code="XA-LOCBINH", code=code,
                                          title="Tài liệu hệ thống", kind=kind)
     revision = upload(session, files, secretary, document, fixture_file(name), filename=name)
     assert found(session, revision) == []

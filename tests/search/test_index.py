@@ -8,7 +8,7 @@ import pytest
 from factories import make_docx, make_effective, upload
 from sqlalchemy import select
 
-from qms import documents
+from qms.documents import lifecycle
 from qms.extensions import db
 from qms.models import Revision
 from qms.search import search_index
@@ -193,7 +193,7 @@ def test_withdrawal_updates_every_revision_in_the_index(
     app, session, files, secretary, reviewer, approver, document, today
 ):
     current = make_effective(session, files, document, secretary, reviewer, approver, today)
-    documents.act(session, approver, current.id, "withdraw", today=today, comment="Bãi bỏ")
+    lifecycle.act(session, approver, current.id, "withdraw", today=today, comment="Bãi bỏ")
     index = search_index(app)
     index.apply_log(db.engine)
     with index.searcher() as searcher:

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from factories import make_docx, make_effective, upload
 
-from qms import documents
+from qms.documents import lifecycle
 from qms.errors import NotFound
 from qms.search import search_index
 from qms.search.query import SearchParams, parse, search
@@ -26,7 +26,7 @@ def find(app, session):
 def library(session, files, secretary, reviewer, approver, today):
     """A few current processes of the commune, with texts that fold alike."""
     def process(code, title, body, procedure=None):
-        document = documents.create_document(
+        document = lifecycle.create_document(
             session, secretary, organization_code="XA-LOCBINH", code=code, title=title, kind="process",
             procedure_code=procedure,
         )
@@ -63,7 +63,7 @@ def test_decomposed_input_and_look_alike_d_are_the_same_text(find, staff, librar
 
 
 def test_both_tone_placements_are_one_word(session, files, secretary, reviewer, approver, today, staff, find):
-    document = documents.create_document(session, secretary, organization_code="XA-LOCBINH", code="QT-01",
+    document = lifecycle.create_document(session, secretary, organization_code="XA-LOCBINH", code="QT-01",
                                          title="Hòa giải ở cơ sở", kind="process")
     make_effective(session, files, document, secretary, reviewer, approver, today, make_docx("Thuỷ lợi, khỏe mạnh"))
     for typed in ("hoà giải", "hòa giải", "thủy lợi", "khoẻ"):
@@ -166,18 +166,18 @@ def test_filters_facets_sort_and_pages(find, secretary, library, today):
 
 
 def test_title_matches_rank_above_body_matches(session, files, secretary, reviewer, approver, staff, find, today):
-    body_only = documents.create_document(session, secretary, organization_code="XA-LOCBINH", code="QT-A",
+    body_only = lifecycle.create_document(session, secretary, organization_code="XA-LOCBINH", code="QT-A",
                                           title="Tiếp nhận hồ sơ", kind="process")
     make_effective(session, files, body_only, secretary, reviewer, approver, today,
                    make_docx("Liên thông đăng ký khai tử với các thủ tục khác."))
-    in_title = documents.create_document(session, secretary, organization_code="XA-LOCBINH", code="QT-B",
+    in_title = lifecycle.create_document(session, secretary, organization_code="XA-LOCBINH", code="QT-B",
                                          title="Đăng ký khai tử", kind="process")
     make_effective(session, files, in_title, secretary, reviewer, approver, today, make_docx("Quy trình."))
     assert codes(find(staff, "dang ky khai tu"))[0] == "QT-B"
 
 
 def test_html_in_text_is_escaped_in_highlights(session, files, secretary, reviewer, approver, staff, find, today):
-    document = documents.create_document(session, secretary, organization_code="XA-LOCBINH", code="QT-X",
+    document = lifecycle.create_document(session, secretary, organization_code="XA-LOCBINH", code="QT-X",
                                          title="Thủ tục", kind="process")
     make_effective(session, files, document, secretary, reviewer, approver, today,
                    make_docx("Chứng thực <script>alert(1)</script> bản sao"))
@@ -188,7 +188,7 @@ def test_html_in_text_is_escaped_in_highlights(session, files, secretary, review
 def test_a_quoted_phrase_is_highlighted_in_a_long_text(
     session, files, secretary, reviewer, approver, staff, find, today
 ):
-    document = documents.create_document(session, secretary, organization_code="XA-LOCBINH", code="QT-Y",
+    document = lifecycle.create_document(session, secretary, organization_code="XA-LOCBINH", code="QT-Y",
                                          title="Chứng thực", kind="process")
     filler = ["Cán bộ tiếp nhận kiểm tra tính đầy đủ của giấy tờ theo quy định hiện hành."] * 60
     make_effective(session, files, document, secretary, reviewer, approver, today,
@@ -202,7 +202,7 @@ def test_words_typed_together_rank_above_the_same_words_apart(
     session, files, secretary, reviewer, approver, staff, find, today
 ):
     def process(code, title, text):
-        document = documents.create_document(session, secretary, organization_code="XA-LOCBINH", code=code,
+        document = lifecycle.create_document(session, secretary, organization_code="XA-LOCBINH", code=code,
                                              title=title, kind="process")
         make_effective(session, files, document, secretary, reviewer, approver, today, make_docx(text))
 

@@ -12,7 +12,8 @@ import pytest
 from factories import FIXTURES, fixture_file, login, make_effective, upload
 from sqlalchemy import select
 
-from qms import documents, legal_import, procedures
+from qms import legal_import, procedures
+from qms.documents import lifecycle
 from qms.models import AuditEntry
 
 
@@ -39,13 +40,13 @@ def commune(session, secretary, today):
 @pytest.fixture
 def building(session, files, secretary, commune):
     """QT-XD-01 issue 1 as a draft: 17 days of steps against 15, and a step with nobody responsible."""
-    document = documents.create_document(session, secretary, organization_code="XA-LOCBINH", code="QT-XD-01",
+    document = lifecycle.create_document(session, secretary, organization_code="XA-LOCBINH", code="QT-XD-01",
                                          title="Cấp giấy phép xây dựng", kind="process", procedure_code="1.013225")
     return upload(session, files, secretary, document, fixture_file("QT-XD-01_giay-phep-xay-dung_lan-01.docx"))
 
 
 def test_the_upload_page_leads_to_the_findings_on_the_document_page(app, session, secretary, commune):
-    document = documents.create_document(session, secretary, organization_code="XA-LOCBINH", code="QT-CT-02",
+    document = lifecycle.create_document(session, secretary, organization_code="XA-LOCBINH", code="QT-CT-02",
                                          title="Chứng thực chữ ký", kind="process", procedure_code="2.000884")
     client = signed_in(app, secretary)
     response = client.post(
@@ -78,7 +79,7 @@ def test_the_findings_page_shows_findings_next_to_what_was_read(app, secretary, 
 
 
 def test_the_reviewer_is_warned_next_to_the_form_and_may_still_pass(app, session, secretary, reviewer, building, today):
-    documents.act(session, secretary, building.id, "submit", today=today)
+    lifecycle.act(session, secretary, building.id, "submit", today=today)
     client = signed_in(app, reviewer)
     page = text_of(client.get(f"/documents/{building.document_id}"))
     assert "Kiểm tra nội dung: 2 phát hiện, trong đó 2 lỗi. Người kiểm tra nên đối chiếu" in page
@@ -87,8 +88,8 @@ def test_the_reviewer_is_warned_next_to_the_form_and_may_still_pass(app, session
 
 def test_the_approver_may_approve_and_the_findings_are_recorded(app, session, secretary, reviewer, approver, building,
                                                                 today):
-    documents.act(session, secretary, building.id, "submit", today=today)
-    documents.act(session, reviewer, building.id, "pass", today=today)
+    lifecycle.act(session, secretary, building.id, "submit", today=today)
+    lifecycle.act(session, reviewer, building.id, "pass", today=today)
     client = signed_in(app, approver)
     page = text_of(client.get(f"/documents/{building.document_id}"))
     assert "Người phê duyệt vẫn có thể phê duyệt" in page
@@ -100,7 +101,7 @@ def test_the_approver_may_approve_and_the_findings_are_recorded(app, session, se
 
 
 def test_a_revision_without_findings_says_so(app, session, files, secretary, reviewer, approver, today, commune):
-    document = documents.create_document(session, secretary, organization_code="XA-LOCBINH", code="QT-HT-04",
+    document = lifecycle.create_document(session, secretary, organization_code="XA-LOCBINH", code="QT-HT-04",
                                          title="Trích lục", kind="process", procedure_code="2.000635")
     make_effective(session, files, document, secretary, reviewer, approver, today,
                    fixture_file("QT-HT-04_trich-luc_lan-01.docx"))
@@ -112,7 +113,7 @@ def test_a_revision_without_findings_says_so(app, session, files, secretary, rev
 
 def test_staff_see_neither_the_summary_nor_the_page(app, session, files, secretary, reviewer, approver, staff, today,
                                                     commune):
-    document = documents.create_document(session, secretary, organization_code="XA-LOCBINH", code="QT-XD-01",
+    document = lifecycle.create_document(session, secretary, organization_code="XA-LOCBINH", code="QT-XD-01",
                                          title="Giấy phép", kind="process", procedure_code="1.013225")
     current = make_effective(session, files, document, secretary, reviewer, approver, today,
                              fixture_file("QT-XD-01_giay-phep-xay-dung_lan-01.docx"))
@@ -142,7 +143,7 @@ def test_an_unreadable_file_says_why_on_the_page(app, session, files, secretary,
     writer.add_blank_page(width=595, height=842)
     scan = io.BytesIO()
     writer.write(scan)
-    document = documents.create_document(session, secretary, organization_code="XA-LOCBINH", code="QT-XD-01",
+    document = lifecycle.create_document(session, secretary, organization_code="XA-LOCBINH", code="QT-XD-01",
                                          title="Giấy phép", kind="process", procedure_code="1.013225")
     revision = upload(session, files, secretary, document, scan.getvalue(), filename="ban-quet.pdf")
     page = text_of(signed_in(app, secretary).get(f"/revisions/{revision.id}/findings"))

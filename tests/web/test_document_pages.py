@@ -9,7 +9,7 @@ from html import unescape
 from factories import login, make_docx, make_effective, make_user, upload
 from sqlalchemy import func, select
 
-from qms import documents
+from qms.documents import lifecycle
 from qms.models import AuditEntry, Document, RevisionStatus
 
 
@@ -57,7 +57,7 @@ def test_list_shows_current_issue_and_filters_by_kind_and_status(
     app, session, files, secretary, reviewer, approver, document, today
 ):
     make_effective(session, files, document, secretary, reviewer, approver, today)
-    form = documents.create_document(
+    form = lifecycle.create_document(
         session, secretary, organization_code="XA-LOCBINH", code="BM-01", title="Phiếu kiểm soát quá trình", kind="form"
     )
     upload(session, files, secretary, form)
@@ -85,7 +85,7 @@ def test_staff_list_shows_only_documents_in_force(
     app, session, files, secretary, reviewer, approver, staff, document, today
 ):
     make_effective(session, files, document, secretary, reviewer, approver, today)
-    draft_only = documents.create_document(
+    draft_only = lifecycle.create_document(
         session,
         secretary,
         organization_code="XA-LOCBINH",
@@ -101,7 +101,7 @@ def test_staff_list_shows_only_documents_in_force(
 
 
 def test_inspector_chooses_among_all_organisations(app, session, files, secretary, inspector, outsider, document):
-    documents.create_document(
+    lifecycle.create_document(
         session,
         outsider,
         organization_code="XA-DONGDANG",
@@ -182,7 +182,7 @@ def test_upload_of_a_real_docx_shows_the_draft(app, session, secretary, document
     response = docx_upload(client, document.id, "Ban hành lần đầu theo NĐ 118/2025/NĐ-CP", content, "QT-HT-04 v1.docx")
     assert response.status_code == 302
     page = client.get(response.headers["Location"])
-    revision = session.scalar(select(documents.Revision).where(documents.Revision.document_id == document.id))
+    revision = session.scalar(select(lifecycle.Revision).where(lifecycle.Revision.document_id == document.id))
     entry = revision_text(page, revision.id)
     assert "Phiên bản 1" in entry and "Dự thảo" in entry
     assert "Ban hành lần đầu theo NĐ 118/2025/NĐ-CP" in entry
@@ -239,7 +239,7 @@ def test_the_script_gets_json_where_the_plain_form_gets_a_page(app, session, sec
 def test_full_cycle_through_the_forms(app, session, secretary, reviewer, approver, document, today):
     author, checker, head = signed_in(app, secretary), signed_in(app, reviewer), signed_in(app, approver)
     assert docx_upload(author, document.id, "Ban hành lần đầu").status_code == 302
-    first = session.scalar(select(documents.Revision).where(documents.Revision.document_id == document.id))
+    first = session.scalar(select(lifecycle.Revision).where(lifecycle.Revision.document_id == document.id))
     page = f"/documents/{document.id}"
 
     assert action_forms(author.get(page)) == [(str(first.id), "submit")]
@@ -271,7 +271,7 @@ def test_full_cycle_through_the_forms(app, session, secretary, reviewer, approve
     # A second issue replaces the first, which stays on the page marked as superseded.
     docx_upload(author, document.id, "Cập nhật căn cứ pháp lý", make_docx("Lần 2"))
     second = session.scalar(
-        select(documents.Revision).where(documents.Revision.document_id == document.id, documents.Revision.number == 2)
+        select(lifecycle.Revision).where(lifecycle.Revision.document_id == document.id, lifecycle.Revision.number == 2)
     )
     author.post(f"/revisions/{second.id}/actions", data={"action": "submit"})
     checker.post(f"/revisions/{second.id}/actions", data={"action": "pass"})
@@ -290,8 +290,8 @@ def test_a_refused_action_is_shown_on_the_document_page_with_the_input_kept(
     app, session, files, secretary, reviewer, approver, document, today
 ):
     revision = upload(session, files, secretary, document)
-    documents.act(session, secretary, revision.id, "submit", today=today)
-    documents.act(session, reviewer, revision.id, "pass", today=today)
+    lifecycle.act(session, secretary, revision.id, "submit", today=today)
+    lifecycle.act(session, reviewer, revision.id, "pass", today=today)
     client = signed_in(app, approver)
     yesterday = f"{today.fromordinal(today.toordinal() - 1):%d/%m/%Y}"
     response = client.post(f"/revisions/{revision.id}/actions", data={"action": "approve", "effective_from": yesterday})
@@ -373,8 +373,8 @@ def test_inspector_sees_everything_but_is_offered_no_action_and_refused_one(
 ):
     first = make_effective(session, files, document, secretary, reviewer, approver, today)
     second = upload(session, files, secretary, document, make_docx("v2"), "Sửa đổi lần 2")
-    documents.act(session, secretary, second.id, "submit", today=today)
-    documents.act(session, reviewer, second.id, "pass", today=today)
+    lifecycle.act(session, secretary, second.id, "submit", today=today)
+    lifecycle.act(session, reviewer, second.id, "pass", today=today)
     client = signed_in(app, inspector)
     page = client.get(f"/documents/{document.id}")
     assert f'id="rev-{first.id}"' in page.get_data(as_text=True)
@@ -394,7 +394,7 @@ def test_inspector_sees_everything_but_is_offered_no_action_and_refused_one(
 
 
 def test_user_provided_text_is_escaped(app, session, files, secretary, agency):
-    evil = documents.create_document(
+    evil = lifecycle.create_document(
         session,
         secretary,
         organization_code="XA-LOCBINH",
@@ -416,7 +416,7 @@ def test_user_provided_text_is_escaped(app, session, files, secretary, agency):
 def test_a_second_user_with_two_roles_may_not_review_own_draft(app, session, files, agency, document, today):
     both = make_user(session, "thukykiemtra", "XA-LOCBINH", "secretary", "reviewer")
     revision = upload(session, files, both, document)
-    documents.act(session, both, revision.id, "submit", today=today)
+    lifecycle.act(session, both, revision.id, "submit", today=today)
     client = signed_in(app, both)
     refused = client.post(f"/revisions/{revision.id}/actions", data={"action": "pass"})
     assert refused.status_code == 403

@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 from factories import login, make_docx, make_effective, upload
 
-from qms import documents
+from qms.documents import lifecycle
 from qms.dossier_check import verify_dossier
 from qms.xlsx import HEADING_ROW
 
@@ -40,12 +40,12 @@ def story(session, files, secretary, reviewer, approver, document, today):
                             make_docx("Thời gian giải quyết: 03 ngày làm việc.", "Nộp tại <bộ phận một cửa>."),
                             "Rút ngắn thời gian <b>giải quyết</b>")
     third = upload(session, files, secretary, document, make_docx("Lần 3"), "Thêm biểu mẫu")
-    documents.act(session, secretary, third.id, "submit", today=today)
-    documents.act(session, reviewer, third.id, "return", today=today, comment="Thiếu mẫu tờ khai")
-    guardian = documents.create_document(session, secretary, organization_code="XA-LOCBINH", code="QT-HT-09",
+    lifecycle.act(session, secretary, third.id, "submit", today=today)
+    lifecycle.act(session, reviewer, third.id, "return", today=today, comment="Thiếu mẫu tờ khai")
+    guardian = lifecycle.create_document(session, secretary, organization_code="XA-LOCBINH", code="QT-HT-09",
                                          title="Đăng ký giám hộ", kind="process")
     withdrawn = make_effective(session, files, guardian, secretary, reviewer, approver, today)
-    documents.act(session, approver, withdrawn.id, "withdraw", today=today, comment="Không còn thuộc thẩm quyền")
+    lifecycle.act(session, approver, withdrawn.id, "withdraw", today=today, comment="Không còn thuộc thẩm quyền")
     return {"first": first, "second": second, "third": third, "guardian": guardian}
 
 

@@ -10,7 +10,7 @@ from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 from factories import page_text, signed_in, upload
 
-from qms import documents
+from qms.documents import lifecycle
 from qms.web.language import format_number
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -65,7 +65,7 @@ def test_labels_flash_messages_and_service_errors_are_translated(app, session, f
     text = page_text(author.get(f"/documents/{document.id}"))
     assert "Revision 1 Draft" in text and "Submit for review" in text and "Upload a new revision" in text
 
-    documents.act(session, secretary, revision.id, "submit", today=today)
+    lifecycle.act(session, secretary, revision.id, "submit", today=today)
     checker = signed_in(app, reviewer)
     in_english(checker)
     response = checker.post(f"/tasks/revisions/{revision.id}/actions", data={"action": "return", "comment": ""})

@@ -9,7 +9,8 @@ from html import unescape
 from factories import FIXTURES, login, make_effective
 from sqlalchemy import func, select
 
-from qms import documents, procedures
+from qms import procedures
+from qms.documents import lifecycle
 from qms.models import Procedure
 
 
@@ -106,7 +107,7 @@ def test_coverage_page_shows_the_number_the_bar_and_what_is_missing(
     app, session, files, secretary, reviewer, approver, document, today
 ):
     procedures.import_procedures(session, secretary, "XA-LOCBINH", "a.csv", (FIXTURES / "procedures.csv").read_bytes())
-    adoption = documents.create_document(
+    adoption = lifecycle.create_document(
         session, secretary, organization_code="XA-LOCBINH", code="QT-NCN-01", title="Quy trình nuôi con nuôi",
         kind="process", procedure_code="2.001263",
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from factories import fixture_file, make_docx, make_effective, minimal_pdf, page_text, signed_in, upload
 from sqlalchemy import select
 
-from qms import documents
+from qms.documents import lifecycle
 from qms.files.docx_html import HtmlCache, clean
 from qms.models import AuditEntry
 
@@ -86,10 +86,10 @@ def test_drafts_and_approved_revisions_warn_and_staff_cannot_read_them(
     client = signed_in(app, secretary)
     assert "Bản dự thảo — chưa được phê duyệt, không sử dụng" in page_text(client.get(f"/revisions/{draft.id}/read"))
     assert signed_in(app, staff).get(f"/revisions/{draft.id}/read").status_code == 404
-    documents.act(session, secretary, draft.id, "submit", today=today)
-    documents.act(session, reviewer, draft.id, "pass", today=today)
+    lifecycle.act(session, secretary, draft.id, "submit", today=today)
+    lifecycle.act(session, reviewer, draft.id, "pass", today=today)
     later = today.replace(year=today.year + 1)
-    documents.act(session, approver, draft.id, "approve", today=today, effective_from=later)
+    lifecycle.act(session, approver, draft.id, "approve", today=today, effective_from=later)
     text = page_text(client.get(f"/revisions/{draft.id}/read"))
     assert "Chưa có hiệu lực — chưa sử dụng" in text
     assert f"sẽ có hiệu lực từ ngày {later:%d/%m/%Y}" in text
@@ -102,8 +102,8 @@ def test_a_pdf_is_shown_in_the_browsers_viewer(
     revision = make_effective(session, files, document, secretary, reviewer, approver, today)
     pdf = upload(session, files, secretary, document, content, "Ban PDF", filename="quy-trinh.pdf")
     for action, actor in (("submit", secretary), ("pass", reviewer)):
-        documents.act(session, actor, pdf.id, action, today=today)
-    documents.act(session, approver, pdf.id, "approve", today=today, effective_from=today)
+        lifecycle.act(session, actor, pdf.id, action, today=today)
+    lifecycle.act(session, approver, pdf.id, "approve", today=today, effective_from=today)
     client = signed_in(app, staff)
     page = client.get(f"/revisions/{pdf.id}/read").get_data(as_text=True)
     frame = f'<iframe class="pdf-frame" src="/revisions/{pdf.id}/inline" title="Tệp PDF: quy-trinh.pdf">'

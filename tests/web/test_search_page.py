@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from factories import login, make_docx, make_effective, upload
 
-from qms import documents
+from qms.documents import lifecycle
 
 
 @pytest.fixture
@@ -63,7 +63,7 @@ def test_bad_filter_is_a_message_on_the_page(client, staff, extract):
 
 
 def test_withdrawn_document_disappears_from_results(client, session, approver, staff, extract, today):
-    documents.act(session, approver, extract.id, "withdraw", today=today, comment="Bãi bỏ")
+    lifecycle.act(session, approver, extract.id, "withdraw", today=today, comment="Bãi bỏ")
     login(client, staff)
     assert "Không tìm thấy tài liệu phù hợp" in client.get("/search?q=QT-HT-04").get_data(as_text=True)
 

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from factories import FIXTURES, fixture_file, make_docx, make_effective, make_user, page_text, signed_in, upload
 
-from qms import documents, legal_import
+from qms import legal_import
+from qms.documents import lifecycle
 from qms.models import RevisionStatus
 
 
 def submitted(session, files, secretary, reviewer, document, today, content=None, summary="Ban hành lần đầu",
               passed=False):
     revision = upload(session, files, secretary, document, content, summary)
-    documents.act(session, secretary, revision.id, "submit", today=today)
+    lifecycle.act(session, secretary, revision.id, "submit", today=today)
     if passed:
-        documents.act(session, reviewer, revision.id, "pass", today=today)
+        lifecycle.act(session, reviewer, revision.id, "pass", today=today)
     return revision
 
 
@@ -130,7 +131,7 @@ def test_the_secretary_sees_open_legal_reviews_and_processes_with_findings(
     legal_import.import_csv(session, admin, (FIXTURES / "legal_documents.csv").read_bytes(), today=today)
     make_effective(session, files, document, secretary, reviewer, approver, today,
                    content=fixture_file("QT-HT-04_trich-luc_lan-01.docx"))
-    building = documents.create_document(session, secretary, organization_code="XA-LOCBINH", code="QT-XD-01",
+    building = lifecycle.create_document(session, secretary, organization_code="XA-LOCBINH", code="QT-XD-01",
                                          title="Cấp giấy phép xây dựng", kind="process", procedure_code="1.013225")
     make_effective(session, files, building, secretary, reviewer, approver, today,
                    content=fixture_file("QT-XD-01_giay-phep-xay-dung_lan-01.docx"))
