@@ -196,7 +196,7 @@ def reindex_command(catch_up: bool, missing: bool) -> None:
 @click.option("--org", "organization_code", required=True, help="Mã đơn vị nhận danh mục.")
 def import_procedures_command(file_path: str, organization_code: str) -> None:
     """Import (or re-import) an organisation's TTHC list from a .csv or .xlsx FILE; exit 1 when it cannot be read."""
-    from qms import procedures
+    from qms.catalogue import procedures
 
     content = _read_file(file_path)
     try:

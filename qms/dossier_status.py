@@ -1,6 +1,6 @@
 """Coverage and legal-review status of an organisation as of a day, as JSON values for the inspection dossier.
 
-Coverage follows ``qms.coverage`` (same code matching) over the procedures listed on that day and the
+Coverage follows ``qms.catalogue.coverage`` (same code matching) over the procedures listed on that day and the
 documents in force on that day; review items count as they stood at the end of that day.
 """
 
@@ -12,12 +12,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from qms.catalogue.codes import codes_match, national_part
+from qms.catalogue.links import document_codes
 from qms.documents import as_of as state_on
 from qms.legal_reviews import RESOLUTION_LABELS
 from qms.legal_status import CHANGE_LABELS
 from qms.models import LegalReview, Organization, Procedure
-from qms.procedure_codes import codes_match, national_part
-from qms.procedure_links import document_codes
 
 
 def _listed_on(procedure: Procedure, day: date) -> bool:

@@ -16,9 +16,10 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from qms import conformity_link, coverage
+from qms import conformity_link
 from qms.accounts import organizations, permissions
 from qms.audit.chain_health import ChainHealth, check_chain
+from qms.catalogue import coverage
 from qms.dashboard import overdue_reviews
 from qms.errors import Forbidden, Invalid, NotFound
 from qms.models import (

@@ -7,7 +7,8 @@ from datetime import date, timedelta
 import pytest
 from factories import FIXTURES, fixture_file, login, make_effective, page_text, upload
 
-from qms import dashboard, legal_import, procedures
+from qms import dashboard, legal_import
+from qms.catalogue import procedures
 from qms.documents import lifecycle
 from qms.errors import NotFound
 from qms.models import RevisionStatus

@@ -10,8 +10,9 @@ import pytest
 from factories import fixture_file, make_effective, upload
 from sqlalchemy import func, select, text, update
 
-from qms import legal, overview, overview_file, procedures
+from qms import legal, overview, overview_file
 from qms.accounts import organizations
+from qms.catalogue import procedures
 from qms.documents import lifecycle
 from qms.errors import Forbidden, Invalid, NotFound
 from qms.legal_status import local_today

@@ -10,14 +10,14 @@ from factories import FIXTURES, make_docx, make_effective, make_user, upload
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
-from qms import coverage, procedures
+from qms.catalogue import coverage, procedures
+from qms.catalogue.codes import codes_in_text, codes_match, normalize_code
+from qms.catalogue.links import link_from_revision, set_document_procedures
+from qms.catalogue.statutory_time import parse_time
 from qms.database import unit_of_work
 from qms.documents import lifecycle
 from qms.errors import Forbidden, Invalid, NotFound
 from qms.models import AuditEntry, DocumentProcedure, Procedure, TimeUnit
-from qms.procedure_codes import codes_in_text, codes_match, normalize_code
-from qms.procedure_links import link_from_revision, set_document_procedures
-from qms.statutory_time import parse_time
 
 CSV_HEADING = "code,name,field,level,time_value,time_unit,fee\n"
 

@@ -7,13 +7,13 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from qms.catalogue.codes import codes_match
+from qms.catalogue.links import document_codes
+from qms.catalogue.statutory_time import working_hours
 from qms.conformity.checks import Context, Outdated, Statutory
 from qms.conformity.structure import Structure
 from qms.legal_status import LegalStatus, incoming_relations, status_on, triggers
 from qms.models import Citation, Document, DocumentKind, Procedure, RelationKind, Revision
-from qms.procedure_codes import codes_match
-from qms.procedure_links import document_codes
-from qms.statutory_time import working_hours
 
 _UNIT_WORDS = {
     "working_day": "ngày làm việc",

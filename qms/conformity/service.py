@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from qms.accounts import permissions
 from qms.audit import trail
+from qms.catalogue.procedures import visible_organization
 from qms.conformity.checks import ERROR, Finding
 from qms.conformity.store import CheckResult, check_revision, evaluate, read_revision, stored_check, stored_checks
 from qms.database import unit_of_work
@@ -19,7 +20,6 @@ from qms.documents import lifecycle
 from qms.errors import Conflict, NotFound
 from qms.files.store import FileStore
 from qms.models import Document, DocumentKind, DocumentStatus, Revision, RevisionCheck, RevisionStatus, Role, User
-from qms.procedures import visible_organization
 
 #: Who may ask for a new check: the people who write, review and approve documents.
 RECHECK_ROLES = (Role.SECRETARY, Role.REVIEWER, Role.APPROVER)

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import re
 
+from qms.catalogue.statutory_time import parse_time, working_hours
 from qms.conformity.blocks import Block, Paragraph, Table, one_line
 from qms.conformity.columns import STEP_COLUMNS, Header, find_header, is_header_row, steps_header, value
 from qms.conformity.form_codes import form_codes
 from qms.conformity.headings import STEPS, TIME, name_key
 from qms.conformity.sections import Section
 from qms.conformity.structure import StatedTime, Step, Steps
-from qms.statutory_time import parse_time, working_hours
 
 _NUMBER = re.compile(r"(\d{1,2}(?:\.\d{1,2})*)")
 _STEP_PREFIX = re.compile(r"^\s*(?:bước|buoc|b)\s*(\d{1,2}(?:\.\d{1,2})*)\s*[:.)\-–]?", re.IGNORECASE)

@@ -15,8 +15,9 @@ from docx import Document as WordDocument
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from qms import legal_import, procedures
+from qms import legal_import
 from qms.accounts import organizations, users
+from qms.catalogue import procedures
 from qms.documents import lifecycle as documents
 from qms.files.store import FileStore
 from qms.models import Document, Organization, Revision, User

@@ -15,9 +15,10 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from qms import clock, conformity, faults, legal_basis, legal_reviews, procedure_links
+from qms import clock, conformity, faults, legal_basis, legal_reviews
 from qms.accounts import permissions
 from qms.audit import trail
+from qms.catalogue import links
 from qms.database import unit_of_work
 from qms.errors import Conflict, Forbidden, Invalid, NotFound
 from qms.files import filetypes
@@ -267,7 +268,7 @@ def add_revision(
         )
         session.add(revision)
         session.flush()
-        linked = procedure_links.link_from_revision(session, revision)
+        linked = links.link_from_revision(session, revision)
         legal_basis.extract_basis(session, revision)
         conformity.check_revision(session, revision, files=files)
         trail.record(

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from qms.coverage import FieldCoverage
+from qms.catalogue.coverage import FieldCoverage
 from qms.legal_reviews import ReviewItem
 from qms.overview import OverviewRow
 from qms.web.language import format_number

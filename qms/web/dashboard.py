@@ -6,8 +6,9 @@ from flask import Blueprint, current_app, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
-from qms import clock, coverage, dashboard
+from qms import clock, dashboard
 from qms.accounts import organizations, permissions
+from qms.catalogue import coverage
 from qms.errors import DomainError
 from qms.extensions import db
 from qms.web import charts, errors

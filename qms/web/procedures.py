@@ -8,8 +8,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
-from qms import coverage, procedures
 from qms.accounts import organizations, permissions
+from qms.catalogue import coverage, procedures
 from qms.errors import DomainError
 from qms.extensions import db
 from qms.web import errors

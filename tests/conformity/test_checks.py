@@ -11,7 +11,8 @@ import pytest
 from factories import FIXTURES, fixture_file, make_docx, make_effective, upload
 from sqlalchemy import select
 
-from qms import conformity, legal, legal_import, procedures
+from qms import conformity, legal, legal_import
+from qms.catalogue import procedures
 from qms.conformity.checks import Context, Outdated, Statutory, run_checks
 from qms.conformity.structure import Step, Steps, Structure, read_structure
 from qms.documents import lifecycle

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from types import SimpleNamespace
 
-from qms.coverage import FieldCoverage
+from qms.catalogue.coverage import FieldCoverage
 from qms.legal_reviews import ReviewItem
 from qms.web import charts
 

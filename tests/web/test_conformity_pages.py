@@ -12,7 +12,8 @@ import pytest
 from factories import FIXTURES, fixture_file, login, make_effective, upload
 from sqlalchemy import select
 
-from qms import legal_import, procedures
+from qms import legal_import
+from qms.catalogue import procedures
 from qms.documents import lifecycle
 from qms.models import AuditEntry
 

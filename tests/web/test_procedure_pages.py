@@ -9,7 +9,7 @@ from html import unescape
 from factories import FIXTURES, login, make_effective
 from sqlalchemy import func, select
 
-from qms import procedures
+from qms.catalogue import procedures
 from qms.documents import lifecycle
 from qms.models import Procedure
 

@@ -13,10 +13,10 @@ from sqlalchemy.orm import Session
 from qms import clock
 from qms.accounts import permissions
 from qms.audit import trail
+from qms.catalogue.codes import codes_in_text, is_valid, normalize_code
 from qms.database import unit_of_work
 from qms.errors import Conflict, Invalid, NotFound
 from qms.models import Document, DocumentKind, DocumentProcedure, DocumentStatus, Revision, Role, User
-from qms.procedure_codes import codes_in_text, is_valid, normalize_code
 
 MANUAL = "manual"
 FROM_DOCUMENT = "document"

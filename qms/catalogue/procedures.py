@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session
 from qms import clock
 from qms.accounts import permissions
 from qms.audit import trail
-from qms.catalogue_files import read_sheets
-from qms.catalogue_rows import Catalogue, RowError, parse_sheets
+from qms.catalogue.rows import Catalogue, RowError, parse_sheets
+from qms.catalogue.spreadsheets import read_sheets
 from qms.database import unit_of_work
 from qms.errors import Invalid, NotFound
 from qms.files import filetypes

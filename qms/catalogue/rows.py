@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from qms.catalogue_files import Sheet
+from qms.catalogue.codes import is_valid, normalize_code
+from qms.catalogue.spreadsheets import Sheet
+from qms.catalogue.statutory_time import parse_time
 from qms.errors import Invalid
-from qms.procedure_codes import is_valid, normalize_code
-from qms.statutory_time import parse_time
 from qms.text.vietnamese import fold, normalize
 
 HEADING_SEARCH_ROWS = 15

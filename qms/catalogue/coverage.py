@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from qms.catalogue.codes import codes_match, national_part
+from qms.catalogue.links import document_codes
+from qms.catalogue.procedures import visible_organization
 from qms.models import Document, DocumentStatus, Organization, Procedure, Revision, RevisionStatus, User
-from qms.procedure_codes import codes_match, national_part
-from qms.procedure_links import document_codes
-from qms.procedures import visible_organization
 from qms.text.vietnamese import fold
 
 

@@ -1,0 +1,1 @@
+"""The TTHC catalogue: import, codes, links from processes, statutory times and the one coverage matcher."""
