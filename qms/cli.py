@@ -11,13 +11,14 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from qms import backup, clock, legal_reviews, schema, search
+from qms import backup, clock, schema, search
 from qms.accounts import organizations, users
 from qms.audit import trail
 from qms.documents import lifecycle
 from qms.errors import DomainError
 from qms.extensions import db
 from qms.files import store
+from qms.legal import reviews as legal_reviews
 
 qms_cli = AppGroup("qms", help="Quản lý hệ thống tài liệu ISO (document control).")
 
@@ -223,12 +224,12 @@ def import_procedures_command(file_path: str, organization_code: str) -> None:
 @click.argument("file_path", metavar="FILE")
 def import_legal_command(file_path: str) -> None:
     """Import (or re-import) the legal-document register from a CSV FILE; exit 1 when it is refused."""
-    from qms import legal_import
+    from qms.legal import csv_import
 
     content = _read_file(file_path)
     try:
-        report = legal_import.import_csv(db.session, None, content, today=clock.today(current_app.config["TIMEZONE"]))
-    except legal_import.ImportRefused as refused:
+        report = csv_import.import_csv(db.session, None, content, today=clock.today(current_app.config["TIMEZONE"]))
+    except csv_import.ImportRefused as refused:
         for problem in refused.problems:
             click.echo(f"Lỗi: {problem}", err=True)
         sys.exit(1)

@@ -9,12 +9,12 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from qms import legal_reviews
 from qms.accounts import permissions
 from qms.catalogue import coverage
 from qms.catalogue.coverage import Coverage
 from qms.errors import NotFound
-from qms.legal_reviews import ReviewItem
+from qms.legal import reviews as legal_reviews
+from qms.legal.reviews import ReviewItem
 from qms.models import Document, DocumentStatus, Organization, Revision, RevisionStatus, User
 
 

@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session, selectinload
 from qms.catalogue.codes import codes_match, national_part
 from qms.catalogue.links import document_codes
 from qms.documents import as_of as state_on
-from qms.legal_reviews import RESOLUTION_LABELS
-from qms.legal_status import CHANGE_LABELS
+from qms.legal.reviews import RESOLUTION_LABELS
+from qms.legal.status import CHANGE_LABELS
 from qms.models import LegalReview, Organization, Procedure
 
 

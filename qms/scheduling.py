@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from flask import Flask, request
 
-from qms import clock, legal_reviews
+from qms import clock
 from qms.documents import lifecycle
 from qms.extensions import db
+from qms.legal import reviews
 
 
 def init_app(app: Flask) -> None:
@@ -22,5 +23,5 @@ def init_app(app: Flask) -> None:
         lifecycle.take_effect_due(db.session, today)
         # Reading every citation is heavier: once a day per process (and after every change that matters).
         if app.extensions["qms.reviews_refreshed_on"] != today:
-            legal_reviews.refresh_reviews(db.session, today)
+            reviews.refresh_reviews(db.session, today)
             app.extensions["qms.reviews_refreshed_on"] = today

@@ -8,11 +8,11 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from qms import legal_reviews
 from qms.conformity import Finding, ProcessFindings, organization_findings
 from qms.conformity.store import stored_checks
 from qms.documents import lifecycle
-from qms.legal_reviews import ReviewItem
+from qms.legal import reviews as legal_reviews
+from qms.legal.reviews import ReviewItem
 from qms.models import Revision, RevisionStatus, Role, User
 
 

@@ -7,10 +7,11 @@ from datetime import date, timedelta
 import pytest
 from factories import FIXTURES, fixture_file, login, make_effective, page_text, upload
 
-from qms import dashboard, legal_import
+from qms import dashboard
 from qms.catalogue import procedures
 from qms.documents import lifecycle
 from qms.errors import NotFound
+from qms.legal import csv_import
 from qms.models import RevisionStatus
 
 PROCESSES = [
@@ -25,7 +26,7 @@ PROCESSES = [
 @pytest.fixture
 def commune(session, files, secretary, reviewer, approver, today):
     """UBND xã Lộc Bình with its catalogue, the legal register and four processes in force."""
-    legal_import.import_csv(session, None, (FIXTURES / "legal_documents.csv").read_bytes(), today=today)
+    csv_import.import_csv(session, None, (FIXTURES / "legal_documents.csv").read_bytes(), today=today)
     procedures.import_procedures(session, secretary, "XA-LOCBINH", "procedures.xlsx",
                                  (FIXTURES / "procedures.xlsx").read_bytes())
     made = {}

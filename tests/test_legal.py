@@ -10,9 +10,10 @@ import pytest
 from factories import FIXTURES
 from sqlalchemy import func, select
 
-from qms import legal, legal_import
 from qms.errors import Conflict, Forbidden, Invalid, NotFound
-from qms.legal_status import LegalStatus
+from qms.legal import csv_import
+from qms.legal import register as legal
+from qms.legal.status import LegalStatus
 from qms.models import AuditEntry, LegalDocument, LegalRelation
 
 CSV = (FIXTURES / "legal_documents.csv").read_bytes()
@@ -30,7 +31,7 @@ def status(session, number: str, on: date) -> LegalStatus:
 @pytest.fixture
 def register(session, admin):
     """The fixture register, imported as of 1 December 2025."""
-    return legal_import.import_csv(session, admin, CSV, today=DAY)
+    return csv_import.import_csv(session, admin, CSV, today=DAY)
 
 
 # --- numbers -----------------------------------------------------------------------------------
@@ -138,7 +139,7 @@ def test_an_unknown_number_is_not_found(session, register):
 
 
 def test_importing_the_fixture_creates_documents_stubs_relations_and_warnings(session, admin):
-    report = legal_import.import_csv(session, admin, CSV, today=DAY)
+    report = csv_import.import_csv(session, admin, CSV, today=DAY)
     assert len(report.created) == 17 and report.updated == [] and report.unchanged == []
     assert sorted(report.stubs) == ["118/2009/QĐ-TTg", "2968/QĐ-BKHCN", "45/2013/QH13"]
     assert report.relations_added == 9 == session.scalar(select(func.count(LegalRelation.id)))
@@ -155,7 +156,7 @@ def test_importing_the_fixture_creates_documents_stubs_relations_and_warnings(se
 
 
 def test_reimport_changes_nothing_and_completes_stubs(session, admin, register):
-    again = legal_import.import_csv(session, admin, CSV, today=DAY)
+    again = csv_import.import_csv(session, admin, CSV, today=DAY)
     assert (again.created, again.updated, again.stubs, again.relations_added) == ([], [], [], 0)
     assert len(again.unchanged) == 17
 
@@ -165,7 +166,7 @@ def test_reimport_changes_nothing_and_completes_stubs(session, admin, register):
         "2009-09-30,2009-11-15,replaced,,\n"
         "61/2018/ND-CP,,,,,,,,\n"
     ).encode()
-    report = legal_import.import_csv(session, admin, completing, today=DAY)
+    report = csv_import.import_csv(session, admin, completing, today=DAY)
     assert report.updated == ["118/2009/QĐ-TTg"] and report.unchanged == ["61/2018/NĐ-CP"] and report.warnings == []
     completed = legal.get_legal_document(session, "118/2009/QD-TTg", today=DAY)
     assert not completed.document.is_stub and completed.document.issued_on == date(2009, 9, 30)
@@ -182,8 +183,8 @@ def test_a_file_with_a_bad_row_imports_nothing_and_names_every_problem(session, 
         "61/2018/ND-CP,Nghị định,Trùng,,,,,,\n"
         "64/2025/QH15,Luật,Tự thay thế,,,,,,64/2025/QH15\n"
     ).encode()
-    with pytest.raises(legal_import.ImportRefused) as refused:
-        legal_import.import_csv(session, admin, bad, today=DAY)
+    with pytest.raises(csv_import.ImportRefused) as refused:
+        csv_import.import_csv(session, admin, bad, today=DAY)
     problems = refused.value.problems
     assert [p.split(":")[0].split(",")[0] for p in problems] == ["dòng 3", "dòng 4", "dòng 5", "dòng 6"]
     assert "2022-02-30" in problems[1] and "trùng với dòng 2" in problems[2]
@@ -194,15 +195,15 @@ def test_a_file_with_a_bad_row_imports_nothing_and_names_every_problem(session, 
 
 def test_a_file_that_is_not_utf8_or_has_no_header_is_refused(session, admin):
     with pytest.raises(Invalid, match="UTF-8"):
-        legal_import.import_csv(session, admin, "số,tên\n".encode("utf-16"), today=DAY)
+        csv_import.import_csv(session, admin, "số,tên\n".encode("utf-16"), today=DAY)
     with pytest.raises(Invalid, match="dòng tiêu đề"):
-        legal_import.import_csv(session, admin, b"a,b\n1,2\n", today=DAY)
+        csv_import.import_csv(session, admin, b"a,b\n1,2\n", today=DAY)
 
 
 def test_only_register_editors_import(session, staff, inspector):
     for user in (staff, inspector):
         with pytest.raises(Forbidden):
-            legal_import.import_csv(session, user, CSV, today=DAY)
+            csv_import.import_csv(session, user, CSV, today=DAY)
 
 
 # --- adding and editing ------------------------------------------------------------------------

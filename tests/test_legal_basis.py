@@ -9,12 +9,13 @@ import pytest
 from factories import FIXTURES, fixture_file, make_docx, make_effective, upload
 from sqlalchemy import func, select
 
-from qms import legal, legal_import
 from qms.database import unit_of_work
 from qms.documents import lifecycle
 from qms.errors import Conflict, Forbidden, Invalid, NotFound
-from qms.legal_basis import basis, extract_basis, set_basis
-from qms.legal_status import LegalStatus
+from qms.legal import csv_import
+from qms.legal import register as legal
+from qms.legal.basis import basis, extract_basis, set_basis
+from qms.legal.status import LegalStatus
 from qms.models import AuditEntry, Citation, LegalDocument
 
 HT04_1, HT04_2 = "QT-HT-04_trich-luc_lan-01.docx", "QT-HT-04_trich-luc_lan-02.docx"
@@ -40,7 +41,7 @@ def cited(session, revision) -> list[str]:
 
 @pytest.fixture
 def register(session, admin, today):
-    return legal_import.import_csv(session, admin, (FIXTURES / "legal_documents.csv").read_bytes(), today=today)
+    return csv_import.import_csv(session, admin, (FIXTURES / "legal_documents.csv").read_bytes(), today=today)
 
 
 # --- extraction ----------------------------------------------------------------------------------

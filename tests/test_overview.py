@@ -10,12 +10,13 @@ import pytest
 from factories import fixture_file, make_effective, upload
 from sqlalchemy import func, select, text, update
 
-from qms import legal, overview, overview_file
+from qms import overview, overview_file
 from qms.accounts import organizations
 from qms.catalogue import procedures
 from qms.documents import lifecycle
 from qms.errors import Forbidden, Invalid, NotFound
-from qms.legal_status import local_today
+from qms.legal import register
+from qms.legal.status import local_today
 from qms.models import AuditEntry, DocumentKind, Revision
 from qms.xlsx import HEADING_ROW
 
@@ -34,9 +35,9 @@ def bypass_append_only(session) -> None:
 def province(session, files, today, admin, secretary, reviewer, approver, outsider, document):
     """Lộc Bình: two processes (one in force, citing a replaced decree; one awaiting approval), a policy in force
     and overdue for review, a withdrawn process; a list of three TTHC, one covered. Đồng Đăng: one draft."""
-    legal.create_legal_document(session, admin, number="61/2018/NĐ-CP", title="Một cửa",
+    register.create_legal_document(session, admin, number="61/2018/NĐ-CP", title="Một cửa",
                                 effective_from=date(2018, 6, 21), today=local_today())
-    legal.create_legal_document(session, admin, number="118/2025/NĐ-CP", title="Một cửa",
+    register.create_legal_document(session, admin, number="118/2025/NĐ-CP", title="Một cửa",
                                 effective_from=date(2025, 7, 1), replaces=["61/2018/NĐ-CP"], today=local_today())
     procedures.import_procedures(session, secretary, "XA-LOCBINH", "ds.csv", (
         CSV_HEADING + "2.000635,Cấp bản sao trích lục hộ tịch,Hộ tịch,xã,1,trong ngày,\n"

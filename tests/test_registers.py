@@ -12,10 +12,11 @@ from docx.oxml.ns import qn
 from factories import fixture_file, make_docx, make_effective, upload
 from sqlalchemy import update
 
-from qms import admin_document, clock, legal, register_files, registers
+from qms import admin_document, clock, register_files, registers
 from qms.documents import lifecycle
 from qms.errors import NotFound
-from qms.legal_status import local_today
+from qms.legal import register as legal
+from qms.legal.status import local_today
 from qms.models import Document, Revision
 from qms.xlsx import HEADING_ROW
 

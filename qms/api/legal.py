@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import current_app, url_for
 
-from qms import clock, legal, legal_basis, legal_reviews
+from qms import clock
 from qms.api.auth import current_user
 from qms.api.blueprint import ID, ApiBlueprint
 from qms.api.legal_schemas import (
@@ -22,8 +22,11 @@ from qms.api.legal_schemas import (
     ReviewSchema,
 )
 from qms.extensions import db
-from qms.legal import LegalEntry
-from qms.legal_reviews import ReviewItem
+from qms.legal import basis as legal_basis
+from qms.legal import register as legal
+from qms.legal import reviews as legal_reviews
+from qms.legal.register import LegalEntry
+from qms.legal.reviews import ReviewItem
 
 blp = ApiBlueprint(
     "api_legal", __name__, description="Legal documents, legal bases and the reviews their changes need."

@@ -7,8 +7,8 @@ from typing import Any
 from marshmallow import Schema, fields, validate
 
 from qms.api.schemas import ApiSchema, OrganizationSchema, PersonSchema, Recorded, Text
-from qms.legal_reviews import STATES
-from qms.legal_status import LegalStatus
+from qms.legal.reviews import STATES
+from qms.legal.status import LegalStatus
 from qms.models import RelationKind, ReviewState
 
 _NUMBER = {"example": "61/2018/NĐ-CP"}
@@ -82,7 +82,7 @@ class ResolveSchema(ApiSchema):
 
 
 class LegalDocumentSchema(Schema):
-    """Dumps a qms.legal.LegalEntry."""
+    """Dumps a qms.legal.register.LegalEntry."""
 
     number = fields.String(attribute="document.number", metadata=_NUMBER)
     type = fields.String(attribute="document.doc_type")
@@ -100,7 +100,7 @@ class LegalDocumentSchema(Schema):
 
 
 class CitationSchema(Schema):
-    """Dumps a qms.legal_basis.BasisEntry."""
+    """Dumps a qms.legal.basis.BasisEntry."""
 
     number = fields.String(attribute="citation.legal_document.number", metadata=_NUMBER)
     raw = fields.String(attribute="citation.raw", metadata={"description": "As written in the document."})
@@ -126,7 +126,7 @@ class ReviewDocumentSchema(Schema):
 
 
 class ReviewSchema(Schema):
-    """Dumps a qms.legal_reviews.ReviewItem."""
+    """Dumps a qms.legal.reviews.ReviewItem."""
 
     id = fields.Integer(attribute="review.id")
     organization = fields.Nested(OrganizationSchema, attribute="review.document.organization")

@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session
 from qms.documents import lifecycle
 from qms.documents.as_of import local_day
 from qms.documents.lifecycle import KIND_LABELS, STATUS_LABELS
-from qms.legal_reviews import RESOLUTION_LABELS
-from qms.legal_status import CHANGE_LABELS
+from qms.legal.reviews import RESOLUTION_LABELS
+from qms.legal.status import CHANGE_LABELS
 from qms.models import AuditEntry, Document, DocumentKind, RelationKind, Revision, RevisionStatus, User
 
 SYSTEM = "Hệ thống (tự động)"

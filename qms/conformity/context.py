@@ -12,7 +12,7 @@ from qms.catalogue.links import document_codes
 from qms.catalogue.statutory_time import working_hours
 from qms.conformity.checks import Context, Outdated, Statutory
 from qms.conformity.structure import Structure
-from qms.legal_status import LegalStatus, incoming_relations, status_on, triggers
+from qms.legal.status import LegalStatus, incoming_relations, status_on, triggers
 from qms.models import Citation, Document, DocumentKind, Procedure, RelationKind, Revision
 
 _UNIT_WORDS = {

@@ -19,7 +19,7 @@ from qms.conformity.checks import Finding, run_checks
 from qms.conformity.context import gather
 from qms.conformity.structure import Structure, read_structure, read_text_structure
 from qms.files.store import FileStore
-from qms.legal_status import local_today
+from qms.legal.status import local_today
 from qms.models import Revision, RevisionCheck
 
 #: Bump when the checks change, so that stored results can be told apart.

@@ -15,11 +15,11 @@ from docx import Document as WordDocument
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from qms import legal_import
 from qms.accounts import organizations, users
 from qms.catalogue import procedures
 from qms.documents import lifecycle as documents
 from qms.files.store import FileStore
+from qms.legal import csv_import
 from qms.models import Document, Organization, Revision, User
 
 FILES = Path(__file__).resolve().parent / "files"
@@ -55,7 +55,7 @@ def load(session: Session, files: FileStore, today: date) -> bool:
         for username, org, roles, name, title in PEOPLE
     }
     # The catalogue and the register first, so uploads link to procedures and cite registered documents.
-    legal_import.import_csv(session, None, _file("legal_documents.csv"), today=today)
+    csv_import.import_csv(session, None, _file("legal_documents.csv"), today=today)
     procedures.import_procedures(session, people["thuky"], "XA-LOCBINH", "procedures.xlsx", _file("procedures.xlsx"))
     _Agency(session, files, today, people["thuky"], people["kiemtra"], people["pheduyet"]).load_loc_binh()
     _Agency(session, files, today, people["thuky.dd"], people["pheduyet.dd"], people["pheduyet.dd"]).load_dong_dang()

@@ -15,7 +15,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from qms import clock, conformity, faults, legal_basis, legal_reviews
+from qms import clock, conformity, faults
 from qms.accounts import permissions
 from qms.audit import trail
 from qms.catalogue import links
@@ -23,6 +23,8 @@ from qms.database import unit_of_work
 from qms.errors import Conflict, Forbidden, Invalid, NotFound
 from qms.files import filetypes
 from qms.files.store import FileStore
+from qms.legal import basis
+from qms.legal import reviews as legal_reviews
 from qms.models import (
     AuditEntry,
     Document,
@@ -269,7 +271,7 @@ def add_revision(
         session.add(revision)
         session.flush()
         linked = links.link_from_revision(session, revision)
-        legal_basis.extract_basis(session, revision)
+        basis.extract_basis(session, revision)
         conformity.check_revision(session, revision, files=files)
         trail.record(
             session,

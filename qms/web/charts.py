@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from qms.catalogue.coverage import FieldCoverage
-from qms.legal_reviews import ReviewItem
+from qms.legal.reviews import ReviewItem
 from qms.overview import OverviewRow
 from qms.web.language import format_number
 

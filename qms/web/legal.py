@@ -10,12 +10,16 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from qms import clock, legal, legal_basis, legal_import, legal_reviews
+from qms import clock
 from qms.accounts import organizations, permissions
 from qms.documents import lifecycle
 from qms.errors import DomainError
 from qms.extensions import db
-from qms.legal_status import CHANGE_LABELS, STATUS_LABELS, LegalStatus
+from qms.legal import basis as legal_basis
+from qms.legal import csv_import
+from qms.legal import register as legal
+from qms.legal import reviews as legal_reviews
+from qms.legal.status import CHANGE_LABELS, STATUS_LABELS, LegalStatus
 from qms.models import ReviewState, RevisionStatus, Role
 from qms.web import errors
 from qms.web.forms import first_error
@@ -111,8 +115,8 @@ def import_register() -> ResponseReturnValue:
     if not form.validate():
         return render_template("legal/import.html", form=form, error=first_error(form)), 422
     try:
-        report = legal_import.import_csv(db.session, current_user, form.file.data.stream.read(), today=_today())
-    except legal_import.ImportRefused as refused:
+        report = csv_import.import_csv(db.session, current_user, form.file.data.stream.read(), today=_today())
+    except csv_import.ImportRefused as refused:
         return render_template("legal/import.html", form=form, error=refused.message, problems=refused.problems), 422
     except DomainError as error:
         return render_template("legal/import.html", form=form, error=error.message), error.status

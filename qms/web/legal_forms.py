@@ -11,7 +11,7 @@ from wtforms import DateField, SelectChoice, SelectField, StringField, SubmitFie
 from wtforms.validators import Optional
 from wtforms.widgets import TextInput
 
-from qms.legal_status import STATUS_LABELS
+from qms.legal.status import STATUS_LABELS
 from qms.web.forms import NOT_A_CHOICE, NOT_A_DATE
 
 _SEPARATORS = re.compile(r"[\n;,]+")

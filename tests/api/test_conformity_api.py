@@ -8,9 +8,9 @@ import pytest
 from factories import FIXTURES, fixture_file, make_effective, upload
 from sqlalchemy import delete, select
 
-from qms import legal_import
 from qms.catalogue import procedures
 from qms.documents import lifecycle
+from qms.legal import csv_import
 from qms.models import AuditEntry, RevisionCheck
 
 
@@ -20,7 +20,7 @@ def error_code(response) -> str:
 
 @pytest.fixture
 def commune(session, secretary, today):
-    legal_import.import_csv(session, None, (FIXTURES / "legal_documents.csv").read_bytes(), today=today)
+    csv_import.import_csv(session, None, (FIXTURES / "legal_documents.csv").read_bytes(), today=today)
     procedures.import_procedures(session, secretary, "XA-LOCBINH", "procedures.xlsx",
                                  (FIXTURES / "procedures.xlsx").read_bytes())
 

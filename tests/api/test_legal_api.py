@@ -8,7 +8,7 @@ from urllib.parse import quote
 import pytest
 from factories import FIXTURES, fixture_file, make_effective
 
-from qms import legal_import
+from qms.legal import csv_import
 
 ONE_STOP = "/api/v1/legal-documents/" + quote("61/2018/NĐ-CP", safe="")
 
@@ -19,7 +19,7 @@ def error_code(response) -> str:
 
 @pytest.fixture
 def register(session, admin, today):
-    return legal_import.import_csv(session, admin, (FIXTURES / "legal_documents.csv").read_bytes(), today=today)
+    return csv_import.import_csv(session, admin, (FIXTURES / "legal_documents.csv").read_bytes(), today=today)
 
 
 @pytest.fixture
@@ -183,7 +183,7 @@ def test_review_items_are_listed_and_resolved_by_the_approver(
 
 
 def test_other_organisations_items_are_not_found(client, bearer, session, outsider, inspector, current, today):
-    from qms.legal_reviews import refresh_reviews
+    from qms.legal.reviews import refresh_reviews
 
     refresh_reviews(session, today)
     url = "/api/v1/organizations/XA-LOCBINH/legal-reviews"

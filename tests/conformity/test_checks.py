@@ -11,19 +11,21 @@ import pytest
 from factories import FIXTURES, fixture_file, make_docx, make_effective, upload
 from sqlalchemy import select
 
-from qms import conformity, legal, legal_import
+from qms import conformity
 from qms.catalogue import procedures
 from qms.conformity.checks import Context, Outdated, Statutory, run_checks
 from qms.conformity.structure import Step, Steps, Structure, read_structure
 from qms.documents import lifecycle
 from qms.errors import NotFound
+from qms.legal import csv_import
+from qms.legal import register as legal
 from qms.models import AuditEntry, Procedure
 
 
 @pytest.fixture
 def commune(session, secretary, today):
     """The catalogue and the legal register of the fixtures, so statutory times and legal statuses are known."""
-    legal_import.import_csv(session, None, (FIXTURES / "legal_documents.csv").read_bytes(), today=today)
+    csv_import.import_csv(session, None, (FIXTURES / "legal_documents.csv").read_bytes(), today=today)
     procedures.import_procedures(session, secretary, "XA-LOCBINH", "procedures.xlsx",
                                  (FIXTURES / "procedures.xlsx").read_bytes())
 

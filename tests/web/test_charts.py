@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 from types import SimpleNamespace
 
 from qms.catalogue.coverage import FieldCoverage
-from qms.legal_reviews import ReviewItem
+from qms.legal.reviews import ReviewItem
 from qms.web import charts
 
 

@@ -12,9 +12,9 @@ import pytest
 from factories import FIXTURES, fixture_file, login, make_effective, upload
 from sqlalchemy import select
 
-from qms import legal_import
 from qms.catalogue import procedures
 from qms.documents import lifecycle
+from qms.legal import csv_import
 from qms.models import AuditEntry
 
 
@@ -33,7 +33,7 @@ def signed_in(app, user):
 
 @pytest.fixture
 def commune(session, secretary, today):
-    legal_import.import_csv(session, None, (FIXTURES / "legal_documents.csv").read_bytes(), today=today)
+    csv_import.import_csv(session, None, (FIXTURES / "legal_documents.csv").read_bytes(), today=today)
     procedures.import_procedures(session, secretary, "XA-LOCBINH", "procedures.xlsx",
                                  (FIXTURES / "procedures.xlsx").read_bytes())
 

@@ -12,9 +12,9 @@ import pytest
 from factories import login, make_docx, make_effective, upload
 from sqlalchemy import func, select
 
-from qms import legal
-from qms.legal_reviews import refresh_reviews
-from qms.legal_status import local_today
+from qms.legal import register
+from qms.legal.reviews import refresh_reviews
+from qms.legal.status import local_today
 from qms.models import (
     AuditEntry,
     Citation,
@@ -40,9 +40,9 @@ COUNTED = (AuditEntry, Document, Revision, Citation, LegalDocument, LegalReview,
 @pytest.fixture
 def world(session, files, admin, secretary, reviewer, approver, document, today):
     """Something for every write rule to aim at: a current and a draft revision, a review item, a legal document."""
-    legal.create_legal_document(session, admin, number="61/2018/NĐ-CP", title="Một cửa",
+    register.create_legal_document(session, admin, number="61/2018/NĐ-CP", title="Một cửa",
                                 effective_from=date(2018, 6, 21), today=local_today())
-    legal.create_legal_document(session, admin, number="118/2025/NĐ-CP", title="Một cửa",
+    register.create_legal_document(session, admin, number="118/2025/NĐ-CP", title="Một cửa",
                                 effective_from=date(2025, 7, 1), replaces=["61/2018/NĐ-CP"], today=local_today())
     current = make_effective(session, files, document, secretary, reviewer, approver, today,
                              make_docx("Căn cứ Nghị định số 61/2018/NĐ-CP ngày 23/4/2018."))
@@ -96,7 +96,7 @@ def form_data(today: date) -> dict:
 def test_the_walk_finds_the_write_rules(app):
     pages = {endpoint for endpoint, _method, _rule in write_rules(app, api=False)}
     api = {endpoint for endpoint, _method, _rule in write_rules(app, api=True)}
-    assert {"documents.new", "documents.act", "documents.upload", "admin.user_new", "legal.resolve"} <= pages
+    assert {"documents.new", "documents.act", "documents.upload", "admin.user_new", "register.resolve"} <= pages
     assert {"api_documents.create_document", "api_revisions.act", "api_legal.update_legal_document"} <= api
 
 

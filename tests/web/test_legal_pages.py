@@ -11,7 +11,8 @@ import pytest
 from factories import FIXTURES, fixture_file, login, make_effective
 from sqlalchemy import func, select
 
-from qms import legal, legal_import
+from qms.legal import csv_import
+from qms.legal import register as legal
 from qms.models import AuditEntry, LegalDocument, LegalReview, ReviewState
 
 CSV = (FIXTURES / "legal_documents.csv").read_bytes()
@@ -34,7 +35,7 @@ def signed_in(app, user):
 
 @pytest.fixture
 def register(session, admin, today):
-    return legal_import.import_csv(session, admin, CSV, today=today)
+    return csv_import.import_csv(session, admin, CSV, today=today)
 
 
 @pytest.fixture

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from factories import FIXTURES, fixture_file, make_docx, make_effective, make_user, page_text, signed_in, upload
 
-from qms import legal_import
 from qms.documents import lifecycle
+from qms.legal import csv_import
 from qms.models import RevisionStatus
 
 
@@ -128,7 +128,7 @@ def test_the_approver_sees_the_change_the_findings_and_the_diff_and_approves_on_
 def test_the_secretary_sees_open_legal_reviews_and_processes_with_findings(
     app, session, files, admin, secretary, reviewer, approver, document, today
 ):
-    legal_import.import_csv(session, admin, (FIXTURES / "legal_documents.csv").read_bytes(), today=today)
+    csv_import.import_csv(session, admin, (FIXTURES / "legal_documents.csv").read_bytes(), today=today)
     make_effective(session, files, document, secretary, reviewer, approver, today,
                    content=fixture_file("QT-HT-04_trich-luc_lan-01.docx"))
     building = lifecycle.create_document(session, secretary, organization_code="XA-LOCBINH", code="QT-XD-01",

@@ -21,8 +21,8 @@ from qms import clock
 from qms.audit import trail
 from qms.database import unit_of_work
 from qms.errors import Conflict, Forbidden, Invalid, NotFound
-from qms.legal_reviews import refresh_reviews
-from qms.legal_status import (
+from qms.legal.reviews import refresh_reviews
+from qms.legal.status import (
     LegalStatus,
     incoming_relations,
     local_today,

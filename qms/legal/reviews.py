@@ -20,7 +20,7 @@ from qms.accounts import permissions
 from qms.audit import trail
 from qms.database import unit_of_work
 from qms.errors import Conflict, Invalid, NotFound
-from qms.legal_status import LegalStatus, incoming_relations, local_today, status_on, triggers
+from qms.legal.status import LegalStatus, incoming_relations, local_today, status_on, triggers
 from qms.models import (
     Citation,
     Document,

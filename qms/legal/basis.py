@@ -16,9 +16,9 @@ from qms.audit import trail
 from qms.database import unit_of_work
 from qms.documents import lifecycle
 from qms.errors import Conflict, Invalid
-from qms.legal import ensure_registered, is_partial, parse_number, resolve_partial
-from qms.legal_reviews import open_cited_ids, refresh_reviews
-from qms.legal_status import LegalStatus, incoming_relations, local_today, status_on, triggers
+from qms.legal.register import ensure_registered, is_partial, parse_number, resolve_partial
+from qms.legal.reviews import open_cited_ids, refresh_reviews
+from qms.legal.status import LegalStatus, incoming_relations, local_today, status_on, triggers
 from qms.models import Citation, RelationKind, Revision, RevisionStatus, Role, User
 from qms.text.citations import find_citations
 from qms.text.legal_sections import basis_text

@@ -22,7 +22,7 @@ from qms import clock
 from qms.audit import trail
 from qms.database import unit_of_work
 from qms.errors import Invalid
-from qms.legal import (
+from qms.legal.register import (
     FIELDS,
     clean_fields,
     ensure_registered,
@@ -30,8 +30,8 @@ from qms.legal import (
     require_register_editor,
     set_relations,
 )
-from qms.legal_reviews import refresh_reviews
-from qms.legal_status import STATUS_LABELS, LegalStatus, incoming_relations, status_on
+from qms.legal.reviews import refresh_reviews
+from qms.legal.status import STATUS_LABELS, LegalStatus, incoming_relations, status_on
 from qms.models import LegalDocument, LegalRelation, RelationKind, User
 from qms.text.vietnamese import normalize
 
