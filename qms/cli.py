@@ -255,7 +255,7 @@ def import_legal_command(file_path: str) -> None:
 )
 def dossier_command(organization_code: str, out_path: str, as_of: datetime | None) -> None:
     """Write the inspection dossier of ORG_CODE to OUT.zip (registers, files, histories, status, manifest)."""
-    from qms import dossier
+    from qms.inspection import dossier
 
     today = clock.today(current_app.config["TIMEZONE"])
     day = as_of.date() if as_of else today
@@ -280,7 +280,7 @@ def dossier_command(organization_code: str, out_path: str, as_of: datetime | Non
 @click.argument("file_path", metavar="FILE", type=click.Path(exists=True, dir_okay=False))
 def verify_dossier_command(file_path: str) -> None:
     """Recompute the SHA-256 of every member of a dossier against its manifest; exit 1 naming the first bad member."""
-    from qms.dossier_check import verify_dossier
+    from qms.inspection.dossier_check import verify_dossier
 
     check = verify_dossier(file_path)
     if not check.ok:

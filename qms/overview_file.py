@@ -7,7 +7,7 @@ from datetime import date
 from qms import xlsx
 from qms.documents.as_of import local_day
 from qms.documents.lifecycle import KIND_LABELS
-from qms.overview import Overview, OverviewRow
+from qms.inspection.overview import Overview, OverviewRow
 from qms.xlsx import Cell
 
 CHAIN_LABELS = {True: "Toàn vẹn", False: "Có sai lệch"}

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from qms import admin_document, registers, xlsx
+from qms import admin_document, xlsx
 from qms.errors import NotFound
-from qms.registers import Register
+from qms.inspection import registers
+from qms.inspection.registers import Register
 
 FORMATS = ("docx", "xlsx")
 CONTENT_TYPES = {

@@ -7,10 +7,10 @@ from datetime import date, timedelta
 import pytest
 from factories import FIXTURES, fixture_file, login, make_effective, page_text, upload
 
-from qms import dashboard
 from qms.catalogue import procedures
 from qms.documents import lifecycle
 from qms.errors import NotFound
+from qms.inspection import dashboard
 from qms.legal import csv_import
 from qms.models import RevisionStatus
 

@@ -15,11 +15,12 @@ import pytest
 from factories import upload
 from sqlalchemy import select
 
-from qms import demo, dossier
+from qms import demo
 from qms.accounts import users
 from qms.documents import lifecycle
-from qms.dossier_check import verify_dossier
 from qms.errors import Invalid, NotFound
+from qms.inspection import dossier
+from qms.inspection.dossier_check import verify_dossier
 from qms.models import AuditHead, Document, Organization, Revision, RevisionStatus
 
 REGISTERS = [

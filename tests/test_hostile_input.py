@@ -19,8 +19,9 @@ from factories import PASSWORD, login, make_docx, make_effective
 from hostile_files import REFUSED_UPLOADS
 from sqlalchemy import func, select
 
-from qms import create_app, register_files, registers
+from qms import create_app, register_files
 from qms.documents import lifecycle
+from qms.inspection import registers
 from qms.models import AuditEntry, IndexOperation, Revision, StoredFile
 
 UPLOAD_IDS = [name for name, *_ in REFUSED_UPLOADS]

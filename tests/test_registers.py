@@ -12,9 +12,10 @@ from docx.oxml.ns import qn
 from factories import fixture_file, make_docx, make_effective, upload
 from sqlalchemy import update
 
-from qms import admin_document, clock, register_files, registers
+from qms import admin_document, clock, register_files
 from qms.documents import lifecycle
 from qms.errors import NotFound
+from qms.inspection import registers
 from qms.legal import register as legal
 from qms.legal.status import local_today
 from qms.models import Document, Revision

@@ -7,8 +7,8 @@ from typing import Any
 from marshmallow import Schema, fields, validate
 
 from qms.api.schemas import ApiSchema, OrganizationSchema, Text
+from qms.inspection.overview import SORTS
 from qms.models import RevisionStatus
-from qms.overview import SORTS
 
 
 class OverviewQuerySchema(ApiSchema):

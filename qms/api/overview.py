@@ -6,11 +6,12 @@ from typing import Any
 
 from flask import current_app
 
-from qms import clock, overview
+from qms import clock
 from qms.api.auth import current_user
 from qms.api.blueprint import ApiBlueprint
 from qms.api.inspect_schemas import OverviewQuerySchema, OverviewSchema
 from qms.extensions import db
+from qms.inspection import overview
 
 blp = ApiBlueprint("api_overview", __name__, description="The province overview for inspectors.")
 

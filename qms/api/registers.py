@@ -9,12 +9,13 @@ from typing import Any
 
 from flask import Response, current_app, send_file
 
-from qms import clock, dossier, register_files, registers
+from qms import clock, register_files
 from qms.api.auth import current_user
 from qms.api.blueprint import ApiBlueprint
 from qms.api.inspect_schemas import AsOfQuerySchema
 from qms.extensions import db
 from qms.files.store import file_store
+from qms.inspection import dossier, registers
 
 blp = ApiBlueprint(
     "api_registers", __name__, description="Registers an ISO secretary keeps, and the inspection dossier."

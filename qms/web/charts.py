@@ -12,8 +12,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from qms.catalogue.coverage import FieldCoverage
+from qms.inspection.overview import OverviewRow
 from qms.legal.reviews import ReviewItem
-from qms.overview import OverviewRow
 from qms.web.language import format_number
 
 WIDTH = 600

@@ -6,11 +6,12 @@ from flask import Blueprint, current_app, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
-from qms import clock, dashboard
+from qms import clock
 from qms.accounts import organizations, permissions
 from qms.catalogue import coverage
 from qms.errors import DomainError
 from qms.extensions import db
+from qms.inspection import dashboard
 from qms.web import charts, errors
 
 bp = Blueprint("dashboard", __name__)

@@ -10,10 +10,11 @@ from flask import Blueprint, current_app, render_template, request, send_file
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
-from qms import clock, dossier, register_files, registers
+from qms import clock, register_files
 from qms.errors import DomainError, Invalid
 from qms.extensions import db
 from qms.files.store import file_store
+from qms.inspection import dossier, registers
 from qms.web import errors
 from qms.web.language import Translated
 

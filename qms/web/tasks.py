@@ -7,11 +7,12 @@ from flask import Blueprint, current_app, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
-from qms import clock, workspace
+from qms import clock
 from qms.conformity.checks import CODE_LABELS, SEVERITY_LABELS
 from qms.documents import lifecycle
 from qms.errors import DomainError
 from qms.extensions import db
+from qms.inspection import workspace
 from qms.models import RevisionStatus
 from qms.web import errors
 from qms.web.documents import apply_action

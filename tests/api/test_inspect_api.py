@@ -13,7 +13,7 @@ from factories import make_docx, make_effective, upload
 from sqlalchemy import func, select
 
 from qms.documents import lifecycle
-from qms.dossier_check import verify_dossier
+from qms.inspection.dossier_check import verify_dossier
 from qms.models import AuditEntry
 from qms.xlsx import HEADING_ROW
 

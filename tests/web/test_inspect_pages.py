@@ -12,7 +12,7 @@ import pytest
 from factories import login, make_docx, make_effective, upload
 
 from qms.documents import lifecycle
-from qms.dossier_check import verify_dossier
+from qms.inspection.dossier_check import verify_dossier
 from qms.xlsx import HEADING_ROW
 
 

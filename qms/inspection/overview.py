@@ -20,8 +20,8 @@ from qms import conformity_link
 from qms.accounts import organizations, permissions
 from qms.audit.chain_health import ChainHealth, check_chain
 from qms.catalogue import coverage
-from qms.dashboard import overdue_reviews
 from qms.errors import Forbidden, Invalid, NotFound
+from qms.inspection.dashboard import overdue_reviews
 from qms.models import (
     Document,
     DocumentKind,

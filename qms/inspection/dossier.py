@@ -4,7 +4,7 @@ It holds the three registers (.docx and .xlsx), the file of every document in fo
 the file store in chunks), the control history of every document (JSON, audit entries up to that day), the
 coverage and legal-review status, the conformity findings when those checks are installed, and
 ``manifest.json``: every other member with its SHA-256 and size, and the audit chain head, so the dossier
-can be checked later (``qms.dossier_check``). The zip is written to a file object as it is built, so no
+can be checked later (``qms.inspection.dossier_check``). The zip is written to a file object as it is built, so no
 more than one chunk of a stored file is ever held in memory.
 """
 
@@ -25,7 +25,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from config import settings
-from qms import clock, conformity_link, dossier_status, register_files, registers
+from qms import clock, conformity_link, register_files
 from qms.audit import history as control_history
 from qms.audit import trail
 from qms.audit.chain_health import check_chain
@@ -33,6 +33,7 @@ from qms.documents import as_of as state_on
 from qms.documents.lifecycle import KIND_LABELS, STATUS_LABELS
 from qms.errors import Invalid
 from qms.files.store import CHUNK, FileStore
+from qms.inspection import dossier_status, registers
 from qms.models import AuditEntry, Document, Organization, Revision, User
 
 FORMAT = "qms-inspection-dossier/1"

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from qms.dossier import FORMAT, MANIFEST
 from qms.files.store import CHUNK
+from qms.inspection.dossier import FORMAT, MANIFEST
 
 
 @dataclass
