@@ -19,8 +19,9 @@ from factories import PASSWORD, login, make_docx, make_effective
 from hostile_files import REFUSED_UPLOADS
 from sqlalchemy import func, select
 
-from qms import create_app, register_files
+from qms import create_app
 from qms.documents import lifecycle
+from qms.exports import register_files
 from qms.inspection import registers
 from qms.models import AuditEntry, IndexOperation, Revision, StoredFile
 

@@ -10,16 +10,16 @@ import pytest
 from factories import fixture_file, make_effective, upload
 from sqlalchemy import func, select, text, update
 
-from qms import overview_file
 from qms.accounts import organizations
 from qms.catalogue import procedures
 from qms.documents import lifecycle
 from qms.errors import Forbidden, Invalid, NotFound
+from qms.exports import overview_file
+from qms.exports.xlsx import HEADING_ROW
 from qms.inspection import overview
 from qms.legal import register
 from qms.legal.status import local_today
 from qms.models import AuditEntry, DocumentKind, Revision
-from qms.xlsx import HEADING_ROW
 
 CSV_HEADING = "code,name,field,level,time_value,time_unit,fee\n"
 

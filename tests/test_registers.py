@@ -12,14 +12,15 @@ from docx.oxml.ns import qn
 from factories import fixture_file, make_docx, make_effective, upload
 from sqlalchemy import update
 
-from qms import admin_document, clock, register_files
+from qms import clock
 from qms.documents import lifecycle
 from qms.errors import NotFound
+from qms.exports import administrative_docx, register_files
+from qms.exports.xlsx import HEADING_ROW
 from qms.inspection import registers
 from qms.legal import register as legal
 from qms.legal.status import local_today
 from qms.models import Document, Revision
-from qms.xlsx import HEADING_ROW
 
 FORMULA_TITLE = '=HYPERLINK("http://example.invalid","Bấm vào đây")'
 
@@ -119,9 +120,9 @@ def test_the_word_file_has_the_form_of_an_administrative_document(session, secre
 
 
 def test_date_line_and_place(agency):
-    assert admin_document.date_line("Lộc Bình", date(2026, 3, 9)) == "Lộc Bình, ngày 09 tháng 3 năm 2026"
-    assert admin_document.date_line("Lộc Bình", date(2026, 1, 15)) == "Lộc Bình, ngày 15 tháng 01 năm 2026"
-    assert admin_document.place_of(agency["department"]) == "Lạng Sơn"  # from its parent, the province
+    assert administrative_docx.date_line("Lộc Bình", date(2026, 3, 9)) == "Lộc Bình, ngày 09 tháng 3 năm 2026"
+    assert administrative_docx.date_line("Lộc Bình", date(2026, 1, 15)) == "Lộc Bình, ngày 15 tháng 01 năm 2026"
+    assert administrative_docx.place_of(agency["department"]) == "Lạng Sơn"  # from its parent, the province
 
 
 def test_external_register_lists_the_cited_legal_documents_with_their_status(

@@ -9,10 +9,11 @@ from typing import Any
 
 from flask import Response, current_app, send_file
 
-from qms import clock, register_files
+from qms import clock
 from qms.api.auth import current_user
 from qms.api.blueprint import ApiBlueprint
 from qms.api.inspect_schemas import AsOfQuerySchema
+from qms.exports import register_files
 from qms.extensions import db
 from qms.files.store import file_store
 from qms.inspection import dossier, registers

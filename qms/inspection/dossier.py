@@ -25,13 +25,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from config import settings
-from qms import clock, conformity_link, register_files
+from qms import clock, conformity_link
 from qms.audit import history as control_history
 from qms.audit import trail
 from qms.audit.chain_health import check_chain
 from qms.documents import as_of as state_on
 from qms.documents.lifecycle import KIND_LABELS, STATUS_LABELS
 from qms.errors import Invalid
+from qms.exports import register_files
 from qms.files.store import CHUNK, FileStore
 from qms.inspection import dossier_status, registers
 from qms.models import AuditEntry, Document, Organization, Revision, User

@@ -18,10 +18,10 @@ from qms.accounts import permissions
 from qms.documents import as_of as state_on
 from qms.documents.lifecycle import KIND_LABELS, STATUS_LABELS
 from qms.errors import NotFound
+from qms.exports.xlsx import Cell
 from qms.legal.status import STATUS_LABELS as LEGAL_STATUS_LABELS
 from qms.legal.status import incoming_relations, status_on, triggers
 from qms.models import Citation, DocumentKind, LegalDocument, Organization, RelationKind, RevisionStatus, User
-from qms.xlsx import Cell
 
 INTERNAL, EXTERNAL, AMENDMENTS = "internal", "external", "amendments"
 KINDS = (INTERNAL, EXTERNAL, AMENDMENTS)

@@ -10,8 +10,9 @@ from flask import Blueprint, current_app, render_template, request, send_file
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
-from qms import clock, register_files
+from qms import clock
 from qms.errors import DomainError, Invalid
+from qms.exports import register_files
 from qms.extensions import db
 from qms.files.store import file_store
 from qms.inspection import dossier, registers

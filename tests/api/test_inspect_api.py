@@ -13,9 +13,9 @@ from factories import make_docx, make_effective, upload
 from sqlalchemy import func, select
 
 from qms.documents import lifecycle
+from qms.exports.xlsx import HEADING_ROW
 from qms.inspection.dossier_check import verify_dossier
 from qms.models import AuditEntry
-from qms.xlsx import HEADING_ROW
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

@@ -12,8 +12,8 @@ import pytest
 from factories import login, make_docx, make_effective, upload
 
 from qms.documents import lifecycle
+from qms.exports.xlsx import HEADING_ROW
 from qms.inspection.dossier_check import verify_dossier
-from qms.xlsx import HEADING_ROW
 
 
 def text_of(response) -> str:

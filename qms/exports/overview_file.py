@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from qms import xlsx
 from qms.documents.as_of import local_day
 from qms.documents.lifecycle import KIND_LABELS
+from qms.exports import xlsx
+from qms.exports.xlsx import Cell
 from qms.inspection.overview import Overview, OverviewRow
-from qms.xlsx import Cell
 
 CHAIN_LABELS = {True: "Toàn vẹn", False: "Có sai lệch"}
 NOT_AVAILABLE = "Chưa có"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from qms import admin_document, xlsx
 from qms.errors import NotFound
+from qms.exports import administrative_docx, xlsx
 from qms.inspection import registers
 from qms.inspection.registers import Register
 
@@ -24,7 +24,7 @@ def filename(register: Register, fmt: str) -> str:
 def render(register: Register, fmt: str, *, made_on: date) -> bytes:
     """The register in ``fmt`` (docx or xlsx), dated ``made_on``."""
     if fmt == "docx":
-        return admin_document.document_bytes(
+        return administrative_docx.document_bytes(
             register.organization, register.title, register.subtitle, register.headings, register.rows,
             widths=registers.WIDTHS[register.kind], made_on=made_on,
         )

@@ -23,8 +23,8 @@ from docx.shared import Cm, Pt
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
+from qms.exports.xlsx import Cell, clean_text
 from qms.models import Organization
-from qms.xlsx import Cell, clean_text
 
 FONT = "Times New Roman"
 SIZE = Pt(13)

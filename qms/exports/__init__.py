@@ -1,0 +1,1 @@
+"""Files people take away: .xlsx tables and the administrative Word layout, registers and the overview."""
