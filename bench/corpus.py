@@ -636,9 +636,9 @@ def load(url: str, documents: int, seed: int = DEFAULT_SEED, batch: int = 100,
     """
     from sqlalchemy import insert
 
-    from qms import schema
     from qms.database import make_engine
     from qms.models import Document, Organization, Revision, StoredFile, User, UserRole
+    from qms.ops import schema
     from qms.text.vietnamese import normalize
 
     started = time.perf_counter()

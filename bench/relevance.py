@@ -33,10 +33,11 @@ from search import call_search, ensure_corpus, index_is_current, log, make_app, 
 def load_demo(workdir: Path):  # type: ignore[no-untyped-def]
     from argon2 import PasswordHasher
 
-    from qms import clock, demo, schema
+    from qms import clock, demo
     from qms.accounts import users
     from qms.extensions import db
     from qms.files import store
+    from qms.ops import schema
     from qms.search import search_index
 
     # The demo's eight people with a cheap Argon2 cost; nothing here signs in.

@@ -39,8 +39,8 @@ loglevel = os.environ.get("QMS_LOG_LEVEL", "info").lower()
 logconfig_dict = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"json": {"()": "qms.request_log.JsonFormatter"}},
-    "filters": {"request_id": {"()": "qms.request_log.RequestIdFilter"}},
+    "formatters": {"json": {"()": "qms.ops.request_log.JsonFormatter"}},
+    "filters": {"request_id": {"()": "qms.ops.request_log.RequestIdFilter"}},
     "handlers": {
         "json": {
             "class": "logging.StreamHandler",

@@ -57,10 +57,10 @@ RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "memory://")
 RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
 LOGIN_RATE_LIMIT = _env("LOGIN_RATE_LIMIT", "10 per minute")
 
-#: Level of the application's own loggers (JSON lines on stderr; see qms/request_log.py).
+#: Level of the application's own loggers (JSON lines on stderr; see qms/ops/request_log.py).
 LOG_LEVEL = _env("LOG_LEVEL", "INFO")
 
-#: Crash tests only: ``point:seconds[,…]`` pauses the service at a named point (qms/faults.py). Empty = inert.
+#: Crash tests only: ``point:seconds[,…]`` pauses the service at a named point (qms/ops/faults.py). Empty = inert.
 FAULT_PAUSE = _env("FAULT_PAUSE", "")
 
 WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session

@@ -24,9 +24,10 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = settings.secret_key(Path(app.config["STORAGE_DIR"]))
 
-    from qms import faults, request_log, scheduling, search
+    from qms import search
     from qms.extensions import csrf, db, limiter, login_manager
     from qms.files import store
+    from qms.ops import faults, request_log, scheduling
 
     request_log.init_app(app)  # first: its request id and timer wrap every other hook
     faults.init_app(app)

@@ -11,7 +11,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from qms import backup, clock, schema, search
+from qms import clock, search
 from qms.accounts import organizations, users
 from qms.audit import trail
 from qms.documents import lifecycle
@@ -19,6 +19,7 @@ from qms.errors import DomainError
 from qms.extensions import db
 from qms.files import store
 from qms.legal import reviews as legal_reviews
+from qms.ops import backup, schema
 
 qms_cli = AppGroup("qms", help="Quản lý hệ thống tài liệu ISO (document control).")
 

@@ -18,13 +18,14 @@ from hypothesis import HealthCheck, settings
 from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session
 
-from qms import clock, create_app, schema
+from qms import clock, create_app
 from qms.accounts import organizations, users
 from qms.database import make_engine
 from qms.documents import lifecycle
 from qms.extensions import db
 from qms.files.store import FileStore, file_store
 from qms.models import Base, Document, User
+from qms.ops import schema
 
 DATABASES = ["sqlite"] + (["postgresql"] if os.environ.get("QMS_TEST_DATABASE_URL") else [])
 

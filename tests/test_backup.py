@@ -22,7 +22,7 @@ from sqlalchemy.engine import make_url
 from qms import create_app
 from qms.extensions import db
 from qms.models import AuditHead, Document, Revision, User
-from qms.schema import alembic_config
+from qms.ops.schema import alembic_config
 from qms.search import search_index
 from qms.search.query import SearchParams, search
 

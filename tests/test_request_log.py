@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import pytest
 from factories import PASSWORD, login, make_docx
 
-from qms.request_log import HEADER, json_handler
+from qms.ops.request_log import HEADER, json_handler
 
 
 @pytest.fixture

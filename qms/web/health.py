@@ -8,9 +8,10 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify
 from flask.typing import ResponseReturnValue
 
-from qms import health, search
+from qms import search
 from qms.extensions import db, limiter
 from qms.files import store
+from qms.ops import health
 
 bp = Blueprint("health", __name__)
 limiter.exempt(bp)

@@ -35,9 +35,10 @@ from typing import IO, Any
 from sqlalchemy import Connection, Engine, inspect, text
 from sqlalchemy.engine import URL
 
-from qms import PROJECT_DIR, clock, schema
+from qms import PROJECT_DIR, clock
 from qms.errors import DomainError
 from qms.files.store import FileStore
+from qms.ops import schema
 from qms.search import SearchIndex
 
 FORMAT = 1
