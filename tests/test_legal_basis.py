@@ -10,7 +10,7 @@ from factories import FIXTURES, fixture_file, make_docx, make_effective, upload
 from sqlalchemy import func, select
 
 from qms.database import unit_of_work
-from qms.documents import lifecycle
+from qms.documents import reading
 from qms.errors import Conflict, Forbidden, Invalid, NotFound
 from qms.legal import csv_import
 from qms.legal import register as legal
@@ -168,4 +168,4 @@ def test_the_basis_shows_each_documents_status_as_of_today(session, files, secre
     draft = upload(session, files, secretary, document, fixture_file(HT04_2))
     with pytest.raises(NotFound):
         basis(session, staff, draft.id)
-    assert lifecycle.get_revision(session, secretary, draft.id) and len(basis(session, secretary, draft.id)) == 5
+    assert reading.get_revision(session, secretary, draft.id) and len(basis(session, secretary, draft.id)) == 5

@@ -8,7 +8,7 @@ from qms.api.auth import current_user
 from qms.api.blueprint import ID, ApiBlueprint
 from qms.api.schemas import AuditEntrySchema, VerifySchema
 from qms.audit import trail
-from qms.documents import lifecycle
+from qms.documents import reading
 from qms.extensions import db
 from qms.files.store import file_store
 from qms.models import AuditEntry
@@ -21,7 +21,7 @@ blp = ApiBlueprint("api_audit", __name__, description="The hash-chained audit lo
 @blp.error_responses(404)
 def history(document_id: int) -> list[AuditEntry]:
     """Everything recorded about a document, oldest first; not for staff, who see only current revisions."""
-    return lifecycle.history(db.session, current_user(), document_id)
+    return reading.history(db.session, current_user(), document_id)
 
 
 @blp.route("/audit/verify", methods=["GET"])

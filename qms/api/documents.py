@@ -9,7 +9,7 @@ from flask import url_for
 from qms.api.auth import current_user
 from qms.api.blueprint import ID, ApiBlueprint
 from qms.api.schemas import DocumentCreateSchema, DocumentQuerySchema, DocumentSchema, DocumentView
-from qms.documents import lifecycle
+from qms.documents import lifecycle, reading
 from qms.extensions import db
 from qms.models import Document, User
 
@@ -17,7 +17,7 @@ blp = ApiBlueprint("api_documents", __name__, description="Controlled documents 
 
 
 def view_of(viewer: User, document: Document) -> DocumentView:
-    return DocumentView(document, lifecycle.visible_revisions(viewer, document))
+    return DocumentView(document, reading.visible_revisions(viewer, document))
 
 
 @blp.route("/documents", methods=["POST"])
@@ -46,7 +46,7 @@ def create_document(data: dict[str, Any]) -> tuple[DocumentView, dict[str, str]]
 def list_documents(query: dict[str, Any]) -> list[DocumentView]:
     """The documents the caller may see, by code; staff see only those in force."""
     user = current_user()
-    found = lifecycle.list_documents(
+    found = reading.list_documents(
         db.session,
         user,
         organization_code=query.get("organization"),
@@ -62,4 +62,4 @@ def list_documents(query: dict[str, Any]) -> list[DocumentView]:
 def get_document(document_id: int) -> DocumentView:
     """One document with its current revision and the revisions the caller may see."""
     user = current_user()
-    return view_of(user, lifecycle.get_document(db.session, user, document_id))
+    return view_of(user, reading.get_document(db.session, user, document_id))

@@ -10,7 +10,7 @@ from qms import clock
 from qms.api.auth import current_user
 from qms.api.blueprint import ID, ApiBlueprint
 from qms.api.schemas import ActionSchema, RevisionSchema, RevisionUploadSchema
-from qms.documents import lifecycle
+from qms.documents import lifecycle, reading
 from qms.extensions import db
 from qms.files import filetypes
 from qms.files.store import file_store
@@ -45,7 +45,7 @@ def upload_revision(data: dict[str, Any], document_id: int) -> tuple[Revision, d
 @blp.error_responses(404)
 def get_revision(revision_id: int) -> Revision:
     """One revision; staff see only the current one."""
-    return lifecycle.get_revision(db.session, current_user(), revision_id)
+    return reading.get_revision(db.session, current_user(), revision_id)
 
 
 @blp.route(f"/revisions/<{ID}:revision_id>/actions", methods=["POST"])
@@ -80,7 +80,7 @@ def act(data: dict[str, Any], revision_id: int) -> Revision:
 )
 def download(revision_id: int) -> Response:
     """The revision's file as stored; the download of a non-current revision is recorded in the audit log."""
-    download = lifecycle.open_file(db.session, file_store(current_app), current_user(), revision_id)
+    download = reading.open_file(db.session, file_store(current_app), current_user(), revision_id)
     revision = download.revision
     response = send_file(
         download.stream,

@@ -11,7 +11,8 @@ from marshmallow import Schema, ValidationError, fields, post_dump, validate
 from marshmallow.utils import get_value
 from werkzeug.datastructures import FileStorage
 
-from qms.documents.lifecycle import ACTIONS
+from qms.api.auth import current_user
+from qms.documents import workflow
 from qms.models import Document, DocumentKind, DocumentStatus, Revision, RevisionStatus, Role, User
 
 # --- validation, in Vietnamese ---------------------------------------------------------------
@@ -81,7 +82,7 @@ class RevisionUploadSchema(ApiSchema):
 
 class ActionSchema(ApiSchema):
     action = fields.String(
-        required=True, validate=validate.OneOf(ACTIONS, error="Giá trị phải là một trong: {choices}.")
+        required=True, validate=validate.OneOf(workflow.ACTIONS, error="Giá trị phải là một trong: {choices}.")
     )
     comment = Text(
         load_default=None, allow_none=True, metadata={"description": "Required to return; the reason to withdraw."}
@@ -128,6 +129,20 @@ class OrganizationSchema(Schema):
     name = fields.String()
 
 
+class OfferedActions(fields.List):
+    """The workflow actions the caller may take on the revision now, read from the one workflow table."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            fields.String(validate=validate.OneOf(workflow.ACTIONS)),
+            dump_only=True,
+            metadata={"description": "What the caller may do with this revision now (as the pages offer it)."},
+        )
+
+    def get_value(self, obj: Any, attr: str, accessor: Any = None, default: Any = None) -> list[str]:
+        return workflow.offered(current_user(), obj)
+
+
 class RevisionSchema(Schema):
     id = fields.Integer()
     document_id = fields.Integer()
@@ -151,6 +166,7 @@ class RevisionSchema(Schema):
     superseded_at = fields.DateTime(allow_none=True)
     returned_at = fields.DateTime(allow_none=True)
     return_comment = fields.String(allow_none=True)
+    actions = OfferedActions()
 
 
 @dataclass(frozen=True)

@@ -15,9 +15,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from qms.documents import lifecycle
+from qms.documents import reading
 from qms.documents.as_of import local_day
-from qms.documents.lifecycle import KIND_LABELS, STATUS_LABELS
+from qms.documents.reading import KIND_LABELS, STATUS_LABELS
 from qms.legal.reviews import RESOLUTION_LABELS
 from qms.legal.status import CHANGE_LABELS
 from qms.models import AuditEntry, Document, DocumentKind, RelationKind, Revision, RevisionStatus, User
@@ -60,8 +60,8 @@ class Timeline:
 
 def timeline(session: Session, viewer: User, document_id: int, *, until: date | None = None) -> Timeline:
     """The document's history for the roles that see non-current revisions (not staff)."""
-    entries = lifecycle.history(session, viewer, document_id)
-    document = lifecycle.get_document(session, viewer, document_id)
+    entries = reading.history(session, viewer, document_id)
+    document = reading.get_document(session, viewer, document_id)
     return Timeline(document, list(document.revisions), events_of(document, entries, until=until))
 
 

@@ -16,7 +16,7 @@ from qms.catalogue.procedures import visible_organization
 from qms.conformity.checks import ERROR, Finding
 from qms.conformity.store import CheckResult, check_revision, evaluate, read_revision, stored_check, stored_checks
 from qms.database import unit_of_work
-from qms.documents import lifecycle
+from qms.documents import reading
 from qms.errors import Conflict, NotFound
 from qms.files.store import FileStore
 from qms.models import Document, DocumentKind, DocumentStatus, Revision, RevisionCheck, RevisionStatus, Role, User
@@ -125,7 +125,7 @@ def organization_findings(session: Session, viewer: User, organization_code: str
 
 def _visible(session: Session, viewer: User, revision_id: int) -> Revision:
     """The revision, for the roles that see work in progress (staff see no findings)."""
-    revision = lifecycle.get_revision(session, viewer, revision_id)
+    revision = reading.get_revision(session, viewer, revision_id)
     if not permissions.sees_non_current(viewer):
         raise NotFound("Không tìm thấy phiên bản.")
     return revision

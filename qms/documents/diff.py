@@ -16,7 +16,7 @@ from markupsafe import Markup, escape
 from sqlalchemy.orm import Session
 
 from qms.accounts import permissions
-from qms.documents import lifecycle
+from qms.documents import reading
 from qms.errors import NotFound
 from qms.models import Document, Revision, User
 
@@ -66,7 +66,7 @@ class RevisionDiff:
 
 def compare(session: Session, viewer: User, document_id: int, old_id: int, new_id: int) -> RevisionDiff:
     """Two revisions of one document compared; staff, who see current revisions only, get "not found"."""
-    document = lifecycle.get_document(session, viewer, document_id)
+    document = reading.get_document(session, viewer, document_id)
     if not permissions.sees_non_current(viewer):
         raise NotFound("Không tìm thấy tài liệu.")
     by_id = {revision.id: revision for revision in document.revisions}
@@ -79,7 +79,7 @@ def compare(session: Session, viewer: User, document_id: int, old_id: int, new_i
 
 def default_pair(document: Document, viewer: User) -> tuple[Revision, Revision] | None:
     """The newest visible revision and the one before it, the comparison people want first."""
-    revisions = lifecycle.visible_revisions(viewer, document)
+    revisions = reading.visible_revisions(viewer, document)
     if len(revisions) < 2:
         return None
     return revisions[-2], revisions[-1]

@@ -7,11 +7,10 @@ rule, changes the rows, records the audit entry and commits. Nothing is deleted.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date
 from typing import BinaryIO
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -20,13 +19,14 @@ from qms.accounts import permissions
 from qms.audit import trail
 from qms.catalogue import links
 from qms.database import unit_of_work
+from qms.documents import workflow
+from qms.documents.reading import get_document, get_revision
 from qms.errors import Conflict, Forbidden, Invalid, NotFound
 from qms.files import filetypes
 from qms.files.store import FileStore
 from qms.legal import basis
 from qms.legal import reviews as legal_reviews
 from qms.models import (
-    AuditEntry,
     Document,
     DocumentKind,
     DocumentStatus,
@@ -41,8 +41,6 @@ from qms.ops import faults
 from qms.search import log as search_log
 from qms.text.extract import extract_text
 
-ACTIONS = ("submit", "pass", "return", "approve", "withdraw")
-
 #: Statuses of revisions still moving towards effect; withdrawing a document ends them too.
 OPEN_STATUSES = (RevisionStatus.DRAFT, RevisionStatus.IN_REVIEW, RevisionStatus.REVIEWED, RevisionStatus.APPROVED)
 
@@ -52,121 +50,6 @@ PROCEDURE_CODE = re.compile(r"^[1-9]\.\d{6}(\.[0-9A-Za-z]+)*$")
 
 def _clean(text: str | None) -> str:
     return " ".join((text or "").split())
-
-
-# --- reading ---------------------------------------------------------------------------------
-
-
-def get_document(session: Session, viewer: User, document_id: int) -> Document:
-    """The document if the viewer may see it (staff: only while it has a current revision)."""
-    document = session.get(Document, document_id)
-    if document is None or not permissions.can_read(viewer, document.organization_id):
-        raise NotFound("Không tìm thấy tài liệu.")
-    if not permissions.sees_non_current(viewer) and document.current_revision is None:
-        raise NotFound("Không tìm thấy tài liệu.")
-    return document
-
-
-def visible_revisions(viewer: User, document: Document) -> list[Revision]:
-    """Staff see the current revision only; control roles see the whole history."""
-    if permissions.sees_non_current(viewer):
-        return list(document.revisions)
-    current = document.current_revision
-    return [current] if current else []
-
-
-def get_revision(session: Session, viewer: User, revision_id: int) -> Revision:
-    revision = session.get(Revision, revision_id)
-    if revision is None or not permissions.can_read(viewer, revision.document.organization_id):
-        raise NotFound("Không tìm thấy phiên bản.")
-    if not permissions.sees_non_current(viewer) and not revision.is_current:
-        raise NotFound("Không tìm thấy phiên bản.")
-    return revision
-
-
-def list_documents(
-    session: Session,
-    viewer: User,
-    *,
-    organization_id: int | None = None,
-    organization_code: str | None = None,
-    kind: DocumentKind | None = None,
-    status: RevisionStatus | None = None,
-) -> list[Document]:
-    """Documents the viewer may see, by code; ``status`` keeps those with a revision in it."""
-    query = select(Document).order_by(Document.code)
-    if organization_code is not None:
-        # One answer for "no such organisation" and "not yours", so existence does not leak.
-        organization_id = session.scalar(select(Organization.id).where(Organization.code == organization_code.strip()))
-        if organization_id is None:
-            raise NotFound("Không tìm thấy đơn vị.")
-    if organization_id is None:
-        organization_id = None if permissions.sees_all_organizations(viewer) else viewer.organization_id
-    elif not permissions.can_read(viewer, organization_id):
-        raise NotFound("Không tìm thấy đơn vị.")
-    if organization_id is not None:
-        query = query.where(Document.organization_id == organization_id)
-    if kind is not None:
-        query = query.where(Document.kind == kind)
-    if not permissions.sees_non_current(viewer):
-        status = RevisionStatus.EFFECTIVE if status in (None, RevisionStatus.EFFECTIVE) else status
-        if status is not RevisionStatus.EFFECTIVE:
-            return []
-    if status is not None:
-        query = query.where(Document.revisions.any(Revision.status == status))
-    return list(session.scalars(query))
-
-
-def history(session: Session, viewer: User, document_id: int) -> list[AuditEntry]:
-    """Everything recorded about a document, oldest first; staff, who see only current revisions, see none."""
-    document = get_document(session, viewer, document_id)
-    if not permissions.sees_non_current(viewer):
-        raise NotFound("Không tìm thấy tài liệu.")
-    return trail.document_history(session, document.id)
-
-
-def awaiting_action(session: Session, user: User) -> list[Revision]:
-    """What waits for this user: reviews, approvals, and the secretary's drafts and returns."""
-    wanted = []
-    if user.has_role(Role.REVIEWER):
-        wanted.append(Revision.status == RevisionStatus.IN_REVIEW)
-    if user.has_role(Role.APPROVER):
-        wanted.append(Revision.status == RevisionStatus.REVIEWED)
-    if user.has_role(Role.SECRETARY):
-        wanted.append(Revision.status.in_([RevisionStatus.DRAFT, RevisionStatus.RETURNED]))
-    if not wanted:
-        return []
-    query = (
-        select(Revision)
-        .join(Revision.document)
-        .where(Document.organization_id == user.organization_id, Document.status == DocumentStatus.ACTIVE)
-        .where(or_(*wanted))
-        .order_by(Revision.created_at)
-    )
-    revisions = list(session.scalars(query))
-    # A returned draft stays on the list only until a newer revision of the document exists.
-    return [r for r in revisions if not (r.status is RevisionStatus.RETURNED and _has_newer(r))]
-
-
-def _has_newer(revision: Revision) -> bool:
-    return any(other.number > revision.number for other in revision.document.revisions)
-
-
-@dataclass(frozen=True)
-class Download:
-    revision: Revision
-    stream: BinaryIO
-
-
-def open_file(session: Session, files: FileStore, viewer: User, revision_id: int) -> Download:
-    """The stored file of a revision; a download of a non-current one is audited."""
-    revision = get_revision(session, viewer, revision_id)
-    if not revision.is_current:
-        with unit_of_work(session):
-            trail.record(
-                session, "download", actor=viewer, revision=revision, details={"status": revision.status.value}
-            )
-    return Download(revision=revision, stream=files.open(revision.file_sha256))
 
 
 # --- changing --------------------------------------------------------------------------------
@@ -235,7 +118,7 @@ def add_revision(
 ) -> Revision:
     """Store the file by its hash, then add a draft revision with the next number."""
     document = get_document(session, actor, document_id)
-    permissions.require_role(actor, (Role.SECRETARY,), document.organization_id)
+    permissions.require_role(actor, workflow.UPLOAD_ROLES, document.organization_id)
     filename = filetypes.safe_filename(filename)
     change_summary = (change_summary or "").strip()
     if not change_summary:
@@ -308,7 +191,7 @@ def act(
         "approve": lambda r: _approve(session, actor, r, effective_from, today),
         "withdraw": lambda r: _withdraw(session, actor, r, comment),
     }
-    if action not in handlers:
+    if action not in workflow.ACTIONS:
         raise Invalid("Thao tác không hợp lệ.", code="invalid_action")
     get_revision(session, actor, revision_id)  # not found before forbidden before conflict
     with unit_of_work(session):
@@ -326,16 +209,14 @@ def act(
 
 
 def _submit(session: Session, actor: User, revision: Revision) -> None:
-    permissions.require_role(actor, (Role.SECRETARY,), revision.document.organization_id)
-    _require_status(revision, RevisionStatus.DRAFT)
+    workflow.require(actor, revision, "submit")
     revision.status = RevisionStatus.IN_REVIEW
     revision.submitted_at = clock.now()
     trail.record(session, "submit", actor=actor, revision=revision)
 
 
 def _pass(session: Session, actor: User, revision: Revision) -> None:
-    permissions.require_role(actor, (Role.REVIEWER,), revision.document.organization_id)
-    _require_status(revision, RevisionStatus.IN_REVIEW)
+    workflow.require(actor, revision, "pass")
     if revision.drafted_by_id == actor.id:
         raise Forbidden("Người soạn thảo không được tự kiểm tra phiên bản của mình.", code="self_review")
     revision.status = RevisionStatus.REVIEWED
@@ -347,10 +228,7 @@ def _pass(session: Session, actor: User, revision: Revision) -> None:
 
 
 def _return(session: Session, actor: User, revision: Revision, comment: str | None) -> None:
-    # The reviewer returns what is in review; after it has passed review only the approver can.
-    roles = (Role.APPROVER,) if revision.status is RevisionStatus.REVIEWED else (Role.REVIEWER, Role.APPROVER)
-    permissions.require_role(actor, roles, revision.document.organization_id)
-    _require_status(revision, RevisionStatus.IN_REVIEW, RevisionStatus.REVIEWED)
+    workflow.require(actor, revision, "return")
     comment = (comment or "").strip()
     if not comment:
         raise Invalid("Cần ghi ý kiến khi trả lại phiên bản.", code="comment_required")
@@ -363,8 +241,7 @@ def _return(session: Session, actor: User, revision: Revision, comment: str | No
 
 def _approve(session: Session, actor: User, revision: Revision, effective_from: date | None, today: date) -> None:
     document = revision.document
-    permissions.require_role(actor, (Role.APPROVER,), document.organization_id)
-    _require_status(revision, RevisionStatus.REVIEWED)
+    workflow.require(actor, revision, "approve")
     if revision.drafted_by_id == actor.id:
         raise Forbidden("Người soạn thảo không được tự phê duyệt phiên bản của mình.", code="self_approval")
     if effective_from is None:
@@ -400,7 +277,7 @@ def _approve(session: Session, actor: User, revision: Revision, effective_from: 
 
 def _withdraw(session: Session, actor: User, revision: Revision, reason: str | None) -> None:
     document = revision.document
-    permissions.require_role(actor, (Role.APPROVER,), document.organization_id)
+    workflow.require(actor, revision, "withdraw")
     if document.status is DocumentStatus.OBSOLETE:
         raise Conflict("Tài liệu đã bị thu hồi trước đó.", code="document_obsolete")
     reason = (reason or "").strip()
@@ -458,14 +335,6 @@ def _take_effect(session: Session, revision: Revision, *, actor: User | None) ->
 # --- small pieces ----------------------------------------------------------------------------
 
 
-def _require_status(revision: Revision, *allowed: RevisionStatus) -> None:
-    if revision.status not in allowed:
-        raise Conflict(
-            f"Phiên bản đang ở trạng thái «{STATUS_LABELS[revision.status]}», không thực hiện được thao tác này.",
-            code="wrong_state",
-        )
-
-
 def _lock_document(session: Session, document_id: int) -> Document:
     document = session.scalar(
         select(Document)
@@ -500,28 +369,3 @@ def _register_file(session: Session, sha256: str, size: int) -> None:
     session.execute(
         insert(StoredFile).values(sha256=sha256, size=size, created_at=clock.now()).on_conflict_do_nothing()
     )
-
-
-STATUS_LABELS = {
-    RevisionStatus.DRAFT: "Dự thảo",
-    RevisionStatus.IN_REVIEW: "Chờ kiểm tra",
-    RevisionStatus.REVIEWED: "Chờ phê duyệt",
-    RevisionStatus.APPROVED: "Đã phê duyệt, chờ hiệu lực",
-    RevisionStatus.EFFECTIVE: "Đang hiệu lực",
-    RevisionStatus.SUPERSEDED: "Hết hiệu lực",
-    RevisionStatus.RETURNED: "Bị trả lại",
-    RevisionStatus.OBSOLETE: "Đã thu hồi",
-}
-
-KIND_LABELS = {
-    DocumentKind.POLICY: "Chính sách chất lượng",
-    DocumentKind.OBJECTIVES: "Mục tiêu chất lượng",
-    DocumentKind.MANUAL: "Sổ tay chất lượng",
-    DocumentKind.SYSTEM_PROCEDURE: "Quy trình hệ thống",
-    DocumentKind.PROCESS: "Quy trình giải quyết TTHC",
-    DocumentKind.INTERNAL_PROCESS: "Quy trình nội bộ",
-    DocumentKind.JOB_DESCRIPTION: "Mô tả chức năng, nhiệm vụ",
-    DocumentKind.FORM: "Biểu mẫu",
-    DocumentKind.EXTERNAL: "Tài liệu bên ngoài",
-    DocumentKind.RECORD: "Hồ sơ",
-}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from qms.documents.as_of import local_day
-from qms.documents.lifecycle import KIND_LABELS
+from qms.documents.reading import KIND_LABELS
 from qms.exports import xlsx
 from qms.exports.xlsx import Cell
 from qms.inspection.overview import Overview, OverviewRow

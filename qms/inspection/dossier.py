@@ -30,7 +30,7 @@ from qms.audit import history as control_history
 from qms.audit import trail
 from qms.audit.chain_health import check_chain
 from qms.documents import as_of as state_on
-from qms.documents.lifecycle import KIND_LABELS, STATUS_LABELS
+from qms.documents.reading import KIND_LABELS, STATUS_LABELS
 from qms.errors import Invalid
 from qms.exports import register_files
 from qms.files.store import CHUNK, FileStore

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from qms.accounts import permissions
 from qms.documents import as_of as state_on
-from qms.documents.lifecycle import KIND_LABELS, STATUS_LABELS
+from qms.documents.reading import KIND_LABELS, STATUS_LABELS
 from qms.errors import NotFound
 from qms.exports.xlsx import Cell
 from qms.legal.status import STATUS_LABELS as LEGAL_STATUS_LABELS

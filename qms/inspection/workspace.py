@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from qms.conformity import Finding, ProcessFindings, organization_findings
 from qms.conformity.store import stored_checks
-from qms.documents import lifecycle
+from qms.documents import reading
 from qms.legal import reviews as legal_reviews
 from qms.legal.reviews import ReviewItem
 from qms.models import Revision, RevisionStatus, Role, User
@@ -51,7 +51,7 @@ def _pending(session: Session, revisions: list[Revision]) -> list[Pending]:
 
 def for_user(session: Session, user: User, today: date) -> Workspace:
     """Only what the user's roles act on; drafts are the user's own, everything else the organisation's."""
-    waiting = lifecycle.awaiting_action(session, user)
+    waiting = reading.awaiting_action(session, user)
     space = Workspace()
     if user.has_role(Role.SECRETARY):
         code = user.organization.code

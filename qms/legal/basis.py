@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from qms.accounts import permissions
 from qms.audit import trail
 from qms.database import unit_of_work
-from qms.documents import lifecycle
+from qms.documents import reading
 from qms.errors import Conflict, Invalid
 from qms.legal.register import ensure_registered, is_partial, parse_number, resolve_partial
 from qms.legal.reviews import open_cited_ids, refresh_reviews
@@ -73,7 +73,7 @@ def set_basis(
     session: Session, actor: User, revision_id: int, numbers: list[str], *, today: date | None = None
 ) -> list[Citation]:
     """Replace a revision's legal basis with these numbers; the organisation's secretary does, audited before/after."""
-    revision = lifecycle.get_revision(session, actor, revision_id)
+    revision = reading.get_revision(session, actor, revision_id)
     permissions.require_role(actor, (Role.SECRETARY,), revision.document.organization_id)
     if revision.status in _FROZEN:
         raise Conflict(
@@ -111,7 +111,7 @@ def set_basis(
 
 def basis(session: Session, viewer: User, revision_id: int, *, today: date | None = None) -> list[BasisEntry]:
     """The revision's citations in the order found, each with the cited document's status as of today."""
-    revision = lifecycle.get_revision(session, viewer, revision_id)
+    revision = reading.get_revision(session, viewer, revision_id)
     citations = _citations(session, revision.id)
     incoming = incoming_relations(session, [c.legal_document_id for c in citations])
     reviewed = open_cited_ids(session, revision.id)

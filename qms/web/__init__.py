@@ -6,7 +6,7 @@ from flask import Flask, g
 from flask_babel import lazy_gettext as _l
 
 from qms.accounts.permissions import ROLE_LABELS
-from qms.documents.lifecycle import KIND_LABELS, STATUS_LABELS
+from qms.documents.reading import KIND_LABELS, STATUS_LABELS
 from qms.extensions import db, login_manager
 from qms.models import DocumentKind, DocumentStatus, RevisionStatus, Role, User
 from qms.web.language import Translated, translate

@@ -16,7 +16,7 @@ from qms.accounts import permissions
 from qms.conformity.checks import CODE_LABELS, SEVERITY_LABELS
 from qms.conformity.headings import LABELS as SECTION_LABELS
 from qms.conformity.service import RECHECK_ROLES, Summary
-from qms.documents import lifecycle
+from qms.documents import reading
 from qms.errors import DomainError
 from qms.extensions import db
 from qms.files.store import file_store
@@ -64,7 +64,7 @@ def show(revision_id: int) -> ResponseReturnValue:
     result = conformity.findings_for(
         db.session, current_user, revision_id, today=_today(), files=file_store(current_app)
     )
-    revision = lifecycle.get_revision(db.session, current_user, revision_id)
+    revision = reading.get_revision(db.session, current_user, revision_id)
     return render_template("conformity/show.html", revision=revision, result=result, may_recheck=_may_recheck(revision))
 
 

@@ -14,12 +14,12 @@ from wtforms import SelectChoice
 
 from qms import clock
 from qms.accounts import organizations, permissions
-from qms.documents import lifecycle
+from qms.documents import lifecycle, reading, workflow
 from qms.errors import DomainError
 from qms.extensions import db
 from qms.files.store import file_store
 from qms.models import Document, DocumentKind, Revision, RevisionStatus, Role
-from qms.web import errors, offers
+from qms.web import errors
 from qms.web.filters import format_date
 from qms.web.forms import ActionForm, DocumentFilterForm, DocumentForm, UploadForm, first_error
 
@@ -44,7 +44,7 @@ class Row:
 def _rows(found: list[Document]) -> list[Row]:
     rows = []
     for document in found:
-        visible = lifecycle.visible_revisions(current_user, document)
+        visible = reading.visible_revisions(current_user, document)
         newest = visible[-1] if visible else None
         rows.append(Row(document, newest if newest is not None and not newest.is_current else None))
     return rows
@@ -64,7 +64,7 @@ def index() -> ResponseReturnValue:
     if not form.validate():
         return render_template("documents/index.html", rows=[], **filters), 422
     organization_id = int(form.organization.data) if sees_all and form.organization.data else None
-    found = lifecycle.list_documents(
+    found = reading.list_documents(
         db.session,
         current_user,
         organization_id=organization_id,
@@ -114,13 +114,13 @@ def _show(
 ) -> ResponseReturnValue:
     """The document page; after a refused action the form that failed keeps what was typed."""
     today = _today()
-    revisions = list(reversed(lifecycle.visible_revisions(current_user, document)))
+    revisions = list(reversed(reading.visible_revisions(current_user, document)))
     forms: dict[int, dict[str, ActionForm]] = {}
     for revision in revisions:
-        for action in offers.revision_actions(current_user, document, revision):
+        for action in workflow.offered(current_user, revision):
             forms.setdefault(revision.id, {})[action] = ActionForm(formdata=None, action=action, effective_from=today)
     withdraw = None
-    if offers.may_withdraw(current_user, document):
+    if workflow.may_withdraw(current_user, document):
         withdraw = (document.revisions[-1].id, ActionForm(formdata=None, action="withdraw"))
     if failed is not None:
         revision_id, form = failed
@@ -134,7 +134,7 @@ def _show(
         revisions=revisions,
         forms=forms,
         withdraw=withdraw,
-        may_upload=offers.may_upload(current_user, document),
+        may_upload=workflow.may_upload(current_user, document),
         error=error,
     )
     return page, status
@@ -143,7 +143,7 @@ def _show(
 @bp.get("/documents/<int:document_id>")
 @login_required
 def show(document_id: int) -> ResponseReturnValue:
-    return _show(lifecycle.get_document(db.session, current_user, document_id))
+    return _show(reading.get_document(db.session, current_user, document_id))
 
 
 DONE = {
@@ -192,8 +192,8 @@ def act(revision_id: int) -> ResponseReturnValue:
     if revision is not None:
         return redirect(url_for(".show", document_id=revision.document_id))
     # Back to the page the form was on, if this user may see it at all (else the 404 page).
-    revision = lifecycle.get_revision(db.session, current_user, revision_id)
-    document = lifecycle.get_document(db.session, current_user, revision.document_id)
+    revision = reading.get_revision(db.session, current_user, revision_id)
+    document = reading.get_document(db.session, current_user, revision.document_id)
     return _show(document, status=status, error=message, failed=(revision_id, form))
 
 
@@ -205,7 +205,7 @@ def act(revision_id: int) -> ResponseReturnValue:
 def upload(document_id: int) -> ResponseReturnValue:
     form = UploadForm()
     if request.method == "GET":
-        document = lifecycle.get_document(db.session, current_user, document_id)
+        document = reading.get_document(db.session, current_user, document_id)
         permissions.require_role(current_user, (Role.SECRETARY,), document.organization_id)
         return _upload_page(form, document)
     if form.validate():
@@ -230,7 +230,7 @@ def upload(document_id: int) -> ResponseReturnValue:
     if _from_script():
         # The script keeps the chosen file and shows the message next to the form.
         return jsonify(error={"code": "upload_refused", "message": message}), status
-    document = lifecycle.get_document(db.session, current_user, document_id)
+    document = reading.get_document(db.session, current_user, document_id)
     return _upload_page(form, document, message), status
 
 
@@ -247,7 +247,7 @@ def _upload_page(form: UploadForm, document: Document, error: str | None = None)
 @bp.get("/revisions/<int:revision_id>/download")
 @login_required
 def download(revision_id: int) -> ResponseReturnValue:
-    opened = lifecycle.open_file(db.session, file_store(current_app), current_user, revision_id)
+    opened = reading.open_file(db.session, file_store(current_app), current_user, revision_id)
     revision = opened.revision
     return send_file(
         opened.stream,

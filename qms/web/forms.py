@@ -21,7 +21,7 @@ from wtforms.validators import DataRequired, Optional
 from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 from qms.accounts.permissions import ROLE_LABELS
-from qms.documents.lifecycle import KIND_LABELS, STATUS_LABELS
+from qms.documents.reading import KIND_LABELS, STATUS_LABELS
 
 # The services' labels are Vietnamese; translated when the form is drawn.
 KIND_CHOICES = [SelectChoice(kind.value, _l(label)) for kind, label in KIND_LABELS.items()]

@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 
 from qms.accounts import permissions
 from qms.audit import history as control_history
-from qms.documents import diff, lifecycle
+from qms.documents import diff, reading
 from qms.errors import DomainError, NotFound
 from qms.extensions import db
 from qms.web import errors
@@ -37,7 +37,7 @@ def _revision_id(name: str) -> int | None:
 @login_required
 def compare(document_id: int) -> ResponseReturnValue:
     """?from=&to= (revision ids); without them the newest revision against the one before it."""
-    document = lifecycle.get_document(db.session, current_user, document_id)
+    document = reading.get_document(db.session, current_user, document_id)
     if not permissions.sees_non_current(current_user):
         raise NotFound("Không tìm thấy tài liệu.")
     old_id, new_id = _revision_id("from"), _revision_id("to")

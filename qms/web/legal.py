@@ -12,7 +12,7 @@ from flask_login import current_user, login_required
 
 from qms import clock
 from qms.accounts import organizations, permissions
-from qms.documents import lifecycle
+from qms.documents import reading
 from qms.errors import DomainError
 from qms.extensions import db
 from qms.legal import basis as legal_basis
@@ -175,7 +175,7 @@ def _edit_form(entry: legal.LegalEntry) -> LegalDocumentForm:
 @bp.route("/revisions/<int:revision_id>/legal-basis", methods=["GET", "POST"])
 @login_required
 def basis(revision_id: int) -> ResponseReturnValue:
-    revision = lifecycle.get_revision(db.session, current_user, revision_id)
+    revision = reading.get_revision(db.session, current_user, revision_id)
     may_edit = _may_edit_basis(revision)
     if request.method == "GET":
         entries = legal_basis.basis(db.session, current_user, revision_id, today=_today())

@@ -9,7 +9,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from qms import clock
-from qms.documents import lifecycle
+from qms.documents import reading
 from qms.errors import DomainError
 from qms.extensions import db
 from qms.files.docx_html import HtmlCache
@@ -31,7 +31,7 @@ def _html_cache() -> HtmlCache:
 
 def _body(revision_id: int) -> tuple[Revision, str | None]:
     """The revision and, for a .docx, its HTML; reading a non-current revision is audited as its download is."""
-    opened = lifecycle.open_file(db.session, file_store(current_app), current_user, revision_id)
+    opened = reading.open_file(db.session, file_store(current_app), current_user, revision_id)
     with opened.stream as stream:
         if opened.revision.content_type != CONTENT_TYPES["docx"]:
             return opened.revision, None
@@ -42,10 +42,10 @@ def _body(revision_id: int) -> tuple[Revision, str | None]:
 @login_required
 def current(document_id: int) -> ResponseReturnValue:
     """The revision in force; without one, the newest revision this viewer may see."""
-    document = lifecycle.get_document(db.session, current_user, document_id)
+    document = reading.get_document(db.session, current_user, document_id)
     revision = document.current_revision
     if revision is None:
-        visible = lifecycle.visible_revisions(current_user, document)
+        visible = reading.visible_revisions(current_user, document)
         if not visible:
             abort(404)
         revision = visible[-1]
@@ -73,7 +73,7 @@ def print_view(revision_id: int) -> ResponseReturnValue:
 @login_required
 def inline(revision_id: int) -> ResponseReturnValue:
     """A PDF as the browser shows it itself: inline, with its own type; a .docx has no inline form here."""
-    opened = lifecycle.open_file(db.session, file_store(current_app), current_user, revision_id)
+    opened = reading.open_file(db.session, file_store(current_app), current_user, revision_id)
     revision = opened.revision
     if revision.content_type != CONTENT_TYPES["pdf"]:
         opened.stream.close()

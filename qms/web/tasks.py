@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 
 from qms import clock
 from qms.conformity.checks import CODE_LABELS, SEVERITY_LABELS
-from qms.documents import lifecycle
+from qms.documents import reading, workflow
 from qms.errors import DomainError
 from qms.extensions import db
 from qms.inspection import workspace
@@ -22,15 +22,11 @@ from qms.web.language import Translated
 bp = Blueprint("tasks", __name__)
 bp.register_error_handler(DomainError, errors.domain_error_page)
 
-#: The decisions each list offers, in the order the page shows them.
-DECISIONS = {"to_review": ("pass", "return"), "to_approve": ("approve", "return")}
-
-
 def awaiting_count() -> int:
     """How many revisions wait for the signed-in user, for the link in the navigation (drafts: only their own)."""
     if not current_user.is_authenticated:
         return 0
-    waiting = lifecycle.awaiting_action(db.session, current_user)
+    waiting = reading.awaiting_action(db.session, current_user)
     return sum(1 for r in waiting if r.status is not RevisionStatus.DRAFT or r.drafted_by_id == current_user.id)
 
 
@@ -41,13 +37,12 @@ def _page(
     today = clock.today(current_app.config["TIMEZONE"])
     space = workspace.for_user(db.session, current_user, today)
     forms: dict[int, dict[str, ActionForm]] = {}
-    for name, actions in DECISIONS.items():
-        for pending in getattr(space, name):
-            forms[pending.revision.id] = {
-                action: ActionForm(formdata=None, action=action, effective_from=today) for action in actions
-            }
-    for revision in space.drafts:
-        forms[revision.id] = {"submit": ActionForm(formdata=None, action="submit")}
+    waiting = [*space.drafts, *(pending.revision for pending in (*space.to_review, *space.to_approve))]
+    for revision in waiting:
+        forms[revision.id] = {
+            action: ActionForm(formdata=None, action=action, effective_from=today)
+            for action in workflow.offered(current_user, revision)
+        }
     if error is not None and failed is not None and failed.action.data in forms.get(error[0], {}):
         forms[error[0]][failed.action.data] = failed
     page = render_template(
@@ -71,5 +66,5 @@ def act(revision_id: int) -> ResponseReturnValue:
     revision, message, status = apply_action(revision_id, form)
     if revision is not None:
         return redirect(url_for(".index"))
-    lifecycle.get_revision(db.session, current_user, revision_id)  # one this user cannot see is a 404, not a form error
+    reading.get_revision(db.session, current_user, revision_id)  # one this user cannot see is a 404, not a form error
     return _page(status, (revision_id, message), form)

@@ -1,0 +1,167 @@
+"""The read side of documents: what a viewer may see of documents and revisions, and the labels they carry.
+
+This module imports no other domain (legal, catalogue, conformity, inspection), so every domain can read
+documents through it without a cycle; the lifecycle, which changes documents, builds on it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import BinaryIO
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from qms.accounts import permissions
+from qms.audit import trail
+from qms.database import unit_of_work
+from qms.errors import NotFound
+from qms.files.store import FileStore
+from qms.models import (
+    AuditEntry,
+    Document,
+    DocumentKind,
+    DocumentStatus,
+    Organization,
+    Revision,
+    RevisionStatus,
+    Role,
+    User,
+)
+
+
+def get_document(session: Session, viewer: User, document_id: int) -> Document:
+    """The document if the viewer may see it (staff: only while it has a current revision)."""
+    document = session.get(Document, document_id)
+    if document is None or not permissions.can_read(viewer, document.organization_id):
+        raise NotFound("Không tìm thấy tài liệu.")
+    if not permissions.sees_non_current(viewer) and document.current_revision is None:
+        raise NotFound("Không tìm thấy tài liệu.")
+    return document
+
+
+def visible_revisions(viewer: User, document: Document) -> list[Revision]:
+    """Staff see the current revision only; control roles see the whole history."""
+    if permissions.sees_non_current(viewer):
+        return list(document.revisions)
+    current = document.current_revision
+    return [current] if current else []
+
+
+def get_revision(session: Session, viewer: User, revision_id: int) -> Revision:
+    revision = session.get(Revision, revision_id)
+    if revision is None or not permissions.can_read(viewer, revision.document.organization_id):
+        raise NotFound("Không tìm thấy phiên bản.")
+    if not permissions.sees_non_current(viewer) and not revision.is_current:
+        raise NotFound("Không tìm thấy phiên bản.")
+    return revision
+
+
+def list_documents(
+    session: Session,
+    viewer: User,
+    *,
+    organization_id: int | None = None,
+    organization_code: str | None = None,
+    kind: DocumentKind | None = None,
+    status: RevisionStatus | None = None,
+) -> list[Document]:
+    """Documents the viewer may see, by code; ``status`` keeps those with a revision in it."""
+    query = select(Document).order_by(Document.code)
+    if organization_code is not None:
+        # One answer for "no such organisation" and "not yours", so existence does not leak.
+        organization_id = session.scalar(select(Organization.id).where(Organization.code == organization_code.strip()))
+        if organization_id is None:
+            raise NotFound("Không tìm thấy đơn vị.")
+    if organization_id is None:
+        organization_id = None if permissions.sees_all_organizations(viewer) else viewer.organization_id
+    elif not permissions.can_read(viewer, organization_id):
+        raise NotFound("Không tìm thấy đơn vị.")
+    if organization_id is not None:
+        query = query.where(Document.organization_id == organization_id)
+    if kind is not None:
+        query = query.where(Document.kind == kind)
+    if not permissions.sees_non_current(viewer):
+        status = RevisionStatus.EFFECTIVE if status in (None, RevisionStatus.EFFECTIVE) else status
+        if status is not RevisionStatus.EFFECTIVE:
+            return []
+    if status is not None:
+        query = query.where(Document.revisions.any(Revision.status == status))
+    return list(session.scalars(query))
+
+
+def history(session: Session, viewer: User, document_id: int) -> list[AuditEntry]:
+    """Everything recorded about a document, oldest first; staff, who see only current revisions, see none."""
+    document = get_document(session, viewer, document_id)
+    if not permissions.sees_non_current(viewer):
+        raise NotFound("Không tìm thấy tài liệu.")
+    return trail.document_history(session, document.id)
+
+
+def awaiting_action(session: Session, user: User) -> list[Revision]:
+    """What waits for this user: reviews, approvals, and the secretary's drafts and returns."""
+    wanted = []
+    if user.has_role(Role.REVIEWER):
+        wanted.append(Revision.status == RevisionStatus.IN_REVIEW)
+    if user.has_role(Role.APPROVER):
+        wanted.append(Revision.status == RevisionStatus.REVIEWED)
+    if user.has_role(Role.SECRETARY):
+        wanted.append(Revision.status.in_([RevisionStatus.DRAFT, RevisionStatus.RETURNED]))
+    if not wanted:
+        return []
+    query = (
+        select(Revision)
+        .join(Revision.document)
+        .where(Document.organization_id == user.organization_id, Document.status == DocumentStatus.ACTIVE)
+        .where(or_(*wanted))
+        .order_by(Revision.created_at)
+    )
+    revisions = list(session.scalars(query))
+    # A returned draft stays on the list only until a newer revision of the document exists.
+    return [r for r in revisions if not (r.status is RevisionStatus.RETURNED and _has_newer(r))]
+
+
+def _has_newer(revision: Revision) -> bool:
+    return any(other.number > revision.number for other in revision.document.revisions)
+
+
+@dataclass(frozen=True)
+class Download:
+    revision: Revision
+    stream: BinaryIO
+
+
+def open_file(session: Session, files: FileStore, viewer: User, revision_id: int) -> Download:
+    """The stored file of a revision; a download of a non-current one is audited."""
+    revision = get_revision(session, viewer, revision_id)
+    if not revision.is_current:
+        with unit_of_work(session):
+            trail.record(
+                session, "download", actor=viewer, revision=revision, details={"status": revision.status.value}
+            )
+    return Download(revision=revision, stream=files.open(revision.file_sha256))
+
+
+STATUS_LABELS = {
+    RevisionStatus.DRAFT: "Dự thảo",
+    RevisionStatus.IN_REVIEW: "Chờ kiểm tra",
+    RevisionStatus.REVIEWED: "Chờ phê duyệt",
+    RevisionStatus.APPROVED: "Đã phê duyệt, chờ hiệu lực",
+    RevisionStatus.EFFECTIVE: "Đang hiệu lực",
+    RevisionStatus.SUPERSEDED: "Hết hiệu lực",
+    RevisionStatus.RETURNED: "Bị trả lại",
+    RevisionStatus.OBSOLETE: "Đã thu hồi",
+}
+
+KIND_LABELS = {
+    DocumentKind.POLICY: "Chính sách chất lượng",
+    DocumentKind.OBJECTIVES: "Mục tiêu chất lượng",
+    DocumentKind.MANUAL: "Sổ tay chất lượng",
+    DocumentKind.SYSTEM_PROCEDURE: "Quy trình hệ thống",
+    DocumentKind.PROCESS: "Quy trình giải quyết TTHC",
+    DocumentKind.INTERNAL_PROCESS: "Quy trình nội bộ",
+    DocumentKind.JOB_DESCRIPTION: "Mô tả chức năng, nhiệm vụ",
+    DocumentKind.FORM: "Biểu mẫu",
+    DocumentKind.EXTERNAL: "Tài liệu bên ngoài",
+    DocumentKind.RECORD: "Hồ sơ",
+}
