@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import cast
 
 from flask import Flask, current_app
 from sqlalchemy import Engine, create_engine, event
@@ -23,14 +24,17 @@ class Database:
     """The session registry; each app bound by ``init_app`` keeps its own engine."""
 
     def __init__(self) -> None:
-        self.session: scoped_session[Session] = scoped_session(self._new_session, scopefunc=_app_context_id)
+        self.registry: scoped_session[Session] = scoped_session(self._new_session, scopefunc=_app_context_id)
+        # The registry proxies every Session method to the current context's session, so services, which take a
+        # plain Session, can be handed it as one.
+        self.session: Session = cast(Session, self.registry)
 
     def init_app(self, app: Flask) -> None:
         app.extensions["qms.engine"] = make_engine(app.config["DATABASE_URL"])
 
         @app.teardown_appcontext
         def _remove_session(_exc: BaseException | None) -> None:
-            self.session.remove()
+            self.registry.remove()
 
     @property
     def engine(self) -> Engine:

@@ -30,7 +30,7 @@ def init_app(app: Flask) -> None:
         # next request (or `flask qms reindex --catch-up`) will.
         from qms.extensions import db
 
-        if db.session.registry.has() and db.session().info.pop(PENDING, False):
+        if db.registry.registry.has() and db.session.info.pop(PENDING, False):
             try:
                 search_index(current_app).apply_log(db.engine)
             except IndexUnavailable as error:
