@@ -271,7 +271,7 @@ def build_fts(workdir: Path) -> dict[str, Any]:
     connection.execute(
         "INSERT INTO docs (title, body, code, revision_id, organization_id, kind, status) "
         "SELECT d.title, r.text, d.code, r.id, d.organization_id, d.kind, r.status "
-        "FROM qms.revisions r JOIN qms.documents.lifecycle d ON d.id = r.document_id ORDER BY r.id"
+        "FROM qms.revisions r JOIN qms.documents d ON d.id = r.document_id ORDER BY r.id"
     )
     connection.commit()
     connection.execute("DETACH DATABASE qms")

@@ -96,7 +96,7 @@ def form_data(today: date) -> dict:
 def test_the_walk_finds_the_write_rules(app):
     pages = {endpoint for endpoint, _method, _rule in write_rules(app, api=False)}
     api = {endpoint for endpoint, _method, _rule in write_rules(app, api=True)}
-    assert {"documents.new", "documents.act", "documents.upload", "admin.user_new", "register.resolve"} <= pages
+    assert {"documents.new", "documents.act", "documents.upload", "admin.user_new", "legal.resolve"} <= pages
     assert {"api_documents.create_document", "api_revisions.act", "api_legal.update_legal_document"} <= api
 
 
