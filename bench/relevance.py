@@ -45,7 +45,7 @@ def load_demo(workdir: Path):  # type: ignore[no-untyped-def]
     app = make_app(workdir)
     with app.app_context():
         schema.upgrade(db.engine)
-        demo.load(db.session, store.file_store(app), clock.today(app.config["TIMEZONE"]))
+        demo.load(db.session, store.file_store(app), clock.today())
         while search_index(app).apply_log(db.engine, timeout=30):
             pass
         db.session.remove()

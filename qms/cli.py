@@ -103,7 +103,7 @@ def take_effect_command() -> None:
         "Let approved revisions whose date has come take effect and open legal reviews due "
         "(for cron; requests do it too)."
     )
-    today = clock.today(current_app.config["TIMEZONE"])
+    today = clock.today()
     done = lifecycle.take_effect_due(db.session, today)
     changed = legal_reviews.refresh_reviews(db.session, today)
     click.echo(f"{len(done)} phiên bản có hiệu lực; {changed} mục rà soát căn cứ pháp lý được mở hoặc đóng.")
@@ -153,7 +153,7 @@ def demo_command() -> None:
     from qms import demo
 
     schema.upgrade(db.engine)
-    loaded = demo.load(db.session, store.file_store(current_app), clock.today(current_app.config["TIMEZONE"]))
+    loaded = demo.load(db.session, store.file_store(current_app), clock.today())
     search.search_index(current_app).apply_log(db.engine, timeout=30)
     if loaded:
         click.echo("Đã nạp dữ liệu mẫu. Đăng nhập: " + ", ".join(f"{u}/{p}" for u, p in demo.LOGINS))
@@ -229,7 +229,7 @@ def import_legal_command(file_path: str) -> None:
 
     content = _read_file(file_path)
     try:
-        report = csv_import.import_csv(db.session, None, content, today=clock.today(current_app.config["TIMEZONE"]))
+        report = csv_import.import_csv(db.session, None, content, today=clock.today())
     except csv_import.ImportRefused as refused:
         for problem in refused.problems:
             click.echo(f"Lỗi: {problem}", err=True)
@@ -258,7 +258,7 @@ def dossier_command(organization_code: str, out_path: str, as_of: datetime | Non
     """Write the inspection dossier of ORG_CODE to OUT.zip (registers, files, histories, status, manifest)."""
     from qms.inspection import dossier
 
-    today = clock.today(current_app.config["TIMEZONE"])
+    today = clock.today()
     day = as_of.date() if as_of else today
     try:
         with open(out_path, "wb") as out, click.progressbar(length=1, label="Lập hồ sơ kiểm tra") as bar:

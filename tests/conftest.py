@@ -141,7 +141,8 @@ def bearer(session: Session):
 
 @pytest.fixture
 def today(app: Flask) -> date:
-    return clock.today(app.config["TIMEZONE"])
+    with app.app_context():
+        return clock.today()
 
 
 # --- the agency and its people ---------------------------------------------------------------

@@ -9,13 +9,13 @@ import pytest
 from factories import fixture_file, make_effective, make_user, upload
 from sqlalchemy import func, select
 
+from qms import clock
 from qms.database import unit_of_work
 from qms.documents import lifecycle
 from qms.errors import Conflict, Forbidden, Invalid, NotFound
 from qms.legal import register
 from qms.legal.basis import extract_basis, set_basis
 from qms.legal.reviews import refresh_reviews, resolve, reviews
-from qms.legal.status import local_today
 from qms.models import AuditEntry, LegalReview, RelationKind, ReviewState
 
 HT04_1, HT04_2 = "QT-HT-04_trich-luc_lan-01.docx", "QT-HT-04_trich-luc_lan-02.docx"
@@ -29,7 +29,7 @@ def effective_with_basis(session, files, document, secretary, reviewer, approver
 def add(session, user, number, effective_from, *, amends=(), replaces=(), title="Văn bản"):
     return register.create_legal_document(
         session, user, number=number, title=title, effective_from=effective_from, amends=amends, replaces=replaces,
-        today=local_today(),
+        today=clock.today(),
     )
 
 

@@ -10,6 +10,7 @@ import pytest
 from factories import fixture_file, make_effective, upload
 from sqlalchemy import func, select, text, update
 
+from qms import clock
 from qms.accounts import organizations
 from qms.catalogue import procedures
 from qms.documents import lifecycle
@@ -18,7 +19,6 @@ from qms.exports import overview_file
 from qms.exports.xlsx import HEADING_ROW
 from qms.inspection import overview
 from qms.legal import register
-from qms.legal.status import local_today
 from qms.models import AuditEntry, DocumentKind, Revision
 
 CSV_HEADING = "code,name,field,level,time_value,time_unit,fee\n"
@@ -37,9 +37,9 @@ def province(session, files, today, admin, secretary, reviewer, approver, outsid
     """Lộc Bình: two processes (one in force, citing a replaced decree; one awaiting approval), a policy in force
     and overdue for review, a withdrawn process; a list of three TTHC, one covered. Đồng Đăng: one draft."""
     register.create_legal_document(session, admin, number="61/2018/NĐ-CP", title="Một cửa",
-                                effective_from=date(2018, 6, 21), today=local_today())
+                                effective_from=date(2018, 6, 21), today=clock.today())
     register.create_legal_document(session, admin, number="118/2025/NĐ-CP", title="Một cửa",
-                                effective_from=date(2025, 7, 1), replaces=["61/2018/NĐ-CP"], today=local_today())
+                                effective_from=date(2025, 7, 1), replaces=["61/2018/NĐ-CP"], today=clock.today())
     procedures.import_procedures(session, secretary, "XA-LOCBINH", "ds.csv", (
         CSV_HEADING + "2.000635,Cấp bản sao trích lục hộ tịch,Hộ tịch,xã,1,trong ngày,\n"
         "1.001193,Đăng ký khai sinh,Hộ tịch,xã,1,trong ngày,\n2.000884,Chứng thực chữ ký,Chứng thực,xã,1,trong ngày,\n"

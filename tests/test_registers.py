@@ -19,7 +19,6 @@ from qms.exports import administrative_docx, register_files
 from qms.exports.xlsx import HEADING_ROW
 from qms.inspection import registers
 from qms.legal import register as legal
-from qms.legal.status import local_today
 from qms.models import Document, Revision
 
 FORMULA_TITLE = '=HYPERLINK("http://example.invalid","Bấm vào đây")'
@@ -48,9 +47,9 @@ def agency_documents(session, files, admin, secretary, reviewer, approver, docum
     whose title looks like a formula; a manual in draft; a copy of a law (external); next year's objectives approved."""
     legal.create_legal_document(session, admin, number="61/2018/NĐ-CP", doc_type="Nghị định", title="Về một cửa",
                                 issuer="Chính phủ", issued_on=date(2018, 4, 23), effective_from=date(2018, 6, 21),
-                                today=local_today())
+                                today=clock.today())
     legal.create_legal_document(session, admin, number="118/2025/NĐ-CP", title="Một cửa mới",
-                                effective_from=date(2025, 7, 1), replaces=["61/2018/NĐ-CP"], today=local_today())
+                                effective_from=date(2025, 7, 1), replaces=["61/2018/NĐ-CP"], today=clock.today())
     process = make_effective(session, files, document, secretary, reviewer, approver, today,
                              fixture_file("QT-HT-04_trich-luc_lan-01.docx"))
     returned = upload(session, files, secretary, document, make_docx("Lần 2"), "Cập nhật căn cứ pháp lý")

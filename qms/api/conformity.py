@@ -18,7 +18,7 @@ blp = ApiBlueprint("api_conformity", __name__, description="Findings on a revisi
 
 
 def _today() -> date:
-    return clock.today(current_app.config["TIMEZONE"])
+    return clock.today()
 
 
 @blp.route(f"/revisions/<{ID}:revision_id>/findings", methods=["GET"])

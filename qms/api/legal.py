@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import current_app, url_for
+from flask import url_for
 
 from qms import clock
 from qms.api.auth import current_user
@@ -42,7 +42,7 @@ _NUMBER_PARAMETER = {
 
 
 def _today() -> date:
-    return clock.today(current_app.config["TIMEZONE"])
+    return clock.today()
 
 
 @blp.route("/legal-documents", methods=["GET"])

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app
-
 from qms import clock
 from qms.api.auth import current_user
 from qms.api.blueprint import ApiBlueprint
@@ -25,7 +23,7 @@ def get_overview(query: dict[str, Any]) -> overview.Overview:
     return overview.overview(
         db.session,
         current_user(),
-        today=clock.today(current_app.config["TIMEZONE"]),
+        today=clock.today(),
         parent_code=query.get("parent"),
         sort=query["sort"],
         descending=query["order"] == "desc",

@@ -27,7 +27,7 @@ _FORMATS = ", ".join(register_files.FORMATS)
 
 
 def _today() -> date:
-    return clock.today(current_app.config["TIMEZONE"])
+    return clock.today()
 
 
 def _binary(description: str) -> dict[str, Any]:

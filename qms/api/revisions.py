@@ -59,7 +59,7 @@ def act(data: dict[str, Any], revision_id: int) -> Revision:
         current_user(),
         revision_id,
         data["action"],
-        today=clock.today(current_app.config["TIMEZONE"]),
+        today=clock.today(),
         comment=data["comment"],
         effective_from=data["effective_from"],
     )

@@ -15,8 +15,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from qms import clock
 from qms.documents import reading
-from qms.documents.as_of import local_day
 from qms.documents.reading import KIND_LABELS, STATUS_LABELS
 from qms.legal.reviews import RESOLUTION_LABELS
 from qms.legal.status import CHANGE_LABELS
@@ -70,7 +70,7 @@ def events_of(document: Document, entries: Iterable[AuditEntry], *, until: date 
     numbers = {revision.id: revision.number for revision in document.revisions}
     events = []
     for entry in entries:
-        day = local_day(entry.occurred_at)
+        day = clock.local_day(entry.occurred_at)
         if until is not None and day is not None and day > until:
             continue
         details = json.loads(entry.details or "{}")

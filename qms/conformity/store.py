@@ -19,7 +19,6 @@ from qms.conformity.checks import Finding, run_checks
 from qms.conformity.context import gather
 from qms.conformity.structure import Structure, read_structure, read_text_structure
 from qms.files.store import FileStore
-from qms.legal.status import local_today
 from qms.models import Revision, RevisionCheck
 
 #: Bump when the checks change, so that stored results can be told apart.
@@ -51,14 +50,14 @@ def check_revision(
 ) -> list[Finding]:
     """Read the revision's file (its text when the file is not at hand), check it, store the result; no commit."""
     structure = read_revision(revision, files=files, content=content)
-    return _check_and_store(session, revision, structure, today or local_today())
+    return _check_and_store(session, revision, structure, today or clock.today())
 
 
 def finding_codes(session: Session, revision: Revision, *, today: date | None = None) -> list[str]:
     """Check again on the structure already read (register and catalogue may have changed); a code per finding."""
     stored = stored_check(session, revision.id)
     structure = stored.structure if stored is not None else read_revision(revision)
-    return [finding.code for finding in _check_and_store(session, revision, structure, today or local_today())]
+    return [finding.code for finding in _check_and_store(session, revision, structure, today or clock.today())]
 
 
 def stored_check(session: Session, revision_id: int) -> CheckResult | None:

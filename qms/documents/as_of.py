@@ -12,18 +12,12 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from config import settings
 from qms import clock
 from qms.models import Document, Revision, RevisionStatus
 
 
-def local_day(instant: datetime | None) -> date | None:
-    """The agencies' calendar day of an instant."""
-    return None if instant is None else clock.local(instant, settings.TIMEZONE).date()
-
-
 def _by(instant: datetime | None, day: date) -> bool:
-    found = local_day(instant)
+    found = clock.local_day(instant)
     return found is not None and found <= day
 
 

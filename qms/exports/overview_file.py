@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from qms.documents.as_of import local_day
+from qms import clock
 from qms.documents.reading import KIND_LABELS
 from qms.exports import xlsx
 from qms.exports.xlsx import Cell
@@ -30,7 +30,7 @@ def row_cells(row: OverviewRow) -> list[Cell]:
         *(row.documents_by_kind.get(kind, 0) for kind in KIND_LABELS),
         row.effective_processes, row.covered, row.listed, row.coverage_percent, row.open_reviews,
         NOT_AVAILABLE if row.processes_with_findings is None else row.processes_with_findings,
-        row.awaiting_approval, row.overdue_reviews, local_day(row.last_approval), CHAIN_LABELS[row.chain_ok],
+        row.awaiting_approval, row.overdue_reviews, clock.local_day(row.last_approval), CHAIN_LABELS[row.chain_ok],
     ]
 
 

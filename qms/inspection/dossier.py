@@ -19,12 +19,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import IO, Any, BinaryIO
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from config import settings
 from qms import clock, conformity_link
 from qms.audit import history as control_history
 from qms.audit import trail
@@ -143,7 +141,7 @@ class _Writer:
 
     def __init__(self, archive: zipfile.ZipFile, manifest: Manifest) -> None:
         self.archive, self.manifest = archive, manifest
-        self.generated_at = clock.local(clock.now(), settings.TIMEZONE)
+        self.generated_at = clock.local(clock.now())
 
     def _info(self, path: str) -> zipfile.ZipInfo:
         info = zipfile.ZipInfo(path, date_time=self.generated_at.timetuple()[:6])
@@ -252,7 +250,7 @@ def _history(session: Session, document: Document, as_of: date) -> dict[str, Any
 
 def _end_of(day: date) -> datetime:
     """The first instant after the local day, in UTC."""
-    return datetime.combine(day + timedelta(days=1), time(0), tzinfo=ZoneInfo(settings.TIMEZONE)).astimezone(UTC)
+    return datetime.combine(day + timedelta(days=1), time(0), tzinfo=clock.zone()).astimezone(UTC)
 
 
 def _manifest_body(session: Session, manifest: Manifest, viewer: User | None) -> dict[str, Any]:

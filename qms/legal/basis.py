@@ -11,6 +11,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from qms import clock
 from qms.accounts import permissions
 from qms.audit import trail
 from qms.database import unit_of_work
@@ -18,7 +19,7 @@ from qms.documents import reading
 from qms.errors import Conflict, Invalid
 from qms.legal.register import ensure_registered, is_partial, parse_number, resolve_partial
 from qms.legal.reviews import open_cited_ids, refresh_reviews
-from qms.legal.status import LegalStatus, incoming_relations, local_today, status_on, triggers
+from qms.legal.status import LegalStatus, incoming_relations, status_on, triggers
 from qms.models import Citation, RelationKind, Revision, RevisionStatus, Role, User
 from qms.text.citations import find_citations
 from qms.text.legal_sections import basis_text
@@ -105,7 +106,7 @@ def set_basis(
                 revision=revision,
                 details={"before": before, "after": after, "stubs": stubs},
             )
-            refresh_reviews(session, today or local_today())
+            refresh_reviews(session, today or clock.today())
     return _citations(session, revision.id)
 
 
@@ -115,7 +116,7 @@ def basis(session: Session, viewer: User, revision_id: int, *, today: date | Non
     citations = _citations(session, revision.id)
     incoming = incoming_relations(session, [c.legal_document_id for c in citations])
     reviewed = open_cited_ids(session, revision.id)
-    on = today or local_today()
+    on = today or clock.today()
     entries = []
     for citation in citations:
         relations = incoming.get(citation.legal_document_id, [])

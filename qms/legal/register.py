@@ -25,7 +25,6 @@ from qms.legal.reviews import refresh_reviews
 from qms.legal.status import (
     LegalStatus,
     incoming_relations,
-    local_today,
     outgoing_relations,
     status_on,
 )
@@ -151,7 +150,7 @@ def find_document(session: Session, number: str) -> LegalDocument:
 
 def get_legal_document(session: Session, number: str, *, today: date | None = None) -> LegalEntry:
     """One document of the register with its status as of today."""
-    return describe(session, [find_document(session, number)], today or local_today())[0]
+    return describe(session, [find_document(session, number)], today or clock.today())[0]
 
 
 def list_legal_documents(
@@ -166,7 +165,7 @@ def list_legal_documents(
     found.sort(key=lambda d: (d.is_stub, -(d.issued_on or d.effective_from or date.min).toordinal()))
     exact = _as_number(query)
     found.sort(key=lambda d: d.number != exact)  # the document with the number typed comes first
-    entries = describe(session, found, today or local_today())
+    entries = describe(session, found, today or clock.today())
     return [entry for entry in entries if status is None or entry.status is status]
 
 

@@ -20,7 +20,7 @@ from qms.accounts import permissions
 from qms.audit import trail
 from qms.database import unit_of_work
 from qms.errors import Conflict, Invalid, NotFound
-from qms.legal.status import LegalStatus, incoming_relations, local_today, status_on, triggers
+from qms.legal.status import LegalStatus, incoming_relations, status_on, triggers
 from qms.models import (
     Citation,
     Document,
@@ -309,7 +309,7 @@ def reviews(
     )
     if state != "all":
         query = query.where(LegalReview.state == ReviewState(state))
-    today = today or local_today()
+    today = today or clock.today()
     items = [ReviewItem(review, age_days(review, today)) for review in session.scalars(query)]
     items.sort(key=lambda item: (item.review.state is not ReviewState.OPEN, _start(item.review), item.review.id))
     return items

@@ -13,8 +13,6 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from config import settings
-from qms import clock
 from qms.models import LegalDocument, LegalRelation, RelationKind
 
 
@@ -36,11 +34,6 @@ CHANGE_LABELS = {
     RelationKind.AMENDS: "Sửa đổi, bổ sung",
     RelationKind.REPLACES: "Thay thế",
 }
-
-
-def local_today() -> date:
-    """Today where the agencies are, for readers that were given no date."""
-    return clock.today(settings.TIMEZONE)
 
 
 def took_effect_by(document: LegalDocument, on: date) -> bool:

@@ -18,7 +18,7 @@ def init_app(app: Flask) -> None:
     def _catch_up_with_the_calendar() -> None:
         if request.endpoint == "static" or request.blueprint == "health":
             return  # a health probe must answer without the database
-        today = clock.today(app.config["TIMEZONE"])
+        today = clock.today()
         # One indexed query per request; the first request on the day does the work.
         lifecycle.take_effect_due(db.session, today)
         # Reading every citation is heavier: once a day per process (and after every change that matters).

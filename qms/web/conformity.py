@@ -33,7 +33,7 @@ ROLE_LABELS = {"draft": _l("Soạn thảo"), "review": _l("Kiểm tra"), "approv
 
 
 def _today() -> date:
-    return clock.today(current_app.config["TIMEZONE"])
+    return clock.today()
 
 
 @bp.context_processor

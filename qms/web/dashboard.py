@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
@@ -22,7 +22,7 @@ bp.register_error_handler(DomainError, errors.domain_error_page)
 @login_required
 def index() -> ResponseReturnValue:
     code = request.args.get("organization") or current_user.organization.code
-    today = clock.today(current_app.config["TIMEZONE"])
+    today = clock.today()
     board = dashboard.for_organization(db.session, current_user, code, today)
     choices = organizations.tree(db.session) if permissions.sees_all_organizations(current_user) else []
     return render_template(

@@ -28,7 +28,7 @@ bp.register_error_handler(DomainError, errors.domain_error_page)
 
 
 def _today() -> date:
-    return clock.today(current_app.config["TIMEZONE"])
+    return clock.today()
 
 
 # --- the list ----------------------------------------------------------------------------------

@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from flask import Flask, current_app
+from flask import Flask
 
 from qms import clock
 from qms.web.language import format_number
 
 
 def _local(value: datetime) -> datetime:
-    return clock.local(value, current_app.config["TIMEZONE"])
+    return clock.local(value)
 
 
 def format_date(value: date | datetime | None) -> str:

@@ -6,7 +6,7 @@ import io
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, current_app, render_template, request, send_file
+from flask import Blueprint, render_template, request, send_file
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
@@ -23,7 +23,7 @@ bp.register_error_handler(DomainError, errors.domain_error_page)
 
 
 def _today() -> date:
-    return clock.today(current_app.config["TIMEZONE"])
+    return clock.today()
 
 
 def _overview(today: date) -> overview.Overview:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -58,7 +58,7 @@ def _labels() -> dict[str, Any]:
 
 
 def _today() -> date:
-    return clock.today(current_app.config["TIMEZONE"])
+    return clock.today()
 
 
 # --- the register ------------------------------------------------------------------------------

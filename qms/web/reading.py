@@ -63,7 +63,7 @@ def read(revision_id: int) -> ResponseReturnValue:
 @login_required
 def print_view(revision_id: int) -> ResponseReturnValue:
     revision, html = _body(revision_id)
-    today = clock.today(current_app.config["TIMEZONE"])
+    today = clock.today()
     return render_template(
         "reading/print.html", revision=revision, document=revision.document, html=html, printed_on=today
     )

@@ -3,7 +3,7 @@ findings; the reviewer's and approver's revisions, decided on the page itself.""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, redirect, render_template, url_for
+from flask import Blueprint, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
@@ -34,7 +34,7 @@ def _page(
     status: int = 200, error: tuple[int, str] | None = None, failed: ActionForm | None = None
 ) -> ResponseReturnValue:
     """The workspace; after a refused decision the form that failed keeps what was typed, its message beside it."""
-    today = clock.today(current_app.config["TIMEZONE"])
+    today = clock.today()
     space = workspace.for_user(db.session, current_user, today)
     forms: dict[int, dict[str, ActionForm]] = {}
     waiting = [*space.drafts, *(pending.revision for pending in (*space.to_review, *space.to_approve))]

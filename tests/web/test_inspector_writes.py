@@ -12,9 +12,9 @@ import pytest
 from factories import login, make_docx, make_effective, upload
 from sqlalchemy import func, select
 
+from qms import clock
 from qms.legal import register
 from qms.legal.reviews import refresh_reviews
-from qms.legal.status import local_today
 from qms.models import (
     AuditEntry,
     Citation,
@@ -41,9 +41,9 @@ COUNTED = (AuditEntry, Document, Revision, Citation, LegalDocument, LegalReview,
 def world(session, files, admin, secretary, reviewer, approver, document, today):
     """Something for every write rule to aim at: a current and a draft revision, a review item, a legal document."""
     register.create_legal_document(session, admin, number="61/2018/NĐ-CP", title="Một cửa",
-                                effective_from=date(2018, 6, 21), today=local_today())
+                                effective_from=date(2018, 6, 21), today=clock.today())
     register.create_legal_document(session, admin, number="118/2025/NĐ-CP", title="Một cửa",
-                                effective_from=date(2025, 7, 1), replaces=["61/2018/NĐ-CP"], today=local_today())
+                                effective_from=date(2025, 7, 1), replaces=["61/2018/NĐ-CP"], today=clock.today())
     current = make_effective(session, files, document, secretary, reviewer, approver, today,
                              make_docx("Căn cứ Nghị định số 61/2018/NĐ-CP ngày 23/4/2018."))
     draft = upload(session, files, secretary, document, make_docx("Lần 2"), "Sửa đổi")
