@@ -9,7 +9,7 @@ from flask import Flask
 
 from config import settings
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
+PROJECT_DIR = settings.PROJECT_DIR
 
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
@@ -24,10 +24,10 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = settings.secret_key(Path(app.config["STORAGE_DIR"]))
 
-    from qms import search
+    from qms import faults, search
     from qms.extensions import csrf, db, limiter, login_manager
     from qms.files import store
-    from qms.ops import faults, request_log, scheduling
+    from qms.ops import request_log, scheduling
 
     request_log.init_app(app)  # first: its request id and timer wrap every other hook
     faults.init_app(app)

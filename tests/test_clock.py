@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from qms import clock, create_app
 
@@ -17,4 +17,4 @@ def test_the_time_zone_given_to_the_app_decides_the_day(tmp_path):
         with app.app_context():
             days[zone] = clock.local_day(instant)
             assert clock.today() == datetime.now(clock.zone()).date()
-    assert days == {"Pacific/Kiritimati": datetime(2026, 1, 1).date(), "Pacific/Honolulu": datetime(2025, 12, 31).date()}
+    assert days == {"Pacific/Kiritimati": date(2026, 1, 1), "Pacific/Honolulu": date(2025, 12, 31)}

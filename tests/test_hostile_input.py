@@ -21,8 +21,7 @@ from sqlalchemy import func, select
 
 from qms import create_app
 from qms.documents import lifecycle
-from qms.exports import register_files
-from qms.inspection import registers
+from qms.inspection import register_files, registers
 from qms.models import AuditEntry, IndexOperation, Revision, StoredFile
 
 UPLOAD_IDS = [name for name, *_ in REFUSED_UPLOADS]

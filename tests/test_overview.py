@@ -15,9 +15,8 @@ from qms.accounts import organizations
 from qms.catalogue import procedures
 from qms.documents import lifecycle
 from qms.errors import Forbidden, Invalid, NotFound
-from qms.exports import overview_file
 from qms.exports.xlsx import HEADING_ROW
-from qms.inspection import overview
+from qms.inspection import overview, overview_file
 from qms.legal import register
 from qms.models import AuditEntry, DocumentKind, Revision
 

@@ -226,3 +226,7 @@ def list_users(session: Session, actor: User) -> list[User]:
     permissions.require_admin(actor)
     return list(session.scalars(select(User).order_by(User.username)))
 
+
+def operator() -> User:
+    """The operator at the command line reads as an inspector does: a stand-in, never added to a session."""
+    return User(username="(operator)", full_name="Người vận hành", title="", role_rows=[UserRole(role=Role.INSPECTOR)])

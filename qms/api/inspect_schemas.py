@@ -39,9 +39,7 @@ class OverviewRowSchema(Schema):
     effective_processes = fields.Integer(metadata={"description": "Per-TTHC processes in force."})
     coverage = fields.Method("_coverage", metadata={"type": "object"})
     open_legal_reviews = fields.Integer(attribute="open_reviews")
-    processes_with_findings = fields.Integer(
-        allow_none=True, metadata={"description": "Null when the conformity checks are not installed."}
-    )
+    processes_with_findings = fields.Integer(metadata={"description": "Processes in force with conformity findings."})
     awaiting_approval = fields.Integer()
     overdue_reviews = fields.Integer(metadata={"description": "Documents past their periodic review."})
     last_approval = fields.DateTime(allow_none=True)
@@ -65,7 +63,9 @@ class ChainSchema(Schema):
 class OverviewSchema(Schema):
     rows = fields.List(fields.Nested(OverviewRowSchema))
     chain = fields.Nested(ChainSchema)
-    conformity_available = fields.Boolean()
+    conformity_available = fields.Constant(
+        True, metadata={"description": "Always true: the conformity reading is part of every installation."}
+    )
     parent = fields.Method("_parent", metadata={"type": "string", "nullable": True, "description": "The filter."})
     sort = fields.String()
     order = fields.Method("_order", metadata={"type": "string", "enum": ["asc", "desc"]})

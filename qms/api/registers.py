@@ -13,10 +13,9 @@ from qms import clock
 from qms.api.auth import current_user
 from qms.api.blueprint import ApiBlueprint
 from qms.api.inspect_schemas import AsOfQuerySchema
-from qms.exports import register_files
 from qms.extensions import db
 from qms.files.store import file_store
-from qms.inspection import dossier, registers
+from qms.inspection import dossier, register_files, registers
 
 blp = ApiBlueprint(
     "api_registers", __name__, description="Registers an ISO secretary keeps, and the inspection dossier."

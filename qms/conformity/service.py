@@ -6,6 +6,7 @@ import json
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -46,6 +47,14 @@ class ProcessFindings:
     def counts(self) -> dict[str, int]:
         """Findings by code."""
         return dict(Counter(finding.code for finding in self.findings))
+
+    def as_json(self) -> dict[str, Any]:
+        """The findings as JSON values, naming the document and the revision they were read from."""
+        return {
+            "document": {"id": self.document.id, "code": self.document.code, "title": self.document.title},
+            "revision": {"id": self.revision.id, "number": self.revision.number},
+            "findings": [finding.to_dict() for finding in self.findings],
+        }
 
 
 def findings_for(

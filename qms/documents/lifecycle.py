@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from qms import clock, conformity
+from qms import clock, conformity, faults
 from qms.accounts import permissions
 from qms.audit import trail
 from qms.catalogue import links
@@ -37,7 +37,6 @@ from qms.models import (
     StoredFile,
     User,
 )
-from qms.ops import faults
 from qms.search import log as search_log
 from qms.text.extract import extract_text
 

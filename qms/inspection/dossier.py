@@ -23,16 +23,15 @@ from typing import IO, Any, BinaryIO
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from qms import clock, conformity_link
-from qms.audit import history as control_history
+from qms import clock, conformity
+from qms.accounts import users
 from qms.audit import trail
 from qms.audit.chain_health import check_chain
 from qms.documents import as_of as state_on
 from qms.documents.reading import KIND_LABELS, STATUS_LABELS
 from qms.errors import Invalid
-from qms.exports import register_files
 from qms.files.store import CHUNK, FileStore
-from qms.inspection import dossier_status, registers
+from qms.inspection import control_history, dossier_status, register_files, registers
 from qms.models import AuditEntry, Document, Organization, Revision, User
 
 FORMAT = "qms-inspection-dossier/1"
@@ -104,9 +103,8 @@ def build(
         step()
         writer.add_json("ra-soat-can-cu-phap-ly.json", dossier_status.legal_reviews_on(session, organization, as_of))
         step()
-        findings = conformity_link.organization_findings(session, viewer, organization.code)
-        if findings is not None:
-            writer.add_json("phat-hien-kiem-tra-phu-hop.json", conformity_link.plain(findings))
+        found = conformity.organization_findings(session, viewer or users.operator(), organization.code)
+        writer.add_json("phat-hien-kiem-tra-phu-hop.json", [item.as_json() for item in found])
         step()
         writer.add_json(MANIFEST, _manifest_body(session, manifest, viewer), listed=False)
     return manifest

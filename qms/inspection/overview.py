@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from qms import conformity_link
+from qms import conformity
 from qms.accounts import organizations, permissions
 from qms.audit.chain_health import ChainHealth, check_chain
 from qms.catalogue import coverage
@@ -60,7 +60,7 @@ class OverviewRow:
     coverage_percent: float
     open_reviews: int
     #: None when the conformity checks are not installed.
-    processes_with_findings: int | None
+    processes_with_findings: int
     awaiting_approval: int
     overdue_reviews: int
     last_approval: datetime | None
@@ -75,7 +75,6 @@ class OverviewRow:
 class Overview:
     rows: list[OverviewRow]
     chain: ChainHealth
-    conformity_available: bool
     parents: list[tuple[int, Organization]] = field(default_factory=list)
     parent: Organization | None = None
     sort: str = "name"
@@ -112,11 +111,10 @@ def overview(
         chosen = [organization for organization in chosen if organization.id in below]
     chain = check_chain(session)
     counts = _Counts(session)
-    has_conformity = conformity_link.available()
-    rows = [_row(session, viewer, organization, counts, chain, today, has_conformity) for organization in chosen]
+    rows = [_row(session, viewer, organization, counts, chain, today) for organization in chosen]
     rows.sort(key=lambda row: _sort_key(row, sort), reverse=descending)
     parents = [(depth, o) for depth, o in tree if any(other.parent_id == o.id for _d, other in tree)]
-    return Overview(rows, chain, has_conformity, parents, parent, sort, descending)
+    return Overview(rows, chain, parents, parent, sort, descending)
 
 
 class _Counts:
@@ -154,13 +152,10 @@ def _row(
     counts: _Counts,
     chain: ChainHealth,
     today: date,
-    has_conformity: bool,
 ) -> OverviewRow:
     covered = coverage.coverage(session, viewer, organization.code)
-    findings = None
-    if has_conformity:
-        found = conformity_link.organization_findings(session, viewer, organization.code)
-        findings = conformity_link.documents_with_findings(found)
+    # One entry per process in force, so the entries count the processes with findings.
+    findings = len(conformity.organization_findings(session, viewer, organization.code))
     last = counts.last_approval.get(organization.id)
     by_kind = counts.by_kind.get(organization.id, Counter())
     return OverviewRow(
@@ -188,7 +183,7 @@ def _sort_key(row: OverviewRow, sort: str) -> tuple[Any, ...]:
         "processes": (row.effective_processes,),
         "coverage": (row.coverage_percent, row.covered),
         "reviews": (row.open_reviews,),
-        "findings": (row.processes_with_findings or 0,),
+        "findings": (row.processes_with_findings,),
         "awaiting": (row.awaiting_approval,),
         "overdue": (row.overdue_reviews,),
         "last_approval": (row.last_approval is not None, row.last_approval or datetime.min.replace(tzinfo=UTC)),

@@ -35,7 +35,8 @@ from typing import IO, Any
 from sqlalchemy import Connection, Engine, inspect, text
 from sqlalchemy.engine import URL
 
-from qms import PROJECT_DIR, clock
+from config.settings import PROJECT_DIR
+from qms import clock
 from qms.errors import DomainError
 from qms.files.store import FileStore
 from qms.ops import schema

@@ -6,7 +6,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine
 
-from qms import PROJECT_DIR
+from config.settings import PROJECT_DIR
 
 
 def alembic_config() -> Config:

@@ -7,10 +7,10 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from qms.accounts import permissions
-from qms.audit import history as control_history
 from qms.documents import diff, reading
 from qms.errors import DomainError, NotFound
 from qms.extensions import db
+from qms.inspection import control_history
 from qms.web import errors
 
 bp = Blueprint("history", __name__)

@@ -12,9 +12,8 @@ from flask_login import current_user, login_required
 
 from qms import clock
 from qms.errors import DomainError
-from qms.exports import overview_file, register_files
 from qms.extensions import db
-from qms.inspection import overview
+from qms.inspection import overview, overview_file, register_files
 from qms.web import charts, errors
 from qms.web.language import Translated
 

@@ -16,7 +16,7 @@ from flask import Blueprint, Flask, g, has_request_context, redirect, request, s
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale, gettext
 
-from qms import PROJECT_DIR
+from config.settings import PROJECT_DIR
 from qms.extensions import babel
 
 LANGUAGES = {"vi": "Tiếng Việt", "en": "English"}

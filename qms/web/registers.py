@@ -12,10 +12,9 @@ from flask_login import current_user, login_required
 
 from qms import clock
 from qms.errors import DomainError, Invalid
-from qms.exports import register_files
 from qms.extensions import db
 from qms.files.store import file_store
-from qms.inspection import dossier, registers
+from qms.inspection import dossier, register_files, registers
 from qms.web import errors
 from qms.web.language import Translated
 

@@ -11,7 +11,6 @@ from qms.exports.xlsx import Cell
 from qms.inspection.overview import Overview, OverviewRow
 
 CHAIN_LABELS = {True: "Toàn vẹn", False: "Có sai lệch"}
-NOT_AVAILABLE = "Chưa có"
 
 
 def headings() -> list[str]:
@@ -29,7 +28,7 @@ def row_cells(row: OverviewRow) -> list[Cell]:
         organization.code, organization.name, organization.parent.name if organization.parent else "", row.documents,
         *(row.documents_by_kind.get(kind, 0) for kind in KIND_LABELS),
         row.effective_processes, row.covered, row.listed, row.coverage_percent, row.open_reviews,
-        NOT_AVAILABLE if row.processes_with_findings is None else row.processes_with_findings,
+        row.processes_with_findings,
         row.awaiting_approval, row.overdue_reviews, clock.local_day(row.last_approval), CHAIN_LABELS[row.chain_ok],
     ]
 
