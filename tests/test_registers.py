@@ -15,9 +15,9 @@ from sqlalchemy import update
 from qms import clock
 from qms.documents import lifecycle
 from qms.errors import NotFound
-from qms.exports import administrative_docx, register_files
+from qms.exports import administrative_docx
 from qms.exports.xlsx import HEADING_ROW
-from qms.inspection import registers
+from qms.inspection import register_files, registers
 from qms.legal import register as legal
 from qms.models import Document, Revision
 

@@ -10,13 +10,16 @@ is the same code, or when one is the national code (`2.000815`) and the other a 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from qms import clock
 from qms.catalogue.codes import codes_match, national_part
 from qms.catalogue.links import document_codes
 from qms.catalogue.procedures import visible_organization
+from qms.documents import as_of
 from qms.models import Document, DocumentStatus, Organization, Procedure, Revision, RevisionStatus, User
 from qms.text.vietnamese import fold
 
@@ -63,23 +66,10 @@ def coverage(session: Session, viewer: User, organization_code: str) -> Coverage
     listed = [procedure for procedure in procedures if not procedure.is_abolished]
     processes = _processes_in_force(session, organization.id)
     codes = document_codes(session, processes)
-
-    # Index the links by national part: a listed code can only match links that share it.
-    links: dict[str, list[tuple[str, Document]]] = {}
-    for document in processes:
-        for code in codes[document.id]:
-            links.setdefault(national_part(code), []).append((code, document))
-
-    covered: list[CoveredProcedure] = []
+    covered, not_covered = match(listed, processes, codes)
     uncovered: dict[str, list[Procedure]] = {}
-    for procedure in listed:
-        candidates = links.get(national_part(procedure.code), [])
-        document = next((d for code, d in candidates if codes_match(code, procedure.code)), None)
-        if document is not None:
-            covered.append(CoveredProcedure(procedure, document))
-        else:
-            uncovered.setdefault(procedure.field or "", []).append(procedure)
-
+    for procedure in not_covered:
+        uncovered.setdefault(procedure.field or "", []).append(procedure)
     total = len(listed)
     return Coverage(
         organization=organization,
@@ -90,6 +80,46 @@ def coverage(session: Session, viewer: User, organization_code: str) -> Coverage
         covered_procedures=covered,
         abolished_links=_off_list(processes, codes, listed, procedures),
     )
+
+
+def match(
+    listed: list[Procedure], documents: list[Document], codes: dict[int, list[str]]
+) -> tuple[list[CoveredProcedure], list[Procedure]]:
+    """The one coverage rule: a listed procedure is covered by the first document, in the order given, that links a
+    matching code; the rest are uncovered, in the order listed."""
+    # Index the links by national part: a listed code can only match links that share it.
+    links: dict[str, list[tuple[str, Document]]] = {}
+    for document in documents:
+        for code in codes[document.id]:
+            links.setdefault(national_part(code), []).append((code, document))
+    covered: list[CoveredProcedure] = []
+    uncovered: list[Procedure] = []
+    for procedure in listed:
+        candidates = links.get(national_part(procedure.code), [])
+        document = next((d for code, d in candidates if codes_match(code, procedure.code)), None)
+        if document is None:
+            uncovered.append(procedure)
+        else:
+            covered.append(CoveredProcedure(procedure, document))
+    return covered, uncovered
+
+
+def coverage_on(
+    session: Session, organization: Organization, day: date
+) -> tuple[list[CoveredProcedure], list[Procedure]]:
+    """Coverage as it stood on ``day``: the procedures listed that day against the documents in force that day."""
+    procedures = session.scalars(
+        select(Procedure).where(Procedure.organization_id == organization.id).order_by(Procedure.code)
+    )
+    listed = [procedure for procedure in procedures if _listed_on(procedure, day)]
+    in_force = [revision.document for revision in as_of.effective_on(session, organization.id, day)]
+    return match(listed, in_force, document_codes(session, in_force))
+
+
+def _listed_on(procedure: Procedure, day: date) -> bool:
+    created = clock.local_day(procedure.created_at)
+    abolished = clock.local_day(procedure.abolished_at) if procedure.is_abolished else None
+    return (created is None or created <= day) and (abolished is None or abolished > day)
 
 
 def _processes_in_force(session: Session, organization_id: int) -> list[Document]:

@@ -1,7 +1,6 @@
 """Coverage and legal-review status of an organisation as of a day, as JSON values for the inspection dossier.
 
-Coverage follows ``qms.catalogue.coverage`` (same code matching) over the procedures listed on that day and the
-documents in force on that day; review items count as they stood at the end of that day.
+Coverage is ``qms.catalogue.coverage.coverage_on``; review items count as they stood at the end of that day.
 """
 
 from __future__ import annotations
@@ -12,42 +11,23 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from qms.catalogue.codes import codes_match, national_part
-from qms.catalogue.links import document_codes
-from qms.documents import as_of as state_on
+from qms import clock
+from qms.catalogue import coverage
 from qms.legal.reviews import RESOLUTION_LABELS
 from qms.legal.status import CHANGE_LABELS
 from qms.models import LegalReview, Organization, Procedure
 
 
-def _listed_on(procedure: Procedure, day: date) -> bool:
-    created = state_on.local_day(procedure.created_at)
-    abolished = state_on.local_day(procedure.abolished_at) if procedure.is_abolished else None
-    return (created is None or created <= day) and (abolished is None or abolished > day)
+def _entry(procedure: Procedure) -> dict[str, Any]:
+    return {"code": procedure.code, "name": procedure.name, "field": procedure.field}
 
 
 def coverage_on(session: Session, organization: Organization, day: date) -> dict[str, Any]:
     """How many procedures listed on ``day`` had a document in force that day, and which."""
-    procedures = session.scalars(
-        select(Procedure).where(Procedure.organization_id == organization.id).order_by(Procedure.code)
-    )
-    listed = [procedure for procedure in procedures if _listed_on(procedure, day)]
-    in_force = [revision.document for revision in state_on.effective_on(session, organization.id, day)]
-    codes = document_codes(session, in_force)
-    links: dict[str, list[tuple[str, str]]] = {}
-    for document in in_force:
-        for code in codes[document.id]:
-            links.setdefault(national_part(code), []).append((code, document.code))
-    covered, uncovered = [], []
-    for procedure in listed:
-        candidates = links.get(national_part(procedure.code), [])
-        document_code = next((doc for code, doc in candidates if codes_match(code, procedure.code)), None)
-        entry = {"code": procedure.code, "name": procedure.name, "field": procedure.field}
-        if document_code is None:
-            uncovered.append(entry)
-        else:
-            covered.append({**entry, "document": document_code})
-    total = len(listed)
+    matched, not_covered = coverage.coverage_on(session, organization, day)
+    covered = [{**_entry(item.procedure), "document": item.document.code} for item in matched]
+    uncovered = [_entry(procedure) for procedure in not_covered]
+    total = len(covered) + len(uncovered)
     return {
         "as_of": day.isoformat(),
         "covered": len(covered),
@@ -68,10 +48,10 @@ def legal_reviews_on(session: Session, organization: Organization, day: date) ->
     )
     items = []
     for review in reviews:
-        opened = state_on.local_day(review.opened_at)
+        opened = clock.local_day(review.opened_at)
         if opened is None or opened > day:
             continue
-        closed = state_on.local_day(review.closed_at)
+        closed = clock.local_day(review.closed_at)
         is_closed = closed is not None and closed <= day
         items.append({
             "document": review.document.code,

@@ -14,6 +14,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from qms import clock
 from qms.accounts import permissions
 from qms.documents import as_of as state_on
 from qms.documents.reading import KIND_LABELS, STATUS_LABELS
@@ -104,7 +105,7 @@ def _internal_rows(session: Session, organization_id: int, day: date) -> list[li
     in_force.sort(key=lambda r: (_KIND_ORDER[r.document.kind], r.document.code))
     return [
         [number, r.document.code, r.document.title, KIND_LABELS[r.document.kind], r.issue_number,
-         state_on.local_day(r.approved_at), r.effective_from]
+         clock.local_day(r.approved_at), r.effective_from]
         for number, r in enumerate(in_force, start=1)
     ]
 
@@ -146,7 +147,7 @@ def _amendment_rows(session: Session, organization_id: int, day: date) -> list[l
             status = state_on.status_on(revision, day)
             if status is None:
                 continue
-            approved = state_on.local_day(revision.approved_at)
+            approved = clock.local_day(revision.approved_at)
             signed = approved is not None and approved <= day
             approver = _person(revision.approved_by_name, revision.approved_by_title) if signed else ""
             state = STATUS_LABELS[status]
@@ -155,7 +156,7 @@ def _amendment_rows(session: Session, organization_id: int, day: date) -> list[l
             rows.append([
                 len(rows) + 1, document.code, document.title, revision.number,
                 revision.issue_number if signed else None, revision.change_summary,
-                _person(revision.drafted_by_name, revision.drafted_by_title), state_on.local_day(revision.created_at),
+                _person(revision.drafted_by_name, revision.drafted_by_title), clock.local_day(revision.created_at),
                 approver, approved if signed else None, revision.effective_from if signed else None, state,
             ])
     return rows
