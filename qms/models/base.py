@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import enum
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, MetaData
+from sqlalchemy import DateTime, Enum, MetaData
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
@@ -41,3 +42,8 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def enum_column(cls: type[enum.Enum], length: int = 20) -> Enum:
+    """An enum stored as its values in a plain string column, so adding a member needs no type migration."""
+    return Enum(cls, native_enum=False, length=length, values_callable=lambda members: [m.value for m in members])

@@ -5,15 +5,11 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, Enum, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from qms.models.base import Base, UTCDateTime, utcnow
+from qms.models.base import Base, UTCDateTime, enum_column, utcnow
 from qms.models.organizations import Organization
-
-
-def _enum(cls: type[enum.Enum], length: int = 24) -> Enum:
-    return Enum(cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e])
 
 
 class DocumentKind(enum.StrEnum):
@@ -63,10 +59,10 @@ class Document(Base):
     organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
     code: Mapped[str] = mapped_column(String(64))
     title: Mapped[str] = mapped_column(String(500))
-    kind: Mapped[DocumentKind] = mapped_column(_enum(DocumentKind))
+    kind: Mapped[DocumentKind] = mapped_column(enum_column(DocumentKind, 24))
     #: The TTHC code of a per-procedure process, e.g. 1.001193 or 2.000815.000.00.00.H55.
     procedure_code: Mapped[str | None] = mapped_column(String(64), index=True)
-    status: Mapped[DocumentStatus] = mapped_column(_enum(DocumentStatus), default=DocumentStatus.ACTIVE)
+    status: Mapped[DocumentStatus] = mapped_column(enum_column(DocumentStatus, 24), default=DocumentStatus.ACTIVE)
     review_interval_months: Mapped[int] = mapped_column(Integer, default=12)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
@@ -117,7 +113,9 @@ class Revision(Base):
     number: Mapped[int] = mapped_column(Integer)
     #: Issue number (lần ban hành), given at approval: 1 for the first approved revision.
     issue_number: Mapped[int | None] = mapped_column(Integer)
-    status: Mapped[RevisionStatus] = mapped_column(_enum(RevisionStatus), default=RevisionStatus.DRAFT, index=True)
+    status: Mapped[RevisionStatus] = mapped_column(
+        enum_column(RevisionStatus, 24), default=RevisionStatus.DRAFT, index=True
+    )
 
     file_sha256: Mapped[str] = mapped_column(ForeignKey("stored_files.sha256"))
     filename: Mapped[str] = mapped_column(String(255))

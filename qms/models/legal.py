@@ -5,15 +5,11 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, Enum, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from qms.models.base import Base, UTCDateTime, utcnow
+from qms.models.base import Base, UTCDateTime, enum_column, utcnow
 from qms.models.documents import Document, Revision
-
-
-def _enum(cls: type[enum.Enum]) -> Enum:
-    return Enum(cls, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
 
 
 class RelationKind(enum.StrEnum):
@@ -48,7 +44,7 @@ class LegalRelation(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     source_id: Mapped[int] = mapped_column(ForeignKey("legal_documents.id"), index=True)
     target_id: Mapped[int] = mapped_column(ForeignKey("legal_documents.id"), index=True)
-    kind: Mapped[RelationKind] = mapped_column(_enum(RelationKind))
+    kind: Mapped[RelationKind] = mapped_column(enum_column(RelationKind))
 
     source: Mapped[LegalDocument] = relationship(foreign_keys=[source_id])
     target: Mapped[LegalDocument] = relationship(foreign_keys=[target_id])
@@ -95,10 +91,10 @@ class LegalReview(Base):
     cited_id: Mapped[int] = mapped_column(ForeignKey("legal_documents.id"))
     #: The document that amends or replaces the cited one.
     trigger_id: Mapped[int] = mapped_column(ForeignKey("legal_documents.id"))
-    change: Mapped[RelationKind] = mapped_column(_enum(RelationKind))
+    change: Mapped[RelationKind] = mapped_column(enum_column(RelationKind))
     #: From when the change applies (the trigger's effective date).
     since: Mapped[date | None] = mapped_column(Date)
-    state: Mapped[ReviewState] = mapped_column(_enum(ReviewState), default=ReviewState.OPEN, index=True)
+    state: Mapped[ReviewState] = mapped_column(enum_column(ReviewState), default=ReviewState.OPEN, index=True)
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: "new_revision" (a new revision took effect) or "no_change" (reviewed, nothing to change).

@@ -5,10 +5,10 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Boolean, Enum, Float, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Float, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from qms.models.base import Base, UTCDateTime, utcnow
+from qms.models.base import Base, UTCDateTime, enum_column, utcnow
 from qms.models.organizations import Organization
 
 
@@ -40,7 +40,7 @@ class Procedure(Base):
     time_text: Mapped[str] = mapped_column(String(300), default="")
     time_value: Mapped[float | None] = mapped_column(Float)
     time_unit: Mapped[TimeUnit | None] = mapped_column(
-        Enum(TimeUnit, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
+        enum_column(TimeUnit)
     )
     fee: Mapped[str] = mapped_column(Text, default="")
     is_abolished: Mapped[bool] = mapped_column(Boolean, default=False)
