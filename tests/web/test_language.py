@@ -85,7 +85,7 @@ def test_numbers_follow_the_language(app):
 
 
 def test_every_text_of_the_pages_has_an_english_translation():
-    method_map = [("qms/**.py", "qms.web.service_texts:extract"), ("templates/**.html", "jinja2")]
+    method_map = [("qms/**.py", "config.message_extraction:extract"), ("templates/**.html", "jinja2")]
     extracted = {
         message if isinstance(message, str) else message[0]
         for _file, _line, message, _comments, _context in extract_from_dir(

@@ -1,4 +1,4 @@
-"""The catalogue's view of the services: the Vietnamese texts they keep, which the pages translate at the boundary.
+"""Babel extraction for `make translations`: the Vietnamese texts services keep, translated at the boundary.
 
 Babel extraction method (babel.cfg): the usual ``_()``/``_l()`` calls, plus the values of module-level label tables
 (``*LABELS``, ``SORTS``) and the literal messages of domain errors (``raise Invalid("…")``). Those stay Vietnamese in
