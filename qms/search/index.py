@@ -389,16 +389,16 @@ class SearchIndex:
             self._ix, self._opened = None, None
 
 
-def _merge_tiny_segments(writer: SegmentWriter, segments: list) -> list:  # type: ignore[type-arg]
+def _merge_tiny_segments(writer: SegmentWriter, segments: list) -> list:
     return _merge_below(writer, segments, TINY_SEGMENT)
 
 
-def _merge_small_segments(writer: SegmentWriter, segments: list) -> list:  # type: ignore[type-arg]
+def _merge_small_segments(writer: SegmentWriter, segments: list) -> list:
     """Every small segment into one; large ones stay as they are, since rewriting them gains little."""
     return _merge_below(writer, segments, SMALL_SEGMENT)
 
 
-def _merge_below(writer: SegmentWriter, segments: list, size: int) -> list:  # type: ignore[type-arg]
+def _merge_below(writer: SegmentWriter, segments: list, size: int) -> list:
     small = [s for s in segments if s.doc_count_all() < size]
     if len(small) < 2:
         return segments

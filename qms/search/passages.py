@@ -25,7 +25,7 @@ class MarkFormatter(Formatter):
 
     between = " … "
 
-    def format_token(self, text: str, token, replace: bool = False) -> str:  # type: ignore[no-untyped-def]
+    def format_token(self, text: str, token, replace: bool = False) -> str:
         return f"<mark>{escape(get_text(text, token, replace))}</mark>"
 
     def _text(self, text: str) -> str:
@@ -94,7 +94,7 @@ def excerpt(text: str, words: set[str], pairs: set[tuple[str, str]] = frozenset(
     return " … ".join(parts)
 
 
-def matched_terms(results) -> tuple[set[str], set[tuple[str, str]]]:  # type: ignore[no-untyped-def]
+def matched_terms(results) -> tuple[set[str], set[tuple[str, str]]]:
     """The folded words and shingle pairs of the query that are in the index's bodies."""
 
     def terms(field: str) -> set[str]:
@@ -108,7 +108,7 @@ def matched_terms(results) -> tuple[set[str], set[tuple[str, str]]]:  # type: ig
     return words, pairs  # type: ignore[return-value]
 
 
-def passage(hit, text: str, words: set[str], pairs: set[tuple[str, str]]) -> Markup:  # type: ignore[no-untyped-def]
+def passage(hit, text: str, words: set[str], pairs: set[tuple[str, str]]) -> Markup:
     """Up to two marked fragments of ``text`` for one hit; a phrase matches only shingles, so try those too."""
     if not text:
         return Markup("")
