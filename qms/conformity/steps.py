@@ -60,7 +60,7 @@ def read_stated_time(sections: list[Section]) -> StatedTime:
         texts = [block.text] if isinstance(block, Paragraph) else [one_line(c.text) for r in block.rows for c in r]
         for text in texts:
             amount, unit = parse_time(text)
-            if amount is not None:
+            if amount is not None and unit is not None:  # parse_time gives both or neither
                 return StatedTime(section.heading, text[:300], amount, unit.value, working_hours(amount, unit))
     first = next((block.text for block in section.blocks if isinstance(block, Paragraph)), "")
     return StatedTime(section.heading, first[:300])

@@ -284,10 +284,12 @@ def search(session: Session, index: SearchIndex, viewer: User, params: SearchPar
     page = max(1, params.page)
     per_page = min(max(1, params.per_page), 100)
     if params.organization_code:
-        found = session.scalar(select(Organization.id).where(Organization.code == params.organization_code.strip()))
-        if found is None:
+        organization_id = session.scalar(
+            select(Organization.id).where(Organization.code == params.organization_code.strip())
+        )
+        if organization_id is None:
             raise NotFound("Không tìm thấy đơn vị.")
-        params.organization_id = found
+        params.organization_id = organization_id
     index.apply_log(session.get_bind(), timeout=0.05, max_ops=500)  # a change its own request could not apply
     clauses = parse(params.q)
     filters = _filters(session, viewer, params)
