@@ -194,7 +194,9 @@ class SearchIndex:
 
     # --- applying the log ------------------------------------------------------------------
 
-    def apply_log(self, engine: Engine | Connection, *, timeout: float | None = None, max_ops: int | None = None) -> int:
+    def apply_log(
+        self, engine: Engine | Connection, *, timeout: float | None = None, max_ops: int | None = None
+    ) -> int:
         """Apply committed operations past this index's position; 0 if another writer holds it.
 
         Reads through a session of its own, so the caller's objects are left as they were.
