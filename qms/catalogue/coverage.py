@@ -74,9 +74,9 @@ def coverage(session: Session, viewer: User, organization_code: str) -> Coverage
     uncovered: dict[str, list[Procedure]] = {}
     for procedure in listed:
         candidates = links.get(national_part(procedure.code), [])
-        document = next((d for code, d in candidates if codes_match(code, procedure.code)), None)
-        if document is not None:
-            covered.append(CoveredProcedure(procedure, document))
+        covering = next((d for code, d in candidates if codes_match(code, procedure.code)), None)
+        if covering is not None:
+            covered.append(CoveredProcedure(procedure, covering))
         else:
             uncovered.setdefault(procedure.field or "", []).append(procedure)
 
