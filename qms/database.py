@@ -10,21 +10,26 @@ from contextlib import contextmanager
 from typing import cast
 
 from flask import Flask, current_app
+from flask.ctx import AppContext
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, scoped_session
 
 
 def _app_context_id() -> int:
     from flask.globals import app_ctx
+    from werkzeug.local import LocalProxy
 
-    return id(app_ctx._get_current_object())
+    return id(cast("LocalProxy[AppContext]", app_ctx)._get_current_object())  # Flask types the proxy as its target
 
 
 class Database:
     """The session registry; each app bound by ``init_app`` keeps its own engine."""
 
     def __init__(self) -> None:
-        self.registry: scoped_session[Session] = scoped_session(self._new_session, scopefunc=_app_context_id)
+        self.registry: scoped_session[Session] = scoped_session(
+            self._new_session,  # type: ignore[arg-type]  # any session factory does (SQLAlchemy's docs), not only a sessionmaker
+            scopefunc=_app_context_id,
+        )
         # The registry proxies every Session method to the current context's session, so services, which take a
         # plain Session, can be handed it as one.
         self.session: Session = cast(Session, self.registry)
