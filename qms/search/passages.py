@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Set
 
 from markupsafe import Markup, escape
 from whoosh.highlight import ContextFragmenter, Formatter, get_text
@@ -47,7 +48,7 @@ def _fold_table() -> dict[int, str]:
 _FOLD_CHARS = _fold_table()
 
 
-def excerpt(text: str, words: set[str], pairs: set[tuple[str, str]] = frozenset()) -> str:  # type: ignore[assignment]
+def excerpt(text: str, words: set[str], pairs: Set[tuple[str, str]] = frozenset()) -> str:
     """The parts of ``text`` around the first matches: a whole phrase first, then its pairs, then words.
 
     ``words`` are folded words, ``pairs`` folded consecutive words (shingles). The text is NFC, so
@@ -105,7 +106,7 @@ def matched_terms(results) -> tuple[set[str], set[tuple[str, str]]]:
 
     words = terms("body_folded")
     pairs = {tuple(pair.split("_", 1)) for pair in terms("body_shingles")}
-    return words, pairs  # type: ignore[return-value]
+    return words, pairs  # type: ignore[return-value]  # split("_", 1) of a shingle, always two words, gives pairs
 
 
 def passage(hit, text: str, words: set[str], pairs: set[tuple[str, str]]) -> Markup:
