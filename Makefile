@@ -13,8 +13,9 @@ test: $(VENV)/installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/installed
-	$(BIN)/pip install -q ruff==0.14.5
 	$(BIN)/ruff check qms tests bench config migrations
+	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 # After changing UI text: extract the catalogue, merge it into the English one, translate, then run this again to
 # compile (the compiled .mo is committed, so `make run`/`make test` need no step of their own).

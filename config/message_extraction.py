@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from babel.messages.extract import extract_python
+
+if TYPE_CHECKING:
+    from babel.messages.extract import _PyOptions
 
 ERRORS = {"DomainError", "NotFound", "Forbidden", "Conflict", "Invalid"}
 
@@ -26,15 +29,17 @@ def _is_label_table(node: ast.stmt) -> bool:
 
 def _texts(tree: ast.Module) -> Iterator[ast.Constant]:
     for statement in tree.body:
-        if _is_label_table(statement):
-            yield from (value for value in statement.value.values if isinstance(value, ast.Constant))
+        table = getattr(statement, "value", None)
+        if _is_label_table(statement) and isinstance(table, ast.Dict):
+            yield from (value for value in table.values if isinstance(value, ast.Constant))
     for node in ast.walk(tree):
-        is_error = isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ERRORS
-        if is_error and node.args and isinstance(node.args[0], ast.Constant):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ERRORS):
+            continue
+        if node.args and isinstance(node.args[0], ast.Constant):
             yield node.args[0]
 
 
-def extract(fileobj: IO[bytes], keywords: Any, comment_tags: Any, options: dict) -> Iterator[tuple]:
+def extract(fileobj: IO[bytes], keywords: Any, comment_tags: Any, options: _PyOptions) -> Iterator[tuple]:
     yield from extract_python(fileobj, keywords, comment_tags, options)
     fileobj.seek(0)
     for constant in _texts(ast.parse(fileobj.read())):

@@ -217,8 +217,8 @@ def import_procedures_command(file_path: str, organization_code: str) -> None:
             click.echo(f"{title}: {', '.join(codes)}")
     for change in report.changed:
         click.echo(f"Thay đổi {change.code}: {', '.join(change.labels)}")
-    for error in report.errors:
-        click.echo(f"Dòng {error.row}: {error.message}")
+    for row_error in report.errors:
+        click.echo(f"Dòng {row_error.row}: {row_error.message}")
 
 
 @qms_cli.command("import-legal")

@@ -10,21 +10,26 @@ from contextlib import contextmanager
 from typing import cast
 
 from flask import Flask, current_app
+from flask.ctx import AppContext
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, scoped_session
 
 
 def _app_context_id() -> int:
     from flask.globals import app_ctx
+    from werkzeug.local import LocalProxy
 
-    return id(app_ctx._get_current_object())
+    return id(cast("LocalProxy[AppContext]", app_ctx)._get_current_object())  # Flask types the proxy as its target
 
 
 class Database:
     """The session registry; each app bound by ``init_app`` keeps its own engine."""
 
     def __init__(self) -> None:
-        self.registry: scoped_session[Session] = scoped_session(self._new_session, scopefunc=_app_context_id)
+        self.registry: scoped_session[Session] = scoped_session(
+            self._new_session,  # type: ignore[arg-type]  # any session factory does (SQLAlchemy's docs), not only a sessionmaker
+            scopefunc=_app_context_id,
+        )
         # The registry proxies every Session method to the current context's session, so services, which take a
         # plain Session, can be handed it as one.
         self.session: Session = cast(Session, self.registry)
@@ -58,7 +63,7 @@ def _configure_sqlite(engine: Engine) -> None:
     # pysqlite's own transaction handling defers BEGIN and cannot take a write lock
     # up front; we emit BEGIN ourselves so a unit of work can start with BEGIN IMMEDIATE.
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection, _record):  # type: ignore[no-untyped-def]
+    def _on_connect(dbapi_connection, _record):
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys = ON")
@@ -67,7 +72,7 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.close()
 
     @event.listens_for(engine, "begin")
-    def _on_begin(connection):  # type: ignore[no-untyped-def]
+    def _on_begin(connection):
         immediate = connection.get_execution_options().get("qms_write", False)
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 

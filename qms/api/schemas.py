@@ -139,7 +139,7 @@ class OfferedActions(fields.List):
             metadata={"description": "What the caller may do with this revision now (as the pages offer it)."},
         )
 
-    def get_value(self, obj: Any, attr: str, accessor: Any = None, default: Any = None) -> list[str]:
+    def get_value(self, obj: Any, attr: str, accessor: Any = None, default: Any = None) -> list[str]:  # type: ignore[override]  # marshmallow types it list[Any | None]
         return workflow.offered(current_user(), obj)
 
 

@@ -89,5 +89,7 @@ def _control_block(text: str) -> list[str]:
     if end is not None:
         head = text[: end.start()]
     else:  # never cut a code in two
-        head = text[: _REST_OF_WORD.match(text, min(CONTROL_BLOCK_LIMIT, len(text))).end()]
+        rest = _REST_OF_WORD.match(text, min(CONTROL_BLOCK_LIMIT, len(text)))
+        assert rest is not None  # \S* matches, if only the empty string
+        head = text[: rest.end()]
     return [line for line in head.splitlines() if " | " in line]

@@ -96,11 +96,11 @@ def match(
     uncovered: list[Procedure] = []
     for procedure in listed:
         candidates = links.get(national_part(procedure.code), [])
-        document = next((d for code, d in candidates if codes_match(code, procedure.code)), None)
-        if document is None:
+        covering = next((d for code, d in candidates if codes_match(code, procedure.code)), None)
+        if covering is None:
             uncovered.append(procedure)
         else:
-            covered.append(CoveredProcedure(procedure, document))
+            covered.append(CoveredProcedure(procedure, covering))
     return covered, uncovered
 
 

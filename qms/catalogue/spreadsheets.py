@@ -70,7 +70,7 @@ def _read_xlsx(content: bytes) -> list[Sheet]:
         if worksheet.max_row > MAX_ROWS:
             raise Invalid(f"Trang tính «{worksheet.title}» có quá nhiều dòng (tối đa {MAX_ROWS}).", code="too_large")
         columns = min(worksheet.max_column, MAX_COLUMNS)
-        grid = [list(row) for row in worksheet.iter_rows(max_col=columns, values_only=True)]
+        grid: list[list[object]] = [list(row) for row in worksheet.iter_rows(max_col=columns, values_only=True)]
         for merged in worksheet.merged_cells.ranges:
             value = worksheet.cell(merged.min_row, merged.min_col).value
             for row in range(merged.min_row, min(merged.max_row, len(grid)) + 1):

@@ -86,7 +86,7 @@ def outdated_citations(session: Session, revision: Revision, today: date) -> lis
     return found
 
 
-def _first_date(documents: list) -> date | None:  # type: ignore[type-arg]
+def _first_date(documents: list) -> date | None:
     dates = [d.effective_from for d in documents if d.effective_from is not None]
     return min(dates) if dates else None
 

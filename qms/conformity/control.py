@@ -82,7 +82,7 @@ def read_amendments(blocks: list[Block]) -> list[AmendmentRow]:
     return rows
 
 
-def _amendment_header(table: Table):  # type: ignore[no-untyped-def]
+def _amendment_header(table: Table):
     header = find_header(table, AMENDMENT_COLUMNS, (), 3)
     if header is None or not {"issue", "request", "description"} & set(header.columns):
         return None

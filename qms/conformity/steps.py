@@ -60,7 +60,7 @@ def read_stated_time(sections: list[Section]) -> StatedTime:
         texts = [block.text] if isinstance(block, Paragraph) else [one_line(c.text) for r in block.rows for c in r]
         for text in texts:
             amount, unit = parse_time(text)
-            if amount is not None:
+            if amount is not None and unit is not None:  # parse_time gives both or neither
                 return StatedTime(section.heading, text[:300], amount, unit.value, working_hours(amount, unit))
     first = next((block.text for block in section.blocks if isinstance(block, Paragraph)), "")
     return StatedTime(section.heading, first[:300])
@@ -98,7 +98,7 @@ def _read_rows(table: Table, header: Header, start: int, steps: Steps) -> None:
         steps.rows.append(_step(row, columns, _number(label, content, len(steps.rows) + 1), content))
 
 
-def _step(row: tuple, columns: dict[str, list[int]], number: str, content: str) -> Step:  # type: ignore[type-arg]
+def _step(row: tuple, columns: dict[str, list[int]], number: str, content: str) -> Step:
     time_columns = columns.get("time") or []
     shared = any(row[i].continued for i in time_columns if i < len(row)) and bool(value(row, time_columns))
     step = Step(
@@ -114,7 +114,7 @@ def _step(row: tuple, columns: dict[str, list[int]], number: str, content: str) 
     return step
 
 
-def _continue_step(step: Step, row: tuple, columns: dict[str, list[int]]) -> None:  # type: ignore[type-arg]
+def _continue_step(step: Step, row: tuple, columns: dict[str, list[int]]) -> None:
     """A wrapped line of a text layout: its words belong to the step above."""
     step.content = f"{step.content} {value(row, columns.get('content'))}".strip()
     step.responsible = f"{step.responsible} {value(row, columns.get('responsible'))}".strip()
@@ -142,7 +142,7 @@ def _number(label: str, content: str, position: int) -> str:
     return prefix.group(1) if prefix else str(position)
 
 
-def _is_banner(row: tuple) -> bool:  # type: ignore[type-arg]
+def _is_banner(row: tuple) -> bool:
     """A row that is one cell merged across the table: a phase title, not a step."""
     filled = [cell for cell in row if cell.text.strip() and not cell.spanned]
     return len(row) >= 3 and len(filled) == 1 and sum(1 for cell in row if cell.spanned) >= len(row) - 1

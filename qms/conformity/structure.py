@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import logging
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from qms.conformity.blocks import Block
 from qms.text.extract import extract_text
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
 
 _log = logging.getLogger(__name__)
 
@@ -184,8 +187,8 @@ class Structure:
         )
 
 
-def _known(cls: type, values: dict[str, Any]) -> dict[str, Any]:
-    names = cls.__dataclass_fields__  # type: ignore[attr-defined]
+def _known(cls: type[DataclassInstance], values: dict[str, Any]) -> dict[str, Any]:
+    names = cls.__dataclass_fields__
     return {key: value for key, value in values.items() if key in names}
 
 

@@ -314,6 +314,7 @@ def take_effect_due(session: Session, today: date) -> list[Revision]:
 
 
 def _take_effect(session: Session, revision: Revision, *, actor: User | None) -> None:
+    assert revision.effective_from is not None  # approval sets the date a revision takes effect
     now = clock.now()
     previous = revision.document.current_revision
     details = {"issue_number": revision.issue_number, "effective_from": revision.effective_from.isoformat()}

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 
 from docx import Document as WordDocument
+from docx.document import Document as WordFile
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -75,7 +76,7 @@ def document_bytes(
     return out.getvalue()
 
 
-def _set_fonts(word: WordDocument) -> None:
+def _set_fonts(word: WordFile) -> None:
     style = word.styles["Normal"]
     style.font.name = FONT
     style.font.size = SIZE
@@ -85,7 +86,7 @@ def _set_fonts(word: WordDocument) -> None:
     style.paragraph_format.space_after = Pt(0)
 
 
-def _set_page(word: WordDocument, landscape: bool) -> int:
+def _set_page(word: WordFile, landscape: bool) -> int:
     """A4 with the decree's margins; the usable width in EMU."""
     section = word.sections[0]
     short, long = Cm(21), Cm(29.7)
@@ -96,7 +97,7 @@ def _set_page(word: WordDocument, landscape: bool) -> int:
     return int(section.page_width - section.left_margin - section.right_margin)
 
 
-def _header_block(word: WordDocument, organization: Organization, made_on: date, usable: int) -> None:
+def _header_block(word: WordFile, organization: Organization, made_on: date, usable: int) -> None:
     table = word.add_table(rows=1, cols=2)
     _no_borders(table)
     left, right = table.rows[0].cells
@@ -114,7 +115,7 @@ def _header_block(word: WordDocument, organization: Organization, made_on: date,
                align=WD_ALIGN_PARAGRAPH.CENTER, space_before=Pt(6))
 
 
-def _table(word: WordDocument, headings: Sequence[str], rows: Sequence[Sequence[Cell]], widths: Sequence[int],
+def _table(word: WordFile, headings: Sequence[str], rows: Sequence[Sequence[Cell]], widths: Sequence[int],
            usable: int) -> None:
     table = word.add_table(rows=1, cols=len(headings))
     table.style = word.styles["Table Grid"]

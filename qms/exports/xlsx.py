@@ -12,8 +12,10 @@ from datetime import date, datetime
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell as OpenpyxlCell
+from openpyxl.cell.cell import MergedCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 Cell = str | int | float | date | None
 
@@ -35,6 +37,7 @@ def workbook_bytes(
     """One sheet: the title, an optional subtitle, a blank line, the heading row and the rows."""
     book = Workbook()
     sheet = book.active
+    assert isinstance(sheet, Worksheet)  # a new workbook starts with one worksheet, the active one
     sheet.title = clean_text(sheet_title)[:31]
     sheet.cell(row=1, column=1, value=clean_text(title)).font = Font(bold=True, size=13)
     if subtitle:
@@ -50,14 +53,14 @@ def workbook_bytes(
             widths[column - 1] = max(widths[column - 1], len(_shown(value)))
     for column, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(column)].width = min(max(width + 2, 8), _MAX_WIDTH)
-    sheet.freeze_panes = sheet.cell(row=HEADING_ROW + 1, column=1)
+    sheet.freeze_panes = sheet.cell(row=HEADING_ROW + 1, column=1).coordinate
     sheet.print_title_rows = f"{HEADING_ROW}:{HEADING_ROW}"
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
 
 
-def _put(cell: OpenpyxlCell, value: Cell) -> None:
+def _put(cell: OpenpyxlCell | MergedCell, value: Cell) -> None:
     if isinstance(value, datetime):
         value = value.date()
     if isinstance(value, date):

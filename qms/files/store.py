@@ -14,7 +14,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Protocol
+from typing import IO, BinaryIO, Protocol
 
 from flask import Flask
 
@@ -31,7 +31,7 @@ class PutResult:
 
 
 class FileStore(Protocol):
-    def put(self, stream: BinaryIO) -> PutResult: ...
+    def put(self, stream: IO[bytes]) -> PutResult: ...
 
     def open(self, sha256: str) -> BinaryIO: ...
 
@@ -56,7 +56,7 @@ class LocalFileStore:
             raise ValueError(f"not a SHA-256: {sha256!r}")
         return self.root / sha256[:2] / sha256[2:4] / sha256
 
-    def put(self, stream: BinaryIO) -> PutResult:
+    def put(self, stream: IO[bytes]) -> PutResult:
         self._tmp.mkdir(parents=True, exist_ok=True)
         self._remove_abandoned()
         digest = hashlib.sha256()

@@ -177,7 +177,7 @@ def _withdraw(d: dict[str, Any], _r: str, _n: dict[int, int]) -> tuple[str, list
 
 def _review(d: dict[str, Any], r: str, _n: dict[int, int], verb: str) -> tuple[str, list[tuple[str, str]]]:
     try:
-        change = CHANGE_LABELS[RelationKind(d.get("change"))].lower()
+        change = CHANGE_LABELS[RelationKind(d.get("change", ""))].lower()
     except ValueError:
         change = str(d.get("change"))
     facts = _facts(

@@ -135,7 +135,7 @@ class _Counts:
             .join(Revision.document).where(Revision.status == RevisionStatus.REVIEWED))
         self.reviews = self._per_organization(session, select(LegalReview.organization_id, func.count(LegalReview.id))
             .where(LegalReview.state == ReviewState.OPEN))
-        self.last_approval: dict[int, datetime] = dict(
+        self.last_approval: dict[int, datetime | None] = dict(
             session.execute(select(Document.organization_id, func.max(Revision.approved_at)).join(Revision.document)
                             .group_by(Document.organization_id)).all()
         )

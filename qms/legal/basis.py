@@ -58,9 +58,9 @@ def extract_basis(session: Session, revision: Revision) -> list[Citation]:
     registered, _stubs = ensure_registered(session, found)
     wanted = {registered[number].id: raw for number, raw in found.items()}
     existing = {c.legal_document_id: c for c in _citations(session, revision.id)}
-    for legal_document_id, citation in existing.items():
-        if citation.source == EXTRACTED and legal_document_id not in wanted:
-            session.delete(citation)
+    for legal_document_id, stored in existing.items():
+        if stored.source == EXTRACTED and legal_document_id not in wanted:
+            session.delete(stored)
     for legal_document_id, raw in wanted.items():
         if legal_document_id not in existing:
             session.add(

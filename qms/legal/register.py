@@ -11,9 +11,9 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import CursorResult, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -304,12 +304,12 @@ def ensure_registered(session: Session, numbers: Iterable[str]) -> tuple[dict[st
         now = clock.now()
         insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
         for number in missing:
-            result = session.execute(
+            result = cast(CursorResult[Any], session.execute(  # a DML statement's result is a CursorResult
                 insert(LegalDocument)
                 .values(number=number, doc_type=guess_type(number), title="", issuer="", is_stub=True,
                         created_at=now, updated_at=now)
                 .on_conflict_do_nothing(index_elements=["number"])
-            )
+            ))
             if result.rowcount:
                 created.append(number)
         found.update(

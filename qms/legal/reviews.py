@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, scoped_session, selectinload
 
@@ -219,12 +220,12 @@ def _apply(session: Session, plan: _Plan) -> int:
         done += 1
     now = clock.now()
     for review_id, resolution in plan.to_close:
-        closed = session.execute(
+        closed = cast(CursorResult[Any], session.execute(  # a DML statement's result is a CursorResult
             update(LegalReview)
             .where(LegalReview.id == review_id, LegalReview.state == ReviewState.OPEN)
             .values(state=ReviewState.CLOSED, closed_at=now, resolution=resolution)
             .execution_options(synchronize_session="fetch")
-        )
+        ))
         if not closed.rowcount:
             continue
         review = session.get_one(LegalReview, review_id)
@@ -255,8 +256,8 @@ def _details(review: LegalReview) -> dict[str, object]:
 
 def resolve(session: Session, actor: User, review_id: int, reason: str | None) -> LegalReview:
     """Close an open item as "reviewed, no change needed", with the reason; the organisation's approvers do."""
-    review = _visible(session, actor, review_id)
-    permissions.require_role(actor, (Role.APPROVER,), review.organization_id)
+    visible = _visible(session, actor, review_id)
+    permissions.require_role(actor, (Role.APPROVER,), visible.organization_id)
     reason = (reason or "").replace("\x00", "").strip()
     with unit_of_work(session):
         review = session.scalar(

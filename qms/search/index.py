@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import Engine, case, select
+from sqlalchemy import Connection, Engine, case, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 from whoosh import index as whoosh_index
@@ -194,7 +194,9 @@ class SearchIndex:
 
     # --- applying the log ------------------------------------------------------------------
 
-    def apply_log(self, engine: Engine, *, timeout: float | None = None, max_ops: int | None = None) -> int:
+    def apply_log(
+        self, engine: Engine | Connection, *, timeout: float | None = None, max_ops: int | None = None
+    ) -> int:
         """Apply committed operations past this index's position; 0 if another writer holds it.
 
         Reads through a session of its own, so the caller's objects are left as they were.
@@ -273,7 +275,7 @@ class SearchIndex:
         self._refresh()
         return before
 
-    def pending(self, engine: Engine) -> int:
+    def pending(self, engine: Engine | Connection) -> int:
         """How many log operations this index has not applied yet."""
         with Session(bind=engine) as session:
             head = session.scalar(select(IndexLogHead.position).where(IndexLogHead.id == 1)) or 0
@@ -299,8 +301,10 @@ class SearchIndex:
             not_current = case((Revision.status == RevisionStatus.EFFECTIVE, 0), else_=1)
             ids = list(session.scalars(select(Revision.id).order_by(not_current, Revision.id)))
             # One segment per process and no merge after: the rebuild is CPU bound in pure Python.
+            engine = session.get_bind()
+            assert isinstance(engine, Engine)  # rebuild opens this session on its engine
             done = write_generation(
-                ix, session.get_bind(), ids, processes=self.build_processes, chunk=self.chunk, progress=progress
+                ix, engine, ids, processes=self.build_processes, chunk=self.chunk, progress=progress
             )
         except BaseException:
             # The old generation keeps serving; only the unfinished new one goes.
@@ -389,16 +393,16 @@ class SearchIndex:
             self._ix, self._opened = None, None
 
 
-def _merge_tiny_segments(writer: SegmentWriter, segments: list) -> list:  # type: ignore[type-arg]
+def _merge_tiny_segments(writer: SegmentWriter, segments: list) -> list:
     return _merge_below(writer, segments, TINY_SEGMENT)
 
 
-def _merge_small_segments(writer: SegmentWriter, segments: list) -> list:  # type: ignore[type-arg]
+def _merge_small_segments(writer: SegmentWriter, segments: list) -> list:
     """Every small segment into one; large ones stay as they are, since rewriting them gains little."""
     return _merge_below(writer, segments, SMALL_SEGMENT)
 
 
-def _merge_below(writer: SegmentWriter, segments: list, size: int) -> list:  # type: ignore[type-arg]
+def _merge_below(writer: SegmentWriter, segments: list, size: int) -> list:
     small = [s for s in segments if s.doc_count_all() < size]
     if len(small) < 2:
         return segments

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Set
 
 from markupsafe import Markup, escape
 from whoosh.highlight import ContextFragmenter, Formatter, get_text
@@ -25,7 +26,7 @@ class MarkFormatter(Formatter):
 
     between = " … "
 
-    def format_token(self, text: str, token, replace: bool = False) -> str:  # type: ignore[no-untyped-def]
+    def format_token(self, text: str, token, replace: bool = False) -> str:
         return f"<mark>{escape(get_text(text, token, replace))}</mark>"
 
     def _text(self, text: str) -> str:
@@ -47,7 +48,7 @@ def _fold_table() -> dict[int, str]:
 _FOLD_CHARS = _fold_table()
 
 
-def excerpt(text: str, words: set[str], pairs: set[tuple[str, str]] = frozenset()) -> str:  # type: ignore[assignment]
+def excerpt(text: str, words: set[str], pairs: Set[tuple[str, str]] = frozenset()) -> str:
     """The parts of ``text`` around the first matches: a whole phrase first, then its pairs, then words.
 
     ``words`` are folded words, ``pairs`` folded consecutive words (shingles). The text is NFC, so
@@ -94,7 +95,7 @@ def excerpt(text: str, words: set[str], pairs: set[tuple[str, str]] = frozenset(
     return " … ".join(parts)
 
 
-def matched_terms(results) -> tuple[set[str], set[tuple[str, str]]]:  # type: ignore[no-untyped-def]
+def matched_terms(results) -> tuple[set[str], set[tuple[str, str]]]:
     """The folded words and shingle pairs of the query that are in the index's bodies."""
 
     def terms(field: str) -> set[str]:
@@ -105,10 +106,10 @@ def matched_terms(results) -> tuple[set[str], set[tuple[str, str]]]:  # type: ig
 
     words = terms("body_folded")
     pairs = {tuple(pair.split("_", 1)) for pair in terms("body_shingles")}
-    return words, pairs  # type: ignore[return-value]
+    return words, pairs  # type: ignore[return-value]  # split("_", 1) of a shingle, always two words, gives pairs
 
 
-def passage(hit, text: str, words: set[str], pairs: set[tuple[str, str]]) -> Markup:  # type: ignore[no-untyped-def]
+def passage(hit, text: str, words: set[str], pairs: set[tuple[str, str]]) -> Markup:
     """Up to two marked fragments of ``text`` for one hit; a phrase matches only shingles, so try those too."""
     if not text:
         return Markup("")

@@ -284,10 +284,12 @@ def search(session: Session, index: SearchIndex, viewer: User, params: SearchPar
     page = max(1, params.page)
     per_page = min(max(1, params.per_page), 100)
     if params.organization_code:
-        found = session.scalar(select(Organization.id).where(Organization.code == params.organization_code.strip()))
-        if found is None:
+        organization_id = session.scalar(
+            select(Organization.id).where(Organization.code == params.organization_code.strip())
+        )
+        if organization_id is None:
             raise NotFound("Không tìm thấy đơn vị.")
-        params.organization_id = found
+        params.organization_id = organization_id
     index.apply_log(session.get_bind(), timeout=0.05, max_ops=500)  # a change its own request could not apply
     clauses = parse(params.q)
     filters = _filters(session, viewer, params)
@@ -296,7 +298,7 @@ def search(session: Session, index: SearchIndex, viewer: User, params: SearchPar
     with index.searcher() as searcher:
         allowed = _allowed_documents(searcher, filters)
 
-        def run(query: wq.Query) -> tuple[int, dict[str, Counter[str]], list]:  # type: ignore[type-arg]
+        def run(query: wq.Query) -> tuple[int, dict[str, Counter[str]], list]:
             # Totals and facets from the set of matches; then scores for those matches only.
             found = matches.matching(searcher, query, within=allowed)
             if not found:
@@ -334,11 +336,11 @@ def search(session: Session, index: SearchIndex, viewer: User, params: SearchPar
     return results
 
 
-def _allowed_documents(searcher, filters: wq.Query | None) -> set[int] | None:  # type: ignore[no-untyped-def]
+def _allowed_documents(searcher, filters: wq.Query | None) -> set[int] | None:
     return None if filters is None else matches.matching(searcher, filters)
 
 
-def _facets(searcher, docs: set[int]) -> dict[str, Counter[str]]:  # type: ignore[no-untyped-def]
+def _facets(searcher, docs: set[int]) -> dict[str, Counter[str]]:
     """How many of the matches per kind and per organisation."""
     reader = searcher.reader()
     kinds, organizations = reader.column_reader("kind"), reader.column_reader("organization_id")
@@ -348,7 +350,7 @@ def _facets(searcher, docs: set[int]) -> dict[str, Counter[str]]:  # type: ignor
     }
 
 
-def _hits(session: Session, viewer: User, page: list) -> list[Hit]:  # type: ignore[type-arg]
+def _hits(session: Session, viewer: User, page: list) -> list[Hit]:
     ids = [int(hit["revision_id"]) for hit in page]
     if not ids:
         return []
@@ -381,7 +383,7 @@ def _hits(session: Session, viewer: User, page: list) -> list[Hit]:  # type: ign
     return hits
 
 
-def _suggest(searcher, clauses: list[_Clause], filters: wq.Query | None) -> str | None:  # type: ignore[no-untyped-def]
+def _suggest(searcher, clauses: list[_Clause], filters: wq.Query | None) -> str | None:
     """A spelling suggestion for words found nowhere, offered only when it would find something."""
     reader = searcher.reader()
     correctors = [searcher.corrector("title_folded"), searcher.corrector("body_folded")]

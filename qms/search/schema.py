@@ -43,7 +43,7 @@ class VietnameseTokenizer(Tokenizer):
     def __hash__(self) -> int:
         return hash(self.form)
 
-    def __call__(  # type: ignore[override]
+    def __call__(
         self,
         value: str,
         positions: bool = False,
@@ -94,7 +94,7 @@ class VietnameseText(TEXT):
         super().__init__(analyzer=analyzer, phrase=False, **kwargs)
         assert isinstance(self.format, Frequency)
 
-    def index(self, value: str, **kwargs: Any) -> Iterator[tuple[bytes, int, float, bytes]]:  # type: ignore[override]
+    def index(self, value: str, **kwargs: Any) -> Iterator[tuple[bytes, int, float, bytes]]:
         boost = self.format.field_boost
         words = _tokens(value)
         form = self.analyzer.form

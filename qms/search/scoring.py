@@ -118,7 +118,7 @@ def _remember_lengths(leaf: Searcher, matcher: Any, fieldname: str) -> None:
     """Let the term's scorer read each document's field length from disk once per process, not once per term."""
     scorer = getattr(getattr(matcher, "child", matcher), "scorer", None)
     read = getattr(scorer, "dfl", None)  # Whoosh's length-based scorers (BM25F) read lengths through this
-    if read is None:
+    if scorer is None or read is None:
         return
     reader = leaf.reader()
     known = _known_lengths(reader.segment().segment_id(), fieldname, reader.doc_count_all())

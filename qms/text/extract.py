@@ -341,14 +341,14 @@ def _tidy(text: str) -> str:
 def _extract_pdf(data: bytes) -> Extracted:
     """Text layer of every page joined by form feeds; encrypted files open only with an empty password."""
     try:
-        from pypdf import PdfReader  # deferred: pypdf is only needed for .pdf uploads
+        from pypdf import PasswordType, PdfReader  # deferred: pypdf is only needed for .pdf uploads
 
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
             try:
                 opened = reader.decrypt("")
             except Exception:  # noqa: BLE001 - unsupported cipher, missing crypto backend …
-                opened = 0
+                opened = PasswordType.NOT_DECRYPTED
             if not opened:
                 return Extracted("", "pdf", False, "encrypted PDF (password required)")
         pages = list(reader.pages)

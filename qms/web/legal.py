@@ -206,7 +206,8 @@ def _may_edit_basis(revision: Any) -> bool:
 @bp.get("/legal-reviews")
 @login_required
 def my_reviews() -> ResponseReturnValue:
-    return redirect(url_for(".reviews", code=current_user.organization.code, **request.args))
+    args: dict[str, Any] = request.args.to_dict()  # the first value of each, as ** on the MultiDict gives
+    return redirect(url_for(".reviews", code=current_user.organization.code, **args))
 
 
 @bp.get("/organizations/<string:code>/legal-reviews")

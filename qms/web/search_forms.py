@@ -39,7 +39,7 @@ class SearchForm(FlaskForm):
                        default="relevance", invalid_choice_message=NOT_A_CHOICE)
     page = IntegerField(default=1, validators=[Optional(), NumberRange(min=1, max=10_000)])
 
-    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in (self.effective_from, self.effective_to):
-            field.gettext = lambda _message: NOT_A_DATE  # type: ignore[method-assign]
+            field.gettext = lambda _message: NOT_A_DATE
