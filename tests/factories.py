@@ -153,7 +153,7 @@ def fixture_index_documents() -> list[dict[str, object]]:
         text = extract_text(path.read_bytes(), path.name).text
         title = path.stem.split("_")[1].replace("-", " ")
         for status in ("superseded", "effective"):
-            lifecycle.append({
+            documents.append({
                 "revision_id": f"{number}-{status}", "document_id": number, "organization_id": "1",
                 "kind": "process", "status": status, "procedure": "", "field": "", "number": 1,
                 "effective": 20250101 + number * 100 if status == "effective" else 20200101 + number,

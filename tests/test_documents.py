@@ -9,6 +9,7 @@ from factories import make_docx, make_effective, make_user, upload
 from sqlalchemy import func, select
 
 from qms.documents import lifecycle as documents
+from qms.documents import reading
 from qms.errors import Conflict, Forbidden, Invalid, NotFound
 from qms.models import AuditEntry, Revision, RevisionStatus
 
@@ -172,10 +173,10 @@ def test_other_organisations_see_nothing_and_inspectors_change_nothing(
 ):
     revision = make_effective(session, files, document, secretary, reviewer, approver, today)
     with pytest.raises(NotFound):
-        documents.get_document(session, outsider, document.id)
+        reading.get_document(session, outsider, document.id)
     with pytest.raises(NotFound):
         documents.act(session, outsider, revision.id, "withdraw", today=today, comment="x")
-    assert documents.get_document(session, inspector, document.id).id == document.id
+    assert reading.get_document(session, inspector, document.id).id == document.id
     with pytest.raises(Forbidden):
         documents.act(session, inspector, revision.id, "withdraw", today=today, comment="x")
     with pytest.raises(Forbidden):
@@ -184,16 +185,16 @@ def test_other_organisations_see_nothing_and_inspectors_change_nothing(
 
 def test_staff_see_only_the_current_revision(session, files, secretary, reviewer, approver, staff, document, today):
     with pytest.raises(NotFound):
-        documents.get_document(session, staff, document.id)  # nothing in force yet
+        reading.get_document(session, staff, document.id)  # nothing in force yet
     first = make_effective(session, files, document, secretary, reviewer, approver, today)
     second = make_effective(session, files, document, secretary, reviewer, approver, today, make_docx("v2"), "Sửa")
     draft = upload(session, files, secretary, document, make_docx("v3"), "Dự thảo 3")
-    seen = documents.get_document(session, staff, document.id)
-    assert [r.id for r in documents.visible_revisions(staff, seen)] == [second.id]
+    seen = reading.get_document(session, staff, document.id)
+    assert [r.id for r in reading.visible_revisions(staff, seen)] == [second.id]
     for hidden in (first, draft):
         with pytest.raises(NotFound):
-            documents.get_revision(session, staff, hidden.id)
-    assert [r.id for r in documents.visible_revisions(secretary, seen)] == [first.id, second.id, draft.id]
+            reading.get_revision(session, staff, hidden.id)
+    assert [r.id for r in reading.visible_revisions(secretary, seen)] == [first.id, second.id, draft.id]
 
 
 def test_download_of_a_non_current_revision_is_audited(
@@ -201,7 +202,7 @@ def test_download_of_a_non_current_revision_is_audited(
 ):
     first = make_effective(session, files, document, secretary, reviewer, approver, today)
     make_effective(session, files, document, secretary, reviewer, approver, today, make_docx("v2"), "Sửa")
-    download = documents.open_file(session, files, inspector, first.id)
+    download = reading.open_file(session, files, inspector, first.id)
     assert download.stream.read()[:2] == b"PK"
     entry = session.scalars(select(AuditEntry).order_by(AuditEntry.seq.desc())).first()
     assert (entry.action, entry.actor_id, entry.revision_id) == ("download", inspector.id, first.id)
