@@ -1,1 +1,1 @@
-"""The audit trail: entries recorded in the caller's transaction, one walk of the hash chain, histories."""
+"""The audit trail: entries recorded in the caller's transaction, and one walk of the hash chain."""

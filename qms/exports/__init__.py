@@ -1,1 +1,1 @@
-"""Files people take away: .xlsx tables and the administrative Word layout, registers and the overview."""
+"""Files people take away: .xlsx tables and the administrative Word layout (Nghị định 30/2020), pure layouts."""

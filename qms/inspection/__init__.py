@@ -1,1 +1,2 @@
-"""What inspectors and secretaries read: overview, registers, the dossier and its check, dashboard, workspace."""
+"""What inspectors and secretaries read: overview, registers and their files, the dossier and its check, control
+histories, dashboard, workspace."""

@@ -1,1 +1,1 @@
-"""Running the installation: schema, backup and restore, health, request log, dated transitions, fault points."""
+"""Running the installation: schema, backup and restore, health, request log, dated transitions."""
