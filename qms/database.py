@@ -7,10 +7,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any, TypeVar
 
 from flask import Flask, current_app
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, select
 from sqlalchemy.orm import Session, scoped_session
+
+Row = TypeVar("Row")
 
 
 def _app_context_id() -> int:
@@ -87,3 +90,18 @@ def unit_of_work(session: Session) -> Iterator[Session]:
     except BaseException:
         session.rollback()
         raise
+
+
+def lock_row(session: Session, model: type[Row], row_id: Any) -> Row | None:
+    """The row by primary key, locked until commit (FOR UPDATE) and re-read, or None.
+
+    Writers that lock several rows take them in one order, the parent first (a document before its
+    revisions), so that two transactions never each hold what the other waits for. On SQLite the
+    unit of work's BEGIN IMMEDIATE already serialises writers (SQLite has no FOR UPDATE).
+    """
+    return session.scalar(
+        select(model)
+        .where(model.id == row_id)  # type: ignore[attr-defined]
+        .with_for_update(of=model)
+        .execution_options(populate_existing=True)
+    )

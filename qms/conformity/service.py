@@ -71,7 +71,7 @@ def recheck(
             "Phiên bản đã hết hiệu lực hoặc đã bị thu hồi; kết quả kiểm tra được giữ nguyên.", code="wrong_state"
         )
     with unit_of_work(session):
-        session.scalar(select(Revision.id).where(Revision.id == revision.id).with_for_update(of=Revision))
+        lifecycle.lock_revision(session, revision.id)
         before = stored_check(session, revision.id)
         findings = check_revision(session, revision, today=today, files=files)
         trail.record(

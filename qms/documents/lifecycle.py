@@ -19,7 +19,7 @@ from qms import clock, conformity
 from qms.accounts import permissions
 from qms.audit import trail
 from qms.catalogue import links
-from qms.database import unit_of_work
+from qms.database import lock_row, unit_of_work
 from qms.errors import Conflict, Forbidden, Invalid, NotFound
 from qms.files import filetypes
 from qms.files.store import FileStore
@@ -312,7 +312,7 @@ def act(
         raise Invalid("Thao tác không hợp lệ.", code="invalid_action")
     get_revision(session, actor, revision_id)  # not found before forbidden before conflict
     with unit_of_work(session):
-        revision = _lock_revision(session, revision_id)
+        revision = lock_revision(session, revision_id)
         handlers[action](revision)
         # A supersession or a withdrawal changes siblings too; a document has few revisions.
         search_log.changed(session, revision.document.revisions)
@@ -428,7 +428,7 @@ def take_effect_due(session: Session, today: date) -> list[Revision]:
     done = []
     with unit_of_work(session):
         for revision_id in list(session.scalars(due.order_by(Revision.effective_from, Revision.id))):
-            revision = _lock_revision(session, revision_id)
+            revision = lock_revision(session, revision_id)
             if revision.status is RevisionStatus.APPROVED:  # another worker may have got there first
                 _take_effect(session, revision, actor=None)
                 search_log.changed(session, revision.document.revisions)
@@ -467,29 +467,27 @@ def _require_status(revision: Revision, *allowed: RevisionStatus) -> None:
 
 
 def _lock_document(session: Session, document_id: int) -> Document:
-    document = session.scalar(
-        select(Document)
-        .where(Document.id == document_id)
-        .with_for_update(of=Document)
-        .execution_options(populate_existing=True)
-    )
+    document = lock_row(session, Document, document_id)
     if document is None:
         raise NotFound("Không tìm thấy tài liệu.")
     return document
 
 
-def _lock_revision(session: Session, revision_id: int) -> Revision:
-    revision = session.scalar(
-        select(Revision)
-        .where(Revision.id == revision_id)
-        .with_for_update(of=Revision)
-        .execution_options(populate_existing=True)
-    )
+def lock_revision(session: Session, revision_id: int) -> Revision:
+    """The revision locked after its document: every writer takes the document row first, then the revision.
+
+    Locking the revision first deadlocks on PostgreSQL: a transaction holding the document writes index-log
+    rows that reference every sibling revision, and such a reference waits for a sibling locked elsewhere.
+    """
+    document_id = session.scalar(select(Revision.document_id).where(Revision.id == revision_id))
+    if document_id is None:
+        raise NotFound("Không tìm thấy phiên bản.")
+    document = _lock_document(session, document_id)
+    revision = lock_row(session, Revision, revision_id)
     if revision is None:
         raise NotFound("Không tìm thấy phiên bản.")
     # Siblings are read after the lock so the rules see what other transactions committed.
-    _lock_document(session, revision.document_id)
-    session.refresh(revision.document, ["revisions"])
+    session.refresh(document, ["revisions"])
     return revision
 
 

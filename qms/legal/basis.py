@@ -81,7 +81,7 @@ def set_basis(
         )
     typed = _parse_typed(session, numbers)
     with unit_of_work(session):
-        session.scalar(select(Revision.id).where(Revision.id == revision.id).with_for_update(of=Revision))
+        lifecycle.lock_revision(session, revision.id)
         existing = _citations(session, revision.id)
         before = [c.legal_document.number for c in existing]
         registered, stubs = ensure_registered(session, typed)
