@@ -39,8 +39,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     login_manager.init_app(app)
     scheduling.init_app(app)
 
-    from qms import api, web
+    from qms import api, input_rule, web
 
+    input_rule.init_app(app)  # before the blueprints' own hooks: nothing reads input that breaks the rule
     web.init_app(app)
     api.init_app(app)
 

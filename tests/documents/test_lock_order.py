@@ -59,7 +59,7 @@ def test_two_revisions_of_one_document_acted_on_at_once_never_deadlock(
     start = CONTEXT.Barrier(2)
 
     first_answers, second_answers = run_processes(
-        [(act_in_rounds, (settings_of(app), first_jobs, start)), (act_in_rounds, (settings_of(app), second_jobs, start))]
+        [(act_in_rounds, (settings_of(app), jobs, start)) for jobs in (first_jobs, second_jobs)]
     )
 
     pairs = list(zip(first_answers, second_answers, strict=True))
