@@ -14,6 +14,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from qms.accounts import users
 from qms.extensions import db, limiter
+from qms.web import SESSION_GENERATION
 from qms.web.forms import LoginForm, LogoutForm
 
 bp = Blueprint("auth", __name__)
@@ -63,6 +64,7 @@ def login() -> ResponseReturnValue:
         return render_template("auth/login.html", form=form, error=FAILED), 401
     session.clear()  # nothing from before the sign-in survives into the signed-in session
     session.permanent = True
+    session[SESSION_GENERATION] = user.session_generation
     login_user(user)
     return redirect(local_path(form.next.data) or url_for("documents.index"))
 
@@ -75,6 +77,8 @@ def logout() -> ResponseReturnValue:
         return render_template("auth/logout.html", form=form)
     if not form.validate():
         return render_template("auth/logout.html", form=form), 400
+    # Server side, so that a copy of this session's cookie is worth nothing either.
+    users.sign_out(db.session, current_user._get_current_object())
     logout_user()
     session.clear()
     flash(_("Bạn đã đăng xuất."), "info")
