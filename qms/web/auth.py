@@ -38,9 +38,18 @@ def _login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
+def _account_limit() -> str:
+    return current_app.config["LOGIN_ACCOUNT_RATE_LIMIT"]
+
+
+def _account_tried() -> str:
+    """The account a sign-in names, as ``authenticate`` reads it: one count per account, whatever the address."""
+    return "account:" + (request.form.get("username") or "").strip().lower()[:64]
+
+
 def _flood(limit: RequestLimit) -> None:
     """A refused sign-in is logged each time and audited at most once per window of the limit."""
-    logger.warning("sign-in rate limit reached for %s", request.remote_addr)
+    logger.warning("sign-in rate limit reached for %s", limit.key)
     window = type(limit.limit)(1, limit.limit.multiples)
     if limiter.limiter.hit(window, "sign-in-flood-audited", limit.key):
         users.record_sign_in_flood(db.session, request.form.get("username", ""), remote_addr=request.remote_addr)
@@ -48,6 +57,7 @@ def _flood(limit: RequestLimit) -> None:
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"], on_breach=_flood)
+@limiter.limit(_account_limit, key_func=_account_tried, methods=["POST"], on_breach=_flood)
 def login() -> ResponseReturnValue:
     form = LoginForm()
     if request.method == "GET":
