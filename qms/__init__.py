@@ -46,7 +46,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     from qms import api, input_rule, web
 
-    input_rule.init_app(app)  # before the blueprints' own hooks: nothing reads input that breaks the rule
+    input_rule.init_app(app)  # before the pages' own hooks: nothing reads input that breaks the rule
     web.init_app(app)
     api.init_app(app)
 

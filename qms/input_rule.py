@@ -18,9 +18,9 @@ from typing import Any
 from flask import Flask, Response, request
 
 #: C0 and C1 controls, DEL and lone surrogates.
-_ANY_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+ANY_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 #: The same, but tab, line feed and carriage return are text.
-_CONTROL_IN_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+CONTROL_IN_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
 #: No request of this API nests deeper; a deeper body is refused before anything walks it.
 MAX_JSON_DEPTH = 32
@@ -45,12 +45,12 @@ class Refused(Exception):
 def check_request() -> Response | tuple[str, int] | None:
     """Before every view: the request's path values, query, form and JSON body obey the rule, or a 400 answers."""
     try:
-        _check(request.view_args.values() if request.view_args else (), _ANY_CONTROL)
-        _check(request.args.keys(), _ANY_CONTROL)
-        _check(request.args.values(), _CONTROL_IN_TEXT)
+        _check(request.view_args.values() if request.view_args else (), ANY_CONTROL)
+        _check(request.args.keys(), ANY_CONTROL)
+        _check(request.args.values(), CONTROL_IN_TEXT)
         if request.method in ("POST", "PUT", "PATCH", "DELETE"):
-            _check(request.form.keys(), _ANY_CONTROL)
-            _check(request.form.values(), _CONTROL_IN_TEXT)
+            _check(request.form.keys(), ANY_CONTROL)
+            _check(request.form.values(), CONTROL_IN_TEXT)
             if request.is_json:
                 _check_json(request.get_data(cache=True))
     except Refused as refused:
@@ -80,12 +80,12 @@ def _check_json(body: bytes) -> None:
         if isinstance(value, dict | list) and depth > MAX_JSON_DEPTH:
             raise Refused(DEPTH_CODE)
         if isinstance(value, dict):
-            _check(value.keys(), _ANY_CONTROL)
+            _check(value.keys(), ANY_CONTROL)
             stack.extend((inner, depth + 1) for inner in value.values())
         elif isinstance(value, list):
             stack.extend((inner, depth + 1) for inner in value)
         else:
-            _check((value,), _CONTROL_IN_TEXT)
+            _check((value,), CONTROL_IN_TEXT)
 
 
 def _refusal(refused: Refused) -> Response | tuple[str, int]:
@@ -99,5 +99,14 @@ def _refusal(refused: Refused) -> Response | tuple[str, int]:
 
 
 def init_app(app: Flask) -> None:
-    app.before_request(check_request)
+    """Pages are checked before any of their hooks; an API view after its token and role (see ``ApiBlueprint``),
+    so that nobody unauthenticated, and no read-only inspector, gets a body read."""
+
+    @app.before_request
+    def _check_outside_the_api() -> Response | tuple[str, int] | None:
+        from qms.api.errors import is_api_request
+
+        if request.url_rule is not None and is_api_request():
+            return None
+        return check_request()
 

@@ -427,7 +427,13 @@ def take_effect_due(session: Session, today: date) -> list[Revision]:
         return []
     done = []
     with unit_of_work(session):
-        for revision_id in list(session.scalars(due.order_by(Revision.effective_from, Revision.id))):
+        revision_ids = list(session.scalars(due.order_by(Revision.effective_from, Revision.id)))
+        # Every document first, in id order, before the audit and index-log heads are taken: a transaction
+        # that held a head while it waited for the next document would deadlock with an action on that one.
+        documents = session.scalars(select(Revision.document_id).where(Revision.id.in_(revision_ids)))
+        for document_id in sorted(set(documents)):
+            _lock_document(session, document_id)
+        for revision_id in revision_ids:
             revision = lock_revision(session, revision_id)
             if revision.status is RevisionStatus.APPROVED:  # another worker may have got there first
                 _take_effect(session, revision, actor=None)

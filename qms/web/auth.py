@@ -49,7 +49,7 @@ def _account_tried() -> str:
 
 def _flood(limit: RequestLimit) -> None:
     """A refused sign-in is logged each time and audited at most once per window of the limit."""
-    logger.warning("sign-in rate limit reached for %s", limit.key)
+    logger.warning("sign-in rate limit reached for %s", request.remote_addr)
     window = type(limit.limit)(1, limit.limit.multiples)
     if limiter.limiter.hit(window, "sign-in-flood-audited", limit.key):
         users.record_sign_in_flood(db.session, request.form.get("username", ""), remote_addr=request.remote_addr)
