@@ -109,7 +109,8 @@ def token_command(username: str | None, days: int | None, revoke_id: int | None,
                     f"\tdùng lần cuối {token.last_used_at.isoformat(timespec='minutes') if token.last_used_at else '—'}"
                 )
             return
-        click.echo(users.issue_token(db.session, None, user, days=days or current_app.config["TOKEN_DAYS"]))
+        lifetime = current_app.config["TOKEN_DAYS"] if days is None else days
+        click.echo(users.issue_token(db.session, None, user, days=lifetime))
     except DomainError as error:
         _fail(error)
 

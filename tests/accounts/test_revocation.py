@@ -118,6 +118,8 @@ def test_the_command_line_issues_with_an_expiry_lists_and_revokes(app, client, r
     assert actions == ["token_issue", "token_issue", "token_revoke"]
     missing = runner.invoke(args=["qms", "token", "--revoke", "999"])
     assert missing.exit_code == 1 and "Không tìm thấy mã truy cập" in missing.output
+    endless = runner.invoke(args=["qms", "token", "thuky", "--days", "0"])
+    assert endless.exit_code == 1 and "ít nhất 1 ngày" in endless.output
 
 
 def test_a_user_lists_and_revokes_their_own_tokens_on_a_page(app, client, session, secretary, reviewer):
