@@ -52,10 +52,21 @@ REMEMBER_COOKIE_HTTPONLY = True
 REMEMBER_COOKIE_SAMESITE = "Lax"
 PERMANENT_SESSION_LIFETIME = int(_env("SESSION_LIFETIME_SECONDS", str(8 * 3600)))
 
+#: Days an API token lives unless `flask qms token --days` says otherwise.
+TOKEN_DAYS = int(_env("TOKEN_DAYS", "90"))
+
 #: Flask-Limiter back end; memory:// is per process, use redis:// for several workers.
 RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "memory://")
 RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
+#: Prefix of the limiter's keys, for a Redis database shared with other applications.
+RATELIMIT_KEY_PREFIX = _env("RATELIMIT_KEY_PREFIX", "")
 LOGIN_RATE_LIMIT = _env("LOGIN_RATE_LIMIT", "10 per minute")
+#: Sign-in attempts per account, whatever the address: guessing one password from many addresses is slowed too.
+LOGIN_ACCOUNT_RATE_LIMIT = _env("LOGIN_ACCOUNT_RATE_LIMIT", "10 per minute")
+
+#: Reverse proxies in front of the application whose X-Forwarded-For/-Proto/-Host are believed (Werkzeug's
+#: ProxyFix): 1 behind one nginx. 0 believes none, so a client cannot choose its own address.
+TRUSTED_PROXIES = int(_env("TRUSTED_PROXIES", "0"))
 
 #: Level of the application's own loggers (JSON lines on stderr; see qms/ops/request_log.py).
 LOG_LEVEL = _env("LOG_LEVEL", "INFO")

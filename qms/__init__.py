@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import settings
 
@@ -23,6 +24,10 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.config.update(overrides or {})
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = settings.secret_key(Path(app.config["STORAGE_DIR"]))
+    proxies = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if proxies > 0:
+        # The client's own address (rate limits, audit log) and scheme, as the trusted proxies forwarded them.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)  # type: ignore[method-assign]
 
     from qms import faults, search
     from qms.extensions import csrf, db, limiter, login_manager
@@ -39,8 +44,10 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     login_manager.init_app(app)
     scheduling.init_app(app)
 
-    from qms import api, web
+    from qms import api, input_rule, web
 
+    # Before the pages' own hooks: nothing reads input that breaks the rule; the API checks after its token.
+    input_rule.init_app(app, checked_elsewhere=api.errors.is_api_request)
     web.init_app(app)
     api.init_app(app)
 

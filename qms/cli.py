@@ -19,6 +19,7 @@ from qms.errors import DomainError
 from qms.extensions import db
 from qms.files import store
 from qms.legal import reviews as legal_reviews
+from qms.models import ApiToken
 from qms.ops import backup, schema
 
 qms_cli = AppGroup("qms", help="Quản lý hệ thống tài liệu ISO (document control).")
@@ -87,14 +88,38 @@ def create_user_command(
 
 
 @qms_cli.command("token")
-@click.argument("username")
-def token_command(username: str) -> None:
-    """Print a new API token for USERNAME (shown once)."""
+@click.argument("username", required=False)
+@click.option("--days", type=int, help="Số ngày hiệu lực của mã (mặc định QMS_TOKEN_DAYS).")
+@click.option("--revoke", "revoke_id", type=int, metavar="ID", help="Thu hồi mã truy cập số ID thay vì tạo mã mới.")
+@click.option("--list", "listing", is_flag=True, help="Liệt kê các mã truy cập của USERNAME.")
+def token_command(username: str | None, days: int | None, revoke_id: int | None, listing: bool) -> None:
+    """Print a new API token for USERNAME (shown once); --list its tokens; --revoke ID ends one."""
     try:
+        if revoke_id is not None:
+            token = users.revoke_token(db.session, None, revoke_id)
+            click.echo(f"Đã thu hồi mã truy cập {token.id} của {token.user.username}.")
+            return
+        if not username:
+            raise click.UsageError("Cần USERNAME (hoặc --revoke ID).")
         user = users.by_username(db.session, username)
+        if listing:
+            for token in users.list_tokens(db.session, user):
+                click.echo(
+                    f"{token.id}\tcấp {token.created_at:%Y-%m-%d %H:%M}\t{_token_state(token)}"
+                    f"\tdùng lần cuối {token.last_used_at.isoformat(timespec='minutes') if token.last_used_at else '—'}"
+                )
+            return
+        lifetime = current_app.config["TOKEN_DAYS"] if days is None else days
+        click.echo(users.issue_token(db.session, None, user, days=lifetime))
     except DomainError as error:
         _fail(error)
-    click.echo(users.issue_token(db.session, None, user))
+
+
+def _token_state(token: ApiToken) -> str:
+    if token.revoked_at is not None:
+        return f"đã thu hồi {token.revoked_at:%Y-%m-%d %H:%M}"
+    expires = f"{token.expires_at:%Y-%m-%d %H:%M}" if token.expires_at else "—"
+    return f"hết hạn {expires}" if not users.token_is_live(token, clock.now()) else f"còn hiệu lực đến {expires}"
 
 
 @qms_cli.command("take-effect")

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import cast
+from typing import Any, TypeVar, cast
 
 from flask import Flask, current_app
 from flask.ctx import AppContext
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, select
 from sqlalchemy.orm import Session, scoped_session
+
+Row = TypeVar("Row")
 
 
 def _app_context_id() -> int:
@@ -96,3 +98,15 @@ def unit_of_work(session: Session) -> Iterator[Session]:
     except BaseException:
         session.rollback()
         raise
+
+
+def lock_row(session: Session, model: type[Row], row_id: Any) -> Row | None:
+    """The row by primary key, locked until commit (FOR UPDATE) and re-read, or None.
+
+    Writers that lock several rows take them in one order, the parent first (a document before its
+    revisions), so that two transactions never each hold what the other waits for. On SQLite the
+    unit of work's BEGIN IMMEDIATE already serialises writers (SQLite has no FOR UPDATE).
+    """
+    query = select(model).where(model.id == row_id)  # type: ignore[attr-defined]  # every model has an id column
+    row: Row | None = session.scalars(query.with_for_update(of=model).execution_options(populate_existing=True)).first()
+    return row

@@ -5,12 +5,15 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
+from sqlalchemy import update as sql_update
 from sqlalchemy.orm import Session
 
+from qms import clock
 from qms.accounts import organizations, permissions
 from qms.audit import trail
 from qms.database import unit_of_work
@@ -20,6 +23,10 @@ from qms.models import ApiToken, Role, User, UserRole
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9_.\-]{1,63}$")
 MIN_PASSWORD_LENGTH = 8
 TOKEN_PREFIX = "qms_"
+#: How long a token lives unless its issuer says otherwise (QMS_TOKEN_DAYS is passed by the callers).
+DEFAULT_TOKEN_DAYS = 90
+#: ``last_used_at`` is written at most this often per token: a busy client costs no write per request.
+TOKEN_USE_RESOLUTION = timedelta(minutes=1)
 
 # Argon2id, the memory-hard scheme argon2-cffi defaults to (RFC 9106 low-memory profile).
 _hasher = PasswordHasher()
@@ -131,6 +138,12 @@ def update(
         }
         user.full_name = " ".join((full_name or "").split()) or user.username
         user.title = " ".join((title or "").split())
+        if password or is_active != user.is_active:
+            # Sessions begun before a password change, a deactivation or a reactivation end at their next request.
+            _end_sessions(session, user)
+        if user.is_active and not is_active:
+            # A reactivated account starts with no token: what was issued before stays dead.
+            _revoke_all_tokens(session, user)
         user.is_active = is_active
         current = {row.role: row for row in user.role_rows}
         for role in set(current) - set(parsed):
@@ -197,25 +210,85 @@ def record_sign_in_flood(session: Session, username: str, *, remote_addr: str | 
         )
 
 
-def issue_token(session: Session, actor: User | None, user: User) -> str:
-    """A new bearer token for ``user``; only its hash is kept, so it is shown once."""
-    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+def sign_out(session: Session, user: User) -> None:
+    """End every session of the user, this one and any copy of its cookie, audited."""
     with unit_of_work(session):
-        session.add(ApiToken(user_id=user.id, token_sha256=_token_hash(token)))
+        _end_sessions(session, user)
+        trail.record(session, "logout", actor=user, organization_id=user.organization_id)
+
+
+def _end_sessions(session: Session, user: User) -> None:
+    # An increment in SQL, so that two sign-outs at once both count.
+    session.execute(
+        sql_update(User).where(User.id == user.id).values(session_generation=User.session_generation + 1)
+    )
+    session.refresh(user, ["session_generation"])
+
+
+def issue_token(session: Session, actor: User | None, user: User, *, days: int = DEFAULT_TOKEN_DAYS) -> str:
+    """A new bearer token for ``user`` that expires after ``days``; only its hash is kept, so it is shown once."""
+    if days < 1:
+        raise Invalid("Thời hạn của mã truy cập cần ít nhất 1 ngày.", code="invalid_days")
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    now = clock.now()
+    expires_at = now + timedelta(days=days)
+    with unit_of_work(session):
+        row = ApiToken(user_id=user.id, token_sha256=_token_hash(token), created_at=now, expires_at=expires_at)
+        session.add(row)
+        session.flush()
         trail.record(
             session, "token_issue", actor=actor, organization_id=user.organization_id, subject=f"user:{user.id}",
-            details={"username": user.username},
+            details={"username": user.username, "token_id": row.id, "expires_at": expires_at.isoformat()},
         )
     return token
 
 
 def user_for_token(session: Session, token: str) -> User | None:
+    """The active user a live token (not revoked, not expired) belongs to; its use is noted once a minute."""
     row = session.scalar(
         select(ApiToken).where(ApiToken.token_sha256 == _token_hash(token), ApiToken.revoked_at.is_(None))
     )
-    if row is None or not row.user.is_active:
+    now = clock.now()
+    if row is None or not row.user.is_active or (row.expires_at is not None and row.expires_at <= now):
         return None
+    if row.last_used_at is None or now - row.last_used_at >= TOKEN_USE_RESOLUTION:
+        with unit_of_work(session):
+            session.execute(sql_update(ApiToken).where(ApiToken.id == row.id).values(last_used_at=now))
+        row.last_used_at = now
     return row.user
+
+
+def list_tokens(session: Session, actor: User) -> list[ApiToken]:
+    """The actor's own tokens, newest first, revoked and expired ones included (with when)."""
+    return list(session.scalars(select(ApiToken).where(ApiToken.user_id == actor.id).order_by(ApiToken.id.desc())))
+
+
+def token_is_live(token: ApiToken, now: datetime) -> bool:
+    return token.revoked_at is None and (token.expires_at is None or token.expires_at > now)
+
+
+def revoke_token(session: Session, actor: User | None, token_id: int) -> ApiToken:
+    """Revoke a token: its owner may, an administrator may, ``actor`` None (the command line) may; audited once."""
+    with unit_of_work(session):
+        token = session.get(ApiToken, token_id)
+        if token is None or (
+            actor is not None and token.user_id != actor.id and not actor.has_role(Role.ADMIN)
+        ):
+            raise NotFound("Không tìm thấy mã truy cập.")
+        if token.revoked_at is None:
+            token.revoked_at = clock.now()
+            trail.record(
+                session, "token_revoke", actor=actor, organization_id=token.user.organization_id,
+                subject=f"user:{token.user_id}", details={"username": token.user.username, "token_id": token.id},
+            )
+    return token
+
+
+def _revoke_all_tokens(session: Session, user: User) -> None:
+    now = clock.now()
+    session.execute(
+        sql_update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None)).values(revoked_at=now)
+    )
 
 
 def _token_hash(token: str) -> str:

@@ -28,7 +28,7 @@ def authenticate() -> None:
         raise Unauthorized("Cần gửi mã truy cập trong tiêu đề Authorization: Bearer <token>.")
     user = users.user_for_token(db.session, token)
     if user is None:
-        raise Unauthorized("Mã truy cập không hợp lệ, đã bị thu hồi, hoặc tài khoản đã bị khoá.")
+        raise Unauthorized("Mã truy cập không hợp lệ, đã hết hạn, đã bị thu hồi, hoặc tài khoản đã bị khoá.")
     setattr(g, _USER, user)
 
 

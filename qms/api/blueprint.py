@@ -12,6 +12,7 @@ from flask_smorest import Blueprint
 from webargs.flaskparser import FlaskParser
 from werkzeug.datastructures import CombinedMultiDict
 
+from qms import input_rule
 from qms.api import auth, errors, read_only
 from qms.errors import DomainError
 from qms.extensions import csrf
@@ -45,6 +46,7 @@ class ApiBlueprint(Blueprint):
         super().__init__(name, import_name, url_prefix=PREFIX, **kwargs)
         self.before_request(auth.authenticate)
         self.before_request(read_only.refuse_writes)
+        self.before_request(input_rule.check_request)
         self.register_error_handler(DomainError, errors.from_domain_error)
         csrf.exempt(self)
 

@@ -17,7 +17,7 @@ from qms.catalogue.procedures import visible_organization
 from qms.conformity.checks import ERROR, Finding
 from qms.conformity.store import CheckResult, check_revision, evaluate, read_revision, stored_check, stored_checks
 from qms.database import unit_of_work
-from qms.documents import reading
+from qms.documents import locks, reading
 from qms.errors import Conflict, NotFound
 from qms.files.store import FileStore
 from qms.models import Document, DocumentKind, DocumentStatus, Revision, RevisionCheck, RevisionStatus, Role, User
@@ -80,7 +80,7 @@ def recheck(
             "Phiên bản đã hết hiệu lực hoặc đã bị thu hồi; kết quả kiểm tra được giữ nguyên.", code="wrong_state"
         )
     with unit_of_work(session):
-        session.scalar(select(Revision.id).where(Revision.id == revision.id).with_for_update(of=Revision))
+        locks.lock_revision(session, revision.id)
         before = stored_check(session, revision.id)
         findings = check_revision(session, revision, today=today, files=files)
         trail.record(

@@ -19,7 +19,7 @@ from qms.accounts import permissions
 from qms.audit import trail
 from qms.catalogue import links
 from qms.database import unit_of_work
-from qms.documents import workflow
+from qms.documents import locks, workflow
 from qms.documents.reading import get_document, get_revision
 from qms.errors import Conflict, Forbidden, Invalid, NotFound
 from qms.files import filetypes
@@ -130,7 +130,7 @@ def add_revision(
     stored = files.put(stream)
     faults.pause("upload.stored")
     with unit_of_work(session):
-        document = _lock_document(session, document.id)
+        document = locks.lock_document(session, document.id)
         if document.status is DocumentStatus.OBSOLETE:
             raise Conflict("Tài liệu đã bị thu hồi, không thể thêm phiên bản.", code="document_obsolete")
         _register_file(session, stored.sha256, stored.size)
@@ -194,7 +194,7 @@ def act(
         raise Invalid("Thao tác không hợp lệ.", code="invalid_action")
     get_revision(session, actor, revision_id)  # not found before forbidden before conflict
     with unit_of_work(session):
-        revision = _lock_revision(session, revision_id)
+        revision = locks.lock_revision(session, revision_id)
         handlers[action](revision)
         # A supersession or a withdrawal changes siblings too; a document has few revisions.
         search_log.changed(session, revision.document.revisions)
@@ -303,8 +303,14 @@ def take_effect_due(session: Session, today: date) -> list[Revision]:
         return []
     done = []
     with unit_of_work(session):
-        for revision_id in list(session.scalars(due.order_by(Revision.effective_from, Revision.id))):
-            revision = _lock_revision(session, revision_id)
+        revision_ids = list(session.scalars(due.order_by(Revision.effective_from, Revision.id)))
+        # Every document first, in id order, before the audit and index-log heads are taken: a transaction
+        # that held a head while it waited for the next document would deadlock with an action on that one.
+        documents = session.scalars(select(Revision.document_id).where(Revision.id.in_(revision_ids)))
+        for document_id in sorted(set(documents)):
+            locks.lock_document(session, document_id)
+        for revision_id in revision_ids:
+            revision = locks.lock_revision(session, revision_id)
             if revision.status is RevisionStatus.APPROVED:  # another worker may have got there first
                 _take_effect(session, revision, actor=None)
                 search_log.changed(session, revision.document.revisions)
@@ -333,33 +339,6 @@ def _take_effect(session: Session, revision: Revision, *, actor: User | None) ->
 
 
 # --- small pieces ----------------------------------------------------------------------------
-
-
-def _lock_document(session: Session, document_id: int) -> Document:
-    document = session.scalar(
-        select(Document)
-        .where(Document.id == document_id)
-        .with_for_update(of=Document)
-        .execution_options(populate_existing=True)
-    )
-    if document is None:
-        raise NotFound("Không tìm thấy tài liệu.")
-    return document
-
-
-def _lock_revision(session: Session, revision_id: int) -> Revision:
-    revision = session.scalar(
-        select(Revision)
-        .where(Revision.id == revision_id)
-        .with_for_update(of=Revision)
-        .execution_options(populate_existing=True)
-    )
-    if revision is None:
-        raise NotFound("Không tìm thấy phiên bản.")
-    # Siblings are read after the lock so the rules see what other transactions committed.
-    _lock_document(session, revision.document_id)
-    session.refresh(revision.document, ["revisions"])
-    return revision
 
 
 def _register_file(session: Session, sha256: str, size: int) -> None:

@@ -15,7 +15,7 @@ from qms import clock
 from qms.accounts import permissions
 from qms.audit import trail
 from qms.database import unit_of_work
-from qms.documents import reading
+from qms.documents import locks, reading
 from qms.errors import Conflict, Invalid
 from qms.legal.register import ensure_registered, is_partial, parse_number, resolve_partial
 from qms.legal.reviews import open_cited_ids, refresh_reviews
@@ -82,7 +82,7 @@ def set_basis(
         )
     typed = _parse_typed(session, numbers)
     with unit_of_work(session):
-        session.scalar(select(Revision.id).where(Revision.id == revision.id).with_for_update(of=Revision))
+        locks.lock_revision(session, revision.id)
         existing = _citations(session, revision.id)
         before = [c.legal_document.number for c in existing]
         registered, stubs = ensure_registered(session, typed)

@@ -50,13 +50,14 @@ DATABASE_MEMBERS = {"sqlite": "database/qms.sqlite3", "postgresql": "database/qm
 #: Settings kept in the archive: what changes how the application behaves, nothing secret, nothing host-specific.
 KEPT_SETTINGS = (
     "TIMEZONE", "MAX_CONTENT_LENGTH", "INDEX_WRITER_TIMEOUT", "LOGIN_RATE_LIMIT", "PERMANENT_SESSION_LIFETIME",
-    "SESSION_COOKIE_SECURE", "RATELIMIT_ENABLED", "LOG_LEVEL",
+    "SESSION_COOKIE_SECURE", "RATELIMIT_ENABLED", "LOG_LEVEL", "LOGIN_ACCOUNT_RATE_LIMIT", "TOKEN_DAYS",
 )
 #: Left out on purpose, and said so in the manifest.
 EXCLUDED = {
     "SECRET_KEY": "session signing key: set QMS_SECRET_KEY on the new host (sessions end, API tokens stay valid)",
     "DATABASE_URL": "may hold a password; the new host's QMS_DATABASE_URL is used",
     "RATELIMIT_STORAGE_URI": "may hold a password",
+    "TRUSTED_PROXIES": "depends on the proxies in front of each host",
     "STORAGE_DIR, FILES_DIR, INDEX_DIR": "host paths; the new host's are used",
     "search index": "rebuilt from the database by restore (flask qms reindex)",
 }

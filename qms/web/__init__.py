@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, g
+from flask import Flask, g, session
 from flask_babel import lazy_gettext as _l
 
 from qms.accounts.permissions import ROLE_LABELS
@@ -11,14 +11,19 @@ from qms.extensions import db, login_manager
 from qms.models import DocumentKind, DocumentStatus, RevisionStatus, Role, User
 from qms.web.language import Translated, translate
 
+#: The user's session generation when the session began (see ``User.session_generation``).
+SESSION_GENERATION = "qms_generation"
+
 
 def load_user(user_id: str) -> User | None:
-    """Only an active user keeps a session: deactivating someone signs them out at once."""
+    """An active user whose sessions have not been ended since this one began (sign-out, password, deactivation)."""
     try:
         user = db.session.get(User, int(user_id))
     except (TypeError, ValueError):
         return None
-    return user if user is not None and user.is_active else None
+    if user is None or not user.is_active or session.get(SESSION_GENERATION) != user.session_generation:
+        return None
+    return user
 
 
 def init_app(app: Flask) -> None:
@@ -41,6 +46,7 @@ def init_app(app: Flask) -> None:
         registers,
         search,
         tasks,
+        tokens,
     )
 
     login_manager.user_loader(load_user)
@@ -59,6 +65,7 @@ def init_app(app: Flask) -> None:
     for blueprint in (history.bp, inspect.bp, registers.bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(conformity.bp)
+    app.register_blueprint(tokens.bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(reading.bp)
     headers.init_app(app)

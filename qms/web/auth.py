@@ -14,6 +14,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from qms.accounts import users
 from qms.extensions import db, limiter
+from qms.web import SESSION_GENERATION
 from qms.web.forms import LoginForm, LogoutForm
 
 bp = Blueprint("auth", __name__)
@@ -37,6 +38,15 @@ def _login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
+def _account_limit() -> str:
+    return current_app.config["LOGIN_ACCOUNT_RATE_LIMIT"]
+
+
+def _account_tried() -> str:
+    """The account a sign-in names, as ``authenticate`` reads it: one count per account, whatever the address."""
+    return "account:" + (request.form.get("username") or "").strip().lower()[:64]
+
+
 def _flood(limit: RequestLimit) -> None:
     """A refused sign-in is logged each time and audited at most once per window of the limit."""
     logger.warning("sign-in rate limit reached for %s", request.remote_addr)
@@ -47,6 +57,7 @@ def _flood(limit: RequestLimit) -> None:
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"], on_breach=_flood)
+@limiter.limit(_account_limit, key_func=_account_tried, methods=["POST"], on_breach=_flood)
 def login() -> ResponseReturnValue:
     form = LoginForm()
     if request.method == "GET":
@@ -63,6 +74,7 @@ def login() -> ResponseReturnValue:
         return render_template("auth/login.html", form=form, error=FAILED), 401
     session.clear()  # nothing from before the sign-in survives into the signed-in session
     session.permanent = True
+    session[SESSION_GENERATION] = user.session_generation
     login_user(user)
     return redirect(local_path(form.next.data) or url_for("documents.index"))
 
@@ -75,6 +87,8 @@ def logout() -> ResponseReturnValue:
         return render_template("auth/logout.html", form=form)
     if not form.validate():
         return render_template("auth/logout.html", form=form), 400
+    # Server side, so that a copy of this session's cookie is worth nothing either.
+    users.sign_out(db.session, current_user._get_current_object())
     logout_user()
     session.clear()
     flash(_("Bạn đã đăng xuất."), "info")

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from qms import input_rule
 from qms.errors import DomainError
 from qms.extensions import db
 from qms.web.filters import format_filesize
@@ -58,6 +59,9 @@ def too_large_message() -> str:
 
 
 def init_app(app: Flask) -> None:
+    # The input rule refuses a page request before any view, so before any blueprint's own handler.
+    app.register_error_handler(input_rule.Refused, domain_error_page)
+
     @app.errorhandler(CSRFError)
     def _csrf(_error: CSRFError) -> tuple[str, int]:
         return render_error(

@@ -55,6 +55,10 @@ class LogoutForm(FlaskForm):
     submit = SubmitField(_l("Đăng xuất"))
 
 
+class RevokeTokenForm(FlaskForm):
+    submit = SubmitField(_l("Thu hồi"))
+
+
 class DocumentFilterForm(FlaskForm):
     """The filters of the document list, read from the query string (a GET form has no CSRF token)."""
 

@@ -31,8 +31,9 @@ from qms.models import (
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 #: Signing in and out change no data; they are not writes.
-# The language switch changes only the visitor's own session, like signing in and out.
-NOT_WRITES = {"auth.login", "auth.logout", "language.choose"}
+# The language switch changes only the visitor's own session, like signing in and out; revoking one's own API
+# token only ends one's own access, which an inspector may do too.
+NOT_WRITES = {"auth.login", "auth.logout", "language.choose", "tokens.revoke"}
 COUNTED = (AuditEntry, Document, Revision, Citation, LegalDocument, LegalReview, Organization, User, UserRole,
            Procedure, DocumentProcedure)
 
