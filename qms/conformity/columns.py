@@ -71,8 +71,11 @@ def classify_cell(text: str, spec: tuple[tuple[str, str], ...]) -> str | None:
     if spec not in _COMPILED:
         _COMPILED[spec] = tuple((kind, re.compile(pattern)) for kind, pattern in spec)
     key = name_key(text)
-    if not key or len(key.split()) > 8:
+    if not key:
         return None
+    words = key.split()
+    if len(words) > 8:  # a long heading ("Thời gian không xác minh: 03 ngày làm việc") is named by its first words
+        key = " ".join(words[:4])
     for kind, pattern in _COMPILED[spec]:
         if pattern.search(key):
             return kind

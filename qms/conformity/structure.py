@@ -10,13 +10,14 @@ import logging
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from qms.catalogue.statutory_time import TimeCase
 from qms.conformity.blocks import Block
 from qms.text.extract import extract_text
 
 _log = logging.getLogger(__name__)
 
 #: Bump when reading changes, so stored structures can be told apart.
-READER_VERSION = "1"
+READER_VERSION = "2"
 
 
 @dataclass
@@ -35,6 +36,9 @@ class ControlBlock:
     #: ISO date (yyyy-mm-dd).
     issue_date: str | None = None
     signatures: list[Signature] = field(default_factory=list)
+    #: The code and issue number the page headers or footers repeat, when they differ from the cover's.
+    running_code: str | None = None
+    running_issue: int | None = None
 
 
 @dataclass
@@ -68,6 +72,30 @@ class Dossier:
 
 
 @dataclass
+class StepTime:
+    """A step's time in one time column (one case: the normal one, with verification …)."""
+
+    kind: str
+    #: The column's heading, which names the case ("Thời gian có xác minh: 08 ngày").
+    condition: str = ""
+    text: str = ""
+    hours: float | None = None
+    shared_time: bool = False
+
+
+@dataclass
+class TimeColumn:
+    """A time column of the steps table: the case it is and the total its heading states, if any."""
+
+    kind: str
+    heading: str = ""
+    #: A time written in the heading itself ("Thời gian không xác minh: 03 ngày làm việc"), in working hours.
+    stated_hours: float | None = None
+    #: A unit given only in the heading ("Thời gian (ngày)"), for bare numbers in the cells.
+    unit: str | None = None
+
+
+@dataclass
 class Step:
     number: str
     content: str = ""
@@ -82,6 +110,8 @@ class Step:
     results: str = ""
     #: Form codes named anywhere in the step's row.
     forms: list[str] = field(default_factory=list)
+    #: The step's time in each time column, the normal case first (one entry per column).
+    times: list[StepTime] = field(default_factory=list)
 
 
 @dataclass
@@ -94,6 +124,7 @@ class Steps:
     rows: list[Step] = field(default_factory=list)
     #: A "Tổng thời gian" row, as written.
     stated_total: str | None = None
+    time_columns: list[TimeColumn] = field(default_factory=list)
 
 
 @dataclass
@@ -102,7 +133,10 @@ class StatedTime:
     text: str = ""
     value: float | None = None
     unit: str | None = None
+    #: The normal case in working hours (parts added up when the time is given in parts).
     hours: float | None = None
+    #: Every case the section states, each with its condition.
+    cases: list[TimeCase] = field(default_factory=list)
 
 
 @dataclass
@@ -163,7 +197,10 @@ class Structure:
         components = dossier.get("components") or []
         dossier["components"] = [DossierComponent(**_known(DossierComponent, c)) for c in components]
         steps = dict(data.get("steps") or {})
-        steps["rows"] = [Step(**_known(Step, row)) for row in steps.get("rows") or []]
+        steps["rows"] = [_step(row) for row in steps.get("rows") or []]
+        steps["time_columns"] = [TimeColumn(**_known(TimeColumn, c)) for c in steps.get("time_columns") or []]
+        stated = dict(data.get("stated_time") or {})
+        stated["cases"] = [TimeCase(**_known(TimeCase, case)) for case in stated.get("cases") or []]
         forms = dict(data.get("forms") or {})
         forms["items"] = [Form(**_known(Form, item)) for item in forms.get("items") or []]
         records = dict(data.get("records") or {})
@@ -176,12 +213,18 @@ class Structure:
             amendments=[AmendmentRow(**_known(AmendmentRow, row)) for row in data.get("amendments") or []],
             sections=[SectionInfo(**_known(SectionInfo, s)) for s in data.get("sections") or []],
             dossier=Dossier(**_known(Dossier, dossier)),
-            stated_time=StatedTime(**_known(StatedTime, data.get("stated_time") or {})),
+            stated_time=StatedTime(**_known(StatedTime, stated)),
             steps=Steps(**_known(Steps, steps)),
             forms=Forms(**_known(Forms, forms)),
             records=Records(**_known(Records, records)),
             reader_version=data.get("reader_version", READER_VERSION),
         )
+
+
+def _step(data: dict[str, Any]) -> Step:
+    step = Step(**_known(Step, data))
+    step.times = [StepTime(**_known(StepTime, time)) for time in data.get("times") or []]
+    return step
 
 
 def _known(cls: type, values: dict[str, Any]) -> dict[str, Any]:
