@@ -57,7 +57,9 @@ def statutory_time(session: Session, document: Document, structure: Structure) -
                     return Statutory(hours, _time_text(procedure), unit, procedure_code=procedure.code)
     stated = structure.stated_time
     if stated.hours:
-        return Statutory(stated.hours, stated.text.rstrip(" ."), stated.unit, section=stated.section)
+        return Statutory(
+            stated.hours, stated.text.rstrip(" ."), stated.unit, section=stated.section, cases=list(stated.cases)
+        )
     return None
 
 

@@ -72,7 +72,19 @@ def read_dossier(sections: list[Section]) -> Dossier:
                 dossier.components.append(_component(item.text))
         if before == 0 and dossier.components:
             dossier.section = section.heading  # where the list is, for the findings to point at
+    if not dossier.components and not dossier.reference:
+        dossier.unread = _first_words(group)
     return dossier
+
+
+def _first_words(group: list[Section]) -> str | None:
+    """What a dossier section holds when no component was read from it: to quote in «không đọc được»."""
+    for section in group:
+        for block in section.blocks:
+            text = block.text if not isinstance(block, Table) else " | ".join(block.texts(0))
+            if text.strip():
+                return one_line(text)[:200]
+    return None
 
 
 def _dossier_group(sections: list[Section]) -> list[Section]:

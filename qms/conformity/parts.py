@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable
 
 from qms.conformity.blocks import Block
-from qms.conformity.control import read_amendments, read_control
+from qms.conformity.control import has_amendment_table, read_amendments, read_control
 from qms.conformity.dossier import read_dossier
 from qms.conformity.forms import read_forms
 from qms.conformity.records import read_records
@@ -24,6 +24,7 @@ def read_parts(structure: Structure, blocks: list[Block]) -> None:
     readers: list[tuple[str, Callable[[], object]]] = [
         ("control", lambda: read_control(blocks, sections)),
         ("amendments", lambda: read_amendments(blocks)),
+        ("amendment_table", lambda: has_amendment_table(blocks)),
         ("dossier", lambda: read_dossier(sections)),
         ("stated_time", lambda: read_stated_time(sections)),
         ("steps", lambda: read_steps(sections)),

@@ -69,7 +69,24 @@ def read_steps(sections: list[Section]) -> Steps:
             steps.tables += 1
     if not steps.rows:
         _paragraph_steps(sections, steps)
+    if not steps.rows:
+        steps.unread = _unread(sections)
     return steps
+
+
+def _unread(sections: list[Section]) -> str | None:
+    """The first words of a steps section, or of a table that looks like steps, that gave no step."""
+    for section in sections:
+        if section.kind in _ASIDE:
+            continue
+        for block in section.blocks:
+            if isinstance(block, Table):
+                words = name_key(" ".join(block.texts(0)))
+                if section.kind == STEPS or ("buoc" in words.split() and "thoi gian" in words):
+                    return " | ".join(one_line(text) for text in block.texts(0) if text.strip())[:200]
+            elif section.kind == STEPS and block.text.strip():
+                return one_line(block.text)[:200]
+    return None
 
 
 def read_stated_time(sections: list[Section]) -> StatedTime:

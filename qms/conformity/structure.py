@@ -69,6 +69,8 @@ class Dossier:
     components: list[DossierComponent] = field(default_factory=list)
     #: What the section says instead of a list ("Theo quy định hiện hành").
     reference: str | None = None
+    #: The section's first words when it has content but no component could be read from it.
+    unread: str | None = None
 
 
 @dataclass
@@ -125,6 +127,8 @@ class Steps:
     #: A "Tổng thời gian" row, as written.
     stated_total: str | None = None
     time_columns: list[TimeColumn] = field(default_factory=list)
+    #: Without rows: the first words of a steps section or table the reader could not read.
+    unread: str | None = None
 
 
 @dataclass
@@ -174,6 +178,8 @@ class Structure:
     problem: str | None = None
     control: ControlBlock = field(default_factory=ControlBlock)
     amendments: list[AmendmentRow] = field(default_factory=list)
+    #: An amendment table is there (its rows may all be empty).
+    amendment_table: bool = False
     sections: list[SectionInfo] = field(default_factory=list)
     dossier: Dossier = field(default_factory=Dossier)
     stated_time: StatedTime = field(default_factory=StatedTime)
@@ -211,6 +217,7 @@ class Structure:
             problem=data.get("problem"),
             control=ControlBlock(**_known(ControlBlock, control)),
             amendments=[AmendmentRow(**_known(AmendmentRow, row)) for row in data.get("amendments") or []],
+            amendment_table=bool(data.get("amendment_table")),
             sections=[SectionInfo(**_known(SectionInfo, s)) for s in data.get("sections") or []],
             dossier=Dossier(**_known(Dossier, dossier)),
             stated_time=StatedTime(**_known(StatedTime, stated)),
