@@ -22,8 +22,8 @@ from qms.files.store import FileStore
 from qms.legal.status import local_today
 from qms.models import Revision, RevisionCheck
 
-#: Bump when the checks change, so that stored results can be told apart.
-CHECKER_VERSION = "1"
+#: Bump when the reading or the checks change: ``flask qms recheck`` re-computes results of older versions.
+CHECKER_VERSION = "2"
 
 _log = logging.getLogger(__name__)
 
