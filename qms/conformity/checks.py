@@ -32,6 +32,7 @@ NOT_READ = "not_read"
 STEP_NUMBERING = "step_numbering"
 COLUMN_TOTAL_MISMATCH = "column_total_mismatch"
 AMENDMENTS_EMPTY = "amendments_empty"
+LEGAL_BASIS_UNREGISTERED = "legal_basis_unregistered"
 
 ERROR, WARNING, INFO = "error", "warning", "info"
 SEVERITY_LABELS = {ERROR: "Lỗi", WARNING: "Cảnh báo", INFO: "Lưu ý"}
@@ -52,6 +53,7 @@ CODE_LABELS = {
     STEP_NUMBERING: "Số thứ tự các bước bị lặp hoặc bỏ sót",
     COLUMN_TOTAL_MISMATCH: "Tổng thời gian vượt thời gian ghi ở tiêu đề cột",
     AMENDMENTS_EMPTY: "Bảng theo dõi sửa đổi để trống",
+    LEGAL_BASIS_UNREGISTERED: "Căn cứ nêu theo tên, chưa có trong danh mục",
 }
 
 CONTROL_BLOCK = "Thông tin kiểm soát (mã hiệu, lần ban hành)"
@@ -137,6 +139,8 @@ class Context:
     issued: bool
     statutory: Statutory | None = None
     outdated: list[Outdated] = field(default_factory=list)
+    #: Laws cited by name and year that the register does not hold, as written ("Luật Hộ tịch năm 2014").
+    unregistered: list[str] = field(default_factory=list)
 
 
 def run_checks(structure: Structure, context: Context) -> list[Finding]:
@@ -468,7 +472,14 @@ def _legal(structure: Structure, context: Context) -> list[Finding]:
                 " sau khi phiên bản này được ban hành."
             )
             severity = WARNING
-        found.append(Finding(LEGAL_BASIS_OUTDATED, severity, message, _where(section)))
+        found.append(Finding(LEGAL_BASIS_OUTDATED, severity, message, _where(section), cited.number))
+    for raw in context.unregistered:
+        found.append(Finding(
+            LEGAL_BASIS_UNREGISTERED, INFO,
+            f"«{raw}» được nêu theo tên, không có trong danh mục văn bản pháp luật: chưa xác định được số hiệu"
+            " và hiệu lực. Hãy thêm văn bản vào danh mục hoặc ghi số hiệu.",
+            _where(section), raw,
+        ))
     return found
 
 

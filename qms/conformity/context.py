@@ -35,7 +35,19 @@ def gather(session: Session, revision: Revision, structure: Structure, today: da
         issued=revision.issue_number is not None,
         statutory=statutory_time(session, document, structure),
         outdated=outdated_citations(session, revision, today),
+        unregistered=unregistered_names(session, structure),
     )
+
+
+def unregistered_names(session: Session, structure: Structure) -> list[str]:
+    """Laws cited by name and year that the register cannot resolve to one number (never a made-up stub)."""
+    from qms.legal.basis import resolve_named
+    from qms.text.citations import NamedLaw
+
+    return [
+        law.raw for law in structure.legal_names
+        if resolve_named(session, NamedLaw(law.title, law.year, law.raw)) is None
+    ]
 
 
 def statutory_time(session: Session, document: Document, structure: Structure) -> Statutory | None:

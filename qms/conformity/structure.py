@@ -170,6 +170,15 @@ class Records:
 
 
 @dataclass
+class NamedLawCited:
+    """A law cited by name and year in the legal basis ("Luật Hộ tịch năm 2014"), to resolve against the register."""
+
+    title: str
+    year: int
+    raw: str = ""
+
+
+@dataclass
 class Structure:
     #: "docx", "pdf", "text" (read from text extracted earlier) or "unknown".
     source: str
@@ -186,6 +195,7 @@ class Structure:
     steps: Steps = field(default_factory=Steps)
     forms: Forms = field(default_factory=Forms)
     records: Records = field(default_factory=Records)
+    legal_names: list[NamedLawCited] = field(default_factory=list)
     reader_version: str = READER_VERSION
 
     def to_dict(self) -> dict[str, Any]:
@@ -224,6 +234,7 @@ class Structure:
             steps=Steps(**_known(Steps, steps)),
             forms=Forms(**_known(Forms, forms)),
             records=Records(**_known(Records, records)),
+            legal_names=[NamedLawCited(**_known(NamedLawCited, law)) for law in data.get("legal_names") or []],
             reader_version=data.get("reader_version", READER_VERSION),
         )
 
