@@ -28,7 +28,8 @@ from qms.conformity.structure import StatedTime, Step, Steps, StepTime, TimeColu
 
 _NUMBER = re.compile(r"(\d{1,2}(?:\.\d{1,2})*)")
 _STEP_PREFIX = re.compile(r"^\s*(?:bước|buoc|b)\s*(\d{1,2}(?:\.\d{1,2})*)\s*[:.)\-–]?", re.IGNORECASE)
-_TOTAL = re.compile(r"^(?:tong|cong)\b")
+# A total row: "Tổng thời gian", "Tổng cộng", "Cộng" alone (not "công cấp xã", the wrapped tail of a name).
+_TOTAL = re.compile(r"^(?:tong(?: cong| so| thoi (?:gian|han)\b.*)?|cong(?: thoi gian\b.*)?)$")
 _ORDER = ("step", "content", "responsible", "time", "results")
 # A number alone in a time cell, its unit given by the column's heading ("01" under "Thời gian (ngày)").
 _BARE = re.compile(r"^\s*(?:\d+(?:[.,]\d+)?|\d+\s*/\s*\d+|½)\s*$")
