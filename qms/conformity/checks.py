@@ -160,8 +160,10 @@ def run_checks(structure: Structure, context: Context) -> list[Finding]:
 def _unreadable(problem: str | None) -> Finding:
     reason = next((text for key, text in _PROBLEMS if key.lower() in (problem or "").lower()), None)
     reason = reason or "tệp bị hỏng hoặc không đúng định dạng"
+    # Nothing was read, so nothing is known to be wrong with the process: the reader's limit, not an error.
+    damaged = any(word in (problem or "").lower() for word in ("corrupt", "not a word", "zip bomb", "doctype"))
     return Finding(
-        UNREADABLE, ERROR,
+        UNREADABLE, WARNING if damaged else INFO,
         f"Không đọc được nội dung tài liệu: {reason}. Hãy tải lên tệp .docx hoặc PDF có lớp văn bản.",
         _where(None),
     )
@@ -395,7 +397,9 @@ def _total_time(structure: Structure, context: Context, section: str) -> list[Fi
 
 def _limit(statutory: Statutory, kind: str) -> tuple[float, str, str] | None:
     """The statutory hours a column of this case must fit in, how it is written, and how sure the comparison is."""
-    if statutory.procedure_code or not statutory.cases:
+    if statutory.procedure_code and kind == NORMAL:
+        return statutory.hours, statutory.text, ERROR
+    if not statutory.cases:
         return (statutory.hours, statutory.text, ERROR) if kind == NORMAL else None
     same = [case for case in statutory.cases if case.kind == kind and case.hours is not None]
     if same:

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from qms.catalogue.codes import codes_match
 from qms.catalogue.links import document_codes
-from qms.catalogue.statutory_time import working_hours
+from qms.catalogue.statutory_time import parse_cases, working_hours
 from qms.conformity.checks import Context, Outdated, Statutory
 from qms.conformity.structure import Structure
 from qms.legal.status import LegalStatus, incoming_relations, status_on, triggers
@@ -66,7 +66,8 @@ def statutory_time(session: Session, document: Document, structure: Structure) -
                 hours = working_hours(procedure.time_value, procedure.time_unit)
                 if hours and codes_match(code, procedure.code):
                     unit = procedure.time_unit.value if procedure.time_unit else None
-                    return Statutory(hours, _time_text(procedure), unit, procedure_code=procedure.code)
+                    cases = parse_cases(procedure.time_text) if procedure.time_text else []
+                    return Statutory(hours, _time_text(procedure), unit, procedure_code=procedure.code, cases=cases)
     stated = structure.stated_time
     if stated.hours:
         return Statutory(

@@ -198,6 +198,11 @@ def _clean_signed(text: str) -> str:
     return "" if _SIGNED.match(name_key(text) if text else "") or not name_key(text) else text
 
 
+def is_signature_table(table: Table) -> bool:
+    """The signature row of the control block (Soạn thảo | Kiểm tra | Phê duyệt)."""
+    return bool(_signatures([table]))
+
+
 def _signatures(tables: list[Table]) -> list[Signature]:
     for table in tables:
         found = _across(table) or _down(table)

@@ -550,3 +550,45 @@ def test_reading_one_document_is_fast():
 def test_parse_time_reads_half_days_and_ignores_times_of_day():
     assert parse_time("½ ngày") == parse_time("1/2 ngày") == parse_time("0,5 ngày")
     assert parse_time("sau 15 giờ thì 04 giờ")[0] == 4
+
+
+def test_a_signature_table_in_the_records_section_is_not_a_record():
+    structure = (
+        Process().lines("7. Hồ sơ cần lưu", "- Tờ khai, lưu tại Một cửa, thời gian lưu 05 năm")
+        .table([["Trách nhiệm", "Soạn thảo", "Xem xét", "Phê duyệt"], ["Họ tên", "Nguyễn A", "Trần B", "Lê C"]])
+        .read()
+    )
+    assert [r.record for r in structure.records.items] == ["Tờ khai"]
+
+
+def test_a_file_with_nothing_read_is_never_an_error():
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    scan = io.BytesIO()
+    writer.write(scan)
+    found = findings(read_structure(scan.getvalue(), "ban-quet.pdf"))
+    assert [(f.code, f.severity) for f in found] == [("unreadable", "info")]
+
+
+def test_the_catalogue_cases_rule_each_column(session):
+    header = [*STEPS[:3], "Thời gian", "Thời gian có xác minh"]
+    structure = standard(steps=[["1", "Thẩm tra", "Tư pháp", "02 ngày", "10 ngày"]], header=header).read()
+    catalogue = Statutory(24, "03 ngày làm việc", "working_day", procedure_code="1.000001",
+                          cases=parse_cases("03 ngày làm việc; trường hợp xác minh 08 ngày làm việc"))
+    found = findings(structure, statutory=catalogue)
+    assert [(f.code, f.quote) for f in found] == [("time_exceeds_statutory", "trường hợp xác minh 08 ngày làm việc")]
+    assert "1.000001" in found[0].message and "10 ngày" in found[0].message
+
+
+def test_the_revision_page_shows_the_cases_read_next_to_the_findings(app, session, files, secretary):
+    from factories import page_text, signed_in
+
+    document = lifecycle.create_document(session, secretary, organization_code="XA-LOCBINH", code="QT-HT-07",
+                                         title="Quy trình", kind="process")
+    revision = upload(session, files, secretary, document,
+                      (READING / "r1b_two_time_columns.docx").read_bytes(), filename="r1b.docx")
+    page = page_text(signed_in(app, secretary).get(f"/revisions/{revision.id}/findings"))
+    assert "Có xác minh (trường hợp xác minh không quá): 64 giờ làm việc" in page
+    assert "Có xác minh: 07 ngày = 56 giờ làm việc" in page
