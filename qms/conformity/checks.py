@@ -12,10 +12,11 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
-from qms.catalogue.statutory_time import NORMAL, PART, TimeCase
+from qms.catalogue.statutory_time import NORMAL, PART, TimeCase, parse_time
 from qms.conformity.form_codes import form_key
 from qms.conformity.headings import DOSSIER, FORMS, LEGAL_BASIS, RECORDS, REFERENCES, STEPS
 from qms.conformity.structure import Step, Structure
+from qms.models import TimeUnit
 
 UNREADABLE = "unreadable"
 METADATA_MISMATCH = "metadata_mismatch"
@@ -381,6 +382,8 @@ def _total_time(structure: Structure, context: Context, section: str) -> list[Fi
         total = _read_hours(structure, index)
         if total is None or total <= hours + _EPSILON:
             continue
+        if _read_hours(structure, index, same_day=False) <= hours + _EPSILON:
+            severity = WARNING  # only over with "trong ngày" steps counted as whole days: they may run in one day
         if statutory.procedure_code:
             where = f"thời hạn giải quyết {text} của thủ tục {statutory.procedure_code}"
         else:
@@ -410,16 +413,23 @@ def _limit(statutory: Statutory, kind: str) -> tuple[float, str, str] | None:
     return None
 
 
-def _read_hours(structure: Structure, index: int) -> float | None:
-    """What the steps of one column add up to, counting only what was read (a sure lower bound)."""
+def _read_hours(structure: Structure, index: int, *, same_day: bool = True) -> float | None:
+    """What the steps of one column add up to, counting only what was read (a sure lower bound).
+
+    Without ``same_day``, steps written "trong ngày" count nothing: several of them may share one day.
+    """
     total = 0.0
     any_read = False
     for step in structure.steps.rows:
         if step.times:
             time = step.times[index] if index < len(step.times) else None
             hours = None if time is None or time.shared_time else time.hours
+            text = time.text if time is not None else ""
         else:
             hours = None if index or step.shared_time else step.hours
+            text = step.time_text
+        if hours is not None and not same_day and parse_time(text)[1] is TimeUnit.SAME_DAY:
+            hours = 0.0
         if hours is not None:
             total += hours
             any_read = True

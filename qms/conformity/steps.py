@@ -136,30 +136,45 @@ def _own(row: tuple[Cell, ...], columns: list[int] | None) -> str:
 
 
 def _time_columns(table: Table, header: Header, start: int) -> list[TimeColumn]:
-    """One entry per time column (a heading merged over two grid columns is one), its case and heading total."""
+    """One entry per time column, its case and heading total.
+
+    A heading merged over two grid columns is one column, unless a sub-heading row splits it
+    («Thời gian» over «Không xác minh | Có xác minh»).
+    """
     found: list[TimeColumn] = []
     kinds: set[str] = set()
-    head = table.rows[header.row]
-    for index in _time_groups(head, header.columns.get("time") or []):
-        heading = " ".join(
+    for grid in _time_groups(table, header, start):
+        index = grid[0] if len(grid) == 1 else next(
+            (i for i in grid if any(not table.rows[r][i].spanned for r in range(header.row + 1, start))), grid[0]
+        )
+        heading = " ".join(dict.fromkeys(
             one_line(table.rows[r][index].text) for r in range(header.row, start)
             if index < len(table.rows[r]) and table.rows[r][index].text.strip()
             and not (r > header.row and table.rows[r][index].continued)
-        )
+        ))
         kind, _ = case_kind(heading)
         kind = OTHER if kind in kinds else kind
         kinds.add(kind)
         cases = parse_cases(heading)
         unit = unit_named(heading)
-        found.append(TimeColumn(kind, heading, cases[0].hours if cases else None, unit.value if unit else None))
+        found.append(TimeColumn(kind, heading, cases[0].hours if cases else None, unit.value if unit else None, grid))
     if found and not any(column.kind == NORMAL for column in found):
         found[0].kind = NORMAL
     return found
 
 
-def _time_groups(head: tuple[Cell, ...], columns: list[int]) -> list[int]:
-    """The first grid column of each time heading (the columns a merged heading spans are one)."""
-    return [index for index in columns if index >= len(head) or not head[index].spanned]
+def _time_groups(table: Table, header: Header, start: int) -> list[list[int]]:
+    """The grid columns of each time heading: a new one wherever a header row has a cell of its own."""
+    groups: list[list[int]] = []
+    for index in header.columns.get("time") or []:
+        own = any(
+            index < len(table.rows[r]) and not table.rows[r][index].spanned for r in range(header.row, start)
+        )
+        if groups and not own and index == groups[-1][-1] + 1:
+            groups[-1].append(index)
+        else:
+            groups.append([index])
+    return groups
 
 
 def _walk(sections: list[Section]) -> list[tuple[Section, Block]]:
@@ -214,25 +229,13 @@ def _step_times(row: tuple, columns: dict[str, list[int]], time_columns: list[Ti
         text = value(row, indexes)
         shared = any(row[i].continued for i in indexes if i < len(row)) and bool(text)
         return [_time(StepTime(NORMAL, "", text, None, shared), None)]
-    groups = _groups(indexes, len(time_columns))
     found: list[StepTime] = []
-    for column, group in zip(time_columns, groups, strict=False):
-        cells = [row[i] for i in group if i < len(row)]
+    for column in time_columns:
+        cells = [row[i] for i in column.grid if i < len(row)]
         text = " ".join(dict.fromkeys(one_line(cell.text) for cell in cells if cell.text.strip()))
         shared = any(cell.continued for cell in cells) and bool(text)
         found.append(_time(StepTime(column.kind, column.heading, text, None, shared), column.unit))
     return found
-
-
-def _groups(indexes: list[int], count: int) -> list[list[int]]:
-    """The grid columns of each time heading, in order: a run of adjacent indexes per heading."""
-    groups: list[list[int]] = []
-    for index in indexes:
-        if groups and index == groups[-1][-1] + 1 and len(groups) >= count:
-            groups[-1].append(index)
-        else:
-            groups.append([index])
-    return groups
 
 
 def _time(time: StepTime, unit: str | None) -> StepTime:

@@ -95,6 +95,8 @@ class TimeColumn:
     stated_hours: float | None = None
     #: A unit given only in the heading ("Thời gian (ngày)"), for bare numbers in the cells.
     unit: str | None = None
+    #: The grid columns it covers (a heading merged over sub-headings is split at them).
+    grid: list[int] = field(default_factory=list)
 
 
 @dataclass

@@ -592,3 +592,28 @@ def test_the_revision_page_shows_the_cases_read_next_to_the_findings(app, sessio
     page = page_text(signed_in(app, secretary).get(f"/revisions/{revision.id}/findings"))
     assert "Có xác minh (trường hợp xác minh không quá): 64 giờ làm việc" in page
     assert "Có xác minh: 07 ngày = 56 giờ làm việc" in page
+
+
+def test_a_time_heading_split_by_sub_headings_is_two_cases():
+    process = Process().lines("b. Thời hạn giải quyết: 03 ngày làm việc; trường hợp xác minh không quá 08 ngày.")
+    table = process.word.add_table(rows=4, cols=5)
+    rows = [["TT", "Nội dung công việc", "Trách nhiệm", "Thời gian", ""],
+            ["", "", "", "Không xác minh", "Có xác minh"],
+            ["1", "Tiếp nhận", "Một cửa", "01 ngày", "01 ngày"],
+            ["2", "Thẩm tra", "Tư pháp", "02 ngày", "07 ngày"]]
+    for cells, values in zip(table.rows, rows, strict=False):
+        for cell, text in zip(cells.cells, values, strict=False):
+            cell.text = text
+    table.cell(0, 3).merge(table.cell(0, 4)).text = "Thời gian"
+    structure = process.read()
+    assert [(c.kind, c.heading) for c in structure.steps.time_columns] == [
+        ("normal", "Thời gian Không xác minh"), ("verification", "Thời gian Có xác minh")
+    ]
+    assert [[t.hours for t in step.times] for step in structure.steps.rows] == [[8, 8], [16, 56]]
+    assert [f for f in findings(structure, is_process=True) if f.code.startswith(("time", "step", "column"))] == []
+
+
+def test_steps_each_within_the_day_are_not_a_sure_excess_of_a_same_day_time():
+    rows = [["1", "Tiếp nhận", "Một cửa", "Trong ngày"], ["2", "Ký", "Chủ tịch", "Trong ngày"]]
+    found = findings(standard("b. Thời hạn giải quyết: Trong ngày.", rows).read())
+    assert [(f.code, f.severity) for f in found] == [("time_exceeds_statutory", "warning")]
