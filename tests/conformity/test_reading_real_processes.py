@@ -617,3 +617,28 @@ def test_steps_each_within_the_day_are_not_a_sure_excess_of_a_same_day_time():
     rows = [["1", "Tiếp nhận", "Một cửa", "Trong ngày"], ["2", "Ký", "Chủ tịch", "Trong ngày"]]
     found = findings(standard("b. Thời hạn giải quyết: Trong ngày.", rows).read())
     assert [(f.code, f.severity) for f in found] == [("time_exceeds_statutory", "warning")]
+
+
+def test_running_footers_of_a_pdf_are_dropped_from_the_body_and_compared_with_the_cover():
+    from qms.conformity.parts import read_parts
+    from qms.conformity.text_reader import page_blocks
+
+    footer = "Mã hiệu: QT-HT-01      Lần ban hành: 01      Trang {}/2"
+    first = "\n".join([
+        "Mã hiệu: QT-HT-01", "Lần ban hành: 02", "1. Mục đích", "Quy định trình tự.",
+        "b. Thời hạn giải quyết: 02 ngày làm việc.",
+        "TT     Nội dung công việc     Trách nhiệm        Thời gian",
+        "1      Tiếp nhận hồ sơ        Công chức một cửa   01 ngày",
+        footer.format(1),
+    ])
+    second = "\n".join([
+        "2      Ký duyệt               Chủ tịch UBND      01 ngày",
+        "6. Biểu mẫu", "- Mẫu 01: Tờ khai",
+        footer.format(2),
+    ])
+    structure = Structure(source="pdf")
+    read_parts(structure, page_blocks([first, second]))
+    assert [(s.number, s.responsible, s.hours) for s in structure.steps.rows] == [
+        ("1", "Công chức một cửa", 8), ("2", "Chủ tịch UBND", 8)
+    ]
+    assert (structure.control.issue_number, structure.control.running_issue) == (2, 1)
