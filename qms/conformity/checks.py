@@ -312,7 +312,7 @@ def _numbering(structure: Structure, section: str) -> list[Finding]:
     steps = structure.steps
     if "step" not in steps.columns or not all(step.number.isdigit() for step in steps.rows):
         return []
-    numbers = [int(step.number) for step in steps.rows]
+    numbers = [int(step.number) for step in steps.rows if not step.merged_number]
     found: list[Finding] = []
     for row, (before, after) in enumerate(zip(numbers, numbers[1:], strict=False), start=2):
         if after == before:

@@ -31,6 +31,7 @@ _STEP_PREFIX = re.compile(r"^\s*(?:bước|buoc|b)\s*(\d{1,2}(?:\.\d{1,2})*)\s*[
 # A total row: "Tổng thời gian", "Tổng cộng", "Cộng" alone (not "công cấp xã", the wrapped tail of a name).
 _TOTAL = re.compile(r"^(?:tong(?: cong| so| thoi (?:gian|han)\b.*)?|cong(?: thoi gian\b.*)?)$")
 _ORDER = ("step", "content", "responsible", "time", "results")
+_NOTE = re.compile(r"^(?:luu y|ghi chu|chu y)\b")
 # A number alone in a time cell, its unit given by the column's heading ("01" under "Thời gian (ngày)").
 _BARE = re.compile(r"^\s*(?:\d+(?:[.,]\d+)?|\d+\s*/\s*\d+|½)\s*$")
 _UNIT_WORDS = {"working_day": "ngày làm việc", "day": "ngày", "working_hour": "giờ làm việc", "hour": "giờ",
@@ -201,12 +202,20 @@ def _read_rows(table: Table, header: Header, start: int, steps: Steps) -> None:
         if _TOTAL.match(name_key(first)):
             steps.stated_total = value(row, columns.get("time")) or first
             continue
+        if _NOTE.match(name_key(first)):
+            continue  # "Lưu ý: …" written in the table: not a step
         label = value(row, columns.get("step"))
         content = value(row, columns.get("content"))
         if table.wrapped and not label and steps.rows and "step" in columns:
             _continue_step(steps.rows[-1], row, columns, steps.time_columns)
             continue
-        steps.rows.append(_step(row, columns, _number(label, content, len(steps.rows) + 1), content, steps))
+        if not label and steps.rows and "step" in columns and not _own(row, columns.get("responsible")) \
+                and not _own(row, columns.get("time")):
+            _continue_step(steps.rows[-1], row, columns, steps.time_columns)  # a detail line of the step above
+            continue
+        step = _step(row, columns, _number(label, content, len(steps.rows) + 1), content, steps)
+        step.merged_number = bool(label) and all(row[i].continued for i in columns.get("step") or [] if i < len(row))
+        steps.rows.append(step)
 
 
 def _step(row: tuple, columns: dict[str, list[int]], number: str, content: str, steps: Steps) -> Step:  # type: ignore[type-arg]

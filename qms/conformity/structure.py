@@ -116,6 +116,8 @@ class Step:
     forms: list[str] = field(default_factory=list)
     #: The step's time in each time column, the normal case first (one entry per column).
     times: list[StepTime] = field(default_factory=list)
+    #: The step number cell is merged with the row above: the same step on another row, not a repeated number.
+    merged_number: bool = False
 
 
 @dataclass

@@ -642,3 +642,23 @@ def test_running_footers_of_a_pdf_are_dropped_from_the_body_and_compared_with_th
         ("1", "Công chức một cửa", 8), ("2", "Chủ tịch UBND", 8)
     ]
     assert (structure.control.issue_number, structure.control.running_issue) == (2, 1)
+
+
+def test_notes_and_detail_lines_inside_a_steps_table_are_not_steps():
+    rows = [["1", "Tiếp nhận", "Một cửa", "01 ngày"], ["", "- Kiểm tra giấy tờ tùy thân", "", ""],
+            ["2", "Ký duyệt", "Chủ tịch UBND", "01 ngày"], ["", "Lưu ý: trả qua bưu chính", "", ""]]
+    structure = standard(steps=rows).read()
+    assert [s.number for s in structure.steps.rows] == ["1", "2"]
+    assert "Kiểm tra giấy tờ" in structure.steps.rows[0].content
+    assert findings(structure) == []
+
+
+def test_a_step_number_merged_over_two_rows_is_one_step_on_two_rows_not_a_repeat():
+    rows = [["1", "Tiếp nhận", "Một cửa", "04 giờ"], ["2", "Thẩm tra", "Tư pháp", "04 giờ"],
+            ["", "Trình ký", "Văn phòng", "04 giờ"], ["3", "Ký", "Chủ tịch", "04 giờ"]]
+    process = Process().lines("b. Thời hạn giải quyết: 02 ngày làm việc.").table([STEPS, *rows], merge_down=(0, 2, 3))
+    structure = process.read()
+    assert [(s.number, s.responsible, s.hours) for s in structure.steps.rows] == [
+        ("1", "Một cửa", 4), ("2", "Tư pháp", 4), ("2", "Văn phòng", 4), ("3", "Chủ tịch", 4)
+    ]
+    assert [f for f in findings(structure) if f.code in ("step_numbering", "time_exceeds_statutory")] == []
