@@ -93,7 +93,10 @@ def _amount(text: str) -> float | None:
 NORMAL, VERIFICATION, AFTER_HOURS, OTHER, PART = "normal", "verification", "after_hours", "other", "part"
 #: Working hours of "received after 15:00, returned the next working day": the rest of the day and the next one.
 _AFTER_HOURS = 16.0
-_CLAUSES = re.compile(r";|\n|(?<=[^\d\s])\.(?:\s|$)|\.\s+(?=[A-ZĐÀ-Ỹ])")
+_CLAUSES = re.compile(
+    r";|\n|[()]|(?<=[^\d\s])\.(?:\s|$)|\.\s+(?=[A-ZĐÀ-Ỹ])"
+    r"|,\s*(?=(?:[Tt]rường hợp|[Nn]ếu|[Đđ]ối với)\b)"
+)
 _LABEL = re.compile(r"^\s*[-–•+*]?\s*(?:thoi gian|thoi han)\s+(?P<label>[^:]{2,80}?)\s*:")
 _GENERIC_LABEL = re.compile(
     r"^(?:(?:giai quyet|xu ly|thuc hien|tra ket qua)(?: (?:ho so|thu tuc(?: hanh chinh)?|tthc|yeu cau))?)?$"
@@ -101,7 +104,11 @@ _GENERIC_LABEL = re.compile(
 _NO_VERIFICATION = re.compile(r"\bkhong (?:can |phai |co )?(?:xac minh|tham tra)")
 _VERIFICATION = re.compile(r"\b(?:xac minh|tham tra xac minh)\b")
 _AFTER_15 = re.compile(r"\bsau\s+1[5-7]\s*(?:gio|h)|\bngay lam viec tiep theo\b")
-_OTHER_CASE = re.compile(r"\b(?:truong hop|neu)\b")
+_OTHER_CASE = re.compile(r"\b(?:truong hop|neu|doi voi)\b")
+# "trường hợp (cần) xác minh", "nếu phải xác minh", "có xác minh": a case; "xác minh 02 ngày" alone is an activity.
+_CONDITIONAL_VERIFICATION = re.compile(
+    r"\b(?:truong hop|neu|co|can|phai)\b(?:\s+\w+){0,4}?\s+(?:xac minh|tham tra xac minh)\b"
+)
 
 
 @dataclass
@@ -140,6 +147,22 @@ def parse_cases(text: str | None) -> list[TimeCase]:
         cases.append(TimeCase(kind, condition, clause, amount, unit.value, working_hours(amount, unit)))
         if same_day_after_hours:
             cases.append(TimeCase(AFTER_HOURS, "tiếp nhận sau 15 giờ", clause, None, None, _AFTER_HOURS))
+    return _unconditioned_parts(cases)
+
+
+def _unconditioned_parts(cases: list[TimeCase]) -> list[TimeCase]:
+    """Several times with no condition ("xác minh 02 ngày; lấy ý kiến 10 ngày") are parts of one time.
+
+    A first clause that states the total ("Tổng thời gian 10 ngày, trong đó: …") stays the normal case.
+    """
+    normal = [case for case in cases if case.kind == NORMAL]
+    if len(normal) < 2 or len(normal) != len(cases):
+        return cases
+    first = " ".join(fold(normal[0].text).lower().split())
+    rest = normal[1:] if re.search(r"\b(?:tong|trong do|bao gom)\b", first) else normal
+    for case in rest:
+        case.kind = PART
+        case.condition = case.condition or _condition(case.text)
     return cases
 
 
@@ -182,7 +205,7 @@ def _kind(clause: str, folded: str) -> tuple[str, str]:
         return PART, condition
     if _NO_VERIFICATION.search(folded):
         return NORMAL, ""
-    if _VERIFICATION.search(folded):
+    if _CONDITIONAL_VERIFICATION.search(folded):
         return VERIFICATION, _condition(clause)
     if _OTHER_CASE.search(folded):
         return OTHER, _condition(clause)

@@ -235,6 +235,10 @@ def test_a_footer_that_agrees_with_the_cover_says_nothing():
          [("normal", 8.0), ("after_hours", 16.0)]),
         ("- Thời gian xác minh: 02 ngày làm việc;\n- Thời gian lấy ý kiến: 10 ngày làm việc;",
          [("part", 16.0), ("part", 80.0)]),
+        ("xác minh 02 ngày; lấy ý kiến 10 ngày", [("part", 16.0), ("part", 80.0)]),
+        ("05 ngày làm việc (trường hợp cần xác minh thì không quá 10 ngày làm việc)",
+         [("normal", 40.0), ("verification", 80.0)]),
+        ("15 ngày làm việc, đối với hồ sơ phức tạp là 20 ngày làm việc", [("normal", 120.0), ("other", 160.0)]),
         ("Trong thời hạn 15 ngày kể từ ngày nhận đủ hồ sơ hợp lệ, cơ quan có thẩm quyền xem xét, cấp giấy phép cho"
          " người đề nghị theo đúng quy định của pháp luật về xây dựng và các văn bản hướng dẫn thi hành.",
          [("normal", 120.0)]),
