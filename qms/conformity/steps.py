@@ -52,7 +52,7 @@ def read_steps(sections: list[Section]) -> Steps:
         if not isinstance(block, Table) or section.kind in _ASIDE:
             continue
         found = steps_header(block)
-        if found is not None and header is not None and block.width == width:
+        if found is not None and header is not None and block.width == width and _continues(block, found, steps):
             _read_rows(block, header, found.row + 1, steps)  # the header repeated on the next page
             steps.tables += 1
         elif found is not None and header is None:
@@ -89,6 +89,16 @@ def _unread(sections: list[Section]) -> str | None:
             elif section.kind == STEPS and block.text.strip():
                 return one_line(block.text)[:200]
     return None
+
+
+def _continues(table: Table, header: Header, steps: Steps) -> bool:
+    """A table with the steps header again continues the steps unless it starts again at step 1 (another process)."""
+    for index in range(header.row + 1, len(table.rows)):
+        label = value(table.rows[index], header.columns.get("step"))
+        match = _NUMBER.search(label) if label else None
+        if match:
+            return not (match.group(1) == "1" and steps.rows)
+    return True
 
 
 def read_stated_time(sections: list[Section]) -> StatedTime:

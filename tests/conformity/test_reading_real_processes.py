@@ -666,3 +666,14 @@ def test_a_step_number_merged_over_two_rows_is_one_step_on_two_rows_not_a_repeat
         ("1", "Một cửa", 4), ("2", "Tư pháp", 4), ("2", "Văn phòng", 4), ("3", "Chủ tịch", 4)
     ]
     assert [f for f in findings(structure) if f.code in ("step_numbering", "time_exceeds_statutory")] == []
+
+
+def test_a_second_steps_table_starting_again_at_step_one_is_not_added_to_the_first():
+    structure = (
+        Process().lines("b. Thời hạn giải quyết: 02 ngày làm việc.", "k. Quy trình các bước xử lý công việc")
+        .table([STEPS, ["1", "Tiếp nhận", "Một cửa", "01 ngày"], ["2", "Ký", "Chủ tịch", "01 ngày"]])
+        .table([STEPS, ["1", "Liên thông", "Một cửa", "01 ngày"], ["2", "Ký", "Chủ tịch", "01 ngày"]])
+        .read()
+    )
+    assert [s.content for s in structure.steps.rows] == ["Tiếp nhận", "Ký"]
+    assert codes(findings(structure, is_process=False)) == []
