@@ -16,7 +16,8 @@ _HEADER_ROWS = 3
 
 # Column kinds of each table kind: (column, pattern on the header cell's key), first match wins per cell.
 STEP_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("time", r"\b(?:thoi gian|thoi han)\b(?! luu)|^truong hop (?:co |khong |can |phai )?xac minh\b"),
+    ("time", r"\b(?:thoi gian|thoi han|thoi luong)\b(?! luu)|^truong hop (?:co |khong |can |phai )?xac minh\b"
+             r"|^so (?:ngay|gio)(?: lam viec)?$"),
     ("results", r"\b(?:bieu mau|mau bieu|ket qua|san pham|ho so bieu mau)\b"),
     ("responsible", r"\b(?:trach nhiem|nguoi thuc hien|don vi thuc hien|bo phan|can bo|cong chuc|nguoi xu ly|chu tri"
                     r"|don vi|nguoi phu trach|vi tri)\b"),

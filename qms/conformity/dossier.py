@@ -33,9 +33,12 @@ _COUNT_LINE = re.compile(r"^(?:so luong\b|\d{1,2} (?:\w+ )?bo\b|mot bo\b|\d{1,2}
 
 # Lines in a dossier section that are not components: time, place, fee, method, instructions to staff.
 _NOT_COMPONENT = re.compile(
-    r"^(?:thoi (?:gian|han)|noi (?:nop|tiep nhan)|dia diem|le phi|phi\b|cach thuc|luu y|chu y|ghi chu|cong chuc"
+    r"^(?:thoi (?:gian|han)|noi (?:nop|tiep nhan)|dia diem|le phi|phi\b|cach thuc|cong chuc"
     r"|can bo|bo phan (?:tiep nhan|mot cua)|kiem tra|huong dan|tiep nhan|so luong)"
 )
+
+
+_NOTE = re.compile(r"^(?:luu y|chu y|ghi chu)\b")
 
 
 def read_dossier(sections: list[Section]) -> Dossier:
@@ -64,6 +67,8 @@ def read_dossier(sections: list[Section]) -> Dossier:
             key = name_key(item.text)
             if _COUNT_LINE.match(key):
                 continue
+            if _NOTE.match(key):
+                continue  # a note among the components ("Lưu ý: xuất trình bản chính để đối chiếu")
             if _NOT_COMPONENT.match(key) or _names_other_section(item.text):
                 break  # what follows the list: the time, the place, instructions, not components
             if item.reference:

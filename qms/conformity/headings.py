@@ -162,8 +162,8 @@ def heading_of(text: str, *, styled: bool = False, bold: bool = False) -> Headin
     if found is not None:
         kind, used = found
         extra = name_key(name)[used:].strip()
-        if kind == TOC and (extra or rest.strip()):
-            return None
+        if kind in (TOC, NOTES) and (extra or rest.strip()):
+            return None  # "Lưu ý: …" on one line is a note among the lines, not a section of its own
         loose = number is not None or bold
         if _FILLER.match(extra) is not None or styled or (loose and len(extra.split()) <= _MAX_EXTRA):
             return Heading(kind, number, _heading_text(line, colon, rest), rest.strip())

@@ -677,3 +677,11 @@ def test_a_second_steps_table_starting_again_at_step_one_is_not_added_to_the_fir
     )
     assert [s.content for s in structure.steps.rows] == ["Tiếp nhận", "Ký"]
     assert codes(findings(structure, is_process=False)) == []
+
+
+def test_a_note_among_the_dossier_lines_is_skipped_not_the_end_of_the_list():
+    structure = Process().lines(
+        "a. Thành phần hồ sơ:", "Lưu ý: xuất trình bản chính để đối chiếu.", "- Tờ khai (bản chính);",
+        "- Giấy chứng sinh (bản chính).", "b. Thời hạn giải quyết: trong ngày.",
+    ).read()
+    assert [c.name for c in structure.dossier.components] == ["Tờ khai (bản chính)", "Giấy chứng sinh (bản chính)"]
