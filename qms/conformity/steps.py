@@ -41,7 +41,18 @@ _ASIDE = (ANNEX, NOTES, TOC)
 
 
 def read_steps(sections: list[Section]) -> Steps:
-    """The first steps table and the tables continuing it."""
+    """The first steps table and the tables continuing it; in an annex only when the process has none of its own."""
+    steps = _table_steps(sections, _ASIDE)
+    if not steps.rows:
+        steps = _table_steps(sections, (NOTES, TOC))
+    if not steps.rows:
+        _paragraph_steps(sections, steps)
+    if not steps.rows:
+        steps.unread = _unread(sections)
+    return steps
+
+
+def _table_steps(sections: list[Section], aside: tuple[str, ...]) -> Steps:
     steps = Steps()
     header: Header | None = None
     width = 0
@@ -49,7 +60,7 @@ def read_steps(sections: list[Section]) -> Steps:
     for section, block in _walk(sections):
         if header is not None and section is not owner and section.kind not in (None, STEPS):
             break
-        if not isinstance(block, Table) or section.kind in _ASIDE:
+        if not isinstance(block, Table) or section.kind in aside:
             continue
         found = steps_header(block)
         if found is not None and header is not None and block.width == width and _continues(block, found, steps):
@@ -69,10 +80,6 @@ def read_steps(sections: list[Section]) -> Steps:
         elif header is not None and block.width == width and not _other_header(block):
             _read_rows(block, header, 0, steps)
             steps.tables += 1
-    if not steps.rows:
-        _paragraph_steps(sections, steps)
-    if not steps.rows:
-        steps.unread = _unread(sections)
     return steps
 
 
