@@ -29,7 +29,9 @@ from qms.conformity.structure import StatedTime, Step, Steps, StepTime, TimeColu
 _NUMBER = re.compile(r"(\d{1,2}(?:\.\d{1,2})*)")
 _STEP_PREFIX = re.compile(r"^\s*(?:bước|buoc|b)\s*(\d{1,2}(?:\.\d{1,2})*)\s*[:.)\-–]?", re.IGNORECASE)
 # A total row: "Tổng thời gian", "Tổng cộng", "Cộng" alone (not "công cấp xã", the wrapped tail of a name).
-_TOTAL = re.compile(r"^(?:tong(?: cong| so| thoi (?:gian|han)\b.*)?|cong(?: thoi gian\b.*)?)$")
+_TOTAL = re.compile(r"^(?:tong(?: cong| so\b.*| thoi (?:gian|han)\b.*)?|cong(?: thoi gian\b.*)?)$")
+# An unnumbered row "Thời gian giải quyết: 03 ngày" closing the table states the total, it is no step.
+_TIME_ROW = re.compile(r"^(?:thoi gian|thoi han)(?: (?:giai quyet|xu ly|thuc hien)\b.*)?$")
 _ORDER = ("step", "content", "responsible", "time", "results")
 _NOTE = re.compile(r"^(?:luu y|ghi chu|chu y)\b")
 # A number alone in a time cell, its unit given by the column's heading ("01" under "Thời gian (ngày)").
@@ -216,7 +218,8 @@ def _read_rows(table: Table, header: Header, start: int, steps: Steps) -> None:
         if _is_banner(row):
             continue
         first = next((one_line(text) for text in texts if text.strip()), "")
-        if _TOTAL.match(name_key(first)):
+        unnumbered = not value(row, columns.get("step")) or "step" not in columns
+        if _TOTAL.match(name_key(first)) or (unnumbered and _TIME_ROW.match(name_key(first))):
             steps.stated_total = value(row, columns.get("time")) or first
             continue
         if _NOTE.match(name_key(first)):

@@ -685,3 +685,11 @@ def test_a_note_among_the_dossier_lines_is_skipped_not_the_end_of_the_list():
         "- Giấy chứng sinh (bản chính).", "b. Thời hạn giải quyết: trong ngày.",
     ).read()
     assert [c.name for c in structure.dossier.components] == ["Tờ khai (bản chính)", "Giấy chứng sinh (bản chính)"]
+
+
+@pytest.mark.parametrize("total", ["Tổng cộng", "Tổng số ngày", "Thời gian giải quyết", "Tổng thời gian thực hiện"])
+def test_a_total_row_is_not_a_step(total):
+    rows = [["1", "Tiếp nhận", "Một cửa", "01 ngày"], ["2", "Ký", "Chủ tịch", "01 ngày"], ["", total, "", "02 ngày"]]
+    structure = standard(steps=rows).read()
+    assert [s.number for s in structure.steps.rows] == ["1", "2"] and structure.steps.stated_total == "02 ngày"
+    assert findings(structure) == []
