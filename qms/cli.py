@@ -11,7 +11,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from qms import clock, search
+from qms import clock, conformity, search
 from qms.accounts import organizations, users
 from qms.audit import trail
 from qms.documents import lifecycle
@@ -132,6 +132,14 @@ def take_effect_command() -> None:
     done = lifecycle.take_effect_due(db.session, today)
     changed = legal_reviews.refresh_reviews(db.session, today)
     click.echo(f"{len(done)} phiên bản có hiệu lực; {changed} mục rà soát căn cứ pháp lý được mở hoặc đóng.")
+
+
+@qms_cli.command("recheck")
+def recheck_command() -> None:
+    "Check again the revisions whose findings an older version of the reader made (run after an upgrade)."
+    today = clock.today()
+    count = conformity.recheck_outdated(db.session, today, files=store.file_store(current_app))
+    click.echo(f"{count} phiên bản được kiểm tra lại (bộ đọc phiên bản {conformity.CHECKER_VERSION}).")
 
 
 @qms_cli.command("verify")

@@ -1,14 +1,24 @@
 """Read a process document at upload and find what an inspector would: the structure, the checks, the results kept.
 
 Public surface: ``check_revision`` (called inside ``documents.add_revision``), ``finding_codes`` (recorded with
-the approval), ``findings_for``, ``recheck``, ``summaries`` and ``organization_findings`` (the pages, the API and
+the approval), ``findings_for``, ``recheck``,
+``recheck_outdated`` (after the reader changed), ``summaries`` and ``organization_findings`` (the pages, the API and
 the dashboard), ``read_structure`` and ``run_checks`` (reading and checking without the database).
 """
 
 from qms.conformity.checks import Context, Finding, run_checks
-from qms.conformity.service import ProcessFindings, Summary, findings_for, organization_findings, recheck, summaries
+from qms.conformity.reader import read_structure
+from qms.conformity.service import (
+    ProcessFindings,
+    Summary,
+    findings_for,
+    organization_findings,
+    recheck,
+    recheck_outdated,
+    summaries,
+)
 from qms.conformity.store import CHECKER_VERSION, CheckResult, check_revision, finding_codes, stored_check
-from qms.conformity.structure import Structure, read_structure
+from qms.conformity.structure import Structure
 
 __all__ = [
     "CHECKER_VERSION",
@@ -24,6 +34,7 @@ __all__ = [
     "organization_findings",
     "read_structure",
     "recheck",
+    "recheck_outdated",
     "run_checks",
     "stored_check",
     "summaries",

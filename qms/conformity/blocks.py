@@ -26,6 +26,8 @@ class Paragraph:
     #: Styled as a heading in the file (Heading n, Title, an outline level).
     styled: bool = False
     region: str = BODY
+    #: Every run with text is bold: a heading hint for a known section name with a few extra words.
+    bold: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,9 +12,11 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
+from qms.catalogue.statutory_time import NORMAL, PART, TimeCase, parse_time
 from qms.conformity.form_codes import form_key
 from qms.conformity.headings import DOSSIER, FORMS, LEGAL_BASIS, RECORDS, REFERENCES, STEPS
-from qms.conformity.structure import Structure
+from qms.conformity.structure import Step, Structure
+from qms.models import TimeUnit
 
 UNREADABLE = "unreadable"
 METADATA_MISMATCH = "metadata_mismatch"
@@ -27,6 +29,11 @@ TIME_EXCEEDS_STATUTORY = "time_exceeds_statutory"
 FORMS_MISSING = "forms_missing"
 RECORDS_MISSING = "records_missing"
 LEGAL_BASIS_OUTDATED = "legal_basis_outdated"
+NOT_READ = "not_read"
+STEP_NUMBERING = "step_numbering"
+COLUMN_TOTAL_MISMATCH = "column_total_mismatch"
+AMENDMENTS_EMPTY = "amendments_empty"
+LEGAL_BASIS_UNREGISTERED = "legal_basis_unregistered"
 
 ERROR, WARNING, INFO = "error", "warning", "info"
 SEVERITY_LABELS = {ERROR: "Lỗi", WARNING: "Cảnh báo", INFO: "Lưu ý"}
@@ -43,9 +50,16 @@ CODE_LABELS = {
     FORMS_MISSING: "Thiếu biểu mẫu",
     RECORDS_MISSING: "Thiếu hồ sơ cần lưu",
     LEGAL_BASIS_OUTDATED: "Căn cứ pháp lý đã thay đổi",
+    NOT_READ: "Không đọc được một phần tài liệu",
+    STEP_NUMBERING: "Số thứ tự các bước bị lặp hoặc bỏ sót",
+    COLUMN_TOTAL_MISMATCH: "Tổng thời gian vượt thời gian ghi ở tiêu đề cột",
+    AMENDMENTS_EMPTY: "Bảng theo dõi sửa đổi để trống",
+    LEGAL_BASIS_UNREGISTERED: "Căn cứ nêu theo tên, chưa có trong danh mục",
 }
 
 CONTROL_BLOCK = "Thông tin kiểm soát (mã hiệu, lần ban hành)"
+RUNNING_LINES = "Đầu trang, chân trang"
+AMENDMENT_TABLE = "Bảng theo dõi sửa đổi"
 _UNIT_LABELS = {
     "working_day": "ngày làm việc",
     "day": "ngày",
@@ -76,15 +90,20 @@ class Finding:
     code: str
     severity: str
     message: str
-    #: Where in the document: {"section": heading or None, "step": step number or None}.
+    #: Where in the document: {"section": heading or None, "step": step number or None, "row": row or None}.
     where: dict[str, str | None] = field(default_factory=dict)
+    #: What was read there, as written, so that a person can check the finding in seconds.
+    quote: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Finding:
-        return cls(data["code"], data.get("severity", WARNING), data.get("message", ""), dict(data.get("where") or {}))
+        return cls(
+            data["code"], data.get("severity", WARNING), data.get("message", ""), dict(data.get("where") or {}),
+            data.get("quote", ""),
+        )
 
 
 @dataclass(frozen=True)
@@ -98,6 +117,8 @@ class Statutory:
     procedure_code: str | None = None
     #: The document's section stating it, when it is the document's own statement.
     section: str | None = None
+    #: Every case the document states (normal, with verification, after 15:00, parts), when it is its own statement.
+    cases: list[TimeCase] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -119,6 +140,8 @@ class Context:
     issued: bool
     statutory: Statutory | None = None
     outdated: list[Outdated] = field(default_factory=list)
+    #: Laws cited by name and year that the register does not hold, as written ("Luật Hộ tịch năm 2014").
+    unregistered: list[str] = field(default_factory=list)
 
 
 def run_checks(structure: Structure, context: Context) -> list[Finding]:
@@ -138,8 +161,10 @@ def run_checks(structure: Structure, context: Context) -> list[Finding]:
 def _unreadable(problem: str | None) -> Finding:
     reason = next((text for key, text in _PROBLEMS if key.lower() in (problem or "").lower()), None)
     reason = reason or "tệp bị hỏng hoặc không đúng định dạng"
+    # Nothing was read, so nothing is known to be wrong with the process: the reader's limit, not an error.
+    damaged = any(word in (problem or "").lower() for word in ("corrupt", "not a word", "zip bomb", "doctype"))
     return Finding(
-        UNREADABLE, ERROR,
+        UNREADABLE, WARNING if damaged else INFO,
         f"Không đọc được nội dung tài liệu: {reason}. Hãy tải lên tệp .docx hoặc PDF có lớp văn bản.",
         _where(None),
     )
@@ -162,74 +187,254 @@ def _metadata(structure: Structure, context: Context) -> list[Finding]:
             f"Lần ban hành trong tệp ({issue:02d}) khác lần ban hành {which} ({context.expected_issue:02d}).",
             _where(CONTROL_BLOCK),
         ))
+    found += _running_lines(structure)
+    found += _amendments(structure, context)
     return found
 
 
+def _running_lines(structure: Structure) -> list[Finding]:
+    """Page headers or footers repeating another code or issue number than the cover: say so, prefer neither."""
+    control = structure.control
+    found: list[Finding] = []
+    if control.running_code and control.code:
+        found.append(Finding(
+            METADATA_MISMATCH, WARNING,
+            f"Mã hiệu ở đầu trang/chân trang ({control.running_code}) khác mã hiệu ở trang bìa ({control.code}).",
+            _where(RUNNING_LINES), f"{control.running_code} / {control.code}",
+        ))
+    if control.running_issue is not None and control.issue_number is not None:
+        found.append(Finding(
+            METADATA_MISMATCH, WARNING,
+            f"Lần ban hành ở đầu trang/chân trang ({control.running_issue:02d}) khác lần ban hành ở trang bìa"
+            f" ({control.issue_number:02d}).",
+            _where(RUNNING_LINES), f"{control.running_issue:02d} / {control.issue_number:02d}",
+        ))
+    return found
+
+
+def _amendments(structure: Structure, context: Context) -> list[Finding]:
+    """An amendment table left empty on an issue 2 or later: what changed is not recorded."""
+    issue = structure.control.issue_number or (context.expected_issue if context.issued else None)
+    if not structure.amendment_table or structure.amendments or issue is None or issue < 2:
+        return []
+    return [Finding(
+        AMENDMENTS_EMPTY, WARNING,
+        f"Tài liệu ban hành lần {issue:02d} nhưng bảng theo dõi sửa đổi để trống: chưa ghi nội dung sửa đổi.",
+        _where(AMENDMENT_TABLE),
+    )]
+
+
 def _dossier(structure: Structure) -> list[Finding]:
+    """An error only for a reference instead of a list (sure); a section not read is said so, not reported missing."""
     dossier = structure.dossier
     if dossier.components:
         return []
-    if dossier.section is None:
-        message = "Không tìm thấy mục Thành phần hồ sơ: chưa liệt kê các giấy tờ người dân phải nộp."
-    elif dossier.reference:
-        message = (
+    where = _where(dossier.section or _label(DOSSIER))
+    if dossier.reference:
+        return [Finding(
+            DOSSIER_MISSING, ERROR,
             f"Mục «{dossier.section}» không liệt kê thành phần hồ sơ mà chỉ dẫn chiếu «{dossier.reference}»;"
-            " cần nêu từng giấy tờ (bản chính/bản sao)."
-        )
-    else:
-        message = f"Mục «{dossier.section}» không liệt kê thành phần hồ sơ."
-    return [Finding(DOSSIER_MISSING, ERROR, message, _where(dossier.section or _label(DOSSIER)))]
+            " cần nêu từng giấy tờ (bản chính/bản sao).",
+            where, dossier.reference,
+        )]
+    if dossier.section is None:
+        return [Finding(
+            DOSSIER_MISSING, WARNING,
+            "Không tìm thấy mục Thành phần hồ sơ: chưa liệt kê các giấy tờ người dân phải nộp.", where,
+        )]
+    if dossier.unread:
+        return [Finding(
+            NOT_READ, INFO,
+            f"Không đọc được thành phần hồ sơ trong mục «{dossier.section}»; hãy kiểm tra trực tiếp.",
+            where, dossier.unread,
+        )]
+    return [Finding(DOSSIER_MISSING, WARNING, f"Mục «{dossier.section}» không liệt kê thành phần hồ sơ.", where)]
 
 
 def _steps(structure: Structure, context: Context) -> list[Finding]:
     steps = structure.steps
     section = steps.section or structure.section_heading(STEPS) or _label(STEPS)
     if not steps.rows:
+        if steps.unread:
+            return [Finding(
+                NOT_READ, INFO,
+                f"Không đọc được bảng quy trình xử lý trong mục «{section}»; hãy kiểm tra trực tiếp.",
+                _where(section), steps.unread,
+            )]
         return [Finding(
-            STEPS_MISSING, ERROR,
+            STEPS_MISSING, WARNING,
             "Không tìm thấy bảng quy trình xử lý"
             " (Bước | Nội dung công việc | Trách nhiệm | Thời gian | Biểu mẫu/Kết quả).",
             _where(section),
         )]
     found: list[Finding] = []
-    for step in steps.rows:
-        if not step.responsible:
+    sure = structure.source == "docx" and "responsible" in steps.columns
+    for row, step in enumerate(steps.rows, start=1):
+        if not step.responsible and ("responsible" in steps.columns or not steps.columns):
             found.append(Finding(
-                STEP_NO_RESPONSIBLE, ERROR, f"Bước {step.number} chưa ghi người hoặc đơn vị thực hiện.",
-                _where(section, step.number),
+                STEP_NO_RESPONSIBLE, ERROR if sure else WARNING,
+                f"Bước {step.number} chưa ghi người hoặc đơn vị thực hiện.",
+                _where(section, step.number, row), _step_quote(step),
             ))
         if step.shared_time:
             continue
-        if not step.time_text:
+        if not step.time_text and not any(time.text for time in step.times):
             found.append(Finding(
-                STEP_NO_TIME, WARNING, f"Bước {step.number} chưa ghi thời gian thực hiện.", _where(section, step.number)
+                STEP_NO_TIME, WARNING, f"Bước {step.number} chưa ghi thời gian thực hiện.",
+                _where(section, step.number, row), _step_quote(step),
             ))
-        elif step.hours is None:
+        for time in step.times or []:
+            if time.text and time.hours is None and not time.shared_time:
+                column = f" (cột «{time.condition}»)" if len(step.times) > 1 and time.condition else ""
+                found.append(Finding(
+                    STEP_TIME_UNREADABLE, INFO,
+                    f"Không đọc được thời gian của bước {step.number}{column}: «{time.text}».",
+                    _where(section, step.number, row), time.text,
+                ))
+        if not step.times and step.time_text and step.hours is None:
             found.append(Finding(
                 STEP_TIME_UNREADABLE, INFO,
-                f"Không đọc được thời gian của bước {step.number}: «{step.time_text}».", _where(section, step.number),
+                f"Không đọc được thời gian của bước {step.number}: «{step.time_text}».",
+                _where(section, step.number, row), step.time_text,
             ))
+    found += _numbering(structure, section)
+    found += _column_totals(structure, section)
     found += _total_time(structure, context, section)
     return found
 
 
+def _step_quote(step: Step) -> str:
+    return " | ".join(part for part in (step.number, step.content, step.responsible, step.time_text) if part)[:200]
+
+
+def _numbering(structure: Structure, section: str) -> list[Finding]:
+    """Step numbers written in a step column that repeat or skip one (1, 2, 2, 4)."""
+    steps = structure.steps
+    if "step" not in steps.columns or not all(step.number.isdigit() for step in steps.rows):
+        return []
+    numbers = [int(step.number) for step in steps.rows if not step.merged_number]
+    found: list[Finding] = []
+    for row, (before, after) in enumerate(zip(numbers, numbers[1:], strict=False), start=2):
+        if after == before:
+            problem = f"bước {after} được đánh số hai lần"
+        elif after > before + 1:
+            problem = f"sau bước {before} là bước {after} (thiếu bước {before + 1})"
+        else:
+            continue
+        found.append(Finding(
+            STEP_NUMBERING, WARNING, f"Số thứ tự các bước không liền mạch: {problem}.",
+            _where(section, str(after), row), ", ".join(str(n) for n in numbers),
+        ))
+    return found
+
+
+def _column_totals(structure: Structure, section: str) -> list[Finding]:
+    """A time column whose heading states a time ("không xác minh: 03 ngày") and whose steps add up to more."""
+    found: list[Finding] = []
+    for index, column in enumerate(structure.steps.time_columns):
+        if column.stated_hours is None:
+            continue
+        hours = _column_hours(structure, index)
+        if hours is None or hours <= column.stated_hours + _EPSILON:  # fewer is within the time the heading allows
+            continue
+        found.append(Finding(
+            COLUMN_TOTAL_MISMATCH, WARNING,
+            f"Các bước ở cột «{column.heading}» cộng lại là {_duration(hours, 'working_day')},"
+            f" vượt thời gian ghi ở tiêu đề cột ({_duration(column.stated_hours, 'working_day')}).",
+            _where(section), column.heading,
+        ))
+    return found
+
+
+def _column_hours(structure: Structure, index: int) -> float | None:
+    """The total of one time column (merged cells once); None when a step's time in it is not read."""
+    total = 0.0
+    for step in structure.steps.rows:
+        if not step.times:
+            if index or (step.hours is None and not step.shared_time):
+                return None
+            total += 0 if step.shared_time else step.hours or 0
+            continue
+        if index >= len(step.times):
+            return None
+        time = step.times[index]
+        if time.shared_time or not time.text:
+            continue
+        if time.hours is None:
+            return None
+        total += time.hours
+    return total
+
+
 def _total_time(structure: Structure, context: Context, section: str) -> list[Finding]:
+    """Each time column against its own statutory case: never the verification column against the normal limit."""
     statutory = context.statutory
-    hours = [step.hours for step in structure.steps.rows if step.hours is not None and not step.shared_time]
-    if statutory is None or not hours:
+    if statutory is None:
         return []
-    total = sum(hours)
-    if total <= statutory.hours + _EPSILON:
-        return []
-    if statutory.procedure_code:
-        limit = f"thời hạn giải quyết {statutory.text} của thủ tục {statutory.procedure_code}"
-    else:
-        limit = f"thời gian xử lý {statutory.text} nêu tại mục «{statutory.section}»"
-    return [Finding(
-        TIME_EXCEEDS_STATUTORY, ERROR,
-        f"Tổng thời gian các bước là {_duration(total, statutory.unit)}, vượt {limit}.",
-        _where(section),
-    )]
+    columns = structure.steps.time_columns or []
+    kinds = [column.kind for column in columns] or [NORMAL]
+    found: list[Finding] = []
+    for index, kind in enumerate(kinds):
+        limit = _limit(statutory, kind)
+        if limit is None:
+            continue
+        hours, text, severity = limit
+        total = _read_hours(structure, index)
+        if total is None or total <= hours + _EPSILON:
+            continue
+        whole_days = _read_hours(structure, index, same_day=False)
+        if whole_days is not None and whole_days <= hours + _EPSILON:
+            severity = WARNING  # only over with "trong ngày" steps counted as whole days: they may run in one day
+        if statutory.procedure_code:
+            where = f"thời hạn giải quyết {text} của thủ tục {statutory.procedure_code}"
+        else:
+            where = f"thời gian xử lý {text} nêu tại mục «{statutory.section}»"
+        column = f" ở cột «{columns[index].heading}»" if len(columns) > 1 else ""
+        unit = statutory.unit if statutory.unit != "same_day" or total < 8 else "working_day"
+        found.append(Finding(
+            TIME_EXCEEDS_STATUTORY, severity,
+            f"Tổng thời gian các bước{column} là {_duration(total, unit)}, vượt {where}.",
+            _where(section), text,
+        ))
+    return found
+
+
+def _limit(statutory: Statutory, kind: str) -> tuple[float, str, str] | None:
+    """The statutory hours a column of this case must fit in, how it is written, and how sure the comparison is."""
+    if statutory.procedure_code and kind == NORMAL:
+        return statutory.hours, statutory.text, ERROR
+    if not statutory.cases:
+        return (statutory.hours, statutory.text, ERROR) if kind == NORMAL else None
+    same = [case for case in statutory.cases if case.kind == kind and case.hours is not None]
+    if same:
+        return same[0].hours or 0, same[0].text.rstrip(" ."), ERROR
+    parts = [case for case in statutory.cases if case.kind == PART and case.hours is not None]
+    if kind == NORMAL and parts:  # a time given in parts: the steps must fit in all of them together
+        return sum(case.hours or 0 for case in parts), "; ".join(case.text for case in parts), WARNING
+    return None
+
+
+def _read_hours(structure: Structure, index: int, *, same_day: bool = True) -> float | None:
+    """What the steps of one column add up to, counting only what was read (a sure lower bound).
+
+    Without ``same_day``, steps written "trong ngày" count nothing: several of them may share one day.
+    """
+    total = 0.0
+    any_read = False
+    for step in structure.steps.rows:
+        if step.times:
+            time = step.times[index] if index < len(step.times) else None
+            hours = None if time is None or time.shared_time else time.hours
+            text = time.text if time is not None else ""
+        else:
+            hours = None if index or step.shared_time else step.hours
+            text = step.time_text
+        if hours is not None and not same_day and parse_time(text)[1] is TimeUnit.SAME_DAY:
+            hours = 0.0
+        if hours is not None:
+            total += hours
+            any_read = True
+    return total if any_read else None
 
 
 def _forms(structure: Structure) -> list[Finding]:
@@ -282,15 +487,22 @@ def _legal(structure: Structure, context: Context) -> list[Finding]:
                 " sau khi phiên bản này được ban hành."
             )
             severity = WARNING
-        found.append(Finding(LEGAL_BASIS_OUTDATED, severity, message, _where(section)))
+        found.append(Finding(LEGAL_BASIS_OUTDATED, severity, message, _where(section), cited.number))
+    for raw in context.unregistered:
+        found.append(Finding(
+            LEGAL_BASIS_UNREGISTERED, INFO,
+            f"«{raw}» được nêu theo tên, không có trong danh mục văn bản pháp luật: chưa xác định được số hiệu"
+            " và hiệu lực. Hãy thêm văn bản vào danh mục hoặc ghi số hiệu.",
+            _where(section), raw,
+        ))
     return found
 
 
 # --- small pieces ----------------------------------------------------------------------------------
 
 
-def _where(section: str | None, step: str | None = None) -> dict[str, str | None]:
-    return {"section": section, "step": step}
+def _where(section: str | None, step: str | None = None, row: int | None = None) -> dict[str, str | None]:
+    return {"section": section, "step": step, "row": str(row) if row is not None else None}
 
 
 def _label(kind: str) -> str:

@@ -16,7 +16,8 @@ _HEADER_ROWS = 3
 
 # Column kinds of each table kind: (column, pattern on the header cell's key), first match wins per cell.
 STEP_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("time", r"\b(?:thoi gian|thoi han)\b(?! luu)"),
+    ("time", r"\b(?:thoi gian|thoi han|thoi luong)\b(?! luu)|^truong hop (?:co |khong |can |phai )?xac minh\b"
+             r"|^so (?:ngay|gio)(?: lam viec)?$"),
     ("results", r"\b(?:bieu mau|mau bieu|ket qua|san pham|ho so bieu mau)\b"),
     ("responsible", r"\b(?:trach nhiem|nguoi thuc hien|don vi thuc hien|bo phan|can bo|cong chuc|nguoi xu ly|chu tri"
                     r"|don vi|nguoi phu trach|vi tri)\b"),
@@ -71,8 +72,11 @@ def classify_cell(text: str, spec: tuple[tuple[str, str], ...]) -> str | None:
     if spec not in _COMPILED:
         _COMPILED[spec] = tuple((kind, re.compile(pattern)) for kind, pattern in spec)
     key = name_key(text)
-    if not key or len(key.split()) > 8:
+    if not key:
         return None
+    words = key.split()
+    if len(words) > 8:  # a long heading ("Thời gian không xác minh: 03 ngày làm việc") is named by its first words
+        key = " ".join(words[:4])
     for kind, pattern in _COMPILED[spec]:
         if pattern.search(key):
             return kind

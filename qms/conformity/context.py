@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from qms.catalogue.codes import codes_match
 from qms.catalogue.links import document_codes
-from qms.catalogue.statutory_time import working_hours
+from qms.catalogue.statutory_time import parse_cases, working_hours
 from qms.conformity.checks import Context, Outdated, Statutory
 from qms.conformity.structure import Structure
 from qms.legal.status import LegalStatus, incoming_relations, status_on, triggers
@@ -35,7 +35,19 @@ def gather(session: Session, revision: Revision, structure: Structure, today: da
         issued=revision.issue_number is not None,
         statutory=statutory_time(session, document, structure),
         outdated=outdated_citations(session, revision, today),
+        unregistered=unregistered_names(session, structure),
     )
+
+
+def unregistered_names(session: Session, structure: Structure) -> list[str]:
+    """Laws cited by name and year that the register cannot resolve to one number (never a made-up stub)."""
+    from qms.legal.basis import resolve_named
+    from qms.text.citations import NamedLaw
+
+    return [
+        law.raw for law in structure.legal_names
+        if resolve_named(session, NamedLaw(law.title, law.year, law.raw)) is None
+    ]
 
 
 def statutory_time(session: Session, document: Document, structure: Structure) -> Statutory | None:
@@ -54,10 +66,13 @@ def statutory_time(session: Session, document: Document, structure: Structure) -
                 hours = working_hours(procedure.time_value, procedure.time_unit)
                 if hours and codes_match(code, procedure.code):
                     unit = procedure.time_unit.value if procedure.time_unit else None
-                    return Statutory(hours, _time_text(procedure), unit, procedure_code=procedure.code)
+                    cases = parse_cases(procedure.time_text) if procedure.time_text else []
+                    return Statutory(hours, _time_text(procedure), unit, procedure_code=procedure.code, cases=cases)
     stated = structure.stated_time
     if stated.hours:
-        return Statutory(stated.hours, stated.text.rstrip(" ."), stated.unit, section=stated.section)
+        return Statutory(
+            stated.hours, stated.text.rstrip(" ."), stated.unit, section=stated.section, cases=list(stated.cases)
+        )
     return None
 
 

@@ -11,7 +11,7 @@ from datetime import date
 
 from qms.conformity.blocks import FOOTER, HEADER, Block, Paragraph, Table, one_line
 from qms.conformity.columns import AMENDMENT_COLUMNS, find_header, value
-from qms.conformity.headings import name_key
+from qms.conformity.headings import TOC, name_key
 from qms.conformity.sections import Section
 from qms.conformity.structure import AmendmentRow, ControlBlock, Signature
 from qms.text.vietnamese import fold
@@ -41,9 +41,33 @@ _SIGNED = re.compile(r"^\(?\s*(?:da ky|chu ky|ky ten|ky ghi ro ho ten|ky va ghi 
 
 
 def read_control(blocks: list[Block], sections: list[Section]) -> ControlBlock:
-    """Code, issue number and date, and the signatures, from the top of the document and its page headers."""
-    region = _control_region(blocks, sections)
-    texts = _texts(region)
+    """Code, issue number and date from the cover first, then the page headers and footers; and the signatures.
+
+    When the headers or footers repeat another code or issue number than the cover, both are kept
+    (``running_code``, ``running_issue``) for a finding: neither is silently preferred.
+    """
+    front = _front(sections)
+    around = [block for block in blocks if block.region in (HEADER, FOOTER)]
+    control = _labelled(_texts(front))
+    running = _labelled(_texts(around))
+    if control.code is None:
+        control.code = running.code
+    elif running.code is not None and _code_key(running.code) != _code_key(control.code):
+        control.running_code = running.code
+    if control.issue_number is None:
+        control.issue_number = running.issue_number
+    elif running.issue_number is not None and running.issue_number != control.issue_number:
+        control.running_issue = running.issue_number
+    control.amendment_number = control.amendment_number if control.amendment_number is not None \
+        else running.amendment_number
+    control.issue_date = control.issue_date or running.issue_date
+    region = [*around, *front]
+    tables = [block for block in region if isinstance(block, Table)]
+    control.signatures = _signatures(tables) or _signatures([b for b in blocks if isinstance(b, Table)])
+    return control
+
+
+def _labelled(texts: list[str]) -> ControlBlock:
     control = ControlBlock()
     for text in texts:
         folded = fold(text).lower()
@@ -55,9 +79,13 @@ def read_control(blocks: list[Block], sections: list[Section]) -> ControlBlock:
             control.amendment_number = int(match.group(1))
         if control.issue_date is None and (match := _ISSUE_DATE.search(folded)):
             control.issue_date = _date(*match.groups())
-    tables = [block for block in region if isinstance(block, Table)]
-    control.signatures = _signatures(tables) or _signatures([b for b in blocks if isinstance(b, Table)])
     return control
+
+
+def _code_key(code: str) -> str:
+    """Codes compare without separators, case or leading zeros: "QT.HT.4" is "QT-HT-04"."""
+    text = re.sub(r"[^A-Z0-9]", "", fold(code).upper())
+    return re.sub(r"(?<!\d)0+(?=\d)", "", text)
 
 
 def read_amendments(blocks: list[Block]) -> list[AmendmentRow]:
@@ -82,6 +110,10 @@ def read_amendments(blocks: list[Block]) -> list[AmendmentRow]:
     return rows
 
 
+def has_amendment_table(blocks: list[Block]) -> bool:
+    return any(isinstance(block, Table) and _amendment_header(block) is not None for block in blocks)
+
+
 def _amendment_header(table: Table):
     header = find_header(table, AMENDMENT_COLUMNS, (), 3)
     if header is None or not {"issue", "request", "description"} & set(header.columns):
@@ -93,17 +125,16 @@ def _amendment_header(table: Table):
 # --- the region and its texts -------------------------------------------------------------------
 
 
-def _control_region(blocks: list[Block], sections: list[Section]) -> list[Block]:
-    """Page headers and footers, and the body before the first known section (the whole body if none)."""
-    around = [block for block in blocks if block.region in (HEADER, FOOTER)]
+def _front(sections: list[Section]) -> list[Block]:
+    """The body before the first known section (the cover), a table of contents included."""
     front: list[Block] = []
     for section in sections:
-        if section.kind is not None:
+        if section.kind is not None and section.kind != TOC:
             break
         if section.heading:
             front.append(Paragraph(section.heading))
         front.extend(section.blocks)
-    return [*around, *front]
+    return front
 
 
 def _texts(region: list[Block]) -> list[str]:
@@ -165,6 +196,11 @@ def _role(text: str) -> str | None:
 def _clean_signed(text: str) -> str:
     text = one_line(text)
     return "" if _SIGNED.match(name_key(text) if text else "") or not name_key(text) else text
+
+
+def is_signature_table(table: Table) -> bool:
+    """The signature row of the control block (Soạn thảo | Kiểm tra | Phê duyệt)."""
+    return bool(_signatures([table]))
 
 
 def _signatures(tables: list[Table]) -> list[Signature]:

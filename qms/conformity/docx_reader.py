@@ -64,7 +64,7 @@ def _container_blocks(container: Any, region: str, styles: set[str]) -> list[Blo
         if element.tag == _P:
             text = normalize(paragraph_text(element))
             if text.strip():
-                blocks.append(Paragraph(text.strip(), _is_styled(element, styles), region))
+                blocks.append(Paragraph(text.strip(), _is_styled(element, styles), region, _is_bold(element)))
         else:
             blocks.extend(_table_blocks(element, region, styles))
     return blocks
@@ -78,6 +78,18 @@ def _is_styled(paragraph: Any, styles: set[str]) -> bool:
         return True
     style = properties.find(f"{_W}pStyle")
     return style is not None and style.get(_VAL) in styles
+
+
+def _is_bold(paragraph: Any) -> bool:
+    """Every run carrying text is bold (w:b on the run, not switched off)."""
+    runs = [run for run in paragraph.iter(f"{_W}r") if "".join(t.text or "" for t in run.iter(f"{_W}t")).strip()]
+    if not runs:
+        return False
+    for run in runs:
+        bold = run.find(f"{_W}rPr/{_W}b")
+        if bold is None or bold.get(_VAL) in ("0", "false", "off"):
+            return False
+    return True
 
 
 def _table_blocks(table: Any, region: str, styles: set[str]) -> list[Block]:

@@ -29,8 +29,17 @@ def read_forms(sections: list[Section]) -> Forms:
         forms.items.extend(_table_forms(table, find_header(table, FORM_COLUMNS, ("name",), 1)))
     for item in items(section.lines()):
         if not item.reference:
-            forms.items.append(_line_form(item.text))
+            forms.items.extend(_line_form(part) for part in _parts(item.text))
     return forms
+
+
+def _parts(text: str) -> list[str]:
+    """One paragraph listing several forms ("Mẫu 01: …; Mẫu 07: …; Tờ khai …"): one part per form."""
+    parts = [part.strip(" .,") for part in text.split(";")]
+    parts = [part for part in parts if part]
+    if len(parts) > 1 and sum(1 for part in parts if form_codes(part)) >= 1:
+        return parts
+    return [text]
 
 
 def _table_forms(table: Table, header: Header | None) -> list[Form]:

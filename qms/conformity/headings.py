@@ -18,6 +18,8 @@ PURPOSE, SCOPE, REFERENCES, DEFINITIONS, CONTENT = "purpose", "scope", "referenc
 LEGAL_BASIS, REQUIREMENTS, DOSSIER, DOSSIER_COUNT = "legal_basis", "requirements", "dossier", "dossier_count"
 TIME, PLACE, FEE, STEPS, FORMS, RECORDS = "time", "place", "fee", "steps", "forms", "records"
 METHOD, RESULT = "method", "result"
+#: Notes ("Lưu ý") and what is appended after the process (annexes, the agency's e-forms): not dossier nor steps.
+NOTES, ANNEX, TOC = "notes", "annex", "toc"
 
 LABELS = {
     PURPOSE: "Mục đích",
@@ -37,10 +39,16 @@ LABELS = {
     STEPS: "Quy trình xử lý",
     FORMS: "Biểu mẫu",
     RECORDS: "Hồ sơ cần lưu",
+    NOTES: "Lưu ý",
+    ANNEX: "Phụ lục",
+    TOC: "Mục lục",
 }
 
 # (kind, pattern on the folded, lower-case name with punctuation as spaces); the first match wins.
 _NAMES: tuple[tuple[str, str], ...] = (
+    (TOC, r"muc luc"),
+    (ANNEX, r"phu luc|(?:cac )?(?:bieu mau|mau|to khai|bieu mau to khai) dien tu"),
+    (NOTES, r"luu y|chu y"),
     (RECORDS, r"(?:danh muc )?ho so (?:can |phai |duoc )?luu(?: tru| giu)?(?: ho so)?"
               r"|(?:luu tru|luu) ho so|ho so luu tru"),
     (DOSSIER_COUNT, r"so (?:luong|bo) ho so|so luong"),
@@ -50,7 +58,8 @@ _NAMES: tuple[tuple[str, str], ...] = (
     (PLACE, r"noi (?:tiep nhan|nop ho so|nop|tra ket qua)(?: (?:va )?tra ket qua)?(?: ho so)?"
             r"|dia diem(?: tiep nhan| thuc hien)?"),
     (FEE, r"(?:phi le phi|le phi|phi|muc thu(?: phi| le phi)?)"),
-    (STEPS, r"(?:quy trinh|trinh tu|cac buoc) (?:xu ly|thuc hien|giai quyet)(?: cong viec| ho so| thu tuc)?"
+    (STEPS, r"(?:quy trinh|trinh tu|cac buoc)(?: cac buoc| thuc hien)? (?:xu ly|thuc hien|giai quyet|tiep nhan)"
+            r"(?: cong viec| ho so| thu tuc(?: hanh chinh)?)?"
             r"|trinh tu|(?:mo ta )?luu do(?: quy trinh)?|dien giai quy trinh|mo ta quy trinh"),
     (FORMS, r"(?:danh muc )?(?:cac )?(?:bieu mau|mau bieu)(?: su dung| ap dung| kem theo)?"),
     (LEGAL_BASIS, r"(?:co so|can cu) phap ly|can cu|van ban phap ly"),
@@ -134,27 +143,34 @@ def kind_of(name: str) -> tuple[str, int] | None:
     return None
 
 
-def heading_of(text: str, *, styled: bool = False) -> Heading | None:
-    """The heading a paragraph is, if any; unknown headings come back with kind None (numbered or styled only)."""
+def heading_of(text: str, *, styled: bool = False, bold: bool = False) -> Heading | None:
+    """The heading a paragraph is, if any; unknown headings come back with kind None (numbered or styled only).
+
+    A line of any length may be a heading followed by its content after a colon ("b. Thời hạn giải quyết: …");
+    a bold line may add a few words to a known name, as a numbered one may.
+    """
     line = " ".join(text.split())
-    if not line or _BULLET.match(line) or len(line) > 200:
+    if not line or _BULLET.match(line):
         return None
     number, remainder = split_numbering(line)
     name, colon, rest = remainder.partition(":")
     name = name.strip()
     words = name.split()
-    if not words or len(words) > _MAX_WORDS or name.endswith((";", ",")):
+    if not words or len(words) > _MAX_WORDS or name.endswith((";", ",")) or len(name) > 150:
         return None
     found = kind_of(name)
     if found is not None:
         kind, used = found
         extra = name_key(name)[used:].strip()
-        if _FILLER.match(extra) is not None or styled or (number is not None and len(extra.split()) <= _MAX_EXTRA):
+        if kind in (TOC, NOTES) and (extra or rest.strip()):
+            return None  # "Lưu ý: …" on one line is a note among the lines, not a section of its own
+        loose = number is not None or bold
+        if _FILLER.match(extra) is not None or styled or (loose and len(extra.split()) <= _MAX_EXTRA):
             return Heading(kind, number, _heading_text(line, colon, rest), rest.strip())
         if number is None:
             return None
     if (number is not None and number.style != "letter") or styled or _shouted(name):
-        if rest.strip() or name.endswith("."):
+        if rest.strip() or name.endswith(".") or len(line) > 200:
             return None
         return Heading(None, number, line)
     return None

@@ -6,6 +6,7 @@ import re
 
 from qms.conformity.blocks import Table
 from qms.conformity.columns import RECORD_COLUMNS, Header, find_header, value
+from qms.conformity.control import is_signature_table
 from qms.conformity.headings import RECORDS
 from qms.conformity.listing import items
 from qms.conformity.sections import Section
@@ -32,6 +33,8 @@ def read_records(sections: list[Section]) -> Records:
         return Records()
     records = Records(section.heading)
     for table in section.tables():
+        if is_signature_table(table):
+            continue  # the control block's Soạn thảo | Kiểm tra | Phê duyệt, not records
         records.items.extend(_table_records(table, find_header(table, RECORD_COLUMNS, ("record",), 1)))
     for item in items(section.lines()):
         if item.reference:

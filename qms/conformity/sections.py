@@ -5,7 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from qms.conformity.blocks import BODY, Block, Paragraph, Table, one_line
-from qms.conformity.headings import Heading, Numbering, ends_section, heading_of, split_numbering
+from qms.conformity.headings import (
+    ANNEX,
+    TOC,
+    Heading,
+    Numbering,
+    ends_section,
+    heading_of,
+    name_key,
+    split_numbering,
+)
 
 # A table with this many rows naming sections is a layout of sections ("Thời hạn giải quyết | Trong ngày").
 _SECTION_ROWS = 2
@@ -29,22 +38,61 @@ class Section:
 
 
 def split_sections(blocks: list[Block]) -> list[Section]:
-    """The front matter, then one section per heading; page headers and footers are left out."""
+    """The front matter, then one section per heading; page headers and footers are left out.
+
+    A table of contents (MỤC LỤC) names the sections before they come: its entries stay in it until a
+    heading it named comes again. After an annex (phụ lục, the agency's e-forms), a heading of a kind
+    already read belongs to the annex: it is not the process's section.
+    """
+    sections = _split(blocks, contents=True)
+    toc = next((section for section in sections if section.kind == TOC), None)
+    if toc is not None and toc is sections[-1]:  # no entry came again: it was not a table of contents
+        sections = _split(blocks, contents=False)
+    return sections
+
+
+def _split(blocks: list[Block], *, contents: bool) -> list[Section]:
     sections = [Section(None, "")]
+    listed: set[str] | None = None  # the keys of the table of contents' entries while in it
+    seen: set[str] = set()
+    annexed = False
     for block in blocks:
         if block.region != BODY:
             continue
         current = sections[-1]
         if isinstance(block, Paragraph):
-            heading = heading_of(block.text, styled=block.styled)
+            heading = heading_of(block.text, styled=block.styled, bold=block.bold)
+            if listed is not None:
+                if heading is not None and _entry_key(heading.text) in listed:
+                    listed = None
+                else:
+                    listed.add(_entry_key(block.text))
+                    current.blocks.append(block)
+                    continue
+            if heading is not None and heading.kind == TOC and contents and not seen:
+                sections.append(_open(heading))
+                listed = set()
+                continue
+            if heading is not None and annexed and heading.kind in seen:
+                heading = None
             if heading is not None and ends_section(heading, current.number):
                 sections.append(_open(heading))
+                seen.add(heading.kind or "")
+                annexed = annexed or heading.kind == ANNEX
                 continue
-        elif _is_section_table(block):
-            sections.extend(_table_sections(block, current))
+        elif listed is None and not annexed and _is_section_table(block):
+            opened = _table_sections(block, current)
+            seen.update(section.kind or "" for section in opened)
+            sections.extend(opened)
             continue
         current.blocks.append(block)
     return sections
+
+
+def _entry_key(text: str) -> str:
+    """A contents entry or heading without its numbering, dot leaders and page number: "1. MỤC ĐÍCH ..... 3"."""
+    _, name = split_numbering(" ".join(text.split()))
+    return name_key(name.partition(":")[0]).rstrip(" 0123456789")
 
 
 def _open(heading: Heading) -> Section:

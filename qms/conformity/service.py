@@ -15,7 +15,15 @@ from qms.accounts import permissions
 from qms.audit import trail
 from qms.catalogue.procedures import visible_organization
 from qms.conformity.checks import ERROR, Finding
-from qms.conformity.store import CheckResult, check_revision, evaluate, read_revision, stored_check, stored_checks
+from qms.conformity.store import (
+    CHECKER_VERSION,
+    CheckResult,
+    check_revision,
+    evaluate,
+    read_revision,
+    stored_check,
+    stored_checks,
+)
 from qms.database import unit_of_work
 from qms.documents import locks, reading
 from qms.errors import Conflict, NotFound
@@ -93,6 +101,38 @@ def recheck(
     result = stored_check(session, revision.id)
     assert result is not None
     return result
+
+
+def recheck_outdated(session: Session, today: date, *, files: FileStore | None = None) -> int:
+    """Read and check again every revision whose stored result an older reader made; how many were re-checked.
+
+    Superseded and withdrawn revisions keep what was found then. Each revision is its own unit of
+    work, audited as the system's check with the findings before and after.
+    """
+    ids = list(session.scalars(
+        select(Revision.id)
+        .join(RevisionCheck, RevisionCheck.revision_id == Revision.id)
+        .where(RevisionCheck.checker_version != CHECKER_VERSION, Revision.status.not_in(_FROZEN))
+        .order_by(Revision.id)
+    ))
+    for revision_id in ids:
+        with unit_of_work(session):
+            revision = session.get(Revision, revision_id, with_for_update=True)
+            assert revision is not None
+            before = stored_check(session, revision.id)
+            findings = check_revision(session, revision, today=today, files=files)
+            trail.record(
+                session,
+                "conformity_check",
+                actor=None,
+                revision=revision,
+                details={
+                    "before": before.codes if before else None,
+                    "after": [f.code for f in findings],
+                    "checker_version": CHECKER_VERSION,
+                },
+            )
+    return len(ids)
 
 
 def summaries(session: Session, viewer: User, revisions: list[Revision]) -> dict[int, Summary]:

@@ -17,12 +17,13 @@ from sqlalchemy.orm import Session
 from qms import clock
 from qms.conformity.checks import Finding, run_checks
 from qms.conformity.context import gather
-from qms.conformity.structure import Structure, read_structure, read_text_structure
+from qms.conformity.reader import read_structure, read_text_structure
+from qms.conformity.structure import Structure
 from qms.files.store import FileStore
 from qms.models import Revision, RevisionCheck
 
-#: Bump when the checks change, so that stored results can be told apart.
-CHECKER_VERSION = "1"
+#: Bump when the reading or the checks change: ``flask qms recheck`` re-computes results of older versions.
+CHECKER_VERSION = "2"
 
 _log = logging.getLogger(__name__)
 

@@ -10,8 +10,7 @@ import logging
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from qms.conformity.blocks import Block
-from qms.text.extract import extract_text
+from qms.catalogue.statutory_time import TimeCase
 
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
@@ -19,7 +18,7 @@ if TYPE_CHECKING:
 _log = logging.getLogger(__name__)
 
 #: Bump when reading changes, so stored structures can be told apart.
-READER_VERSION = "1"
+READER_VERSION = "2"
 
 
 @dataclass
@@ -38,6 +37,9 @@ class ControlBlock:
     #: ISO date (yyyy-mm-dd).
     issue_date: str | None = None
     signatures: list[Signature] = field(default_factory=list)
+    #: The code and issue number the page headers or footers repeat, when they differ from the cover's.
+    running_code: str | None = None
+    running_issue: int | None = None
 
 
 @dataclass
@@ -68,6 +70,34 @@ class Dossier:
     components: list[DossierComponent] = field(default_factory=list)
     #: What the section says instead of a list ("Theo quy định hiện hành").
     reference: str | None = None
+    #: The section's first words when it has content but no component could be read from it.
+    unread: str | None = None
+
+
+@dataclass
+class StepTime:
+    """A step's time in one time column (one case: the normal one, with verification …)."""
+
+    kind: str
+    #: The column's heading, which names the case ("Thời gian có xác minh: 08 ngày").
+    condition: str = ""
+    text: str = ""
+    hours: float | None = None
+    shared_time: bool = False
+
+
+@dataclass
+class TimeColumn:
+    """A time column of the steps table: the case it is and the total its heading states, if any."""
+
+    kind: str
+    heading: str = ""
+    #: A time written in the heading itself ("Thời gian không xác minh: 03 ngày làm việc"), in working hours.
+    stated_hours: float | None = None
+    #: A unit given only in the heading ("Thời gian (ngày)"), for bare numbers in the cells.
+    unit: str | None = None
+    #: The grid columns it covers (a heading merged over sub-headings is split at them).
+    grid: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -85,6 +115,10 @@ class Step:
     results: str = ""
     #: Form codes named anywhere in the step's row.
     forms: list[str] = field(default_factory=list)
+    #: The step's time in each time column, the normal case first (one entry per column).
+    times: list[StepTime] = field(default_factory=list)
+    #: The step number cell is merged with the row above: the same step on another row, not a repeated number.
+    merged_number: bool = False
 
 
 @dataclass
@@ -97,6 +131,9 @@ class Steps:
     rows: list[Step] = field(default_factory=list)
     #: A "Tổng thời gian" row, as written.
     stated_total: str | None = None
+    time_columns: list[TimeColumn] = field(default_factory=list)
+    #: Without rows: the first words of a steps section or table the reader could not read.
+    unread: str | None = None
 
 
 @dataclass
@@ -105,7 +142,10 @@ class StatedTime:
     text: str = ""
     value: float | None = None
     unit: str | None = None
+    #: The normal case in working hours (parts added up when the time is given in parts).
     hours: float | None = None
+    #: Every case the section states, each with its condition.
+    cases: list[TimeCase] = field(default_factory=list)
 
 
 @dataclass
@@ -135,6 +175,15 @@ class Records:
 
 
 @dataclass
+class NamedLawCited:
+    """A law cited by name and year in the legal basis ("Luật Hộ tịch năm 2014"), to resolve against the register."""
+
+    title: str
+    year: int
+    raw: str = ""
+
+
+@dataclass
 class Structure:
     #: "docx", "pdf", "text" (read from text extracted earlier) or "unknown".
     source: str
@@ -143,12 +192,15 @@ class Structure:
     problem: str | None = None
     control: ControlBlock = field(default_factory=ControlBlock)
     amendments: list[AmendmentRow] = field(default_factory=list)
+    #: An amendment table is there (its rows may all be empty).
+    amendment_table: bool = False
     sections: list[SectionInfo] = field(default_factory=list)
     dossier: Dossier = field(default_factory=Dossier)
     stated_time: StatedTime = field(default_factory=StatedTime)
     steps: Steps = field(default_factory=Steps)
     forms: Forms = field(default_factory=Forms)
     records: Records = field(default_factory=Records)
+    legal_names: list[NamedLawCited] = field(default_factory=list)
     reader_version: str = READER_VERSION
 
     def to_dict(self) -> dict[str, Any]:
@@ -166,7 +218,10 @@ class Structure:
         components = dossier.get("components") or []
         dossier["components"] = [DossierComponent(**_known(DossierComponent, c)) for c in components]
         steps = dict(data.get("steps") or {})
-        steps["rows"] = [Step(**_known(Step, row)) for row in steps.get("rows") or []]
+        steps["rows"] = [_step(row) for row in steps.get("rows") or []]
+        steps["time_columns"] = [TimeColumn(**_known(TimeColumn, c)) for c in steps.get("time_columns") or []]
+        stated = dict(data.get("stated_time") or {})
+        stated["cases"] = [TimeCase(**_known(TimeCase, case)) for case in stated.get("cases") or []]
         forms = dict(data.get("forms") or {})
         forms["items"] = [Form(**_known(Form, item)) for item in forms.get("items") or []]
         records = dict(data.get("records") or {})
@@ -177,72 +232,24 @@ class Structure:
             problem=data.get("problem"),
             control=ControlBlock(**_known(ControlBlock, control)),
             amendments=[AmendmentRow(**_known(AmendmentRow, row)) for row in data.get("amendments") or []],
+            amendment_table=bool(data.get("amendment_table")),
             sections=[SectionInfo(**_known(SectionInfo, s)) for s in data.get("sections") or []],
             dossier=Dossier(**_known(Dossier, dossier)),
-            stated_time=StatedTime(**_known(StatedTime, data.get("stated_time") or {})),
+            stated_time=StatedTime(**_known(StatedTime, stated)),
             steps=Steps(**_known(Steps, steps)),
             forms=Forms(**_known(Forms, forms)),
             records=Records(**_known(Records, records)),
+            legal_names=[NamedLawCited(**_known(NamedLawCited, law)) for law in data.get("legal_names") or []],
             reader_version=data.get("reader_version", READER_VERSION),
         )
+
+
+def _step(data: dict[str, Any]) -> Step:
+    step = Step(**_known(Step, data))
+    step.times = [StepTime(**_known(StepTime, time)) for time in data.get("times") or []]
+    return step
 
 
 def _known(cls: type[DataclassInstance], values: dict[str, Any]) -> dict[str, Any]:
     names = cls.__dataclass_fields__
     return {key: value for key, value in values.items() if key in names}
-
-
-# --- reading ---------------------------------------------------------------------------------------
-
-
-def read_structure(data: bytes, filename: str) -> Structure:
-    """The structure of a .docx or .pdf (by content); never raises, an unreadable file says why."""
-    try:
-        extracted = extract_text(data, filename)  # refuses hostile files and says why a file has no text
-    except Exception as exc:  # noqa: BLE001 - e.g. zlib.error from a damaged deflate stream
-        _log.info("text of %s not extracted: %s", filename, exc)
-        return Structure(source="unknown", readable=False, problem=f"corrupt file ({type(exc).__name__})")
-    if not extracted.has_text:
-        return Structure(source=extracted.kind, readable=False, problem=extracted.error or "no text")
-    try:
-        blocks = _blocks(data, extracted.kind)
-    except Exception as exc:  # noqa: BLE001 - a file the text reader took but the structure reader cannot
-        _log.info("structure of %s not read from the file, falling back to its text: %s", filename, exc)
-        return read_text_structure(extracted.text, source="text")
-    try:
-        return structure_of(blocks, extracted.kind)
-    except Exception as exc:  # noqa: BLE001 - never fail an upload on a reading bug
-        _log.exception("structure of %s not read", filename)
-        return Structure(source=extracted.kind, readable=False, problem=f"reading failed: {type(exc).__name__}")
-
-
-def read_text_structure(text: str, *, source: str = "text") -> Structure:
-    """The structure of text extracted earlier (cells joined by " | "), when the file itself is not at hand."""
-    from qms.conformity.text_reader import text_blocks
-
-    if not (text or "").strip():
-        return Structure(source=source, readable=False, problem="no text")
-    try:
-        return structure_of(text_blocks(text), source)
-    except Exception as exc:  # noqa: BLE001 - never fail an upload on a reading bug
-        _log.exception("structure not read from text")
-        return Structure(source=source, readable=False, problem=f"reading failed: {type(exc).__name__}")
-
-
-def _blocks(data: bytes, kind: str) -> list[Block]:
-    if kind == "docx":
-        from qms.conformity.docx_reader import docx_blocks
-
-        return docx_blocks(data)
-    from qms.conformity.text_reader import pdf_blocks
-
-    return pdf_blocks(data)
-
-
-def structure_of(blocks: list[Block], source: str) -> Structure:
-    """Every part read from the blocks; a bug in one part loses that part only."""
-    from qms.conformity.parts import read_parts
-
-    structure = Structure(source=source)
-    read_parts(structure, blocks)
-    return structure

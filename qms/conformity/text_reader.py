@@ -11,7 +11,7 @@ import io
 import logging
 import re
 
-from qms.conformity.blocks import Block, Cell, Paragraph, Table
+from qms.conformity.blocks import FOOTER, Block, Cell, Paragraph, Table
 from qms.text.vietnamese import normalize
 
 _BAR = " | "
@@ -41,7 +41,45 @@ def pdf_blocks(data: bytes) -> list[Block]:
                 pages.append(page.extract_text() or "")
             except Exception:  # noqa: BLE001 - one broken page must not lose the others
                 pages.append("")
-    return text_blocks("\n".join(pages))
+    return page_blocks(pages)
+
+
+def page_blocks(pages: list[str]) -> list[Block]:
+    """The blocks of pages of text: lines repeated at the top or bottom of most pages are running headers or
+    footers, kept once as such (the control block compares them with the cover), not body that splits a table."""
+    body, running = _without_running_lines(pages)
+    return [*text_blocks("\n".join(body)), *(Paragraph(line, region=FOOTER) for line in running)]
+
+
+# Page numbers in a running line ("Trang 2/5", "2/5") differ from page to page: compared without digits.
+_PAGE_NUMBER = re.compile(r"\d+")
+_PAGE_ONLY = re.compile(r"^\s*(?:trang|page)?\s*\d{1,3}\s*(?:/|trên|of)?\s*\d{0,3}\s*$", re.IGNORECASE)
+_EDGE = 3
+
+
+def _without_running_lines(pages: list[str]) -> tuple[list[str], list[str]]:
+    """Pages without the header and footer lines repeated on most pages; those lines once, as written first."""
+    split = [[line for line in page.splitlines() if line.strip()] for page in pages]
+    counts: dict[str, int] = {}
+    for lines in split:
+        for key in {_running_key(line) for line in (*lines[:_EDGE], *lines[-_EDGE:])}:
+            counts[key] = counts.get(key, 0) + 1
+    repeated = {key for key, count in counts.items() if len(split) >= 2 and count >= max(2, len(split) // 2 + 1)}
+    body: list[str] = []
+    running: dict[str, str] = {}
+    for lines in split:
+        edge = {*range(min(_EDGE, len(lines))), *range(max(0, len(lines) - _EDGE), len(lines))}
+        for index, line in enumerate(lines):
+            if index in edge and (_running_key(line) in repeated or _PAGE_ONLY.match(line)):
+                if not _PAGE_ONLY.match(line):
+                    running.setdefault(_running_key(line), " ".join(line.split()))
+                continue
+            body.append(line)
+    return body, list(running.values())
+
+
+def _running_key(line: str) -> str:
+    return _PAGE_NUMBER.sub("#", " ".join(line.split()).lower())
 
 
 def text_blocks(text: str) -> list[Block]:

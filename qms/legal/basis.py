@@ -20,10 +20,10 @@ from qms.errors import Conflict, Invalid
 from qms.legal.register import ensure_registered, is_partial, parse_number, resolve_partial
 from qms.legal.reviews import open_cited_ids, refresh_reviews
 from qms.legal.status import LegalStatus, incoming_relations, status_on, triggers
-from qms.models import Citation, RelationKind, Revision, RevisionStatus, Role, User
-from qms.text.citations import find_citations
+from qms.models import Citation, LegalDocument, RelationKind, Revision, RevisionStatus, Role, User
+from qms.text.citations import NamedLaw, find_citations, find_named_laws
 from qms.text.legal_sections import basis_text
-from qms.text.vietnamese import normalize
+from qms.text.vietnamese import fold, normalize
 
 EXTRACTED, MANUAL = "extracted", "manual"
 MAX_CITATIONS = 200
@@ -55,6 +55,10 @@ def extract_basis(session: Session, revision: Revision) -> list[Citation]:
         number = resolve_partial(session, citation.number) if citation.partial else citation.number
         if number is not None and number not in found:
             found[number] = citation.raw
+    for law in find_named_laws(basis_text(text)) if text else []:
+        number = resolve_named(session, law)  # never a stub: a law not in the register has no number to make up
+        if number is not None and number not in found:
+            found[number] = law.raw
     registered, _stubs = ensure_registered(session, found)
     wanted = {registered[number].id: raw for number, raw in found.items()}
     existing = {c.legal_document_id: c for c in _citations(session, revision.id)}
@@ -68,6 +72,23 @@ def extract_basis(session: Session, revision: Revision) -> list[Citation]:
             )
     session.flush()
     return _citations(session, revision.id)
+
+
+def resolve_named(session: Session, law: NamedLaw) -> str | None:
+    """The registered number of a law cited by name and year ("Luật Hộ tịch năm 2014" -> 60/2014/QH13), if one."""
+    key = _title_key(law.title)
+    candidates = session.scalars(
+        select(LegalDocument).where(LegalDocument.is_stub.is_(False), LegalDocument.number.like(f"%/{law.year}/%"))
+    )
+    matches = [
+        document.number for document in candidates
+        if _title_key(document.title) == key or _title_key(f"{document.doc_type} {document.title}") == key
+    ]
+    return matches[0] if len(matches) == 1 else None
+
+
+def _title_key(title: str) -> str:
+    return " ".join("".join(c if c.isalnum() else " " for c in fold(title).lower()).split())
 
 
 def set_basis(

@@ -17,6 +17,8 @@ __all__ = [
     "canonical_number",
     "find_all",
     "find_citations",
+    "find_named_laws",
+    "NamedLaw",
 ]
 
 # Document-type abbreviations accepted right after the year (or the number): Luật (QH + legislature),
@@ -151,3 +153,39 @@ def _citation(match: re.Match[str]) -> Citation:
 def _overlaps(span: tuple[int, int], taken: list[tuple[int, int]]) -> bool:
     """Whether `span` overlaps any of the spans already taken."""
     return any(span[0] < end and start < span[1] for start, end in taken)
+
+
+# --- laws cited by name and year ----------------------------------------------------------------
+
+# "Luật Hộ tịch năm 2014", "Bộ luật Dân sự năm 2015", "Luật Đất đai ngày 18 tháng 01 năm 2024": the name runs
+# from an upper-case word to "năm YYYY"; a number right after the name ("Luật Hộ tịch số 60/2014/QH13") is
+# found by ``find_citations`` instead.
+_NAMED = re.compile(
+    r"(?<![\w])(?P<kind>[Bb]ộ\s+luật|Luật)\s+(?P<name>[A-ZĐÀ-Ỹ][^.;:()\n\d]{1,100}?)\s*,?\s+"
+    r"(?:(?:được\s+)?(?:ban\s+hành\s+)?ngày\s+\d{1,2}\s*(?:tháng\s+\d{1,2}|/\s*\d{1,2})\s*)?"
+    r"(?:năm|/)\s*(?P<year>(?:19|20)\d{2})(?!\d)"
+)
+_AMENDING = re.compile(r"^(?:sửa đổi|bổ sung)", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class NamedLaw:
+    """A law cited by its name and year only ("Luật Hộ tịch năm 2014"): "Luật Hộ tịch", 2014."""
+
+    title: str
+    year: int
+    raw: str
+
+
+def find_named_laws(text: str) -> list[NamedLaw]:
+    """Laws (and codes, Bộ luật) cited by name and year, distinct, in order; not those cited by number."""
+    found: dict[tuple[str, int], NamedLaw] = {}
+    for match in _NAMED.finditer(unicodedata.normalize("NFC", text)):
+        name = " ".join(match["name"].split()).rstrip(" ,")
+        if _AMENDING.match(name):  # "Luật sửa đổi, bổ sung một số điều …": its own title, rarely written by name
+            continue
+        kind = "Bộ luật" if match["kind"].lower().startswith("bộ") else "Luật"
+        title = f"{kind} {name}"
+        law = NamedLaw(title, int(match["year"]), " ".join(match.group(0).split()))
+        found.setdefault((title.lower(), law.year), law)
+    return list(found.values())

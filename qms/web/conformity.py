@@ -30,6 +30,14 @@ bp.register_error_handler(DomainError, errors.domain_error_page)
 #: Badge classes of the shared stylesheet, by severity.
 SEVERITY_BADGES = {"error": "badge-returned", "warning": "badge-in_review", "info": "badge-draft"}
 ROLE_LABELS = {"draft": _l("Soạn thảo"), "review": _l("Kiểm tra"), "approve": _l("Phê duyệt")}
+#: The cases of a processing time (qms.catalogue.statutory_time), as the page names them.
+TIME_CASE_LABELS = {
+    "normal": _l("Thông thường"),
+    "verification": _l("Có xác minh"),
+    "after_hours": _l("Tiếp nhận sau 15 giờ"),
+    "other": _l("Trường hợp khác"),
+    "part": _l("Một phần"),
+}
 
 
 def _today() -> date:
@@ -44,6 +52,7 @@ def _labels() -> dict[str, Any]:
         "SEVERITY_BADGES": SEVERITY_BADGES,
         "SECTION_LABELS": Translated(SECTION_LABELS),
         "SIGNATURE_ROLES": ROLE_LABELS,
+        "TIME_CASE_LABELS": TIME_CASE_LABELS,
     }
 
 

@@ -42,8 +42,8 @@ def test_the_structure_and_the_findings_of_a_revision(client, bearer, secretary,
         "dossier_missing", "step_no_time", "forms_missing", "records_missing", "legal_basis_outdated",
     ]
     no_time = body["findings"][1]
-    assert set(no_time) == {"code", "severity", "message", "where"}
-    assert no_time["where"] == {"section": "5.7. Quy trình xử lý công việc", "step": "2"}
+    assert set(no_time) == {"code", "severity", "message", "where", "quote"}
+    assert no_time["where"] == {"section": "5.7. Quy trình xử lý công việc", "step": "2", "row": "2"}
     assert no_time["message"] == "Bước 2 chưa ghi thời gian thực hiện." and no_time["severity"] == "warning"
     structure = body["structure"]
     assert structure["control"]["code"] == "QT-CT-02" and structure["control"]["issue_number"] == 1

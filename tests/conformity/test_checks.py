@@ -14,7 +14,8 @@ from sqlalchemy import select
 from qms import conformity
 from qms.catalogue import procedures
 from qms.conformity.checks import Context, Outdated, Statutory, run_checks
-from qms.conformity.structure import Step, Steps, Structure, read_structure
+from qms.conformity.reader import read_structure
+from qms.conformity.structure import Step, Steps, Structure
 from qms.documents import lifecycle
 from qms.errors import NotFound
 from qms.legal import csv_import
@@ -281,7 +282,8 @@ def test_every_finding_is_json_with_code_severity_message_and_where():
     assert {f.code for f in findings} == {"dossier_missing", "steps_missing", "forms_missing", "records_missing"}
     for finding in findings:
         data = json.loads(json.dumps(finding.to_dict()))
-        assert set(data) == {"code", "severity", "message", "where"} and set(data["where"]) == {"section", "step"}
+        assert set(data) == {"code", "severity", "message", "where", "quote"}
+        assert set(data["where"]) == {"section", "step", "row"}
 
 
 # --- the organisation's processes with findings ------------------------------------------------

@@ -13,7 +13,8 @@ from docx import Document as WordDocument
 from docx.table import Table as WordTable
 from factories import FIXTURES, pdf_of_content
 
-from qms.conformity.structure import Structure, read_structure, read_text_structure
+from qms.conformity.reader import read_structure, read_text_structure
+from qms.conformity.structure import Structure
 from qms.text.extract import extract_text
 
 STEP_HEADER = ["Bước", "Nội dung công việc", "Trách nhiệm", "Thời gian", "Biểu mẫu/Kết quả"]
