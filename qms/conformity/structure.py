@@ -6,7 +6,6 @@ and the reason in ``problem``.
 
 from __future__ import annotations
 
-import logging
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -15,7 +14,6 @@ from qms.catalogue.statutory_time import TimeCase
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
 
-_log = logging.getLogger(__name__)
 
 #: Bump when reading changes, so stored structures can be told apart.
 READER_VERSION = "2"
