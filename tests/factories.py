@@ -19,7 +19,8 @@ from qms.documents import lifecycle
 from qms.files.store import FileStore
 from qms.models import Document, Revision, User
 
-FIXTURES = Path(__file__).resolve().parents[1].parent / "shared" / "fixtures"
+#: Sample documents, the TTHC catalogue and the legal register, kept with the tests (see fixtures/README.md).
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
 PASSWORD = "mat-khau-thu-nghiem"
 
 
@@ -145,7 +146,7 @@ def page_text(response: TestResponse) -> str:
 
 
 def fixture_index_documents() -> list[dict[str, object]]:
-    """The shared .docx processes as index documents, each twice with another status, as revisions are."""
+    """The fixture .docx processes as index documents, each twice with another status, as revisions are."""
     from qms.text.extract import extract_text
 
     documents = []
@@ -153,7 +154,7 @@ def fixture_index_documents() -> list[dict[str, object]]:
         text = extract_text(path.read_bytes(), path.name).text
         title = path.stem.split("_")[1].replace("-", " ")
         for status in ("superseded", "effective"):
-            lifecycle.append({
+            documents.append({
                 "revision_id": f"{number}-{status}", "document_id": number, "organization_id": "1",
                 "kind": "process", "status": status, "procedure": "", "field": "", "number": 1,
                 "effective": 20250101 + number * 100 if status == "effective" else 20200101 + number,
