@@ -30,8 +30,8 @@ for path in (str(ROOT), str(ROOT / "tests")):
     if path not in sys.path:
         sys.path.insert(0, path)
 
-from factories import make_docx  # noqa: E402
-from servers import flask_cli, multipart, running, server_env  # noqa: E402
+from support.factories import make_docx  # noqa: E402
+from support.servers import flask_cli, multipart, running, server_env  # noqa: E402
 
 #: What a civil servant or an inspector types, as in bench/search.py.
 QUERIES = [

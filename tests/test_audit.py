@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 
 import pytest
-from factories import make_docx, make_effective, upload
 from sqlalchemy import select, text
+from support.factories import make_docx, make_effective, upload
 
 from qms.audit import trail
 from qms.models import AuditEntry

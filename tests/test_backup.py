@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 from alembic.script import ScriptDirectory
-from factories import make_docx, make_effective, upload
 from flask import Flask
-from servers import flask_cli, multipart, running, server_env
 from sqlalchemy import create_engine, inspect, select, text
 from sqlalchemy.engine import make_url
+from support.factories import make_docx, make_effective, upload
+from support.servers import flask_cli, multipart, running, server_env
 
 from qms import create_app
 from qms.extensions import db

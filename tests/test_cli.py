@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import os
 
-from factories import make_effective
 from sqlalchemy import select, text
+from support.factories import make_effective
 
 from qms.models import Organization, User
 

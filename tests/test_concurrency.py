@@ -1,12 +1,13 @@
 """Concurrent work from several processes on one database and one file store loses and duplicates nothing.
 
-Each worker is a real process with its own application (see ``concurrent_workers``), as gunicorn
+Each worker is a real process with its own application (see ``support.concurrent_workers``), as gunicorn
 workers are; on SQLite they share the database file, on PostgreSQL the server.
 """
 
 from __future__ import annotations
 
-from concurrent_workers import (
+from sqlalchemy import func, select
+from support.concurrent_workers import (
     CONTEXT,
     approve_each,
     keep_searching,
@@ -15,8 +16,7 @@ from concurrent_workers import (
     upload_revisions,
     work_while_searched,
 )
-from factories import make_user, upload
-from sqlalchemy import func, select
+from support.factories import make_user, upload
 
 from qms.accounts import users
 from qms.audit import trail

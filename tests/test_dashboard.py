@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from factories import FIXTURES, fixture_file, login, make_effective, page_text, upload
+from support.factories import FIXTURES, fixture_file, make_effective, upload
+from support.pages import login, text_of
 
 from qms.catalogue import procedures
 from qms.documents import lifecycle
@@ -86,7 +87,7 @@ def test_the_dashboard_page(client, session, secretary, inspector, commune):
     page = client.get("/dashboard").get_data(as_text=True)
     assert "4/14" in page and "61/2018/NĐ-CP" in page and "QT-CT-02" in page
     # The pictures, drawn on the server, with their text alternatives and their numbers as a table.
-    text = page_text(client.get("/dashboard"))
+    text = text_of(client.get("/dashboard"))
     assert '<svg class="chart-svg"' in page and "<script" not in page
     assert '<title id="coverage-by-field-title">Bao phủ quy trình theo lĩnh vực</title>' in page
     assert "Hộ tịch: 2/6 (33,3%); " in page and "Xây dựng: 1/1 (100%)" in page

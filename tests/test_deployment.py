@@ -7,8 +7,8 @@ import json
 import time
 
 import pytest
-from factories import make_docx
-from servers import multipart, running, server_env
+from support.factories import make_docx
+from support.servers import multipart, running, server_env
 
 
 def find(server, headers, words, timeout=10.0):

@@ -6,7 +6,7 @@ import re
 from html import unescape
 
 import pytest
-from factories import fixture_file, make_docx, make_effective, upload
+from support.factories import fixture_file, make_docx, make_effective, upload
 
 from qms.documents import diff, lifecycle
 from qms.errors import NotFound

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from factories import make_docx, make_effective, make_user, upload
 from sqlalchemy import func, select
+from support.factories import make_docx, make_effective, make_user, upload
 
 from qms.documents import lifecycle as documents
 from qms.errors import Conflict, Forbidden, Invalid, NotFound

@@ -12,8 +12,8 @@ import zipfile
 from datetime import timedelta
 
 import pytest
-from factories import upload
 from sqlalchemy import select
+from support.factories import upload
 
 from qms import demo
 from qms.accounts import users

@@ -11,10 +11,10 @@ import threading
 from pathlib import Path
 
 import pytest
-from factories import make_docx, upload
-from servers import flask_cli, multipart, running, server_env
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from support.factories import make_docx, upload
+from support.servers import flask_cli, multipart, running, server_env
 
 from qms.documents import lifecycle
 from qms.models import AuditEntry, Revision, RevisionStatus

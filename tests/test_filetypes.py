@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 
 import pytest
-from hostile_files import encrypted_office_file
+from support.hostile_files import encrypted_office_file
 
 from qms.errors import Invalid
 from qms.files import filetypes

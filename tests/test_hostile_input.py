@@ -15,9 +15,10 @@ from pathlib import Path
 
 import pytest
 from docx import Document as WordDocument
-from factories import PASSWORD, login, make_docx, make_effective
-from hostile_files import REFUSED_UPLOADS
 from sqlalchemy import func, select
+from support.factories import PASSWORD, make_docx, make_effective
+from support.hostile_files import REFUSED_UPLOADS
+from support.pages import login
 
 from qms import create_app
 from qms.documents import lifecycle

@@ -7,8 +7,8 @@ import unicodedata
 from datetime import date
 
 import pytest
-from factories import FIXTURES
 from sqlalchemy import func, select
+from support.factories import FIXTURES
 
 from qms.errors import Conflict, Forbidden, Invalid, NotFound
 from qms.legal import csv_import

@@ -6,8 +6,8 @@ import json
 from datetime import date
 
 import pytest
-from factories import FIXTURES, fixture_file, make_docx, make_effective, upload
 from sqlalchemy import func, select
+from support.factories import FIXTURES, fixture_file, make_docx, make_effective, upload
 
 from qms.database import unit_of_work
 from qms.documents import lifecycle

@@ -6,8 +6,8 @@ import json
 from datetime import date, timedelta
 
 import pytest
-from factories import fixture_file, make_effective, make_user, upload
 from sqlalchemy import func, select
+from support.factories import fixture_file, make_effective, make_user, upload
 
 from qms.database import unit_of_work
 from qms.documents import lifecycle

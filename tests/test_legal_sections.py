@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from factories import fixture_file
+from support.factories import fixture_file
 
 from qms.text.citations import find_citations
 from qms.text.extract import extract_text

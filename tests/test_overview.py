@@ -7,8 +7,8 @@ from datetime import date, timedelta
 
 import openpyxl
 import pytest
-from factories import fixture_file, make_effective, upload
 from sqlalchemy import func, select, text, update
+from support.factories import fixture_file, make_effective, upload
 
 from qms.accounts import organizations
 from qms.catalogue import procedures

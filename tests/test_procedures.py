@@ -6,9 +6,9 @@ import io
 import json
 
 import pytest
-from factories import FIXTURES, make_docx, make_effective, make_user, upload
 from openpyxl import Workbook
 from sqlalchemy import func, select
+from support.factories import FIXTURES, make_docx, make_effective, make_user, upload
 
 from qms.catalogue import coverage, procedures
 from qms.catalogue.codes import codes_in_text, codes_match, normalize_code

@@ -9,8 +9,8 @@ import openpyxl
 import pytest
 from docx import Document as WordDocument
 from docx.oxml.ns import qn
-from factories import fixture_file, make_docx, make_effective, upload
 from sqlalchemy import update
+from support.factories import fixture_file, make_docx, make_effective, upload
 
 from qms import clock
 from qms.documents import lifecycle

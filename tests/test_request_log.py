@@ -8,7 +8,8 @@ import logging
 from collections.abc import Iterator
 
 import pytest
-from factories import PASSWORD, login, make_docx
+from support.factories import PASSWORD, make_docx
+from support.pages import login
 
 from qms.ops.request_log import HEADER, json_handler
 

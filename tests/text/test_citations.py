@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from factories import FIXTURES
+from support.factories import FIXTURES
 
 from qms.text.citations import DOCUMENT_TYPES, Citation, canonical_number, find_all, find_citations
 from qms.text.extract import extract_text

@@ -10,8 +10,8 @@ from pathlib import Path
 import docx
 import pytest
 from docx.oxml import parse_xml
-from factories import FIXTURES, minimal_pdf
 from pypdf import PdfWriter
+from support.factories import FIXTURES, minimal_pdf
 
 from qms.text import extract
 from qms.text.extract import Extracted, extract_text

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from factories import fixture_index_documents
 from whoosh import index as whoosh_index
 
 from qms.search.query import build_adjacent_query, build_query, parse
 from qms.search.schema import build_schema
+from support.factories import fixture_index_documents
 
 TYPED = [
     "trich luc ho tich", "chứng thực chữ ký", "giay phep xay dung", "qt ht 04", '"kiểm soát tài liệu"',

@@ -7,7 +7,7 @@ import io
 import struct
 import zipfile
 
-from factories import make_docx
+from support.factories import make_docx
 
 #: Inflates from a few kilobytes to 16 MB: far beyond the ratio a Word part ever has.
 BOMB_BYTES = 16 * 1024 * 1024

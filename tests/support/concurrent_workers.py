@@ -76,7 +76,7 @@ def _worker_app(settings: dict[str, Any]) -> Flask:
 
 def upload_revisions(settings: dict[str, Any], token: str, document_id: int, tag: str, count: int, start: Any) -> list:
     """Upload ``count`` distinct .docx revisions to one document; the (status, number) of each answer."""
-    from factories import make_docx
+    from support.factories import make_docx
 
     app = _worker_app(settings)
     client = app.test_client()
@@ -141,12 +141,11 @@ def work_while_searched(
 
     Returns the ids of the revisions committed; the held ones carry the word ``chuaghi`` and never commit.
     """
-    from factories import make_docx
-
     from qms.database import unit_of_work
     from qms.extensions import db
     from qms.models import Revision, RevisionStatus
     from qms.search import log as search_log
+    from support.factories import make_docx
 
     app = _worker_app(settings)
     client = app.test_client()

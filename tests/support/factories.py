@@ -1,18 +1,13 @@
-"""Builders for tests: users, real .docx files, revisions in a given state, a signed-in client."""
+"""Builders for tests: users, real .docx and .pdf files, the fixture files, revisions in a given state."""
 
 from __future__ import annotations
 
 import io
-import re
 from datetime import date
-from html import unescape
 from pathlib import Path
 
 from docx import Document as WordDocument
-from flask import Flask
-from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
-from werkzeug.test import TestResponse
 
 from qms.accounts import users
 from qms.documents import lifecycle
@@ -20,7 +15,7 @@ from qms.files.store import FileStore
 from qms.models import Document, Revision, User
 
 #: Sample documents, the TTHC catalogue and the legal register, kept with the tests (see fixtures/README.md).
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 PASSWORD = "mat-khau-thu-nghiem"
 
 
@@ -95,11 +90,6 @@ def make_effective(session: Session, files: FileStore, document: Document, secre
     return lifecycle.act(session, approver, revision.id, "approve", today=today, effective_from=today)
 
 
-def login(client: FlaskClient, user: User) -> None:
-    response = client.post("/login", data={"username": user.username, "password": PASSWORD})
-    assert response.status_code == 302, response.get_data(as_text=True)[:500]
-
-
 def edit_docx(content: bytes, replacements: dict[str, str]) -> bytes:
     """A copy of a Word file with texts replaced in its body paragraphs and table cells."""
     word = WordDocument(io.BytesIO(content))
@@ -124,25 +114,6 @@ def edit_docx(content: bytes, replacements: dict[str, str]) -> bytes:
     out = io.BytesIO()
     word.save(out)
     return out.getvalue()
-
-
-def signed_in(app: Flask, user: User) -> FlaskClient:
-    """A client of its own, signed in as the user."""
-    client = app.test_client()
-    login(client, user)
-    return client
-
-
-def page_text(response: TestResponse) -> str:
-    """What a reader sees: block tags become spaces, inline tags vanish, whitespace collapses."""
-    html = re.sub(r"<(title|script|style)\b.*?</\1>", " ", response.get_data(as_text=True), flags=re.S)
-    html = re.sub(
-        r"</?(p|div|li|td|th|dt|dd|h\d|br|option|label|legend|nav|header|footer|form|button|caption|tr|table"
-        r"|section|article|svg|desc)\b[^>]*>",
-        " ",
-        html,
-    )
-    return " ".join(unescape(re.sub(r"<[^>]+>", "", html)).split())
 
 
 def fixture_index_documents() -> list[dict[str, object]]:
