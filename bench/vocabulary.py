@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass, field
-from pathlib import Path
 
-#: The fixtures kept with the tests.
-FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "fixtures"
+from support.factories import FIXTURES
 
 
 @dataclass(frozen=True)
