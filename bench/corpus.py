@@ -12,7 +12,7 @@ The same seed gives the same corpus, byte for byte. UBND xã Lộc Bình (the de
 Đồng Đăng always hold the documents of ``vocabulary.LOC_BINH_FIXED``/``DONG_DANG_FIXED``, whatever
 the size, so the relevance set can name them.
 
-    python bench/corpus.py --url sqlite:////tmp/c.sqlite3 --documents 500
+    python -m bench.corpus --url sqlite:////tmp/c.sqlite3 --documents 500
 """
 
 # ruff: noqa: E501  (sentence pools and table rows read better unwrapped)
@@ -25,14 +25,8 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-import vocabulary as V  # noqa: E402
+from bench import vocabulary as V
 
 DEFAULT_SEED = 20251
 
@@ -744,7 +738,9 @@ def load(url: str, documents: int, seed: int = DEFAULT_SEED, batch: int = 100,
 def main(argv: list[str] | None = None) -> None:
     import argparse
 
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.corpus", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--url", required=True, help="SQLAlchemy URL, e.g. sqlite:////tmp/corpus.sqlite3")
     parser.add_argument("--documents", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)

@@ -1,9 +1,9 @@
 """Load benchmark: the real server (gunicorn, N workers) on the demo agency, driven over HTTP by concurrent
 clients that mix searches and uploads; prints throughput and p50/p95/p99 latency per kind.
 
-    .venv/bin/python bench/load.py                                  # SQLite, 4 workers, 8 clients, 30 s
-    .venv/bin/python bench/load.py --workers 2 --clients 16 --duration 60 --uploads 0.2
-    .venv/bin/python bench/load.py --database-url postgresql+psycopg://postgres@127.0.0.1:5432/qms_load
+    .venv/bin/python -m bench.load                                  # SQLite, 4 workers, 8 clients, 30 s
+    .venv/bin/python -m bench.load --workers 2 --clients 16 --duration 60 --uploads 0.2
+    .venv/bin/python -m bench.load --database-url postgresql+psycopg://postgres@127.0.0.1:5432/qms_load
 
 The database must be empty (or hold the demo already); everything else lives in a new temporary work
 directory (``--workdir`` to choose it). Clients are threads using ``urllib`` over the API with a bearer token
@@ -16,7 +16,6 @@ import argparse
 import json
 import random
 import statistics
-import sys
 import tempfile
 import threading
 import time
@@ -25,15 +24,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-ROOT = Path(__file__).resolve().parent.parent
-for path in (str(ROOT), str(ROOT / "tests")):
-    if path not in sys.path:
-        sys.path.insert(0, path)
+from support.factories import make_docx
+from support.servers import flask_cli, multipart, running, server_env
 
-from factories import make_docx  # noqa: E402
-from servers import flask_cli, multipart, running, server_env  # noqa: E402
-
-#: What a civil servant or an inspector types, as in bench/search.py.
+#: What a civil servant or an inspector types, as in bench.search.
 QUERIES = [
     "cap ban sao trich luc", "trích lục hộ tịch", "QT-HT-04", "qt ht 04", "61/2018/NĐ-CP", "118/2025",
     "chứng thực chữ ký", "\"đăng ký khai sinh\"", "giay phep xay dung", "kiểm soát tài liệu", "chinh sach chat luong",
@@ -113,7 +107,9 @@ def report(samples: list[Sample], elapsed: float) -> dict[str, dict[str, float]]
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.load", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
     parser.add_argument("--clients", type=int, default=8, help="concurrent client threads")
     parser.add_argument("--duration", type=float, default=30, help="seconds of load after a 3 s warm-up")

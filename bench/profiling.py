@@ -1,9 +1,9 @@
-"""Profile one search, the indexing of revisions, or apply_log, on a corpus built by bench/search.py.
+"""Profile one search, the indexing of revisions, or apply_log, on a corpus built by bench.search.
 
-    .venv/bin/python bench/profiling.py --reuse /tmp/qms-bench query "khai sinh"
-    .venv/bin/python bench/profiling.py --reuse /tmp/qms-bench index --revisions 200
-    .venv/bin/python bench/profiling.py --reuse /tmp/qms-bench --pyinstrument query "khai sinh"
-    .venv/bin/python bench/profiling.py --reuse /tmp/qms-bench upload --count 5
+    .venv/bin/python -m bench.profiling --reuse /tmp/qms-bench query "khai sinh"
+    .venv/bin/python -m bench.profiling --reuse /tmp/qms-bench index --revisions 200
+    .venv/bin/python -m bench.profiling --reuse /tmp/qms-bench --pyinstrument query "khai sinh"
+    .venv/bin/python -m bench.profiling --reuse /tmp/qms-bench upload --count 5
 
 cProfile by default (standard library); --pyinstrument if it is installed in the venv.
 Indexing is profiled into a scratch index under the work directory; the real one is not touched.
@@ -15,16 +15,10 @@ import argparse
 import cProfile
 import pstats
 import shutil
-import sys
 import time
 from pathlib import Path
 
-BENCH = Path(__file__).resolve().parent
-for path in (str(BENCH.parent), str(BENCH)):
-    if path not in sys.path:
-        sys.path.insert(0, path)
-
-from search import add_draft, call_search, make_app, upload_texts  # noqa: E402
+from bench.search import add_draft, call_search, make_app, upload_texts
 
 
 class Profiler:
@@ -103,7 +97,7 @@ def profile_index(workdir: Path, count: int, profiler: Profiler | NoProfiler) ->
     ix = whoosh_index.create_in(str(scratch), build_schema())
     with Session(engine) as session:
         fields = [revision_fields(r) for r in load_revisions(session, list(range(1, count + 1)))]
-    # One process's share of a rebuild (qms.search.build); bench/search.py times the rebuild with all of them.
+    # One process's share of a rebuild (qms.search.build); bench.search times the rebuild with all of them.
     writer = BulkSegmentWriter(ix, compound=False)
     started = time.perf_counter()
     with profiler:
@@ -140,7 +134,9 @@ def profile_upload(workdir: Path, count: int, profiler: Profiler | NoProfiler) -
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.profiling", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--reuse", type=Path, required=True, metavar="DIR")
     parser.add_argument("--pyinstrument", action="store_true")
     parser.add_argument("--limit", type=int, default=25)

@@ -4,9 +4,9 @@ Runs every query of bench/relevance.json through the real search service as a st
 query's agency (current revisions only) and reports hits at rank 1 and in the top 3, listing each
 miss with what came first.
 
-    .venv/bin/python bench/relevance.py                       # a 300-document corpus (≈ 1.5 min)
-    .venv/bin/python bench/relevance.py --reuse /tmp/qms-bench/full   # the corpus of bench/search.py
-    .venv/bin/python bench/relevance.py --demo                # the `flask qms demo` data
+    .venv/bin/python -m bench.relevance                       # a 300-document corpus (≈ 1.5 min)
+    .venv/bin/python -m bench.relevance --reuse /tmp/qms-bench/full   # the corpus of bench.search
+    .venv/bin/python -m bench.relevance --demo                # the `flask qms demo` data
 
 The corpus always holds the fixed documents of UBND xã Lộc Bình and Đồng Đăng that the set names,
 whatever its size; with --demo only the queries that have a "demo_expected" are run.
@@ -16,18 +16,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-BENCH = Path(__file__).resolve().parent
-for path in (str(BENCH.parent), str(BENCH)):
-    if path not in sys.path:
-        sys.path.insert(0, path)
+from bench import corpus
+from bench.search import call_search, ensure_corpus, index_is_current, log, make_app, rebuild
 
-import corpus  # noqa: E402
-from search import call_search, ensure_corpus, index_is_current, log, make_app, rebuild  # noqa: E402
+BENCH = Path(__file__).resolve().parent
 
 
 def load_demo(workdir: Path):  # type: ignore[no-untyped-def]
@@ -112,13 +108,15 @@ def report(outcomes: list[dict], label: str) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.relevance", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--set", type=Path, default=BENCH / "relevance.json")
     parser.add_argument("--documents", type=int, default=300, help="corpus size when building one")
     parser.add_argument("--seed", type=int, default=corpus.DEFAULT_SEED)
     parser.add_argument("--workdir", type=Path, help="where to build (default: a new temporary directory)")
     parser.add_argument("--reuse", type=Path, metavar="DIR",
-                        help="a work directory of bench/search.py (its index as is)")
+                        help="a work directory of bench.search (its index as is)")
     parser.add_argument("--demo", action="store_true", help="load `flask qms demo` data instead of the corpus")
     parser.add_argument("--json", type=Path, help="also write the outcomes here")
     args = parser.parse_args()

@@ -1,12 +1,12 @@
 """Search benchmark: index rebuild, query latency through the real search service, FTS5 baseline,
 and upload-to-searchable, on a generated corpus of Vietnamese QMS documents.
 
-    .venv/bin/python bench/search.py                        # 10,000 documents / 30,000 revisions
-    .venv/bin/python bench/search.py --documents 300        # a quick run (about a minute)
-    .venv/bin/python bench/search.py --reuse /tmp/qms-bench # reuse a corpus (and --skip-rebuild: its index)
+    .venv/bin/python -m bench.search                        # 10,000 documents / 30,000 revisions
+    .venv/bin/python -m bench.search --documents 300        # a quick run (about a minute)
+    .venv/bin/python -m bench.search --reuse /tmp/qms-bench # reuse a corpus (and --skip-rebuild: its index)
 
 Everything lives in one work directory: the SQLite database (qms.sqlite3), the Whoosh index (index/),
-the FTS5 baseline (fts.sqlite3) and results.json. See bench/README.md for figures measured here.
+the FTS5 baseline (fts.sqlite3) and results.json. Figures measured here: docs/performance.md.
 """
 
 from __future__ import annotations
@@ -23,13 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-BENCH = Path(__file__).resolve().parent
-ROOT = BENCH.parent
-for path in (str(ROOT), str(BENCH)):
-    if path not in sys.path:
-        sys.path.insert(0, path)
-
-import corpus  # noqa: E402
+from bench import ROOT, corpus
 
 TARGETS_MS = {"words": 100.0, "phrase": 250.0, "filtered": 150.0, "codes": 100.0}
 TARGET_UPLOAD_MS = 500.0
@@ -191,9 +185,9 @@ def index_is_current(workdir: Path) -> bool:
 
 def rebuild(workdir: Path) -> dict[str, Any]:
     log("rebuilding the index in a child process")
-    command = [sys.executable, __file__, "--child-rebuild", str(workdir)]
+    command = [sys.executable, "-m", "bench.search", "--child-rebuild", str(workdir)]
     # The child's progress goes straight to our stderr; its result is the last line of its stdout.
-    process = subprocess.run(command, stdout=subprocess.PIPE, text=True, check=False)
+    process = subprocess.run(command, stdout=subprocess.PIPE, text=True, check=False, cwd=ROOT)
     if process.returncode:
         raise SystemExit(f"rebuild failed with exit code {process.returncode}")
     result = json.loads(process.stdout.strip().splitlines()[-1])
@@ -498,7 +492,9 @@ def report(manifest: dict[str, Any], rebuilt: dict[str, Any] | None, fts: dict[s
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.search", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--documents", type=int, default=10_000, help="documents in the corpus (3 revisions each)")
     parser.add_argument("--seed", type=int, default=corpus.DEFAULT_SEED)
     parser.add_argument("--workdir", type=Path, help="where to build (default: a new temporary directory)")

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 from argon2 import PasswordHasher
-from factories import make_user
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from hypothesis import HealthCheck, settings
 from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session
+from support.factories import make_user
 
 from qms import clock, create_app
 from qms.accounts import organizations, users

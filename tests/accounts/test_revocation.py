@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from factories import PASSWORD, login, page_text, signed_in
 from sqlalchemy import func, select, update
+from support.factories import PASSWORD
+from support.pages import login, signed_in, text_of
 
 from qms import clock
 from qms.accounts import users
@@ -132,13 +133,13 @@ def test_a_user_lists_and_revokes_their_own_tokens_on_a_page(app, client, sessio
 
     page = browser.get("/account/tokens")
     assert page.status_code == 200
-    assert "Còn hiệu lực" in page_text(page) and f"/account/tokens/{my_id}/revoke" in page.get_data(as_text=True)
+    assert "Còn hiệu lực" in text_of(page) and f"/account/tokens/{my_id}/revoke" in page.get_data(as_text=True)
     assert f"/account/tokens/{their_id}/revoke" not in page.get_data(as_text=True)
 
     assert browser.post(f"/account/tokens/{their_id}/revoke").status_code == 404
     assert client.get("/api/v1/me", headers=_bearer(theirs)).status_code == 200
     answer = browser.post(f"/account/tokens/{my_id}/revoke", follow_redirects=True)
-    assert answer.status_code == 200 and "Đã thu hồi mã truy cập số" in page_text(answer)
+    assert answer.status_code == 200 and "Đã thu hồi mã truy cập số" in text_of(answer)
     assert client.get("/api/v1/me", headers=_bearer(mine)).status_code == 401
     assert session.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "token_revoke")) == 1
 

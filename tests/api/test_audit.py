@@ -6,7 +6,7 @@ import os
 from datetime import datetime, timedelta
 
 import pytest
-from factories import make_docx, make_effective, upload
+from support.factories import make_docx, make_effective, upload
 
 from qms.documents import lifecycle
 

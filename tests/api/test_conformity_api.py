@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from factories import FIXTURES, fixture_file, make_effective, upload
 from sqlalchemy import delete, select
+from support.factories import FIXTURES, fixture_file, make_effective, upload
 
 from qms.catalogue import procedures
 from qms.documents import lifecycle

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from factories import upload
+from support.factories import upload
 from werkzeug.exceptions import HTTPException
 
 from qms import create_app, web

@@ -7,8 +7,8 @@ import io
 from urllib.parse import quote
 
 import pytest
-from factories import make_docx, make_effective, upload
 from sqlalchemy import select
+from support.factories import make_docx, make_effective, upload
 
 from qms.models import AuditEntry
 

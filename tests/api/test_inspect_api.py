@@ -9,8 +9,8 @@ from datetime import timedelta
 import openpyxl
 import pytest
 from docx import Document as WordDocument
-from factories import make_docx, make_effective, upload
 from sqlalchemy import func, select
+from support.factories import make_docx, make_effective, upload
 
 from qms.documents import lifecycle
 from qms.exports.xlsx import HEADING_ROW

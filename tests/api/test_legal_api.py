@@ -6,7 +6,7 @@ from datetime import date
 from urllib.parse import quote
 
 import pytest
-from factories import FIXTURES, fixture_file, make_effective
+from support.factories import FIXTURES, fixture_file, make_effective
 
 from qms.legal import csv_import
 

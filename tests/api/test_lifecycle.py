@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from datetime import datetime, timedelta
 
-from factories import make_docx, make_user
+from support.factories import make_docx, make_user
 
 
 def create(client, headers, code="QT-HT-04", **extra):

@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from factories import upload
 from sqlalchemy import func, select
+from support.factories import upload
 
 from qms.documents import lifecycle
 from qms.models import AuditEntry, Document, RevisionStatus

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import io
 
-from factories import FIXTURES, make_effective
 from sqlalchemy import func, select
+from support.factories import FIXTURES, make_effective
 
 from qms.documents import lifecycle
 from qms.models import AuditEntry, Procedure

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from factories import make_docx, make_effective, upload
+from support.factories import make_docx, make_effective, upload
 
 from qms.documents import lifecycle
 

@@ -8,7 +8,6 @@ import random
 
 import pytest
 import schemathesis
-from factories import make_docx, make_effective, make_user, upload
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -16,6 +15,7 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
+from support.factories import make_docx, make_effective, make_user, upload
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 

@@ -8,8 +8,8 @@ import zipfile
 from datetime import date, timedelta
 
 import pytest
-from factories import FIXTURES, fixture_file, make_docx, make_effective, upload
 from sqlalchemy import select
+from support.factories import FIXTURES, fixture_file, make_docx, make_effective, upload
 
 from qms import conformity
 from qms.catalogue import procedures

@@ -15,8 +15,8 @@ import pytest
 from docx import Document as WordDocument
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from factories import upload
 from sqlalchemy import select
+from support.factories import upload
 
 from qms import conformity
 from qms.catalogue.statutory_time import parse_cases, parse_time
@@ -588,13 +588,13 @@ def test_the_catalogue_cases_rule_each_column(session):
 
 
 def test_the_revision_page_shows_the_cases_read_next_to_the_findings(app, session, files, secretary):
-    from factories import page_text, signed_in
+    from support.pages import signed_in, text_of
 
     document = lifecycle.create_document(session, secretary, organization_code="XA-LOCBINH", code="QT-HT-07",
                                          title="Quy trình", kind="process")
     revision = upload(session, files, secretary, document,
                       (READING / "r1b_two_time_columns.docx").read_bytes(), filename="r1b.docx")
-    page = page_text(signed_in(app, secretary).get(f"/revisions/{revision.id}/findings"))
+    page = text_of(signed_in(app, secretary).get(f"/revisions/{revision.id}/findings"))
     assert "Có xác minh (trường hợp xác minh không quá): 64 giờ làm việc" in page
     assert "Có xác minh: 07 ngày = 56 giờ làm việc" in page
 

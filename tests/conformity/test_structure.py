@@ -11,7 +11,7 @@ from collections.abc import Callable
 import pytest
 from docx import Document as WordDocument
 from docx.table import Table as WordTable
-from factories import FIXTURES, pdf_of_content
+from support.factories import FIXTURES, pdf_of_content
 
 from qms.conformity.reader import read_structure, read_text_structure
 from qms.conformity.structure import Structure

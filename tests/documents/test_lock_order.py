@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from concurrent_workers import CONTEXT, run_processes, settings_of
-from factories import make_user, upload
 from support.concurrent_actions import act_in_rounds
+from support.concurrent_workers import CONTEXT, run_processes, settings_of
+from support.factories import make_user, upload
 
 from qms.accounts import users
 from qms.audit import trail

@@ -7,9 +7,10 @@ import re
 from datetime import date
 
 import pytest
-from factories import signed_in, upload
 from flask import Flask
 from sqlalchemy.orm import Session
+from support.factories import upload
+from support.pages import signed_in
 
 from qms.documents import lifecycle, workflow
 from qms.errors import Conflict, Forbidden, NotFound

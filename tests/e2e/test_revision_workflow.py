@@ -7,8 +7,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from factories import edit_docx, fixture_file
 from playwright.sync_api import Locator, Page, expect
+from support.factories import edit_docx, fixture_file
 
 pytestmark = pytest.mark.e2e
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from search_samples import three_segment_index
+from support.search_samples import three_segment_index
 
 
 @pytest.fixture(scope="session")

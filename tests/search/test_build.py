@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from factories import fixture_index_documents
 from sqlalchemy import create_engine
 from sqlalchemy.exc import OperationalError
+from support.factories import fixture_index_documents
 from whoosh import index as whoosh_index
 from whoosh.qparser import QueryParser
 

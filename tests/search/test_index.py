@@ -5,8 +5,8 @@ from __future__ import annotations
 import contextlib
 
 import pytest
-from factories import make_docx, make_effective, upload
 from sqlalchemy import select
+from support.factories import make_docx, make_effective, upload
 
 from qms.documents import lifecycle
 from qms.extensions import db
@@ -21,7 +21,7 @@ def indexed_ids(index: SearchIndex) -> list[int]:
 
 
 def test_a_change_is_searchable_after_the_request_that_made_it(app, client, session, files, secretary, document):
-    from factories import login
+    from support.pages import login
 
     login(client, secretary)
     response = client.post(f"/documents/{document.id}/upload", data={

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from search_samples import queries
+from support.search_samples import queries
 from whoosh import query as wq
 
 from qms.search import matches

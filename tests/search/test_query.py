@@ -6,7 +6,7 @@ import unicodedata
 from datetime import timedelta
 
 import pytest
-from factories import make_docx, make_effective, upload
+from support.factories import make_docx, make_effective, upload
 
 from qms.documents import lifecycle
 from qms.errors import NotFound
@@ -225,8 +225,8 @@ def test_a_revision_committed_during_the_request_is_shown_as_it_is_counted(
     import threading
     from io import BytesIO
 
-    from factories import login
     from sqlalchemy import select
+    from support.pages import signed_in
 
     from qms.models import Revision
 
@@ -235,8 +235,7 @@ def test_a_revision_committed_during_the_request_is_shown_as_it_is_counted(
 
     def another_request() -> None:
         # In a thread of its own, as in a server: its own app context, session and commit.
-        client = app.test_client()
-        login(client, secretary)
+        client = signed_in(app, secretary)
         responses.append(client.post(f"/documents/{document.id}/upload", content_type="multipart/form-data", data={
             "file": (BytesIO(make_docx("Chứng thực hợp đồng")), "qt.docx"), "change_summary": "Dự thảo"}))
 

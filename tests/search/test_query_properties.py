@@ -6,9 +6,10 @@ import random
 from urllib.parse import quote
 
 import pytest
-from factories import login, make_docx, make_effective, upload
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support.factories import make_docx, make_effective, upload
+from support.pages import login
 
 from qms.input_rule import CONTROL_IN_TEXT
 

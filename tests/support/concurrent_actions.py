@@ -7,7 +7,7 @@ from typing import Any
 
 def act_in_rounds(settings: dict[str, Any], rounds: list[tuple[str, int, dict[str, Any]]], start: Any) -> list:
     """Per round (token, revision id, action body): wait for the other worker, post; (status, error code) of each."""
-    from concurrent_workers import _worker_app
+    from support.concurrent_workers import _worker_app
 
     app = _worker_app(settings)
     client = app.test_client()

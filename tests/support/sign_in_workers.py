@@ -7,7 +7,7 @@ from typing import Any
 
 def try_sign_ins(settings: dict[str, Any], attempts: list[tuple[str, str]]) -> list[int]:
     """Post each (username, password) to /login from this process; the status of each answer."""
-    from concurrent_workers import _worker_app
+    from support.concurrent_workers import _worker_app
 
     app = _worker_app(settings)
     client = app.test_client()

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from support.factories import FIXTURES
 
 from qms.text.citations import DOCUMENT_TYPES, Citation, canonical_number, find_all, find_citations
 from qms.text.extract import extract_text
 from qms.text.vietnamese import normalize
-
-FIXTURES = Path(__file__).resolve().parents[2].parent / "shared" / "fixtures"
 
 
 def numbers(text: str) -> list[str]:

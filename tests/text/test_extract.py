@@ -10,19 +10,19 @@ from pathlib import Path
 import docx
 import pytest
 from docx.oxml import parse_xml
-from factories import minimal_pdf
 from pypdf import PdfWriter
+from support.factories import FIXTURES, minimal_pdf
 
 from qms.text import extract
 from qms.text.extract import Extracted, extract_text
 
-FIXTURES = Path(__file__).resolve().parents[2].parent / "shared" / "fixtures" / "documents"
+DOCUMENTS = FIXTURES / "documents"
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 
 def fixture(name: str) -> Extracted:
     """A fixture document extracted."""
-    path = FIXTURES / name
+    path = DOCUMENTS / name
     return extract_text(path.read_bytes(), path.name)
 
 
@@ -46,7 +46,7 @@ def replace_member(data: bytes, name: str, content: bytes) -> bytes:
 # --- fixtures ------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("path", sorted(FIXTURES.glob("*.docx")), ids=lambda path: path.name)
+@pytest.mark.parametrize("path", sorted(DOCUMENTS.glob("*.docx")), ids=lambda path: path.name)
 def test_every_fixture_document_has_text(path: Path) -> None:
     result = extract_text(path.read_bytes(), path.name)
     assert result.kind == "docx"
@@ -180,7 +180,7 @@ def test_empty_docx_has_no_text() -> None:
 
 
 def test_detected_by_content_not_name() -> None:
-    data = (FIXTURES / "CSCL_chinh-sach-chat-luong_lan-01.docx").read_bytes()
+    data = (DOCUMENTS / "CSCL_chinh-sach-chat-luong_lan-01.docx").read_bytes()
     result = extract_text(data, "tai-lieu.pdf")
     assert (result.kind, result.has_text) == ("docx", True)
     pdf = extract_text(minimal_pdf("Quy trinh cap ban sao trich luc ho tich"), "tai-lieu.docx")
@@ -208,7 +208,7 @@ def test_bad_input_never_raises(data: bytes, name: str, kind: str) -> None:
 
 
 def test_truncated_docx() -> None:
-    data = (FIXTURES / "QT-HT-01_dang-ky-khai-sinh_lan-02.docx").read_bytes()
+    data = (DOCUMENTS / "QT-HT-01_dang-ky-khai-sinh_lan-02.docx").read_bytes()
     result = extract_text(data[: len(data) // 2], "x.docx")
     assert (result.kind, result.has_text) == ("docx", False)
     assert "corrupt" in (result.error or "")

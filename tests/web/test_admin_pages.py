@@ -3,27 +3,12 @@
 from __future__ import annotations
 
 import re
-from html import unescape
 
-from factories import PASSWORD, login
 from sqlalchemy import select
+from support.factories import PASSWORD
+from support.pages import signed_in, text_of
 
 from qms.models import AuditEntry, Organization, Role, User
-
-
-def text_of(response) -> str:
-    """What a reader sees: block tags become spaces, inline tags vanish, whitespace collapses."""
-    html = re.sub(r"<(title|script|style)\b.*?</\1>", " ", response.get_data(as_text=True), flags=re.S)
-    html = re.sub(
-        r"</?(p|div|li|td|th|dt|dd|h\d|br|option|label|legend|nav|header|footer|form|button|caption)\b[^>]*>", " ", html
-    )
-    return " ".join(unescape(re.sub(r"<[^>]+>", "", html)).split())
-
-
-def signed_in(app, user):
-    client = app.test_client()
-    login(client, user)
-    return client
 
 
 def test_admin_creates_an_organisation_under_a_parent_and_sees_it_indented(app, session, admin, agency):

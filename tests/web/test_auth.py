@@ -2,27 +2,12 @@
 
 from __future__ import annotations
 
-import re
-from html import unescape
-
-from factories import PASSWORD, login
 from sqlalchemy import select
+from support.factories import PASSWORD
+from support.pages import login, text_of
 
 from qms.accounts import users
 from qms.models import AuditEntry
-
-
-def text_of(response) -> str:
-    """What a reader sees: block tags become spaces, inline tags vanish, whitespace collapses."""
-    return visible(response.get_data(as_text=True))
-
-
-def visible(html: str) -> str:
-    html = re.sub(r"<(title|script|style)\b.*?</\1>", " ", html, flags=re.S)
-    html = re.sub(
-        r"</?(p|div|li|td|th|dt|dd|h\d|br|option|label|legend|nav|header|footer|form|button|caption)\b[^>]*>", " ", html
-    )
-    return " ".join(unescape(re.sub(r"<[^>]+>", "", html)).split())
 
 
 def test_login_page_is_in_vietnamese_with_labelled_fields(client):

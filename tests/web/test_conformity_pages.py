@@ -5,30 +5,16 @@ from __future__ import annotations
 
 import io
 import json
-import re
-from html import unescape
 
 import pytest
-from factories import FIXTURES, fixture_file, login, make_effective, upload
 from sqlalchemy import select
+from support.factories import FIXTURES, fixture_file, make_effective, upload
+from support.pages import signed_in, text_of
 
 from qms.catalogue import procedures
 from qms.documents import lifecycle
 from qms.legal import csv_import
 from qms.models import AuditEntry
-
-
-def text_of(response) -> str:
-    """What a reader sees: block tags become spaces, inline tags vanish, whitespace collapses."""
-    html = re.sub(r"<(title|script|style)\b.*?</\1>", " ", response.get_data(as_text=True), flags=re.S)
-    html = re.sub(r"</?(p|div|li|td|th|dt|dd|h\d|br|ol|ul|nav|form|button|section)\b[^>]*>", " ", html)
-    return " ".join(unescape(re.sub(r"<[^>]+>", "", html)).split())
-
-
-def signed_in(app, user):
-    client = app.test_client()
-    login(client, user)
-    return client
 
 
 @pytest.fixture

@@ -5,8 +5,9 @@ from __future__ import annotations
 import io
 
 import pytest
-from factories import PASSWORD, make_docx, page_text, signed_in, upload
 from sqlalchemy import func, select
+from support.factories import PASSWORD, make_docx, upload
+from support.pages import signed_in, text_of
 
 from qms.documents import lifecycle
 from qms.models import AuditEntry, Document, Organization, Revision, RevisionStatus, User
@@ -16,7 +17,7 @@ REFUSED = "Dữ liệu gửi lên chứa ký tự điều khiển hoặc ký t�
 
 def _refused(response) -> None:
     assert response.status_code == 400, response.get_data(as_text=True)[:300]
-    assert REFUSED in page_text(response)
+    assert REFUSED in text_of(response)
 
 
 @pytest.mark.parametrize("username", ["thuky\x00", "thu\x00ky", "thuky\x08"])

@@ -4,39 +4,20 @@ from __future__ import annotations
 
 import io
 import re
-from html import unescape
 
-from factories import login, make_docx, make_effective, make_user, upload
 from sqlalchemy import func, select
+from support.factories import make_docx, make_effective, make_user, upload
+from support.pages import signed_in, text_of
 
 from qms.documents import lifecycle
 from qms.models import AuditEntry, Document, RevisionStatus
-
-
-def text_of(response) -> str:
-    """What a reader sees: block tags become spaces, inline tags vanish, whitespace collapses."""
-    return visible(response.get_data(as_text=True))
-
-
-def visible(html: str) -> str:
-    html = re.sub(r"<(title|script|style)\b.*?</\1>", " ", html, flags=re.S)
-    html = re.sub(
-        r"</?(p|div|li|td|th|dt|dd|h\d|br|option|label|legend|nav|header|footer|form|button|caption)\b[^>]*>", " ", html
-    )
-    return " ".join(unescape(re.sub(r"<[^>]+>", "", html)).split())
 
 
 def revision_text(response, revision_id: int) -> str:
     """The text of one revision's entry in the timeline."""
     match = re.search(rf'<li [^>]*id="rev-{revision_id}">(.*?)</li>', response.get_data(as_text=True), flags=re.S)
     assert match, f"revision {revision_id} is not on the page"
-    return visible(match.group(1))
-
-
-def signed_in(app, user):
-    client = app.test_client()
-    login(client, user)
-    return client
+    return text_of(match.group(1))
 
 
 def action_forms(response) -> list[tuple[str, str]]:

@@ -3,32 +3,16 @@
 from __future__ import annotations
 
 import io
-import re
 import zipfile
-from html import unescape
 
 import openpyxl
 import pytest
-from factories import login, make_docx, make_effective, upload
+from support.factories import make_docx, make_effective, upload
+from support.pages import signed_in, text_of
 
 from qms.documents import lifecycle
 from qms.exports.xlsx import HEADING_ROW
 from qms.inspection.dossier_check import verify_dossier
-
-
-def text_of(response) -> str:
-    """What a reader sees: block tags become spaces, inline tags vanish, whitespace collapses."""
-    html = re.sub(r"<(title|script|style)\b.*?</\1>", " ", response.get_data(as_text=True), flags=re.S)
-    html = re.sub(
-        r"</?(p|div|li|td|th|dt|dd|h\d|br|option|label|legend|nav|header|footer|form|button|caption)\b[^>]*>", " ", html
-    )
-    return " ".join(unescape(re.sub(r"<[^>]+>", "", html)).split())
-
-
-def signed_in(app, user):
-    client = app.test_client()
-    login(client, user)
-    return client
 
 
 @pytest.fixture

@@ -9,8 +9,9 @@ import io
 from datetime import date
 
 import pytest
-from factories import login, make_docx, make_effective, upload
 from sqlalchemy import func, select
+from support.factories import make_docx, make_effective, upload
+from support.pages import signed_in
 
 from qms import clock
 from qms.legal import register
@@ -102,8 +103,7 @@ def test_the_walk_finds_the_write_rules(app):
 
 
 def test_every_page_form_refuses_an_inspector_and_changes_nothing(app, session, inspector, world, today):
-    client = app.test_client()
-    login(client, inspector)
+    client = signed_in(app, inspector)
     before = counts(session)
     refused = []
     for endpoint, method, _rule in write_rules(app, api=False):
@@ -139,18 +139,16 @@ def test_the_refusal_says_why(app, client, bearer, inspector, world):
     error = response.get_json()["error"]
     assert response.status_code == 403 and error["code"] == "role_required"
     assert error["message"] == "Đoàn kiểm tra chỉ được xem, không được thay đổi dữ liệu."
-    page = app.test_client()
-    login(page, inspector)
+    page = signed_in(app, inspector)
     refused = page.post("/documents/new", data={"code": "QT-X", "title": "X", "kind": "process"})
     assert refused.status_code == 403 and "Cần vai trò Thư ký ISO của đơn vị" in refused.get_data(as_text=True)
 
 
 def test_an_inspector_who_also_holds_a_writing_role_is_judged_by_the_rules(app, session, agency):
-    from factories import make_user
+    from support.factories import make_user
 
     both = make_user(session, "kiemtra-thuky", "SO-KHCN", "inspector", "secretary")
-    client = app.test_client()
-    login(client, both)
+    client = signed_in(app, both)
     created = client.post("/documents/new", data={"code": "QT-SO-01", "title": "Quy trình của Sở", "kind": "process"})
     assert created.status_code == 302  # a secretary of the department writes in the department
 
@@ -160,8 +158,7 @@ def test_an_inspectors_page_download_of_an_old_revision_is_logged(app, session, 
     old = world["current"]
     make_effective(session, files, session.get(Document, world["document_id"]), secretary, reviewer, approver, today,
                    make_docx("Lần 3"), "Lần 3")
-    client = app.test_client()
-    login(client, inspector)
+    client = signed_in(app, inspector)
     downloads = select(AuditEntry).where(AuditEntry.action == "download").order_by(AuditEntry.seq.desc())
     before = len(session.scalars(downloads).all())
     assert client.get(f"/revisions/{old.id}/download").status_code == 200

@@ -8,7 +8,8 @@ from pathlib import Path
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
-from factories import page_text, signed_in, upload
+from support.factories import upload
+from support.pages import signed_in, text_of
 
 from qms.documents import lifecycle
 from qms.web.language import format_number
@@ -24,7 +25,7 @@ def in_english(client, page="/"):
 def test_pages_are_vietnamese_by_default_whatever_the_browser_asks(client):
     page = client.get("/login", headers={"Accept-Language": "en-US,en;q=0.9"})
     html = page.get_data(as_text=True)
-    assert '<html lang="vi">' in html and "Đăng nhập" in page_text(page)
+    assert '<html lang="vi">' in html and "Đăng nhập" in text_of(page)
     assert '<label for="language-choice">Ngôn ngữ</label>' in html
 
 
@@ -33,11 +34,11 @@ def test_the_switch_keeps_the_choice_and_returns_to_the_page(client):
     assert response.status_code == 302 and response.headers["Location"] == "/login?next=%2Ftasks"
     page = client.get("/login")
     assert '<html lang="en">' in page.get_data(as_text=True)
-    text = page_text(page)
+    text = text_of(page)
     assert "Sign in" in text and "User name" in text and "Password" in text and "Đăng nhập" not in text
-    assert "Please sign in to continue." in page_text(client.get("/tasks", follow_redirects=True))
+    assert "Please sign in to continue." in text_of(client.get("/tasks", follow_redirects=True))
     back = client.post("/language", data={"language": "vi", "next": "/login"})
-    assert back.status_code == 302 and "Đăng nhập" in page_text(client.get("/login"))
+    assert back.status_code == 302 and "Đăng nhập" in text_of(client.get("/login"))
 
 
 def test_the_switch_goes_nowhere_but_this_site_and_ignores_unknown_languages(client):
@@ -57,23 +58,23 @@ def test_labels_flash_messages_and_service_errors_are_translated(app, session, f
     in_english(author)
     data = {"file": (io.BytesIO(b"not a word file"), "gia-mao.docx"), "change_summary": "Sửa bước 3"}
     refused = author.post(f"/documents/{document.id}/upload", data=data, content_type="multipart/form-data")
-    text = page_text(refused)
+    text = text_of(refused)
     assert "Document file (.docx or .pdf)" in text and "Please choose the file again before sending." in text
     # A service message built with values (here the file's extension) stays as the service wrote it.
     assert "Nội dung tệp không phải là tệp .docx hợp lệ" in text
     revision = upload(session, files, secretary, document)
-    text = page_text(author.get(f"/documents/{document.id}"))
+    text = text_of(author.get(f"/documents/{document.id}"))
     assert "Revision 1 Draft" in text and "Submit for review" in text and "Upload a new revision" in text
 
     lifecycle.act(session, secretary, revision.id, "submit", today=today)
     checker = signed_in(app, reviewer)
     in_english(checker)
     response = checker.post(f"/tasks/revisions/{revision.id}/actions", data={"action": "return", "comment": ""})
-    assert "Could not be done: A comment is required to return a revision." in page_text(response)
+    assert "Could not be done: A comment is required to return a revision." in text_of(response)
     done = checker.post(f"/tasks/revisions/{revision.id}/actions", data={"action": "return", "comment": "Thiếu BM-02"},
                         follow_redirects=True)
-    assert "The revision was returned to its author." in page_text(done)
-    assert "Not found" in page_text(checker.get("/documents/99999"))
+    assert "The revision was returned to its author." in text_of(done)
+    assert "Not found" in text_of(checker.get("/documents/99999"))
 
 
 def test_numbers_follow_the_language(app):
@@ -111,10 +112,10 @@ def test_the_compiled_catalogue_is_the_translated_one():
 def test_error_pages_speak_the_chosen_language(app, staff):
     client = signed_in(app, staff)
     refused = client.get("/documents/new")
-    assert refused.status_code == 403 and "Lỗi 403 Không có quyền" in page_text(refused)
+    assert refused.status_code == 403 and "Lỗi 403 Không có quyền" in text_of(refused)
     missing = client.get("/khong-co-trang-nay")
-    assert missing.status_code == 404 and "Không tìm thấy trang hoặc tài liệu bạn yêu cầu." in page_text(missing)
+    assert missing.status_code == 404 and "Không tìm thấy trang hoặc tài liệu bạn yêu cầu." in text_of(missing)
     in_english(client)
-    assert "Error 403 Not allowed" in page_text(client.get("/documents/new"))
-    text = page_text(client.get("/khong-co-trang-nay"))
+    assert "Error 403 Not allowed" in text_of(client.get("/documents/new"))
+    text = text_of(client.get("/khong-co-trang-nay"))
     assert "The page or document you asked for was not found." in text and "Back to the document list" in text

@@ -5,32 +5,17 @@ from __future__ import annotations
 import io
 import re
 from datetime import date
-from html import unescape
 
 import pytest
-from factories import FIXTURES, fixture_file, login, make_effective
 from sqlalchemy import func, select
+from support.factories import FIXTURES, fixture_file, make_effective
+from support.pages import signed_in, text_of
 
 from qms.legal import csv_import
 from qms.legal import register as legal
 from qms.models import AuditEntry, LegalDocument, LegalReview, ReviewState
 
 CSV = (FIXTURES / "legal_documents.csv").read_bytes()
-
-
-def text_of(response) -> str:
-    """What a reader sees: block tags become spaces, inline tags vanish, whitespace collapses."""
-    html = re.sub(r"<(title|script|style)\b.*?</\1>", " ", response.get_data(as_text=True), flags=re.S)
-    html = re.sub(
-        r"</?(p|div|li|td|th|dt|dd|h\d|br|option|label|legend|nav|header|footer|form|button|caption)\b[^>]*>", " ", html
-    )
-    return " ".join(unescape(re.sub(r"<[^>]+>", "", html)).split())
-
-
-def signed_in(app, user):
-    client = app.test_client()
-    login(client, user)
-    return client
 
 
 @pytest.fixture

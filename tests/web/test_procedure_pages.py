@@ -3,30 +3,14 @@
 from __future__ import annotations
 
 import io
-import re
-from html import unescape
 
-from factories import FIXTURES, login, make_effective
 from sqlalchemy import func, select
+from support.factories import FIXTURES, make_effective
+from support.pages import signed_in, text_of
 
 from qms.catalogue import procedures
 from qms.documents import lifecycle
 from qms.models import Procedure
-
-
-def text_of(response) -> str:
-    """What a reader sees: block tags become spaces, inline tags vanish, whitespace collapses."""
-    html = re.sub(r"<(title|script|style)\b.*?</\1>", " ", response.get_data(as_text=True), flags=re.S)
-    html = re.sub(
-        r"</?(p|div|li|td|th|dt|dd|h\d|br|option|label|legend|nav|header|footer|form|button|caption)\b[^>]*>", " ", html
-    )
-    return " ".join(unescape(re.sub(r"<[^>]+>", "", html)).split())
-
-
-def signed_in(app, user):
-    client = app.test_client()
-    login(client, user)
-    return client
 
 
 def post_file(client, name: str, content: bytes | None = None):

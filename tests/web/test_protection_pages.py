@@ -4,24 +4,15 @@ from __future__ import annotations
 
 import io
 import re
-from html import unescape
 
 import pytest
-from factories import PASSWORD, login
 from sqlalchemy import func, select
+from support.factories import PASSWORD
+from support.pages import login, text_of
 
 from qms import create_app
 from qms.documents import reading
 from qms.models import AuditEntry, Document
-
-
-def text_of(response) -> str:
-    """What a reader sees: block tags become spaces, inline tags vanish, whitespace collapses."""
-    html = re.sub(r"<(title|script|style)\b.*?</\1>", " ", response.get_data(as_text=True), flags=re.S)
-    html = re.sub(
-        r"</?(p|div|li|td|th|dt|dd|h\d|br|option|label|legend|nav|header|footer|form|button|caption)\b[^>]*>", " ", html
-    )
-    return " ".join(unescape(re.sub(r"<[^>]+>", "", html)).split())
 
 
 def test_a_form_post_without_csrf_token_is_refused_and_changes_nothing(app, client, session, secretary):

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from factories import fixture_file, make_docx, make_effective, minimal_pdf, page_text, signed_in, upload
 from sqlalchemy import select
+from support.factories import fixture_file, make_docx, make_effective, minimal_pdf, upload
+from support.pages import signed_in, text_of
 
 from qms.documents import lifecycle
 from qms.files.docx_html import HtmlCache, clean
@@ -27,7 +28,7 @@ def test_the_current_docx_reads_as_html_with_its_tables_and_the_banner(
 
     page = client.get(f"/revisions/{revision.id}/read")
     html = page.get_data(as_text=True)
-    text = page_text(page)
+    text = text_of(page)
     assert f"Đang áp dụng: lần ban hành 1, hiệu lực từ ngày {today:%d/%m/%Y}." in text
     assert "CẤP BẢN SAO TRÍCH LỤC HỘ TỊCH" in text and "Người phê duyệt" in text
     assert html.count("<table>") >= 5
@@ -60,7 +61,7 @@ def test_the_html_is_converted_once_per_stored_file(
     kept = cache.get(revision.file_sha256)
     assert kept is not None and "0,5 ngày" in kept
     cache.put(revision.file_sha256, "<p>Bản đã lưu sẵn</p>")
-    assert "Bản đã lưu sẵn" in page_text(client.get(f"/revisions/{revision.id}/read"))
+    assert "Bản đã lưu sẵn" in text_of(client.get(f"/revisions/{revision.id}/read"))
     assert "0,5 ngày" in first
 
 
@@ -71,7 +72,7 @@ def test_a_superseded_revision_is_loudly_marked_and_points_to_the_current_one(
     new = make_effective(session, files, document, secretary, reviewer, approver, today, make_docx("v2"), "Sửa bước 2")
     client = signed_in(app, secretary)
     page = client.get(f"/revisions/{old.id}/read")
-    text = page_text(page)
+    text = text_of(page)
     assert "Đã hết hiệu lực — không sử dụng" in text
     assert f"Đọc bản đang áp dụng: lần ban hành 2, hiệu lực từ ngày {today:%d/%m/%Y}" in text
     assert f'href="/revisions/{new.id}/read"' in page.get_data(as_text=True)
@@ -84,13 +85,13 @@ def test_drafts_and_approved_revisions_warn_and_staff_cannot_read_them(
 ):
     draft = upload(session, files, secretary, document)
     client = signed_in(app, secretary)
-    assert "Bản dự thảo — chưa được phê duyệt, không sử dụng" in page_text(client.get(f"/revisions/{draft.id}/read"))
+    assert "Bản dự thảo — chưa được phê duyệt, không sử dụng" in text_of(client.get(f"/revisions/{draft.id}/read"))
     assert signed_in(app, staff).get(f"/revisions/{draft.id}/read").status_code == 404
     lifecycle.act(session, secretary, draft.id, "submit", today=today)
     lifecycle.act(session, reviewer, draft.id, "pass", today=today)
     later = today.replace(year=today.year + 1)
     lifecycle.act(session, approver, draft.id, "approve", today=today, effective_from=later)
-    text = page_text(client.get(f"/revisions/{draft.id}/read"))
+    text = text_of(client.get(f"/revisions/{draft.id}/read"))
     assert "Chưa có hiệu lực — chưa sử dụng" in text
     assert f"sẽ có hiệu lực từ ngày {later:%d/%m/%Y}" in text
 
@@ -125,7 +126,7 @@ def test_the_print_view_has_no_navigation(app, session, files, secretary, review
     html = page.get_data(as_text=True)
     assert page.status_code == 200
     assert "main-nav" not in html and "header-search" not in html
-    text = page_text(page)
+    text = text_of(page)
     assert f"Lần ban hành 1 · Hiệu lực từ ngày {today:%d/%m/%Y}" in text
     assert "Tiếp nhận 0,5 ngày" in text and f"In ngày {today:%d/%m/%Y}" in text
 
@@ -136,4 +137,4 @@ def test_a_revision_of_another_organisation_is_not_found(app, session, files, se
     client = signed_in(app, outsider)
     for path in (f"/revisions/{revision.id}/read", f"/revisions/{revision.id}/print", f"/documents/{document.id}/read"):
         response = client.get(path)
-        assert response.status_code == 404 and "Không tìm thấy" in page_text(response)
+        assert response.status_code == 404 and "Không tìm thấy" in text_of(response)

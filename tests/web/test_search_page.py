@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from factories import login, make_docx, make_effective, upload
+from support.factories import make_docx, make_effective, upload
+from support.pages import login
 
 from qms.documents import lifecycle
 

@@ -9,8 +9,8 @@ import uuid
 
 import pytest
 import redis
-from concurrent_workers import run_processes, settings_of
 from sqlalchemy import select
+from support.concurrent_workers import run_processes, settings_of
 from support.sign_in_workers import try_sign_ins
 
 from qms import create_app

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from factories import FIXTURES, fixture_file, make_docx, make_effective, make_user, page_text, signed_in, upload
+from support.factories import FIXTURES, fixture_file, make_docx, make_effective, make_user, upload
+from support.pages import signed_in, text_of
 
 from qms.documents import lifecycle
 from qms.legal import csv_import
@@ -23,8 +24,8 @@ def test_a_return_with_comment_reaches_the_secretary_on_her_task_list(
 ):
     revision = submitted(session, files, secretary, reviewer, document, today)
     checker = signed_in(app, reviewer)
-    assert "Việc chờ tôi xử lý 1" in page_text(checker.get("/"))
-    assert "Chờ tôi kiểm tra (1) QT-HT-04 Cấp bản sao trích lục hộ tịch — phiên bản 1 Chờ kiểm tra" in page_text(
+    assert "Việc chờ tôi xử lý 1" in text_of(checker.get("/"))
+    assert "Chờ tôi kiểm tra (1) QT-HT-04 Cấp bản sao trích lục hộ tịch — phiên bản 1 Chờ kiểm tra" in text_of(
         checker.get("/tasks")
     )
 
@@ -33,12 +34,12 @@ def test_a_return_with_comment_reaches_the_secretary_on_her_task_list(
         data={"action": "return", "comment": "Bước 2 thiếu thời gian xử lý; bổ sung biểu mẫu BM-02"},
     )
     assert response.status_code == 302 and response.headers["Location"] == "/tasks"
-    page = page_text(checker.get("/tasks"))
+    page = text_of(checker.get("/tasks"))
     assert "Đã trả lại phiên bản cho người soạn thảo." in page
     assert "Không có việc nào đang chờ bạn xử lý." in page
 
     author = signed_in(app, secretary)
-    tasks = page_text(author.get("/tasks"))
+    tasks = text_of(author.get("/tasks"))
     assert "Việc chờ tôi xử lý 1" in tasks
     assert "Bị trả lại, cần sửa (1)" in tasks and "Sửa theo ý kiến và tải lên phiên bản mới" in tasks
     assert (
@@ -48,7 +49,7 @@ def test_a_return_with_comment_reaches_the_secretary_on_her_task_list(
 
     # Once a new revision is uploaded the returned one leaves the list; the new draft waits to be submitted.
     upload(session, files, secretary, document, make_docx("v2"), "Bổ sung thời gian bước 2")
-    tasks = page_text(author.get("/tasks"))
+    tasks = text_of(author.get("/tasks"))
     assert "Bị trả lại, cần sửa (0)" in tasks
     assert (
         "Bản dự thảo của tôi (1) QT-HT-04 Cấp bản sao trích lục hộ tịch — phiên bản 2 Dự thảo Bổ sung thời gian bước 2"
@@ -58,11 +59,11 @@ def test_a_return_with_comment_reaches_the_secretary_on_her_task_list(
 def test_the_secretary_submits_her_draft_from_the_page(app, session, files, secretary, document, today):
     revision = upload(session, files, secretary, document)
     colleague = make_user(session, "thuky2", "XA-LOCBINH", "secretary")
-    assert "Việc chờ tôi xử lý 0" in page_text(signed_in(app, colleague).get("/"))  # not her draft
+    assert "Việc chờ tôi xử lý 0" in text_of(signed_in(app, colleague).get("/"))  # not her draft
     client = signed_in(app, secretary)
-    assert "Việc chờ tôi xử lý 1" in page_text(client.get("/"))
+    assert "Việc chờ tôi xử lý 1" in text_of(client.get("/"))
     response = client.post(f"/tasks/revisions/{revision.id}/actions", data={"action": "submit"}, follow_redirects=True)
-    assert "Đã trình kiểm tra." in page_text(response) and "Bản dự thảo của tôi (0)" in page_text(response)
+    assert "Đã trình kiểm tra." in text_of(response) and "Bản dự thảo của tôi (0)" in text_of(response)
     session.refresh(revision)
     assert revision.status is RevisionStatus.IN_REVIEW
 
@@ -76,7 +77,7 @@ def test_a_return_without_a_comment_is_refused_on_the_page_and_keeps_the_form(
         headers={"Referer": "http://localhost/tasks"},
     )
     assert response.status_code == 422
-    text = page_text(response)
+    text = text_of(response)
     assert "Không thực hiện được: Cần ghi ý kiến khi trả lại phiên bản." in text
     assert "Chờ tôi kiểm tra (1)" in text
     # The language switch on this page returns to the workspace, not to the address the form was posted to.
@@ -95,7 +96,7 @@ def test_the_approver_sees_the_change_the_findings_and_the_diff_and_approves_on_
                        passed=True)
     client = signed_in(app, approver)
     page = client.get("/tasks")
-    text = page_text(page)
+    text = text_of(page)
     html = page.get_data(as_text=True)
     assert "Chờ tôi phê duyệt (1)" in text
     assert "Nội dung sửa đổi Cập nhật căn cứ pháp lý theo 118/2025/NĐ-CP" in text
@@ -110,7 +111,7 @@ def test_the_approver_sees_the_change_the_findings_and_the_diff_and_approves_on_
         f"/tasks/revisions/{second.id}/actions", data={"action": "approve", "effective_from": "31/02/2026"}
     )
     assert refused.status_code == 422
-    assert "Ngày không hợp lệ (nhập theo dạng dd/mm/yyyy)." in page_text(refused)
+    assert "Ngày không hợp lệ (nhập theo dạng dd/mm/yyyy)." in text_of(refused)
     assert 'value="31/02/2026"' in refused.get_data(as_text=True)
 
     response = client.post(
@@ -118,7 +119,7 @@ def test_the_approver_sees_the_change_the_findings_and_the_diff_and_approves_on_
         data={"action": "approve", "effective_from": f"{today:%d/%m/%Y}"},
         follow_redirects=True,
     )
-    text = page_text(response)
+    text = text_of(response)
     assert f"Đã phê duyệt. Lần ban hành 2 có hiệu lực từ {today:%d/%m/%Y}." in text
     assert "Chờ tôi phê duyệt (0)" in text
     session.refresh(first)
@@ -135,7 +136,7 @@ def test_the_secretary_sees_open_legal_reviews_and_processes_with_findings(
                                          title="Cấp giấy phép xây dựng", kind="process", procedure_code="1.013225")
     make_effective(session, files, building, secretary, reviewer, approver, today,
                    content=fixture_file("QT-XD-01_giay-phep-xay-dung_lan-01.docx"))
-    text = page_text(signed_in(app, secretary).get("/tasks"))
+    text = text_of(signed_in(app, secretary).get("/tasks"))
     assert "Rà soát căn cứ pháp lý đang mở (1)" in text
     assert "QT-HT-04 Cấp bản sao trích lục hộ tịch 61/2018/NĐ-CP Bị thay thế bởi 118/2025/NĐ-CP" in text
     assert "Quy trình đang áp dụng có phát hiện (2)" in text
@@ -154,5 +155,5 @@ def test_someone_else_cannot_decide_through_the_workspace(app, session, files, s
 
 def test_staff_and_inspectors_have_no_task_link(app, staff, inspector):
     for user in (staff, inspector):
-        page = page_text(signed_in(app, user).get("/"))
+        page = text_of(signed_in(app, user).get("/"))
         assert "Việc chờ tôi xử lý" not in page
