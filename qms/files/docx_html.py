@@ -128,5 +128,8 @@ class HtmlCache:
         if cached is not None:
             return cached
         html = to_html(stream)
-        self.put(sha256, html)
+        try:
+            self.put(sha256, html)
+        except OSError as error:  # a full disk costs the next reader a conversion, not this one the page
+            _log.warning("reading view not cached (%s): %s", sha256[:12], error.strerror)
         return html
