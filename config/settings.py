@@ -44,6 +44,9 @@ TIMEZONE = _env("TIMEZONE", "Asia/Ho_Chi_Minh")
 #: Largest upload accepted, in bytes (Flask answers 413 past it).
 MAX_CONTENT_LENGTH = int(_env("MAX_UPLOAD_BYTES", str(50 * 1024 * 1024)))
 
+#: Below this much free space where the files are kept, /readyz reports the file store as failing (bytes).
+MIN_FREE_BYTES = int(_env("MIN_FREE_BYTES", str(256 * 1024 * 1024)))
+
 SESSION_COOKIE_SECURE = _env_bool("SECURE_COOKIES", True)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -44,3 +44,10 @@ class Invalid(DomainError):
 
     status = 422
     code = "invalid"
+
+
+class StorageFull(DomainError):
+    """The disk holding the files is full: nothing was stored, and the operator must free space."""
+
+    status = 507
+    code = "storage_full"

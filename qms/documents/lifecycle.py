@@ -45,6 +45,7 @@ OPEN_STATUSES = (RevisionStatus.DRAFT, RevisionStatus.IN_REVIEW, RevisionStatus.
 
 DOCUMENT_CODE = re.compile(r"^[\w][\w .\-/]{0,63}$")
 PROCEDURE_CODE = re.compile(r"^[1-9]\.\d{6}(\.[0-9A-Za-z]+)*$")
+WITHDRAWN_NO_UPLOAD = "Tài liệu đã bị thu hồi, không thể thêm phiên bản."
 
 
 def _clean(text: str | None) -> str:
@@ -105,6 +106,15 @@ def create_document(
     return document
 
 
+def upload_target(session: Session, actor: User, document_id: int) -> Document:
+    """The document a new revision may be uploaded to by ``actor``: one still in use, never a withdrawn one."""
+    document = get_document(session, actor, document_id)
+    permissions.require_role(actor, workflow.UPLOAD_ROLES, document.organization_id)
+    if document.status is DocumentStatus.OBSOLETE:
+        raise Conflict(WITHDRAWN_NO_UPLOAD, code="document_obsolete")
+    return document
+
+
 def add_revision(
     session: Session,
     files: FileStore,
@@ -116,8 +126,7 @@ def add_revision(
     change_summary: str,
 ) -> Revision:
     """Store the file by its hash, then add a draft revision with the next number."""
-    document = get_document(session, actor, document_id)
-    permissions.require_role(actor, workflow.UPLOAD_ROLES, document.organization_id)
+    document = upload_target(session, actor, document_id)
     filename = filetypes.safe_filename(filename)
     change_summary = (change_summary or "").strip()
     if not change_summary:
@@ -132,7 +141,7 @@ def add_revision(
     with unit_of_work(session):
         document = locks.lock_document(session, document.id)
         if document.status is DocumentStatus.OBSOLETE:
-            raise Conflict("Tài liệu đã bị thu hồi, không thể thêm phiên bản.", code="document_obsolete")
+            raise Conflict(WITHDRAWN_NO_UPLOAD, code="document_obsolete")
         _register_file(session, stored.sha256, stored.size)
         number = (session.scalar(select(func.max(Revision.number)).where(Revision.document_id == document.id)) or 0) + 1
         revision = Revision(

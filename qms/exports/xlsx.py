@@ -1,11 +1,14 @@
 """Tables as .xlsx workbooks (openpyxl): a title, a bold heading row that stays in view, user text always as text.
 
-A string that starts with ``=`` is still a string: openpyxl would otherwise store it as a formula.
+Every workbook the application writes is made here, and every cell written here is text unless it is a
+number or a date: a string that starts with ``=`` (an organisation named ``=HYPERLINK(…)``) is still a
+string, where openpyxl would otherwise store it as a formula. Nothing here writes a formula.
 """
 
 from __future__ import annotations
 
 import io
+import math
 import re
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
@@ -22,6 +25,10 @@ Cell = str | int | float | date | None
 #: Characters XML 1.0 cannot carry; openpyxl refuses them.
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _MAX_WIDTH = 60
+#: Excel holds at most this many characters in a cell and "repairs" a workbook with more.
+_MAX_CELL_CHARS = 32_767
+#: Characters Excel refuses in a sheet's name, which openpyxl answers with an error.
+_NOT_IN_SHEET_NAMES = re.compile(r"[\[\]:*?/\\]")
 #: Row of the headings: the title, the subtitle (or nothing) and a blank line come first.
 HEADING_ROW = 4
 
@@ -38,12 +45,12 @@ def workbook_bytes(
     book = Workbook()
     sheet = book.active
     assert isinstance(sheet, Worksheet)  # a new workbook starts with one worksheet, the active one
-    sheet.title = clean_text(sheet_title)[:31]
-    sheet.cell(row=1, column=1, value=clean_text(title)).font = Font(bold=True, size=13)
+    sheet.title = sheet_name(sheet_title)
+    _text(sheet.cell(row=1, column=1), title).font = Font(bold=True, size=13)
     if subtitle:
-        sheet.cell(row=2, column=1, value=clean_text(subtitle))
+        _text(sheet.cell(row=2, column=1), subtitle)
     for column, heading in enumerate(headings, start=1):
-        cell = sheet.cell(row=HEADING_ROW, column=column, value=clean_text(heading))
+        cell = _text(sheet.cell(row=HEADING_ROW, column=column), heading)
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     widths = [len(heading) for heading in headings]
@@ -60,20 +67,31 @@ def workbook_bytes(
     return out.getvalue()
 
 
+def sheet_name(text: str) -> str:
+    """A name Excel accepts for a sheet: no ``[]:*?/\\``, no quote at either end, 1-31 characters."""
+    name = _NOT_IN_SHEET_NAMES.sub(" ", clean_text(text)).strip().strip("'").strip()[:31].strip()
+    return name or "Sheet"
+
+
+def _text(cell: OpenpyxlCell | MergedCell, text: str) -> OpenpyxlCell | MergedCell:
+    """The cell holding ``text`` as text, never as a formula, whatever it starts with."""
+    cell.value = clean_text(str(text))[:_MAX_CELL_CHARS]
+    cell.data_type = "s"
+    return cell
+
+
 def _put(cell: OpenpyxlCell | MergedCell, value: Cell) -> None:
     if isinstance(value, datetime):
         value = value.date()
     if isinstance(value, date):
         cell.value = value
         cell.number_format = "DD/MM/YYYY"
-    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+    elif isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
         cell.value = value
     elif value is None:
         cell.value = None
     else:
-        cell.value = clean_text(str(value))
-        cell.data_type = "s"  # never a formula, whatever it starts with
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        _text(cell, str(value)).alignment = Alignment(wrap_text=True, vertical="top")
 
 
 def _shown(value: Cell) -> str:

@@ -5,6 +5,8 @@ The stored file never changes, so its HTML never changes either: one conversion 
 
 from __future__ import annotations
 
+import io
+import logging
 import os
 import tempfile
 from pathlib import Path
@@ -13,8 +15,12 @@ from typing import BinaryIO
 import mammoth
 import nh3
 
+from qms.text.extract import package_refusal
+
+_log = logging.getLogger(__name__)
+
 #: Bump when the conversion or the allowed markup changes: older cached pages are then ignored.
-RENDERER_VERSION = "2"
+RENDERER_VERSION = "3"
 
 ALLOWED_TAGS = {
     "p", "br", "h1", "h2", "h3", "h4", "h5", "h6", "strong", "b", "em", "i", "u", "s", "sub", "sup",
@@ -43,6 +49,22 @@ p[style-name='Heading 6'] => h6:fresh
 """
 
 
+#: Where a link in a document may lead: the web, mail, or a place in the same page; never data:, javascript: ….
+LINK_SCHEMES = ("http:", "https:", "mailto:")
+#: Images are embedded by mammoth as data: URIs of their own bytes, and are never fetched from elsewhere.
+IMAGE_PREFIX = "data:image/"
+
+
+def _allowed_url(element: str, attribute: str, value: str) -> str | None:
+    """Links only to the web, mail or an in-page anchor; images only as embedded data."""
+    url = value.strip()
+    if element == "a" and attribute == "href":
+        return url if url.startswith("#") or url.lower().startswith(LINK_SCHEMES) else None
+    if element == "img" and attribute == "src":
+        return url if url.lower().startswith(IMAGE_PREFIX) else None
+    return value
+
+
 def clean(html: str) -> str:
     """Only structure survives: no scripts, styles, event handlers or foreign URLs (images stay as data: URIs)."""
     return nh3.clean(
@@ -50,13 +72,23 @@ def clean(html: str) -> str:
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes={"http", "https", "mailto", "data"},
+        attribute_filter=_allowed_url,
         link_rel="noopener noreferrer",
     )
 
 
 def to_html(stream: BinaryIO) -> str:
-    """The document's body as sanitised HTML: headings, paragraphs, lists and tables."""
-    result = mammoth.convert_to_html(stream, style_map=STYLE_MAP)
+    """The document's body as sanitised HTML: headings, paragraphs, lists and tables.
+
+    Only a package that passes the upload's check is converted (every part, whatever its name): mammoth
+    follows the relationships and expands XML entities itself, so it must never read what was not checked.
+    """
+    data = stream.read()
+    refused = package_refusal(data)
+    if refused is not None:
+        _log.warning("reading view refused a stored .docx (%s)", refused)
+        return ""
+    result = mammoth.convert_to_html(io.BytesIO(data), style_map=STYLE_MAP)
     return clean(result.value)
 
 
@@ -96,5 +128,8 @@ class HtmlCache:
         if cached is not None:
             return cached
         html = to_html(stream)
-        self.put(sha256, html)
+        try:
+            self.put(sha256, html)
+        except OSError as error:  # a full disk costs the next reader a conversion, not this one the page
+            _log.warning("reading view not cached (%s): %s", sha256[:12], error.strerror)
         return html

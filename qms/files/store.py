@@ -7,7 +7,9 @@ fsync'd and renamed into place, so a crash leaves no half-written file visible.
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import logging
 import os
 import tempfile
 import time
@@ -18,10 +20,20 @@ from typing import IO, BinaryIO, Protocol
 
 from flask import Flask
 
+from qms.errors import StorageFull
+
 CHUNK = 1024 * 1024
 #: A temporary upload file this old belongs to a process that was killed mid-upload (a live upload of the
 #: largest file allowed takes minutes), so it is removed.
 ABANDONED_AFTER_SECONDS = 24 * 3600
+#: The errors of a disk (or a quota) that has no room left.
+_NO_SPACE = (errno.ENOSPC, errno.EDQUOT)
+STORAGE_FULL = (
+    "Ổ đĩa lưu tệp của hệ thống đã đầy nên tệp chưa được lưu (không có gì thay đổi). "
+    "Vui lòng báo quản trị hệ thống giải phóng dung lượng, rồi tải lên lại."
+)
+
+_log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -43,6 +55,8 @@ class FileStore(Protocol):
 
     def probe_write(self) -> None: ...
 
+    def free_bytes(self) -> int: ...
+
 
 class LocalFileStore:
     """Files under ``root/ab/cd/abcd…``; read-only once written."""
@@ -57,6 +71,16 @@ class LocalFileStore:
         return self.root / sha256[:2] / sha256[2:4] / sha256
 
     def put(self, stream: IO[bytes]) -> PutResult:
+        """Store the stream's bytes under their hash; a full disk raises ``StorageFull`` and leaves nothing."""
+        try:
+            return self._put(stream)
+        except OSError as error:
+            if error.errno not in _NO_SPACE:
+                raise
+            _log.error("file store full (%s) in %s: upload not stored", errno.errorcode[error.errno], self.root)
+            raise StorageFull(STORAGE_FULL) from error
+
+    def _put(self, stream: IO[bytes]) -> PutResult:
         self._tmp.mkdir(parents=True, exist_ok=True)
         self._remove_abandoned()
         digest = hashlib.sha256()
@@ -122,6 +146,12 @@ class LocalFileStore:
         finally:
             os.close(fd)
             os.unlink(name)
+
+    def free_bytes(self) -> int:
+        """Space left for uploads where the files are kept (as an unprivileged process sees it)."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        stats = os.statvfs(self.root)
+        return stats.f_bavail * stats.f_frsize
 
     def iter_hashes(self) -> Iterator[str]:
         for path in sorted(self.root.glob("??/??/*")):

@@ -31,12 +31,16 @@ def check_database(engine: Engine) -> Check:
     return Check("database", True, f"schema {revision}")
 
 
-def check_storage(files: FileStore) -> Check:
+def check_storage(files: FileStore, min_free_bytes: int = 0) -> Check:
+    """The store takes a write and has at least ``min_free_bytes`` free: an upload must not be the one to fill it."""
     try:
         files.probe_write()
+        free = files.free_bytes()
     except OSError as error:
         return Check("storage", False, f"{error.filename or 'file store'}: {error.strerror}")
-    return Check("storage", True)
+    if free < min_free_bytes:
+        return Check("storage", False, f"{free} bytes free, below QMS_MIN_FREE_BYTES ({min_free_bytes})")
+    return Check("storage", True, f"{free} bytes free")
 
 
 def check_index(index: SearchIndex) -> Check:
@@ -47,5 +51,5 @@ def check_index(index: SearchIndex) -> Check:
     return Check("index", True, f"log position {position}")
 
 
-def readiness(engine: Engine, files: FileStore, index: SearchIndex) -> list[Check]:
-    return [check_database(engine), check_storage(files), check_index(index)]
+def readiness(engine: Engine, files: FileStore, index: SearchIndex, *, min_free_bytes: int = 0) -> list[Check]:
+    return [check_database(engine), check_storage(files, min_free_bytes), check_index(index)]

@@ -36,6 +36,7 @@ from qms.models import IndexLogHead, IndexOperation, Revision, RevisionStatus
 from qms.search.build import CHUNK, write_generation
 from qms.search.entries import load_revisions, revision_fields
 from qms.search.schema import SCHEMA_VERSION, build_schema
+from qms.search.snapshot import open_index
 
 log = logging.getLogger(__name__)
 
@@ -137,7 +138,7 @@ class SearchIndex:
                 if state.get("schema") != SCHEMA_VERSION:
                     raise self._unavailable("Chỉ mục tìm kiếm thuộc phiên bản cũ.")
                 try:
-                    self._ix = whoosh_index.open_dir(str(current))
+                    self._ix = open_index(str(current))
                 except Exception as error:  # whoosh raises many kinds for a damaged directory
                     raise self._unavailable("Chỉ mục tìm kiếm bị hỏng.") from error
                 self._opened = current

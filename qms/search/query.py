@@ -8,6 +8,7 @@ never stored in the index.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -341,13 +342,25 @@ def _allowed_documents(searcher, filters: wq.Query | None) -> set[int] | None:
 
 
 def _facets(searcher, docs: set[int]) -> dict[str, Counter[str]]:
-    """How many of the matches per kind and per organisation."""
-    reader = searcher.reader()
-    kinds, organizations = reader.column_reader("kind"), reader.column_reader("organization_id")
-    return {
-        "kind": Counter(kinds[d] for d in docs),
-        "organization": Counter(organizations[d] for d in docs),
-    }
+    """How many of the matches per kind and per organisation.
+
+    Read segment by segment: an empty index has no columns at all, and Whoosh's column over several
+    segments misplaces the documents of a segment that lacks the column.
+    """
+    counts: dict[str, Counter[str]] = {"kind": Counter(), "organization": Counter()}
+    if not docs:
+        return counts
+    ordered = sorted(docs)
+    for leaf, offset in searcher.leaf_searchers():
+        size = leaf.reader().doc_count_all()
+        first, last = bisect.bisect_left(ordered, offset), bisect.bisect_left(ordered, offset + size)
+        local = [d - offset for d in ordered[first:last]]
+        if not local:
+            continue
+        kinds, organizations = leaf.reader().column_reader("kind"), leaf.reader().column_reader("organization_id")
+        counts["kind"].update(kinds[d] for d in local)
+        counts["organization"].update(organizations[d] for d in local)
+    return counts
 
 
 def _hits(session: Session, viewer: User, page: list) -> list[Hit]:

@@ -19,6 +19,7 @@ __all__ = [
     "MIN_PDF_TEXT_CHARS",
     "Extracted",
     "extract_text",
+    "package_refusal",
 ]
 
 # A .docx whose parts inflate beyond these limits is refused as a likely zip bomb.
@@ -44,8 +45,12 @@ _SKIPPED = (_DEL, _TXBX, _FALLBACK, f"{_W}pPr", f"{_W}rPr")
 _DTD_MARKERS = tuple(
     marker.encode(encoding)
     for marker in ("<!DOCTYPE", "<!ENTITY")
-    for encoding in ("utf-8", "utf-16-le", "utf-16-be")
+    for encoding in ("utf-8", "utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be")
 )
+# The encodings Word writes XML in; an XML declaration naming another (UTF-7, EBCDIC …) would let the
+# parsers read a declaration that the byte markers above do not spell.
+_XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*?\bencoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
+_WORD_ENCODINGS = {"utf-8", "utf8", "utf-16", "utf16", "utf-16le", "utf-16be"}
 _CHUNK = 1024 * 1024
 _WHITESPACE = re.compile(r"\s+")
 
@@ -163,19 +168,38 @@ def _check_package(data: bytes) -> None:
                 member.compress_size == 0 or member.file_size / member.compress_size > MAX_COMPRESSION_RATIO
             ):
                 raise _Refused("zip_bomb", "suspicious compression ratio in .docx (possible zip bomb)")
+        # Every part whatever its name: the relationships may make word/main.dat the main document
+        # or header9.dat a header, and the readers parse what the relationships point at.
         for member in members:
-            name = member.filename.lower()
-            if name.endswith((".xml", ".rels")) and _declares_dtd(archive, member):
+            if _declares_dtd(archive, member):
                 raise _Refused("xml_entities", "XML with a DOCTYPE/ENTITY declaration is not accepted")
 
 
+def package_refusal(data: bytes) -> str | None:
+    """Why a .docx package must not be read at all (the codes of ``Extracted.refused``), or None."""
+    try:
+        _check_package(data)
+    except _Refused as refused:
+        return refused.code
+    return None
+
+
 def _declares_dtd(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> bool:
-    """Whether an XML part contains a DOCTYPE or ENTITY declaration, scanned in chunks."""
+    """Whether a part contains a DOCTYPE or ENTITY declaration, or is XML in an encoding Word never uses.
+
+    Scanned in chunks, whatever the part's name or content type.
+    """
     overlap = max(len(marker) for marker in _DTD_MARKERS)
     tail = b""
     try:
         with archive.open(member) as stream:
+            first = True
             while chunk := stream.read(_CHUNK):
+                if first:
+                    first = False
+                    declared = _XML_ENCODING.match(chunk.removeprefix(b"\xef\xbb\xbf"))
+                    if declared and declared.group(1).decode("ascii").lower() not in _WORD_ENCODINGS:
+                        return True
                 window = tail + chunk
                 if any(marker in window for marker in _DTD_MARKERS):
                     return True

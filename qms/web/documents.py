@@ -205,9 +205,7 @@ def act(revision_id: int) -> ResponseReturnValue:
 def upload(document_id: int) -> ResponseReturnValue:
     form = UploadForm()
     if request.method == "GET":
-        document = reading.get_document(db.session, current_user, document_id)
-        permissions.require_role(current_user, (Role.SECRETARY,), document.organization_id)
-        return _upload_page(form, document)
+        return _upload_page(form, lifecycle.upload_target(db.session, current_user, document_id))
     if form.validate():
         try:
             revision = lifecycle.add_revision(
@@ -230,8 +228,8 @@ def upload(document_id: int) -> ResponseReturnValue:
     if _from_script():
         # The script keeps the chosen file and shows the message next to the form.
         return jsonify(error={"code": "upload_refused", "message": message}), status
-    document = reading.get_document(db.session, current_user, document_id)
-    return _upload_page(form, document, message), status
+    # The form again, with the message, only for a document still open to uploads (else the error page).
+    return _upload_page(form, lifecycle.upload_target(db.session, current_user, document_id), message), status
 
 
 def _from_script() -> bool:

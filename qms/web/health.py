@@ -24,7 +24,10 @@ def healthz() -> ResponseReturnValue:
 
 @bp.get("/readyz")
 def readyz() -> ResponseReturnValue:
-    checks = health.readiness(db.engine, store.file_store(current_app), search.search_index(current_app))
+    checks = health.readiness(
+        db.engine, store.file_store(current_app), search.search_index(current_app),
+        min_free_bytes=int(current_app.config["MIN_FREE_BYTES"]),
+    )
     ready = all(check.ok for check in checks)
     body = {
         "status": "ready" if ready else "unavailable",

@@ -1,0 +1,22 @@
+"""A fresh installation: the index has no segment yet, and searches answer an empty result."""
+
+from __future__ import annotations
+
+import pytest
+from factories import login
+
+
+@pytest.mark.parametrize("query", ["", "quy trinh", "trích lục", "qt*", "NOT abc", "xyzzyq"])
+def test_search_on_an_empty_index_answers_no_hits(client, bearer, secretary, query):
+    response = client.get("/api/v1/search", query_string={"q": query, "status": "all"}, headers=bearer(secretary))
+    assert response.status_code == 200, response.get_data(as_text=True)[:500]
+    body = response.get_json()
+    assert (body["total"], body["hits"]) == (0, [])
+    assert body["facets"] == {"kind": {}, "organization": {}}
+
+
+def test_the_search_page_on_an_empty_index_says_nothing_was_found(client, secretary):
+    login(client, secretary)
+    for query in ("", "quy trình", "trich luc"):
+        response = client.get("/search", query_string={"q": query})
+        assert response.status_code == 200, response.get_data(as_text=True)[:500]
