@@ -24,7 +24,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = settings.secret_key(Path(app.config["STORAGE_DIR"]))
 
-    from qms import search
+    from qms import search, tasks
     from qms.extensions import csrf, db, limiter, login_manager
     from qms.files import store
     from qms.ops import faults, request_log, scheduling
@@ -38,6 +38,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     limiter.init_app(app)
     login_manager.init_app(app)
     scheduling.init_app(app)
+    tasks.init_app(app)
 
     from qms import api, web
 
