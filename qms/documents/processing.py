@@ -27,6 +27,7 @@ from qms.audit import trail
 from qms.catalogue import links
 from qms.database import unit_of_work
 from qms.documents.reading import get_revision
+from qms.documents.workflow import PROCESSING_MESSAGE
 from qms.errors import Conflict
 from qms.files import filetypes
 from qms.files.conversion import ConversionFailed, ConversionLimits, Produced, to_docx
@@ -58,7 +59,6 @@ TEXT_SOURCE_LABELS = {
     TextSource.CONVERSION: "Nội dung đọc từ bản chuyển đổi .docx (LibreOffice)",
     TextSource.OCR: "Nội dung do nhận dạng chữ (OCR) từ bản quét, có thể có sai sót",
 }
-PROCESSING_MESSAGE = "Tệp đang được xử lý (chuyển đổi, nhận dạng chữ); hãy đợi xử lý xong rồi thực hiện."
 #: Revisions whose reading may still be changed by a rebuild; the others keep what was read when they were decided.
 _OPEN = (RevisionStatus.DRAFT, RevisionStatus.RETURNED)
 #: What ``run`` reports to the job that called it.
@@ -198,6 +198,11 @@ def open_rendition(session: Session, files: FileStore, viewer: User, revision_id
     require_done(revision)
     if revision.rendition is None:
         raise NotFound("Phiên bản này không có bản chuyển đổi (tệp gốc được đọc trực tiếp).")
+    if not revision.is_current:  # as for the original: a copy of a non-current revision is audited
+        with unit_of_work(session):
+            trail.record(session, "download", actor=viewer, revision=revision,
+                         details={"status": revision.status.value, "rendition": True},
+                         file_sha256=revision.rendition.sha256)
     return revision, files.open(revision.rendition.sha256)
 
 

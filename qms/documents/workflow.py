@@ -49,6 +49,17 @@ def require(actor: User, revision: Revision, action: str) -> None:
             f"Phiên bản đang ở trạng thái «{STATUS_LABELS[revision.status]}», không thực hiện được thao tác này.",
             code="wrong_state",
         )
+    if not _processed(revision):
+        raise Conflict(PROCESSING_MESSAGE, code="processing")
+
+
+#: Why a revision whose file is still being converted or recognised (or failed to be) takes no status action.
+PROCESSING_MESSAGE = "Tệp đang được xử lý (chuyển đổi, nhận dạng chữ); hãy đợi xử lý xong rồi thực hiện."
+
+
+def _processed(revision: Revision) -> bool:
+    """No row: read at upload, before processing existed."""
+    return revision.processing is None or revision.processing.state == "done"
 
 
 def _holds(user: User, roles: tuple[Role, ...], document: Document) -> bool:
@@ -62,7 +73,7 @@ def _holds(user: User, roles: tuple[Role, ...], document: Document) -> bool:
 def offered(user: User, revision: Revision) -> list[str]:
     """The status actions this user may take on this revision now, in the table's order."""
     document = revision.document
-    if document.status is not DocumentStatus.ACTIVE:
+    if document.status is not DocumentStatus.ACTIVE or not _processed(revision):
         return []
     return [action for action, roles in TABLE.get(revision.status, {}).items() if _holds(user, roles, document)]
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 from flask import Flask, current_app
 
 from qms.files.conversion import ConversionLimits
-from qms.tasks.queue import TaskQueue, make_queue
+from qms.tasks.queue import TaskQueue, make_queue, recover
 
-__all__ = ["TaskQueue", "conversion_limits", "enqueue_processing", "init_app", "task_queue"]
+__all__ = ["TaskQueue", "conversion_limits", "enqueue_processing", "init_app", "recover", "task_queue"]
 
 
 def init_app(app: Flask) -> None:
