@@ -86,7 +86,7 @@ def run_bounded(args: list[str], *, timeout: float, cwd: Path, env: dict[str, st
         _kill_group(process.pid)
         process.communicate()
         raise ConversionFailed(
-            "timeout", f"Quá thời gian xử lý cho phép ({int(timeout)} giây); tệp có thể quá lớn hoặc bị lỗi."
+            "timeout", f"Quá thời gian xử lý cho phép ({timeout:g} giây); tệp có thể quá lớn hoặc bị lỗi."
         ) from None
     finally:
         _kill_group(process.pid)  # anything the converter left running in its group
