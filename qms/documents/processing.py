@@ -26,9 +26,7 @@ from qms import clock, conformity
 from qms.audit import trail
 from qms.catalogue import links
 from qms.database import unit_of_work
-from qms.documents.reading import get_revision
-from qms.documents.workflow import PROCESSING_MESSAGE
-from qms.errors import Conflict
+from qms.documents.reading import get_revision, require_processed
 from qms.files import filetypes
 from qms.files.conversion import ConversionFailed, ConversionLimits, Produced, to_docx
 from qms.files.recognition import page_count, recognise
@@ -179,12 +177,6 @@ def describe(revision: Revision) -> dict[str, Any]:
     }
 
 
-def require_done(revision: Revision) -> None:
-    """409 ``processing`` while the revision's file is still being converted or recognised (or failed to be)."""
-    if state_of(revision) != ProcessingState.DONE:
-        raise Conflict(PROCESSING_MESSAGE, code="processing")
-
-
 def processing_status(session: Session, viewer: User, revision_id: int) -> dict[str, Any]:
     """The state of one revision the viewer may see, for the page's polling script."""
     return describe(get_revision(session, viewer, revision_id))
@@ -195,7 +187,7 @@ def open_rendition(session: Session, files: FileStore, viewer: User, revision_id
     from qms.errors import NotFound
 
     revision = get_revision(session, viewer, revision_id)
-    require_done(revision)
+    require_processed(revision)
     if revision.rendition is None:
         raise NotFound("Phiên bản này không có bản chuyển đổi (tệp gốc được đọc trực tiếp).")
     if not revision.is_current:  # as for the original: a copy of a non-current revision is audited
