@@ -26,7 +26,8 @@ _BINARY = {"type": "string", "format": "binary"}
 @blp.response(201, RevisionSchema)
 @blp.error_responses(403, 404, 409, 413)
 def upload_revision(data: dict[str, Any], document_id: int) -> tuple[Revision, dict[str, str]]:
-    """Upload a new draft revision (.docx or .pdf); the ISO secretaries of the organisation do."""
+    """Upload a new draft revision; the ISO secretaries of the organisation do. It answers at once: a file that needs
+    conversion or recognition is `processing.state` `queued` until the worker has done it."""
     upload = data["file"]
     revision = lifecycle.add_revision(
         db.session,

@@ -76,7 +76,9 @@ class DocumentQuerySchema(ApiSchema):
 
 
 class RevisionUploadSchema(ApiSchema):
-    file = File(required=True, metadata={"description": "The .docx or .pdf file."})
+    file = File(required=True, metadata={
+        "description": "The file: .docx or a PDF with text (read at once); .doc, .odt, .rtf (converted) or a scanned "
+                       "PDF, .jpg, .png, .tif (recognised) by the queue's worker: see `processing`."})
     change_summary = Text(required=True, metadata={"description": "What changed, where and why."})
 
 

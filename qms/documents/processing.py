@@ -237,7 +237,7 @@ def run(session: Session, files: FileStore, revision_id: int, limits: Conversion
             return SKIPPED  # taken back after our lease ran out and processed by another worker
         revision = session.get(Revision, revision_id, populate_existing=True)
         assert revision is not None
-        linked = _record(session, revision, row, produced, stored.sha256, stored.size)
+        linked = _record(session, revision, row, produced, stored.sha256, stored.size, data)
         trail.record(
             session, "processed", actor=None, revision=revision,
             details={"rendition_sha256": stored.sha256, "kind": produced.kind,
@@ -254,7 +254,7 @@ def needs_ocr(file_type: str) -> bool:
 
 
 def _record(session: Session, revision: Revision, row: RevisionProcessing, produced: Produced, sha256: str,
-            size: int) -> list[str]:
+            size: int, original: bytes) -> list[str]:
     """Link the rendition, set the text read from it, and read links, citations and checks; in the caller's unit."""
     _register_file(session, sha256, size)
     rendition = session.scalar(select(Rendition).where(Rendition.revision_id == revision.id))
@@ -272,6 +272,8 @@ def _record(session: Session, revision: Revision, row: RevisionProcessing, produ
     revision.has_text = bool(text.strip())
     session.flush()
     content = produced.content if produced.kind == "docx" else None
+    if source is TextSource.OCR and not revision.has_text and row.file_type == "pdf":
+        content = original  # recognition found nothing: the finding says the scan has no text layer
     linked = read_into(session, revision, content=content) if revision.status in _OPEN else []
     row.state = ProcessingState.DONE
     row.detail = None
