@@ -260,7 +260,7 @@ def _record(session: Session, revision: Revision, row: RevisionProcessing, produ
     rendition = session.scalar(select(Rendition).where(Rendition.revision_id == revision.id))
     if rendition is None:
         rendition = Rendition(revision_id=revision.id)
-        session.add(rendition)
+        revision.rendition = rendition
     rendition.sha256, rendition.kind, rendition.size, rendition.pages = sha256, produced.kind, size, produced.pages
     rendition.producer, rendition.producer_version = produced.producer, produced.version
     rendition.created_at = clock.now()
