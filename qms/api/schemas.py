@@ -163,18 +163,18 @@ def _described(revision: Revision) -> dict[str, Any]:
 
 
 class ProcessingField(fields.Nested):
-    def get_value(self, obj: Any, attr: str, accessor: Any = None, default: Any = None) -> dict[str, Any]:
+    def get_value(self, obj: Any, attr: str, accessor: Any = None, default: Any = None) -> Any:
         described = _described(obj)
         return {"state": described["state"], "detail": described["detail"]}
 
 
 class RenditionField(fields.Nested):
-    def get_value(self, obj: Any, attr: str, accessor: Any = None, default: Any = None) -> dict[str, Any] | None:
+    def get_value(self, obj: Any, attr: str, accessor: Any = None, default: Any = None) -> Any:
         return _described(obj)["rendition"]
 
 
 class TextSourceField(fields.String):
-    def get_value(self, obj: Any, attr: str, accessor: Any = None, default: Any = None) -> str | None:
+    def get_value(self, obj: Any, attr: str, accessor: Any = None, default: Any = None) -> Any:
         return _described(obj)["text_source"]
 
 

@@ -226,8 +226,8 @@ def run(session: Session, files: FileStore, revision_id: int, limits: Conversion
         return _attempt_failed(session, revision_id, worker, failure, max_attempts)
     except Exception as error:  # noqa: BLE001 - a converter bug is a failed attempt, never a lost job
         _log.exception("processing of revision %s failed", revision_id)
-        failure = ConversionFailed("error", f"Lỗi khi xử lý tệp ({type(error).__name__}).")
-        return _attempt_failed(session, revision_id, worker, failure, max_attempts)
+        unexpected = ConversionFailed("error", f"Lỗi khi xử lý tệp ({type(error).__name__}).")
+        return _attempt_failed(session, revision_id, worker, unexpected, max_attempts)
     # The rendition is safe on disk before any row points to it; an unreferenced file is harmless.
     stored = files.put(io.BytesIO(produced.content))
     faults.pause("processing.stored")

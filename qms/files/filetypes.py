@@ -115,7 +115,7 @@ def extension_of(filename: str) -> str:
 
 def _ole_streams(stream: BinaryIO) -> set[str]:
     """Lower-case names of every stream and storage of an OLE compound file; empty when it cannot be read."""
-    import olefile  # deferred: only legacy Office files need it
+    import olefile  # type: ignore[import-untyped]  # deferred: only legacy Office files need it
 
     stream.seek(0)
     try:

@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
-from huey import Huey, RedisHuey, SqliteHuey, crontab
-from huey.exceptions import RetryTask
+from huey import Huey, RedisHuey, SqliteHuey, crontab  # type: ignore[import-untyped]
+from huey.exceptions import RetryTask  # type: ignore[import-untyped]
 
 _log = logging.getLogger(__name__)
 
