@@ -224,7 +224,11 @@ def upload(document_id: int) -> ResponseReturnValue:
         except DomainError as error:
             message, status = error.message, error.status
         else:
-            flash(_("Đã tải lên phiên bản số %(number)s (dự thảo).", number=revision.number), "success")
+            if reading.processed(revision):
+                flash(_("Đã tải lên phiên bản số %(number)s (dự thảo).", number=revision.number), "success")
+            else:
+                flash(_("Đã tải lên phiên bản số %(number)s (dự thảo); tệp đang được chuyển đổi hoặc nhận dạng chữ, "
+                        "trang sẽ tự cập nhật khi xong.", number=revision.number), "success")
             target = url_for(".show", document_id=document_id)
             return jsonify(location=target) if _from_script() else redirect(target)
     else:

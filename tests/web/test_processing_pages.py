@@ -31,6 +31,7 @@ def test_the_page_shows_the_processing_state_polls_it_and_then_shows_where_the_t
     finally:
         app.extensions["qms.tasks"].huey.immediate = True
     assert response.status_code == 302
+    assert "tệp đang được chuyển đổi hoặc nhận dạng chữ" in page_text(client.get(response.location))
     revision = session.query(Revision).one()
     html = client.get(f"/documents/{document.id}").get_data(as_text=True)
     assert f'data-processing-url="/revisions/{revision.id}/processing"' in html and "processing.js" in html
