@@ -5,8 +5,11 @@ BIN = $(VENV)/bin
 
 .PHONY: run test lint translations
 
+# The queue's worker (conversions, recognition) runs in the background beside the web server and stops with it.
 run: $(VENV)/installed
 	QMS_SECURE_COOKIES=0 $(BIN)/flask --app wsgi qms demo
+	QMS_SECURE_COOKIES=0 $(BIN)/flask --app wsgi qms worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	QMS_SECURE_COOKIES=0 $(BIN)/flask --app wsgi run --host 127.0.0.1 --port 5000
 
 test: $(VENV)/installed

@@ -77,6 +77,26 @@ LOG_LEVEL = _env("LOG_LEVEL", "INFO")
 #: Crash tests only: ``point:seconds[,…]`` pauses the service at a named point (qms/ops/faults.py). Empty = inert.
 FAULT_PAUSE = _env("FAULT_PAUSE", "")
 
+#: The task queue: Redis when set (the same one as the rate limits, e.g. redis://redis.internal:6379/1), else a
+#: SQLite queue under STORAGE_DIR. TASKS_IMMEDIATE: run jobs inside the call that enqueues them (empty: only in tests).
+REDIS_URL = _env("REDIS_URL", "")
+TASKS_IMMEDIATE = _env("TASKS_IMMEDIATE", "")
+#: Threads of one `flask qms worker`; each runs one conversion or recognition at a time.
+TASKS_WORKERS = int(_env("TASKS_WORKERS", "2"))
+#: Seconds before a failed conversion is tried again, and how many tries in all before it is marked failed.
+TASKS_RETRY_DELAY = float(_env("TASKS_RETRY_DELAY", "30"))
+PROCESSING_ATTEMPTS = int(_env("PROCESSING_ATTEMPTS", "3"))
+
+#: LibreOffice (.doc, .odt, .rtf → .docx): seconds before the converter's process group is killed.
+CONVERSION_TIMEOUT = float(_env("CONVERSION_TIMEOUT", "120"))
+#: Pages a converted or recognised file may have; pixels a page picture may have (Pillow's bomb guard too).
+CONVERSION_MAX_PAGES = int(_env("CONVERSION_MAX_PAGES", "500"))
+OCR_MAX_PIXELS = int(_env("OCR_MAX_PIXELS", str(60_000_000)))
+#: OCRmyPDF + Tesseract: seconds for a whole file, the language model, CPU cores per file.
+OCR_TIMEOUT = float(_env("OCR_TIMEOUT", "600"))
+OCR_LANGUAGE = _env("OCR_LANGUAGE", "vie")
+OCR_JOBS = int(_env("OCR_JOBS", "1"))
+
 WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
 
 API_TITLE = "QMS ISO 9001 API"

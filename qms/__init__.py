@@ -29,7 +29,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         # The client's own address (rate limits, audit log) and scheme, as the trusted proxies forwarded them.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)  # type: ignore[method-assign]
 
-    from qms import faults, search
+    from qms import faults, search, tasks
     from qms.extensions import csrf, db, limiter, login_manager
     from qms.files import store
     from qms.ops import request_log, scheduling
@@ -43,6 +43,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     limiter.init_app(app)
     login_manager.init_app(app)
     scheduling.init_app(app)
+    tasks.init_app(app)
 
     from qms import api, input_rule, web
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from datetime import datetime
@@ -11,15 +12,15 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from qms import clock, conformity, search
+from qms import clock, conformity, search, tasks
 from qms.accounts import organizations, users
 from qms.audit import trail
-from qms.documents import lifecycle
+from qms.documents import lifecycle, processing
 from qms.errors import DomainError
 from qms.extensions import db
 from qms.files import store
 from qms.legal import reviews as legal_reviews
-from qms.models import ApiToken
+from qms.models import ApiToken, Revision
 from qms.ops import backup, schema
 
 qms_cli = AppGroup("qms", help="Quản lý hệ thống tài liệu ISO (document control).")
@@ -351,3 +352,40 @@ def restore_command(archive: Path) -> None:
         _fail(error)
     click.echo(f"Đã khôi phục {report.files} tệp; chỉ mục tìm kiếm: {report.revisions_indexed} phiên bản.")
     _verify_or_exit(expected_head=report.manifest["database"]["audit"]["head_hash"])
+
+
+@qms_cli.command("worker")
+@click.option("--workers", type=int, default=None, help="Số luồng xử lý (mặc định QMS_TASKS_WORKERS).")
+def worker_command(workers: int | None) -> None:
+    """Run the task queue's consumer: conversions and recognitions of uploads (one per host; stop with Ctrl-C)."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    queue = tasks.task_queue(app)
+    if queue.huey.immediate:
+        click.echo("Lỗi: hàng đợi đang ở chế độ chạy ngay (QMS_TASKS_IMMEDIATE), không cần bộ xử lý.", err=True)
+        sys.exit(1)
+    logging.getLogger("huey").setLevel(app.config["LOG_LEVEL"])  # each job's start, end and retries, as JSON lines
+    requeued = tasks.recover(app, queue, at_start=True)
+    click.echo(f"Bộ xử lý hàng đợi bắt đầu; {requeued} việc đang chờ được đưa lại vào hàng đợi.")
+    consumer = queue.huey.create_consumer(
+        workers=workers or int(app.config["TASKS_WORKERS"]), worker_type="thread", periodic=True,
+    )
+    consumer.run()
+
+
+@qms_cli.command("renditions")
+@click.option("--rebuild", is_flag=True, help="Chuyển đổi / nhận dạng lại mọi phiên bản có bản chuyển đổi.")
+def renditions_command(rebuild: bool) -> None:
+    """Convert or recognise again every revision that has a rendition (after a converter upgrade), with progress."""
+    if not rebuild:
+        click.echo("Dùng: flask qms renditions --rebuild", err=True)
+        sys.exit(2)
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+
+    def progress(number: int, total: int, revision: Revision, outcome: str) -> None:
+        click.echo(f"[{number}/{total}] {revision.document.code} phiên bản {revision.number}: {outcome}")
+
+    counts = processing.rebuild(db.session, store.file_store(app), processing.limits_from(app.config), progress)
+    click.echo(f"Xong: {counts['done']} đã chuyển đổi lại, {counts['failed']} không thành công, "
+               f"{counts['skipped']} bỏ qua (đang được xử lý).")
+    if counts["failed"]:
+        sys.exit(1)

@@ -13,7 +13,10 @@ from flask import Flask
 log = logging.getLogger(__name__)
 
 #: The points a test may pause at; a name not listed here in QMS_FAULT_PAUSE is refused at start-up.
-POINTS = frozenset({"upload.stored", "upload.before_commit", "approve.before_commit", "approve.committed"})
+POINTS = frozenset({
+    "upload.stored", "upload.before_commit", "approve.before_commit", "approve.committed",
+    "processing.running", "processing.stored",
+})
 
 _pauses: dict[str, float] = {}
 

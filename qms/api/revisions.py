@@ -10,7 +10,7 @@ from qms import clock
 from qms.api.auth import current_user
 from qms.api.blueprint import ID, ApiBlueprint
 from qms.api.schemas import ActionSchema, RevisionSchema, RevisionUploadSchema
-from qms.documents import lifecycle, reading
+from qms.documents import lifecycle, processing, reading
 from qms.extensions import db
 from qms.files import filetypes
 from qms.files.store import file_store
@@ -26,7 +26,8 @@ _BINARY = {"type": "string", "format": "binary"}
 @blp.response(201, RevisionSchema)
 @blp.error_responses(403, 404, 409, 413)
 def upload_revision(data: dict[str, Any], document_id: int) -> tuple[Revision, dict[str, str]]:
-    """Upload a new draft revision (.docx or .pdf); the ISO secretaries of the organisation do."""
+    """Upload a new draft revision; the ISO secretaries of the organisation do. It answers at once: a file that needs
+    conversion or recognition is `processing.state` `queued` until the worker has done it."""
     upload = data["file"]
     revision = lifecycle.add_revision(
         db.session,
@@ -91,4 +92,32 @@ def download(revision_id: int) -> Response:
         conditional=True,
     )
     response.cache_control.private = True  # it needs a token: no shared cache may keep it
+    return response
+
+
+@blp.route(f"/revisions/<{ID}:revision_id>/rendition", methods=["GET"])
+@blp.error_responses(404, 409)
+@blp.doc(
+    responses={
+        "200": {
+            "description": "The .docx conversion (of a .doc, .odt, .rtf) or the searchable PDF (of a scan) the text "
+                           "was read from; the strong ETag is its SHA-256. 404 when the file was read as uploaded.",
+            "headers": {"ETag": {"schema": {"type": "string"}}, "Content-Disposition": {"schema": {"type": "string"}}},
+            "content": {filetypes.CONTENT_TYPES[kind]: {"schema": _BINARY} for kind in ("docx", "pdf")},
+        }
+    },
+)
+def rendition(revision_id: int) -> Response:
+    """The revision's rendition; 409 `processing` until it is made. The file as uploaded stays at /file."""
+    revision, stream = processing.open_rendition(db.session, file_store(current_app), current_user(), revision_id)
+    assert revision.rendition is not None
+    response = send_file(
+        stream,
+        mimetype=filetypes.CONTENT_TYPES[revision.rendition.kind],
+        as_attachment=True,
+        download_name=f"{revision.filename.rsplit('.', 1)[0]}.{revision.rendition.kind}",
+        etag=revision.rendition.sha256,
+        conditional=True,
+    )
+    response.cache_control.private = True
     return response

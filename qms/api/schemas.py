@@ -70,7 +70,9 @@ class DocumentQuerySchema(ApiSchema):
 
 
 class RevisionUploadSchema(ApiSchema):
-    file = File(required=True, metadata={"description": "The .docx or .pdf file."})
+    file = File(required=True, metadata={
+        "description": "The file: .docx or a PDF with text (read at once); .doc, .odt, .rtf (converted) or a scanned "
+                       "PDF, .jpg, .png, .tif (recognised) by the queue's worker: see `processing`."})
     change_summary = Text(required=True, metadata={"description": "What changed, where and why."})
 
 
@@ -137,6 +139,39 @@ class OfferedActions(fields.List):
         return workflow.offered(current_user(), obj)
 
 
+class ProcessingSchema(Schema):
+    state = fields.String(validate=validate.OneOf(["queued", "running", "done", "failed"]))
+    detail = fields.String(allow_none=True, metadata={"description": "Why it failed (Vietnamese), or what it awaits."})
+
+
+class RenditionSchema(Schema):
+    sha256 = fields.String()
+    kind = fields.String(validate=validate.OneOf(["docx", "pdf"]))
+    producer = fields.String(metadata={"description": "The converter and its version, e.g. LibreOffice 7.4.7.2."})
+
+
+def _described(revision: Revision) -> dict[str, Any]:
+    from qms.documents import processing  # the service that says what processing is; one place for it
+
+    return processing.describe(revision)
+
+
+class ProcessingField(fields.Nested):
+    def get_value(self, obj: Any, attr: str, accessor: Any = None, default: Any = None) -> Any:
+        described = _described(obj)
+        return {"state": described["state"], "detail": described["detail"]}
+
+
+class RenditionField(fields.Nested):
+    def get_value(self, obj: Any, attr: str, accessor: Any = None, default: Any = None) -> Any:
+        return _described(obj)["rendition"]
+
+
+class TextSourceField(fields.String):
+    def get_value(self, obj: Any, attr: str, accessor: Any = None, default: Any = None) -> Any:
+        return _described(obj)["text_source"]
+
+
 class RevisionSchema(Schema):
     id = fields.Integer()
     document_id = fields.Integer()
@@ -161,6 +196,16 @@ class RevisionSchema(Schema):
     returned_at = fields.DateTime(allow_none=True)
     return_comment = fields.String(allow_none=True)
     actions = OfferedActions()
+    processing = ProcessingField(ProcessingSchema, dump_only=True, metadata={
+        "description": "The conversion or recognition of the file after upload: queued, running, done or failed."})
+    rendition = RenditionField(RenditionSchema, dump_only=True, allow_none=True, metadata={
+        "description": "Once done, the .docx conversion or searchable PDF the text was read from; null when the file "
+                       "was read as uploaded."})
+    text_source = TextSourceField(
+        dump_only=True, allow_none=True, validate=validate.OneOf(["file", "conversion", "ocr"]),
+        metadata={"description": "Where the text comes from: the file, its conversion, or character recognition; "
+                                 "null until processed, or when the file has no text."},
+    )
 
 
 @dataclass(frozen=True)

@@ -70,6 +70,7 @@ def findings_for(
 ) -> CheckResult:
     """The stored result; a revision uploaded before checks existed is read and checked now, and nothing is stored."""
     revision = _visible(session, viewer, revision_id)
+    reading.require_processed(revision)
     stored = stored_check(session, revision.id)
     if stored is not None:
         return stored
@@ -83,6 +84,7 @@ def recheck(
     """Read and check the revision again, because the register or the catalogue changed; audited with before/after."""
     revision = _visible(session, actor, revision_id)
     permissions.require_role(actor, RECHECK_ROLES, revision.document.organization_id)
+    reading.require_processed(revision)
     if revision.status in _FROZEN:
         raise Conflict(
             "Phiên bản đã hết hiệu lực hoặc đã bị thu hồi; kết quả kiểm tra được giữ nguyên.", code="wrong_state"

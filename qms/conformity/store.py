@@ -75,15 +75,22 @@ def stored_checks(session: Session, revision_ids: list[int]) -> dict[int, CheckR
 
 
 def read_revision(revision: Revision, *, files: FileStore | None = None, content: bytes | None = None) -> Structure:
-    """The structure of the revision's file; from its extracted text when the file cannot be opened."""
+    """The structure of the revision's file (its .docx rendition for a converted file; the recognised text of a
+    scan); from its extracted text when the file cannot be opened."""
+    sha256, name = revision.file_sha256, revision.filename
+    rendition = revision.rendition
+    if rendition is not None:
+        if rendition.kind != "docx":
+            files = None  # a searchable PDF's text is the recognised text already kept
+        sha256, name = rendition.sha256, "rendition.docx"
     if content is None and files is not None:
         try:
-            with files.open(revision.file_sha256) as stream:
+            with files.open(sha256) as stream:
                 content = stream.read()
         except (OSError, ValueError) as exc:
             _log.warning("file of revision %s not readable from the store: %s", revision.id, exc)
     if content is not None:
-        return read_structure(content, revision.filename)
+        return read_structure(content, name)
     return read_text_structure(revision.text if revision.has_text else "", source="text")
 
 

@@ -14,17 +14,15 @@ from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from qms import clock, conformity, faults
+from qms import clock, conformity, faults, tasks
 from qms.accounts import permissions
 from qms.audit import trail
-from qms.catalogue import links
 from qms.database import unit_of_work
-from qms.documents import locks, workflow
+from qms.documents import locks, processing, workflow
 from qms.documents.reading import get_document, get_revision
 from qms.errors import Conflict, Forbidden, Invalid, NotFound
 from qms.files import filetypes
 from qms.files.store import FileStore
-from qms.legal import basis
 from qms.legal import reviews as legal_reviews
 from qms.models import (
     Document,
@@ -38,7 +36,6 @@ from qms.models import (
     User,
 )
 from qms.search import log as search_log
-from qms.text.extract import extract_text
 
 #: Statuses of revisions still moving towards effect; withdrawing a document ends them too.
 OPEN_STATUSES = (RevisionStatus.DRAFT, RevisionStatus.IN_REVIEW, RevisionStatus.REVIEWED, RevisionStatus.APPROVED)
@@ -131,10 +128,10 @@ def add_revision(
     change_summary = (change_summary or "").strip()
     if not change_summary:
         raise Invalid("Cần mô tả nội dung sửa đổi (sửa gì, ở đâu, vì sao).", code="change_summary_required")
-    file_type = filetypes.check_upload(stream, filename)
-    extracted = extract_text(stream.read(), filename)
-    filetypes.check_extracted(extracted, filename)
-    stream.seek(0)
+    limits = tasks.conversion_limits()
+    file_type = filetypes.check_upload(stream, filename, processing.upload_limits(limits))
+    # None: a worker converts or recognises the file after the commit (the slow part, off the request).
+    extracted = processing.read_at_upload(stream, filename, file_type, limits)
     # The file is safe on disk before any row points to it; an unreferenced file is harmless.
     stored = files.put(stream)
     faults.pause("upload.stored")
@@ -153,8 +150,8 @@ def add_revision(
             content_type=filetypes.CONTENT_TYPES[file_type],
             size=stored.size,
             change_summary=change_summary,
-            text=extracted.text if extracted.has_text else "",
-            has_text=extracted.has_text,
+            text=extracted.text if extracted and extracted.has_text else "",
+            has_text=bool(extracted and extracted.has_text),
             drafted_by_id=actor.id,
             drafted_by_name=actor.full_name,
             drafted_by_title=actor.title,
@@ -162,9 +159,7 @@ def add_revision(
         )
         session.add(revision)
         session.flush()
-        linked = links.link_from_revision(session, revision)
-        basis.extract_basis(session, revision)
-        conformity.check_revision(session, revision, files=files)
+        linked = processing.begin(session, revision, file_type, deferred=extracted is None, files=files)
         trail.record(
             session,
             "upload",
@@ -177,6 +172,9 @@ def add_revision(
         )
         search_log.changed(session, [revision])
         faults.pause("upload.before_commit")
+    if extracted is None:
+        tasks.enqueue_processing(revision.id)
+        session.refresh(revision)  # an immediate queue (tests, `make run` without a worker) has processed it
     session.refresh(document)
     return revision
 

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from qms.accounts import permissions
 from qms.audit import trail
 from qms.database import unit_of_work
-from qms.errors import NotFound
+from qms.errors import Conflict, NotFound
 from qms.files.store import FileStore
 from qms.models import (
     AuditEntry,
@@ -140,6 +140,21 @@ def open_file(session: Session, files: FileStore, viewer: User, revision_id: int
                 session, "download", actor=viewer, revision=revision, details={"status": revision.status.value}
             )
     return Download(revision=revision, stream=files.open(revision.file_sha256))
+
+
+#: Why a revision whose file is still being converted or recognised (or failed to be) has no text-based answers yet.
+PROCESSING_MESSAGE = "Tệp đang được xử lý (chuyển đổi, nhận dạng chữ); hãy đợi xử lý xong rồi thực hiện."
+
+
+def processed(revision: Revision) -> bool:
+    """Its text, citations and findings are there; a revision without a processing row was read at upload."""
+    return revision.processing is None or revision.processing.state == "done"
+
+
+def require_processed(revision: Revision) -> None:
+    """409 ``processing`` until the revision's file has been converted or recognised."""
+    if not processed(revision):
+        raise Conflict(PROCESSING_MESSAGE, code="processing")
 
 
 STATUS_LABELS = {

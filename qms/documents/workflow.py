@@ -7,6 +7,7 @@ service accepts. Withdrawal ends a whole document, so it is offered on any of it
 from __future__ import annotations
 
 from qms.accounts import permissions
+from qms.documents import reading
 from qms.documents.reading import STATUS_LABELS
 from qms.errors import Conflict, DomainError
 from qms.models import Document, DocumentStatus, Revision, RevisionStatus, Role, User
@@ -49,6 +50,7 @@ def require(actor: User, revision: Revision, action: str) -> None:
             f"Phiên bản đang ở trạng thái «{STATUS_LABELS[revision.status]}», không thực hiện được thao tác này.",
             code="wrong_state",
         )
+    reading.require_processed(revision)  # a file still being converted cannot be reviewed
 
 
 def _holds(user: User, roles: tuple[Role, ...], document: Document) -> bool:
@@ -62,7 +64,7 @@ def _holds(user: User, roles: tuple[Role, ...], document: Document) -> bool:
 def offered(user: User, revision: Revision) -> list[str]:
     """The status actions this user may take on this revision now, in the table's order."""
     document = revision.document
-    if document.status is not DocumentStatus.ACTIVE:
+    if document.status is not DocumentStatus.ACTIVE or not reading.processed(revision):
         return []
     return [action for action, roles in TABLE.get(revision.status, {}).items() if _holds(user, roles, document)]
 

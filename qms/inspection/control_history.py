@@ -207,6 +207,15 @@ _DESCRIBERS: dict[str, Describer] = {
     "legal_review_resolve": lambda d, r, n: _review(d, r, n, "Kết luận"),
     "procedure_links": lambda d, r, n: ("Sửa mã TTHC mà tài liệu phục vụ", _facts(
         ("Trước", _numbers(d.get("before"))), ("Sau", _numbers(d.get("after"))))),
+    "processed": lambda d, r, n: (f"Xử lý xong tệp của {r}", _facts(
+        ("Nguồn nội dung", {"conversion": "chuyển đổi sang .docx", "ocr": "nhận dạng chữ (OCR)"}.get(
+            d.get("text_source") or "", d.get("text_source"))),
+        ("Công cụ", d.get("producer")),
+        ("Độ tin cậy nhận dạng", f"{d['ocr_confidence']}%" if d.get("ocr_confidence") is not None else None),
+        ("Bản chuyển đổi SHA-256", d.get("rendition_sha256")),
+        ("TTHC đọc được từ tệp", ", ".join(d.get("procedure_codes") or [])))),
+    "processing_failed": lambda d, r, n: (f"Xử lý tệp của {r} không thành công", _facts(
+        ("Lý do", d.get("reason")), ("Số lần thử", d.get("attempts")))),
     "conformity_check": lambda d, r, n: (f"Kiểm tra sự phù hợp của {r}", _facts(
         ("Phát hiện trước", _numbers(d.get("before"))), ("Phát hiện sau", _numbers(d.get("after"))))),
 }

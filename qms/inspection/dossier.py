@@ -203,6 +203,23 @@ def _add_document_file(writer: _Writer, files: FileStore, revision: Revision, fo
             writer.manifest.problems.append(
                 f"file of {revision.document.code} (revision {revision.number}) differs from its recorded hash"
             )
+    rendition = revision.rendition
+    if rendition is not None:  # the .docx or searchable PDF its text was read from, beside the file as issued
+        stem = _member_name(revision.filename).rsplit(".", 1)[0]
+        entry["rendition"] = {"path": f"tai-lieu/{folder}/ban-chuyen-doi/{stem}.{rendition.kind}",
+                              "recorded_sha256": rendition.sha256, "kind": rendition.kind,
+                              "producer": f"{rendition.producer} {rendition.producer_version}"}
+        try:
+            with files.open(rendition.sha256) as stream:
+                sha256, _size = writer.add_stream(entry["rendition"]["path"], stream, rendition.size)
+        except FileNotFoundError:
+            writer.manifest.problems.append(f"rendition of {revision.document.code} (revision {revision.number}) "
+                                            "is missing")
+            entry["rendition"]["path"] = None
+        else:
+            if sha256 != rendition.sha256:
+                writer.manifest.problems.append(f"rendition of {revision.document.code} (revision {revision.number}) "
+                                                "differs from its recorded hash")
     writer.manifest.documents.append(entry)
 
 

@@ -97,6 +97,7 @@ def set_basis(
     """Replace a revision's legal basis with these numbers; the organisation's secretary does, audited before/after."""
     revision = reading.get_revision(session, actor, revision_id)
     permissions.require_role(actor, (Role.SECRETARY,), revision.document.organization_id)
+    reading.require_processed(revision)  # the extraction that would replace these has not run yet
     if revision.status in _FROZEN:
         raise Conflict(
             "Phiên bản đã hết hiệu lực hoặc đã bị thu hồi; căn cứ pháp lý của nó được giữ nguyên.", code="wrong_state"
@@ -134,6 +135,7 @@ def set_basis(
 def basis(session: Session, viewer: User, revision_id: int, *, today: date | None = None) -> list[BasisEntry]:
     """The revision's citations in the order found, each with the cited document's status as of today."""
     revision = reading.get_revision(session, viewer, revision_id)
+    reading.require_processed(revision)
     citations = _citations(session, revision.id)
     incoming = incoming_relations(session, [c.legal_document_id for c in citations])
     reviewed = open_cited_ids(session, revision.id)

@@ -7,6 +7,7 @@ from qms.models.documents import Document, DocumentKind, DocumentStatus, Revisio
 from qms.models.legal import Citation, LegalDocument, LegalRelation, LegalReview, RelationKind, ReviewState
 from qms.models.organizations import Organization
 from qms.models.procedures import DocumentProcedure, Procedure, TimeUnit
+from qms.models.renditions import ProcessingState, Rendition, RevisionProcessing, TextSource
 from qms.models.search import IndexLogHead, IndexOperation
 from qms.models.users import ApiToken, Role, User, UserRole
 
@@ -17,6 +18,10 @@ __all__ = [
     "LegalRelation",
     "LegalReview",
     "Procedure",
+    "ProcessingState",
+    "Rendition",
+    "RevisionProcessing",
+    "TextSource",
     "RelationKind",
     "ReviewState",
     "TimeUnit",

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from qms.models.base import Base, UTCDateTime, enum_column, utcnow
 from qms.models.organizations import Organization
+from qms.models.renditions import Rendition, RevisionProcessing
 
 
 class DocumentKind(enum.StrEnum):
@@ -149,6 +150,9 @@ class Revision(Base):
     return_comment: Mapped[str | None] = mapped_column(Text)
 
     document: Mapped[Document] = relationship(back_populates="revisions", foreign_keys=[document_id])
+    #: How the upload is processed (None: read at upload, before processing existed) and what it produced.
+    processing: Mapped[RevisionProcessing | None] = relationship(lazy="selectin")
+    rendition: Mapped[Rendition | None] = relationship(lazy="selectin")
 
     @property
     def is_current(self) -> bool:

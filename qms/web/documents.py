@@ -14,9 +14,10 @@ from wtforms import SelectChoice
 
 from qms import clock
 from qms.accounts import organizations, permissions
-from qms.documents import lifecycle, reading, workflow
+from qms.documents import lifecycle, processing, reading, workflow
 from qms.errors import DomainError
 from qms.extensions import db
+from qms.files import filetypes
 from qms.files.store import file_store
 from qms.models import Document, DocumentKind, Revision, RevisionStatus, Role
 from qms.web import errors
@@ -135,6 +136,7 @@ def _show(
         forms=forms,
         withdraw=withdraw,
         may_upload=workflow.may_upload(current_user, document),
+        processing={revision.id: processing.describe(revision) for revision in revisions},
         error=error,
     )
     return page, status
@@ -220,7 +222,11 @@ def upload(document_id: int) -> ResponseReturnValue:
         except DomainError as error:
             message, status = error.message, error.status
         else:
-            flash(_("Đã tải lên phiên bản số %(number)s (dự thảo).", number=revision.number), "success")
+            if reading.processed(revision):
+                flash(_("Đã tải lên phiên bản số %(number)s (dự thảo).", number=revision.number), "success")
+            else:
+                flash(_("Đã tải lên phiên bản số %(number)s (dự thảo); tệp đang được chuyển đổi hoặc nhận dạng chữ, "
+                        "trang sẽ tự cập nhật khi xong.", number=revision.number), "success")
             target = url_for(".show", document_id=document_id)
             return jsonify(location=target) if _from_script() else redirect(target)
     else:
@@ -240,6 +246,31 @@ def _from_script() -> bool:
 def _upload_page(form: UploadForm, document: Document, error: str | None = None) -> str:
     return render_template("documents/upload.html", form=form, document=document, error=error,
                            too_large=errors.too_large_message())
+
+
+@bp.get("/revisions/<int:revision_id>/processing")
+@login_required
+def processing_status(revision_id: int) -> ResponseReturnValue:
+    """The processing state as JSON, for static/processing.js on the document page."""
+    state = processing.processing_status(db.session, current_user, revision_id)
+    return jsonify({key: state[key] for key in ("state", "label", "detail", "text_source", "text_source_label",
+                                                "ocr_confidence")})
+
+
+@bp.get("/revisions/<int:revision_id>/rendition")
+@login_required
+def rendition(revision_id: int) -> ResponseReturnValue:
+    """The .docx conversion or the searchable PDF the text was read from (the upload stays the record)."""
+    revision, stream = processing.open_rendition(db.session, file_store(current_app), current_user, revision_id)
+    assert revision.rendition is not None
+    stem = revision.filename.rsplit(".", 1)[0]
+    return send_file(
+        stream,
+        mimetype=filetypes.CONTENT_TYPES[revision.rendition.kind],
+        as_attachment=True,
+        download_name=f"{stem} (bản chuyển đổi).{revision.rendition.kind}",
+        etag=revision.rendition.sha256,
+    )
 
 
 @bp.get("/revisions/<int:revision_id>/download")

@@ -92,9 +92,9 @@ class DocumentForm(FlaskForm):
 
 class UploadForm(FlaskForm):
     file = FileField(
-        _l("Tệp tài liệu (.docx hoặc .pdf)"),
+        _l("Tệp tài liệu (Word, OpenDocument, RTF, PDF hoặc ảnh chụp trang)"),
         validators=[FileRequired(_l("Cần chọn tệp để tải lên."))],
-        render_kw={"accept": ".docx,.pdf"},
+        render_kw={"accept": ".docx,.doc,.odt,.rtf,.pdf,.jpg,.jpeg,.png,.tif,.tiff"},
     )
     change_summary = TextAreaField(_l("Nội dung sửa đổi (sửa gì, ở đâu, vì sao)"), render_kw={"rows": 5})
     submit = SubmitField(_l("Tải lên"))

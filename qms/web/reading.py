@@ -15,7 +15,7 @@ from qms.extensions import db
 from qms.files.docx_html import HtmlCache
 from qms.files.filetypes import CONTENT_TYPES
 from qms.files.store import file_store
-from qms.models import Revision
+from qms.models import Rendition, Revision
 from qms.web import errors
 
 bp = Blueprint("reading", __name__)
@@ -30,12 +30,33 @@ def _html_cache() -> HtmlCache:
 
 
 def _body(revision_id: int) -> tuple[Revision, str | None]:
-    """The revision and, for a .docx, its HTML; reading a non-current revision is audited as its download is."""
-    opened = reading.open_file(db.session, file_store(current_app), current_user, revision_id)
+    """The revision and, for a .docx or a file converted into one, its HTML; reading a non-current revision is
+    audited as its download is."""
+    files = file_store(current_app)
+    opened = reading.open_file(db.session, files, current_user, revision_id)
+    revision = opened.revision
     with opened.stream as stream:
-        if opened.revision.content_type != CONTENT_TYPES["docx"]:
-            return opened.revision, None
-        return opened.revision, _html_cache().html_of(opened.revision.file_sha256, stream)
+        rendition = _rendition(revision)
+        if rendition is not None and rendition.kind == "docx":  # a .doc, .odt or .rtf is read through its .docx
+            with files.open(rendition.sha256) as converted:
+                return revision, _html_cache().html_of(rendition.sha256, converted)
+        if revision.content_type != CONTENT_TYPES["docx"]:
+            return revision, None
+        return revision, _html_cache().html_of(revision.file_sha256, stream)
+
+
+def _rendition(revision: Revision) -> Rendition | None:
+    return revision.rendition if reading.processed(revision) else None
+
+
+def _inline_pdf(revision: Revision) -> tuple[str, str] | None:
+    """(SHA-256, name) of the PDF the browser can show: a scan's searchable rendition, else the uploaded PDF."""
+    rendition = _rendition(revision)
+    if rendition is not None and rendition.kind == "pdf":
+        return rendition.sha256, f"{revision.filename.rsplit('.', 1)[0]}.pdf"
+    if revision.content_type == CONTENT_TYPES["pdf"]:
+        return revision.file_sha256, revision.filename
+    return None
 
 
 @bp.get("/documents/<int:document_id>/read")
@@ -56,7 +77,8 @@ def current(document_id: int) -> ResponseReturnValue:
 @login_required
 def read(revision_id: int) -> ResponseReturnValue:
     revision, html = _body(revision_id)
-    return render_template("reading/read.html", revision=revision, document=revision.document, html=html)
+    return render_template("reading/read.html", revision=revision, document=revision.document, html=html,
+                           inline_pdf=_inline_pdf(revision) is not None)
 
 
 @bp.get("/revisions/<int:revision_id>/print")
@@ -65,7 +87,8 @@ def print_view(revision_id: int) -> ResponseReturnValue:
     revision, html = _body(revision_id)
     today = clock.today()
     return render_template(
-        "reading/print.html", revision=revision, document=revision.document, html=html, printed_on=today
+        "reading/print.html", revision=revision, document=revision.document, html=html, printed_on=today,
+        inline_pdf=_inline_pdf(revision) is not None,
     )
 
 
@@ -73,14 +96,20 @@ def print_view(revision_id: int) -> ResponseReturnValue:
 @login_required
 def inline(revision_id: int) -> ResponseReturnValue:
     """A PDF as the browser shows it itself: inline, with its own type; a .docx has no inline form here."""
-    opened = reading.open_file(db.session, file_store(current_app), current_user, revision_id)
+    files = file_store(current_app)
+    opened = reading.open_file(db.session, files, current_user, revision_id)
     revision = opened.revision
-    if revision.content_type != CONTENT_TYPES["pdf"]:
+    shown = _inline_pdf(revision)
+    if shown is None:
         opened.stream.close()
         abort(404)
+    sha256, name = shown
+    stream = opened.stream
+    if sha256 != revision.file_sha256:  # a scan is shown with the text layer recognition added
+        stream.close()
+        stream = files.open(sha256)
     response = send_file(
-        opened.stream, mimetype=CONTENT_TYPES["pdf"], as_attachment=False, download_name=revision.filename,
-        etag=revision.file_sha256,
+        stream, mimetype=CONTENT_TYPES["pdf"], as_attachment=False, download_name=name, etag=sha256,
     )
     response.headers["Content-Security-Policy"] = PDF_POLICY
     return response

@@ -31,6 +31,7 @@ ENDPOINTS = {
     "/api/v1/organizations/{code}/dossier.zip": {"get"},
     "/api/v1/revisions/{revision_id}/findings": {"get"},
     "/api/v1/revisions/{revision_id}/findings/recheck": {"post"},
+    "/api/v1/revisions/{revision_id}/rendition": {"get"},
 }
 
 

@@ -7,8 +7,9 @@ from html import unescape
 from pathlib import Path
 
 import pytest
-from factories import login, make_docx, make_effective
 from sqlalchemy import func, select
+from support.factories import make_docx, make_effective
+from support.pages import login
 
 from qms.documents import lifecycle
 from qms.models import Revision, StoredFile

@@ -9,7 +9,7 @@ import io
 from datetime import date
 
 import openpyxl
-from factories import make_effective
+from support.factories import make_effective
 
 from qms.accounts import organizations
 from qms.exports import overview_file, register_files, xlsx

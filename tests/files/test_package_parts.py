@@ -10,9 +10,9 @@ import io
 import zipfile
 
 import pytest
-from factories import make_docx
-from hostile_files import repacked
 from sqlalchemy import func, select
+from support.factories import make_docx
+from support.hostile_files import repacked
 
 from qms.files.docx_html import to_html
 from qms.models import Revision, StoredFile

@@ -12,8 +12,9 @@ from html import unescape
 from pathlib import Path
 
 import pytest
-from factories import login, make_docx
 from sqlalchemy import func, select
+from support.factories import make_docx
+from support.pages import login
 
 from qms.files.store import LocalFileStore
 from qms.models import AuditEntry, IndexOperation, Revision, StoredFile

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from factories import login
+from support.pages import login
 
 
 @pytest.mark.parametrize("query", ["", "quy trinh", "trích lục", "qt*", "NOT abc", "xyzzyq"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from factories import make_docx, upload
+from support.factories import make_docx, upload
 
 from qms.extensions import db
 from qms.search import search_index

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import threading
 
-from concurrent_workers import CONTEXT, keep_searching, run_processes, settings_of, upload_revisions
-from factories import make_docx, upload
+from support.concurrent_workers import CONTEXT, keep_searching, run_processes, settings_of, upload_revisions
+from support.factories import make_docx, upload
 
 from qms.accounts import users
 from qms.extensions import db

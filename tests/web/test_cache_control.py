@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from factories import login, make_effective
+from support.factories import make_effective
+from support.pages import login
 
 
 @pytest.fixture

@@ -1,0 +1,80 @@
+"""The Huey instance of an application and its jobs, each a thin call into a service inside an app context."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from huey import Huey, RedisHuey, SqliteHuey, crontab
+from huey.exceptions import RetryTask
+
+_log = logging.getLogger(__name__)
+
+
+@dataclass
+class TaskQueue:
+    """The queue and the job wrappers that enqueue (or, in immediate mode, run) each job."""
+
+    huey: Huey
+    process_revision: Any
+    recover_unfinished: Any
+
+
+def make_queue(app: Flask) -> TaskQueue:
+    """SqliteHuey under the storage directory, RedisHuey when REDIS_URL is set; immediate mode when asked (tests)."""
+    immediate_setting = str(app.config.get("TASKS_IMMEDIATE", "")).strip().lower()
+    immediate = app.testing if immediate_setting == "" else immediate_setting in {"1", "true", "yes", "on"}
+    name = "qms"
+    if app.config.get("REDIS_URL"):
+        huey: Huey = RedisHuey(name, url=app.config["REDIS_URL"], immediate=immediate, results=False)
+    else:
+        path = Path(app.config["STORAGE_DIR"]) / "tasks.sqlite3"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        huey = SqliteHuey(name, filename=str(path), immediate=immediate, results=False)
+    max_attempts = int(app.config["PROCESSING_ATTEMPTS"])
+    # Retries are counted in the database (a restart must not reset them); Huey only brings the job back later.
+    retry_delay = 0 if immediate else float(app.config["TASKS_RETRY_DELAY"])
+
+    @huey.task(retries=max_attempts, retry_delay=retry_delay, name="process_revision")
+    def process_revision(revision_id: int) -> str:
+        from qms.documents import processing
+        from qms.extensions import db
+        from qms.files.store import file_store
+        from qms.search import IndexUnavailable, search_index
+
+        with app.app_context():
+            outcome = processing.run(
+                db.session, file_store(app), revision_id, processing.limits_from(app.config),
+                worker=processing.worker_name(), max_attempts=max_attempts,
+            )
+            if outcome == processing.DONE:
+                try:  # this host's index at once; the others catch up from the log
+                    search_index(app).apply_log(db.engine)
+                except IndexUnavailable as error:
+                    _log.warning("search index not updated: %s", error)
+        if outcome == processing.RETRY:
+            raise RetryTask()
+        return outcome
+
+    @huey.periodic_task(crontab(minute="*"), name="recover_unfinished")
+    def recover_unfinished() -> int:
+        return recover(app, huey_queue, at_start=False)
+
+    huey_queue = TaskQueue(huey, process_revision, recover_unfinished)
+    return huey_queue
+
+
+def recover(app: Flask, queue: TaskQueue, *, at_start: bool) -> int:
+    """Queue again what a dead worker left running (see processing.recover); how many jobs were enqueued."""
+    from qms.documents import processing
+    from qms.extensions import db
+
+    lease = 2 * max(float(app.config["CONVERSION_TIMEOUT"]), float(app.config["OCR_TIMEOUT"])) + 60
+    with app.app_context():
+        queued = processing.recover(db.session, processing.worker_name(), lease_seconds=lease, at_start=at_start)
+    for revision_id in queued:
+        queue.process_revision(revision_id)
+    return len(queued)
