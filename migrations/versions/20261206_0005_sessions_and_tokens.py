@@ -1,6 +1,6 @@
 """sessions and tokens that can be revoked: a session generation per user, an expiry per API token
 
-Revision ID: h1_sessions
+Revision ID: 0005
 Revises: 0004
 Create Date: 2026-12-06 07:00:00
 """
@@ -13,7 +13,7 @@ from alembic import op
 
 import qms.models.base
 
-revision: str = 'h1_sessions'
+revision: str = '0005'
 down_revision: str | None = '0004'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None

@@ -1,7 +1,7 @@
 """renditions: processing state of each upload, and the .docx or searchable PDF read in its place
 
-Revision ID: f1_renditions
-Revises: 0004
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-12-06 06:45:00
 """
 
@@ -12,8 +12,8 @@ from alembic import op
 
 import qms.models.base
 
-revision: str = 'f1_renditions'
-down_revision: str | None = '0004'
+revision: str = '0006'
+down_revision: str | None = '0005'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
