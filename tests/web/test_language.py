@@ -59,7 +59,8 @@ def test_labels_flash_messages_and_service_errors_are_translated(app, session, f
     data = {"file": (io.BytesIO(b"not a word file"), "gia-mao.docx"), "change_summary": "Sửa bước 3"}
     refused = author.post(f"/documents/{document.id}/upload", data=data, content_type="multipart/form-data")
     text = text_of(refused)
-    assert "Document file (.docx or .pdf)" in text and "Please choose the file again before sending." in text
+    assert "Document file (Word, OpenDocument, RTF, PDF or page images)" in text
+    assert "Please choose the file again before sending." in text
     # A service message built with values (here the file's extension) stays as the service wrote it.
     assert "Nội dung tệp không phải là tệp .docx hợp lệ" in text
     revision = upload(session, files, secretary, document)
