@@ -12,8 +12,8 @@ import openpyxl
 from support.factories import make_effective
 
 from qms.accounts import organizations
-from qms.exports import overview_file, register_files, xlsx
-from qms.inspection import overview, registers
+from qms.exports import xlsx
+from qms.inspection import overview, overview_file, register_files, registers
 
 FORMULA = '=HYPERLINK("http://example.invalid/x","Bấm vào đây")'
 
