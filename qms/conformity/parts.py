@@ -6,8 +6,8 @@ import logging
 from collections.abc import Callable
 
 from qms.conformity.blocks import Block
+from qms.conformity.components import read_dossier
 from qms.conformity.control import has_amendment_table, read_amendments, read_control
-from qms.conformity.dossier import read_dossier
 from qms.conformity.forms import read_forms
 from qms.conformity.headings import LEGAL_BASIS, REFERENCES
 from qms.conformity.records import read_records
