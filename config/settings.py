@@ -32,6 +32,10 @@ FILES_DIR = _env("FILES_DIR", "")
 #: The local Whoosh index of this host; empty means STORAGE_DIR/index.
 INDEX_DIR = _env("INDEX_DIR", "")
 
+#: Where the nightly backups go (`flask qms backup`); the append-only file of audit chain anchors
+#: (audit-anchors.txt, written daily) is kept here too. Empty means STORAGE_DIR/backups. Put it on another disk.
+BACKUP_DIR = _env("BACKUP_DIR", "")
+
 #: How long a request waits for the index writer before leaving the work to the next one.
 INDEX_WRITER_TIMEOUT = float(_env("INDEX_WRITER_TIMEOUT", "0.5"))
 

@@ -25,6 +25,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         app.config["SECRET_KEY"] = settings.secret_key(Path(app.config["STORAGE_DIR"]))
 
     from qms import search
+    from qms.audit import anchors
     from qms.extensions import csrf, db, limiter, login_manager
     from qms.files import store
     from qms.ops import faults, request_log, scheduling
@@ -33,6 +34,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     faults.init_app(app)
     db.init_app(app)
     store.init_app(app)
+    anchors.init_app(app)
     search.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)

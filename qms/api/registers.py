@@ -13,6 +13,7 @@ from qms import clock
 from qms.api.auth import current_user
 from qms.api.blueprint import ApiBlueprint
 from qms.api.inspect_schemas import AsOfQuerySchema
+from qms.audit import anchors
 from qms.exports import register_files
 from qms.extensions import db
 from qms.files.store import file_store
@@ -67,7 +68,7 @@ def get_dossier(query: dict[str, Any], code: str) -> Response:
     today = _today()
     spool, size, name = dossier.build_to_temporary_file(
         db.session, file_store(current_app), current_user(), code, as_of=query.get("as_of") or today, today=today,
-        directory=Path(current_app.config["STORAGE_DIR"]) / "tmp",
+        directory=Path(current_app.config["STORAGE_DIR"]) / "tmp", anchor_file=anchors.anchor_file(current_app),
     )
     response = send_file(spool, mimetype=dossier.CONTENT_TYPE, as_attachment=True, download_name=name)
     response.content_length = size

@@ -11,6 +11,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from qms import clock
+from qms.audit import anchors
 from qms.errors import DomainError
 from qms.exports import overview_file, register_files
 from qms.extensions import db
@@ -35,6 +36,7 @@ def _overview(today: date) -> overview.Overview:
         parent_code=(request.args.get("parent") or "").strip() or None,
         sort=sort,
         descending=request.args.get("order") == "desc",
+        anchor_file=anchors.anchor_file(current_app),
     )
 
 
