@@ -44,3 +44,10 @@ class Invalid(DomainError):
 
     status = 422
     code = "invalid"
+
+
+class Damaged(DomainError):
+    """A stored file no longer hashes to its name: it is not served, and the operator must restore it."""
+
+    status = 500
+    code = "file_damaged"

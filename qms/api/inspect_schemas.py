@@ -54,12 +54,21 @@ class OverviewRowSchema(Schema):
         return {"covered": row.covered, "total": row.listed, "percent": row.coverage_percent}
 
 
+class AnchorSchema(Schema):
+    date = fields.Date(attribute="day")
+    seq = fields.Integer()
+    hash = fields.String()
+    source = fields.String(metadata={"description": "daily, overview:<username>…"})
+
+
 class ChainSchema(Schema):
     ok = fields.Boolean()
     entries = fields.Integer()
     head_seq = fields.Integer()
     head_hash = fields.String()
     first_bad = fields.String(allow_none=True)
+    last_anchor = fields.Nested(AnchorSchema, allow_none=True, metadata={
+        "description": "The latest head kept outside the database (before this overview recorded the one it saw)."})
 
 
 class OverviewSchema(Schema):

@@ -159,14 +159,15 @@ class Download:
 
 
 def open_file(session: Session, files: FileStore, viewer: User, revision_id: int) -> Download:
-    """The stored file of a revision; a download of a non-current one is audited."""
+    """The stored file of a revision, checked against its hash as it is read (``Damaged`` if it does not
+    match); a download of a non-current one is audited."""
     revision = get_revision(session, viewer, revision_id)
     if not revision.is_current:
         with unit_of_work(session):
             trail.record(
                 session, "download", actor=viewer, revision=revision, details={"status": revision.status.value}
             )
-    return Download(revision=revision, stream=files.open(revision.file_sha256))
+    return Download(revision=revision, stream=files.open_checked(revision.file_sha256))
 
 
 # --- changing --------------------------------------------------------------------------------
