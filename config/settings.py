@@ -48,6 +48,10 @@ TIMEZONE = _env("TIMEZONE", "Asia/Ho_Chi_Minh")
 #: Largest upload accepted, in bytes (Flask answers 413 past it).
 MAX_CONTENT_LENGTH = int(_env("MAX_UPLOAD_BYTES", str(50 * 1024 * 1024)))
 
+#: Longest query string accepted, in bytes as sent (percent-encoded); longer is answered 414 by the application.
+#: gunicorn's limit_request_line (config/gunicorn.conf.py, 8190) must stay above it plus the path.
+MAX_QUERY_BYTES = int(_env("MAX_QUERY_BYTES", "7000"))
+
 SESSION_COOKIE_SECURE = _env_bool("SECURE_COOKIES", True)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -28,9 +28,10 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from qms.audit import anchors
     from qms.extensions import csrf, db, limiter, login_manager
     from qms.files import store
-    from qms.ops import faults, request_log, scheduling
+    from qms.ops import faults, request_line, request_log, scheduling
 
     request_log.init_app(app)  # first: its request id and timer wrap every other hook
+    request_line.init_app(app)  # before anything reads the query or the database
     faults.init_app(app)
     db.init_app(app)
     store.init_app(app)

@@ -21,6 +21,7 @@ HTTP_ERRORS: dict[int, tuple[str, str]] = {
     404: ("not_found", "Không tìm thấy."),
     405: ("method_not_allowed", "Địa chỉ này không hỗ trợ phương thức {method}."),
     413: ("too_large", "Tệp tải lên vượt quá dung lượng cho phép{limit}."),
+    414: ("uri_too_long", "Địa chỉ yêu cầu quá dài (tham số truy vấn vượt quá giới hạn cho phép)."),
     415: ("unsupported_media_type", "Kiểu nội dung gửi lên không được hỗ trợ."),
     422: ("invalid", "Dữ liệu gửi lên không hợp lệ."),
     429: ("too_many_requests", "Quá nhiều yêu cầu, vui lòng thử lại sau."),

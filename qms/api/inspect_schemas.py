@@ -6,6 +6,7 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate
 
+from qms.api import rules
 from qms.api.schemas import ApiSchema, OrganizationSchema, Text
 from qms.inspection.overview import SORTS
 from qms.models import RevisionStatus
@@ -131,4 +132,7 @@ class RevisionDiffSchema(Schema):
 
 
 class AsOfQuerySchema(ApiSchema):
-    as_of = fields.Date(metadata={"description": "The day whose state is wanted (YYYY-MM-DD); default today."})
+    as_of = fields.Date(
+        validate=rules.DayBound(rules.today, latest=True, error="Ngày lập không được sau ngày hôm nay."),
+        metadata={"description": "The day whose state is wanted (YYYY-MM-DD), not after today; default today."},
+    )

@@ -31,17 +31,18 @@ def _today() -> date:
     return clock.today(current_app.config["TIMEZONE"])
 
 
-def _binary(description: str) -> dict[str, Any]:
+def _binary(description: str, *content_types: str) -> dict[str, Any]:
+    """A file response in each of its real media types."""
     return {
-        "content_type": "application/octet-stream",
         "description": description,
+        "content": {content_type: {"schema": {"type": "string", "format": "binary"}} for content_type in content_types},
         "headers": {"Content-Disposition": {"schema": {"type": "string"}}},
     }
 
 
 @blp.route(f"/organizations/<code>/registers/<any({_KINDS}):register>.<any({_FORMATS}):file_format>", methods=["GET"])
 @blp.arguments(AsOfQuerySchema, location="query")
-@blp.response(200, {"type": "string", "format": "binary"}, **_binary("The register as .docx or .xlsx."))
+@blp.doc(responses={"200": _binary("The register as .docx or .xlsx.", *register_files.CONTENT_TYPES.values())})
 @blp.error_responses(404, 422)
 def get_register(query: dict[str, Any], code: str, register: str, file_format: str) -> Response:
     """internal, external or amendments as of a day (default today); the organisation's control roles, inspectors."""
@@ -58,7 +59,7 @@ def get_register(query: dict[str, Any], code: str, register: str, file_format: s
 
 @blp.route("/organizations/<code>/dossier.zip", methods=["GET"])
 @blp.arguments(AsOfQuerySchema, location="query")
-@blp.response(200, {"type": "string", "format": "binary"}, **_binary("The dossier, with manifest.json."))
+@blp.doc(responses={"200": _binary("The dossier, with manifest.json.", dossier.CONTENT_TYPE)})
 @blp.error_responses(404, 422)
 def get_dossier(query: dict[str, Any], code: str) -> Response:
     """Registers, files in force, histories, coverage, legal reviews, findings and a manifest of SHA-256 hashes.

@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_smorest.fields import Upload
-from marshmallow import Schema, ValidationError, fields, post_dump, validate
+from marshmallow import Schema, ValidationError, fields, post_dump, validate, validates_schema
 from marshmallow.utils import get_value
 from werkzeug.datastructures import FileStorage
 
-from qms.documents.lifecycle import ACTIONS
+from qms.api import rules
+from qms.documents.lifecycle import ACTIONS, DOCUMENT_CODE, PROCEDURE_CODE
 from qms.models import Document, DocumentKind, DocumentStatus, Revision, RevisionStatus, Role, User
 
 # --- validation, in Vietnamese ---------------------------------------------------------------
@@ -40,7 +41,15 @@ class ApiSchema(Schema):
 
 
 class Text(fields.String):
-    """A string the database can store: PostgreSQL refuses the NUL character."""
+    """A string the database can store: PostgreSQL refuses the NUL character. ``blank=False``: it must also
+    hold something besides white space, as the services require of it (the OpenAPI pattern says both)."""
+
+    def __init__(self, *args: Any, blank: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.validators.append(
+            rules.Pattern(rules.TEXT, "Không được chứa ký tự NUL.") if blank
+            else rules.Pattern(rules.NON_BLANK, "Không được để trống.")
+        )
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
         text = super()._deserialize(value, attr, data, **kwargs)
@@ -58,13 +67,26 @@ class File(Upload):
         return value
 
 
+class Code(fields.String):
+    """A code with the form the service requires (the same regular expression); documented as its pattern."""
+
+    def __init__(self, regex: str, error: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.validators.append(rules.Pattern(regex, error))
+
+
 class DocumentCreateSchema(ApiSchema):
-    organization = Text(required=True, validate=_max_length(64), metadata={"description": "Organisation code."})
-    code = Text(required=True, validate=_max_length(64), metadata={"example": "QT-HT-04"})
-    title = Text(required=True, validate=_max_length(500))
+    organization = Text(required=True, blank=False, validate=_max_length(64),
+                        metadata={"description": "Organisation code."})
+    code = Code(DOCUMENT_CODE.pattern, "Mã hiệu tài liệu không hợp lệ (ví dụ: QT-HT-04).", required=True,
+                validate=_max_length(64), metadata={"example": "QT-HT-04"})
+    title = Text(required=True, blank=False, validate=_max_length(500))
     kind = fields.Enum(DocumentKind, by_value=True, required=True)
-    procedure_code = Text(
-        load_default=None, allow_none=True, validate=_max_length(64), metadata={"example": "2.000635"}
+    # Blank means none; around the code, white space is dropped.
+    procedure_code = Code(
+        rf"^\s*(?:{PROCEDURE_CODE.pattern.strip('^$')})?\s*$",
+        "Mã thủ tục hành chính không hợp lệ (ví dụ: 1.001193).",
+        load_default=None, allow_none=True, validate=_max_length(64), metadata={"example": "2.000635"},
     )
 
 
@@ -75,18 +97,60 @@ class DocumentQuerySchema(ApiSchema):
 
 
 class RevisionUploadSchema(ApiSchema):
-    file = File(required=True, metadata={"description": "The .docx or .pdf file."})
-    change_summary = Text(required=True, metadata={"description": "What changed, where and why."})
+    file = File(required=True, metadata={"description": "The .docx or .pdf file; its content is checked."})
+    change_summary = Text(required=True, blank=False, metadata={"description": "What changed, where and why."})
+
+
+def _one_of(choices: tuple[str, ...] | list[str]) -> validate.OneOf:
+    return validate.OneOf(choices, error="Giá trị phải là một trong: {choices}.")
+
+
+class StepSchema(ApiSchema):
+    """Submit, or pass review: nothing else is needed."""
+
+    action = fields.String(required=True, validate=_one_of(["submit", "pass"]))
+    comment = Text(load_default=None, allow_none=True)
+    effective_from = fields.Date(load_default=None, allow_none=True, metadata={"description": "Ignored."})
+
+
+class ReasonedSchema(ApiSchema):
+    """Return (with the comment for the secretary) or withdraw the document (with the reason)."""
+
+    action = fields.String(required=True, validate=_one_of(["return", "withdraw"]))
+    comment = Text(required=True, blank=False, metadata={"description": "The comment, or the reason to withdraw."})
+    effective_from = fields.Date(load_default=None, allow_none=True, metadata={"description": "Ignored."})
+
+
+class ApprovalSchema(ApiSchema):
+    """Approve, effective on a day not before today (nor before the current revision's effective date)."""
+
+    action = fields.String(required=True, validate=_one_of(["approve"]))
+    comment = Text(load_default=None, allow_none=True)
+    effective_from = fields.Date(
+        required=True,
+        validate=rules.DayBound(rules.today, latest=False, error="Ngày hiệu lực không được trước ngày hôm nay."),
+    )
+
+
+#: The body each action takes; the OpenAPI document offers exactly these (oneOf), and ActionSchema checks them.
+ACTION_SCHEMAS: dict[str, type[ApiSchema]] = {
+    "submit": StepSchema, "pass": StepSchema, "return": ReasonedSchema, "withdraw": ReasonedSchema,
+    "approve": ApprovalSchema,
+}
 
 
 class ActionSchema(ApiSchema):
-    action = fields.String(
-        required=True, validate=validate.OneOf(ACTIONS, error="Giá trị phải là một trong: {choices}.")
-    )
-    comment = Text(
-        load_default=None, allow_none=True, metadata={"description": "Required to return; the reason to withdraw."}
-    )
-    effective_from = fields.Date(load_default=None, allow_none=True, metadata={"description": "Required to approve."})
+    """Reads any action's body, then holds it to that action's schema (ACTION_SCHEMAS)."""
+
+    action = fields.String(required=True, validate=_one_of(ACTIONS))
+    comment = Text(load_default=None, allow_none=True)
+    effective_from = fields.Date(load_default=None, allow_none=True)
+
+    @validates_schema(pass_original=True)
+    def _as_its_action_requires(self, data: dict[str, Any], original: Any, **kwargs: Any) -> None:
+        errors = ACTION_SCHEMAS[data["action"]]().validate(original)
+        if errors:
+            raise ValidationError(errors)
 
 
 # --- responses -------------------------------------------------------------------------------
@@ -221,13 +285,20 @@ class MeSchema(Schema):
 # --- search ----------------------------------------------------------------------------------
 
 
+#: What ``status`` of a search takes: ``all``, or statuses separated by commas (the search checks the same).
+_STATUS = "|".join(status.value for status in RevisionStatus)
+SEARCH_STATUSES = rf"^\s*(?:all|(?:{_STATUS})(?:\s*,\s*(?:{_STATUS}))*)\s*$"
+
+
 class SearchQuerySchema(ApiSchema):
-    q = Text(load_default="", validate=_max_length(10_000), metadata={"description": "What the user typed."})
+    """Lengths are bounded so that the longest query the API accepts fits the request line (MAX_QUERY_BYTES)."""
+
+    q = Text(load_default="", validate=_max_length(200), metadata={"description": "What the user typed."})
     organization = Text(validate=_max_length(64), metadata={"description": "Organisation code, with its children."})
     kind = fields.Enum(DocumentKind, by_value=True)
     field = Text(validate=_max_length(200), metadata={"description": "Field (lĩnh vực)."})
-    status = Text(
-        validate=_max_length(200),
+    status = fields.String(
+        validate=[_max_length(200), rules.Pattern(SEARCH_STATUSES, "Trạng thái không hợp lệ.")],
         metadata={"description": "`all` or comma-separated statuses; default: current (effective) revisions."},
     )
     procedure = Text(validate=_max_length(64), metadata={"description": "TTHC code."})
