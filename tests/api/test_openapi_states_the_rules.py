@@ -66,7 +66,8 @@ def test_the_rules_the_api_enforces_are_patterns_and_enums_of_the_schema(spec, t
     by_action = {tuple(_resolve(spec, each)["properties"]["action"]["enum"]): _resolve(spec, each) for each in actions}
     assert by_action[("approve",)]["required"] == ["action", "effective_from"]
     approve_from = by_action[("approve",)]["properties"]["effective_from"]["pattern"]
-    assert re.search(approve_from, today.isoformat()) and not re.search(approve_from, (today - timedelta(1)).isoformat())
+    yesterday = (today - timedelta(days=1)).isoformat()
+    assert re.search(approve_from, today.isoformat()) and not re.search(approve_from, yesterday)
     assert set(by_action[("return", "withdraw")]["required"]) == {"action", "comment"}
     assert by_action[("return", "withdraw")]["properties"]["comment"]["pattern"] == rules.NON_BLANK
 
