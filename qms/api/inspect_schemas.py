@@ -133,6 +133,7 @@ class RevisionDiffSchema(Schema):
 
 class AsOfQuerySchema(ApiSchema):
     as_of = fields.Date(
-        validate=rules.DayBound(rules.today, latest=True, error="Ngày lập không được sau ngày hôm nay."),
+        validate=rules.DayBound(rules.today, latest=True, error="Ngày lập không được sau ngày hôm nay.",
+                                code="as_of_future"),
         metadata={"description": "The day whose state is wanted (YYYY-MM-DD), not after today; default today."},
     )

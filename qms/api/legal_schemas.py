@@ -26,7 +26,7 @@ _INVALID_NUMBER = "Số hiệu văn bản không hợp lệ (ví dụ: 61/2018/N
 def _number(*, blank: bool = False, **kwargs: Any) -> fields.String:
     """A legal document number in the form the register takes (a blank item of a list is skipped)."""
     pattern = rf"^\s*$|{NUMBER_PATTERN}" if blank else NUMBER_PATTERN
-    return fields.String(validate=[_length(100), rules.Pattern(pattern, _INVALID_NUMBER)], **kwargs)
+    return fields.String(validate=[_length(100), rules.Pattern(pattern, _INVALID_NUMBER, "invalid_number")], **kwargs)
 
 
 class _Numbers(fields.List):
@@ -51,7 +51,7 @@ class LegalQuerySchema(ApiSchema):
 class LegalCreateSchema(ApiSchema):
     number = _number(required=True, metadata=_NUMBER)
     type = Text(load_default="", validate=_length(100), metadata={"example": "Nghị định"})
-    title = Text(required=True, blank=False, validate=_length(5000))
+    title = Text(required=True, blank=False, blank_code="title_required", validate=_length(5000))
     issuer = Text(load_default="", validate=_length(300), metadata={"example": "Chính phủ"})
     issued_on = fields.Date(load_default=None, allow_none=True)
     effective_from = fields.Date(load_default=None, allow_none=True)
@@ -63,7 +63,7 @@ class LegalUpdateSchema(ApiSchema):
     """Only the fields sent change; ``amends``/``replaces`` are complete lists."""
 
     type = Text(validate=_length(100), data_key="type", attribute="doc_type")
-    title = Text(blank=False, validate=_length(5000))
+    title = Text(blank=False, blank_code="title_required", validate=_length(5000))
     issuer = Text(validate=_length(300))
     issued_on = fields.Date(allow_none=True)
     effective_from = fields.Date(allow_none=True)
@@ -85,7 +85,8 @@ class ResolveSchema(ApiSchema):
     reason = Text(
         required=True,
         blank=False,
-        validate=validate.Length(min=1, max=5000, error="Cần ghi lý do (tối đa {max} ký tự)."),
+        blank_code="reason_required",
+        validate=validate.Length(max=5000, error="Cần ghi lý do (tối đa {max} ký tự)."),
         metadata={"description": "Why the process needs no change."},
     )
 

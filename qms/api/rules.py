@@ -25,12 +25,26 @@ TEXT = r"^[^\x00]*$"
 NON_BLANK = r"^[^\x00]*[^\x00\s][^\x00]*$"
 
 
+class Coded(str):
+    """A validation message carrying the code the service gives the same refusal, so the API keeps its codes."""
+
+    code: str
+
+    def __new__(cls, message: str, code: str | None = None) -> Coded:
+        coded = super().__new__(cls, message)
+        coded.code = code or "invalid"
+        return coded
+
+    def format(self, *args: Any, **kwargs: Any) -> Coded:  # marshmallow formats its messages before raising
+        return Coded(str.format(self, *args, **kwargs), self.code)
+
+
 class Pattern(validate.Validator):
     """Refuses a string in which ``regex`` finds nothing; documented as the field's ``pattern``."""
 
-    def __init__(self, regex: str, error: str) -> None:
+    def __init__(self, regex: str, error: str, code: str | None = None) -> None:
         self.regex = re.compile(regex)
-        self.error = error
+        self.error = Coded(error, code) if code else error
 
     def __call__(self, value: Any) -> Any:
         if isinstance(value, str) and not self.regex.search(value):
@@ -45,8 +59,8 @@ class DayBound(validate.Validator):
     document was built.
     """
 
-    def __init__(self, today: Callable[[], date], *, latest: bool, error: str) -> None:
-        self.today, self.latest, self.error = today, latest, error
+    def __init__(self, today: Callable[[], date], *, latest: bool, error: str, code: str | None = None) -> None:
+        self.today, self.latest, self.error = today, latest, Coded(error, code)
 
     @property
     def regex(self) -> re.Pattern[str]:

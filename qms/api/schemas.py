@@ -37,18 +37,20 @@ class ApiSchema(Schema):
     def on_bind_field(self, field_name: str, field_obj: fields.Field) -> None:
         for field_class, messages in _FIELD_MESSAGES.items():
             if isinstance(field_obj, field_class):
-                field_obj.error_messages.update(messages)
+                for key, message in messages.items():
+                    if not isinstance(field_obj.error_messages.get(key), rules.Coded):  # a field's own, with its code
+                        field_obj.error_messages[key] = message
 
 
 class Text(fields.String):
     """A string the database can store: PostgreSQL refuses the NUL character. ``blank=False``: it must also
     hold something besides white space, as the services require of it (the OpenAPI pattern says both)."""
 
-    def __init__(self, *args: Any, blank: bool = True, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, blank: bool = True, blank_code: str | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.validators.append(
             rules.Pattern(rules.TEXT, "Không được chứa ký tự NUL.") if blank
-            else rules.Pattern(rules.NON_BLANK, "Không được để trống.")
+            else rules.Pattern(rules.NON_BLANK, "Không được để trống.", blank_code)
         )
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
@@ -70,22 +72,22 @@ class File(Upload):
 class Code(fields.String):
     """A code with the form the service requires (the same regular expression); documented as its pattern."""
 
-    def __init__(self, regex: str, error: str, **kwargs: Any) -> None:
+    def __init__(self, regex: str, error: str, code: str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.validators.append(rules.Pattern(regex, error))
+        self.validators.append(rules.Pattern(regex, error, code))
 
 
 class DocumentCreateSchema(ApiSchema):
-    organization = Text(required=True, blank=False, validate=_max_length(64),
-                        metadata={"description": "Organisation code."})
-    code = Code(DOCUMENT_CODE.pattern, "Mã hiệu tài liệu không hợp lệ (ví dụ: QT-HT-04).", required=True,
-                validate=_max_length(64), metadata={"example": "QT-HT-04"})
-    title = Text(required=True, blank=False, validate=_max_length(500))
+    organization = Text(required=True, validate=_max_length(64), metadata={"description": "Organisation code."})
+    code = Code(DOCUMENT_CODE.pattern, "Mã hiệu tài liệu không hợp lệ (ví dụ: QT-HT-04).", "invalid_code",
+                required=True, validate=_max_length(64), metadata={"example": "QT-HT-04"})
+    title = Text(required=True, blank=False, blank_code="title_required", validate=_max_length(500))
     kind = fields.Enum(DocumentKind, by_value=True, required=True)
     # Blank means none; around the code, white space is dropped.
     procedure_code = Code(
         rf"^\s*(?:{PROCEDURE_CODE.pattern.strip('^$')})?\s*$",
         "Mã thủ tục hành chính không hợp lệ (ví dụ: 1.001193).",
+        "invalid_procedure_code",
         load_default=None, allow_none=True, validate=_max_length(64), metadata={"example": "2.000635"},
     )
 
@@ -98,7 +100,8 @@ class DocumentQuerySchema(ApiSchema):
 
 class RevisionUploadSchema(ApiSchema):
     file = File(required=True, metadata={"description": "The .docx or .pdf file; its content is checked."})
-    change_summary = Text(required=True, blank=False, metadata={"description": "What changed, where and why."})
+    change_summary = Text(required=True, blank=False, blank_code="change_summary_required",
+                          metadata={"description": "What changed, where and why."})
 
 
 def _one_of(choices: tuple[str, ...] | list[str]) -> validate.OneOf:
@@ -113,11 +116,23 @@ class StepSchema(ApiSchema):
     effective_from = fields.Date(load_default=None, allow_none=True, metadata={"description": "Ignored."})
 
 
-class ReasonedSchema(ApiSchema):
-    """Return (with the comment for the secretary) or withdraw the document (with the reason)."""
+class ReturnSchema(ApiSchema):
+    """Return, with the comment for the secretary."""
 
-    action = fields.String(required=True, validate=_one_of(["return", "withdraw"]))
-    comment = Text(required=True, blank=False, metadata={"description": "The comment, or the reason to withdraw."})
+    action = fields.String(required=True, validate=_one_of(["return"]))
+    comment = Text(required=True, blank=False, blank_code="comment_required",
+                   error_messages={"required": rules.Coded("Cần ghi ý kiến khi trả lại phiên bản.",
+                                                           "comment_required")})
+    effective_from = fields.Date(load_default=None, allow_none=True, metadata={"description": "Ignored."})
+
+
+class WithdrawalSchema(ApiSchema):
+    """Withdraw the document, with the reason."""
+
+    action = fields.String(required=True, validate=_one_of(["withdraw"]))
+    comment = Text(required=True, blank=False, blank_code="reason_required",
+                   error_messages={"required": rules.Coded("Cần ghi lý do thu hồi tài liệu.", "reason_required")},
+                   metadata={"description": "The reason."})
     effective_from = fields.Date(load_default=None, allow_none=True, metadata={"description": "Ignored."})
 
 
@@ -128,13 +143,15 @@ class ApprovalSchema(ApiSchema):
     comment = Text(load_default=None, allow_none=True)
     effective_from = fields.Date(
         required=True,
-        validate=rules.DayBound(rules.today, latest=False, error="Ngày hiệu lực không được trước ngày hôm nay."),
+        error_messages={"required": rules.Coded("Cần nhập ngày hiệu lực.", "effective_from_required")},
+        validate=rules.DayBound(rules.today, latest=False, error="Ngày hiệu lực không được trước ngày hôm nay.",
+                                code="effective_from_past"),
     )
 
 
 #: The body each action takes; the OpenAPI document offers exactly these (oneOf), and ActionSchema checks them.
 ACTION_SCHEMAS: dict[str, type[ApiSchema]] = {
-    "submit": StepSchema, "pass": StepSchema, "return": ReasonedSchema, "withdraw": ReasonedSchema,
+    "submit": StepSchema, "pass": StepSchema, "return": ReturnSchema, "withdraw": WithdrawalSchema,
     "approve": ApprovalSchema,
 }
 
@@ -298,7 +315,7 @@ class SearchQuerySchema(ApiSchema):
     kind = fields.Enum(DocumentKind, by_value=True)
     field = Text(validate=_max_length(200), metadata={"description": "Field (lĩnh vực)."})
     status = fields.String(
-        validate=[_max_length(200), rules.Pattern(SEARCH_STATUSES, "Trạng thái không hợp lệ.")],
+        validate=[_max_length(200), rules.Pattern(SEARCH_STATUSES, "Trạng thái không hợp lệ.", "invalid_status")],
         metadata={"description": "`all` or comma-separated statuses; default: current (effective) revisions."},
     )
     procedure = Text(validate=_max_length(64), metadata={"description": "TTHC code."})
