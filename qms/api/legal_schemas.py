@@ -8,6 +8,7 @@ from marshmallow import Schema, fields, validate
 
 from qms.api import rules
 from qms.api.schemas import ApiSchema, OrganizationSchema, PersonSchema, Recorded, Text
+from qms.legal.register import MAX_NUMBER_LENGTH
 from qms.legal.reviews import STATES
 from qms.legal.status import LegalStatus
 from qms.models import RelationKind, ReviewState
@@ -26,7 +27,11 @@ _INVALID_NUMBER = "Số hiệu văn bản không hợp lệ (ví dụ: 61/2018/N
 def _number(*, blank: bool = False, **kwargs: Any) -> fields.String:
     """A legal document number in the form the register takes (a blank item of a list is skipped)."""
     pattern = rf"^\s*$|{NUMBER_PATTERN}" if blank else NUMBER_PATTERN
-    return fields.String(validate=[_length(100), rules.Pattern(pattern, _INVALID_NUMBER, "invalid_number")], **kwargs)
+    return fields.String(
+        validate=[validate.Length(max=MAX_NUMBER_LENGTH, error=rules.Coded("Tối đa {max} ký tự.", "invalid_number")),
+                  rules.Pattern(pattern, _INVALID_NUMBER, "invalid_number")],
+        **kwargs,
+    )
 
 
 class _Numbers(fields.List):

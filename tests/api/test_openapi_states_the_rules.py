@@ -88,6 +88,13 @@ def test_what_the_schema_refuses_the_api_refuses(client, bearer, session, files,
     response = client.post("/api/v1/legal-documents", headers=bearer(admin),
                            json={"number": "61/2018", "title": "Một cửa"})
     assert (response.status_code, response.get_json()["error"]["code"]) == (422, "invalid_number")
+    # The longest number the schema allows fits the audit log (it was a 500 on PostgreSQL past 74 characters).
+    longest = "1/2020/TT-" + "A" * 64
+    created = client.post("/api/v1/legal-documents", headers=bearer(admin), json={"number": longest, "title": "Dài"})
+    assert created.status_code == 201, created.get_json()
+    response = client.post("/api/v1/legal-documents", headers=bearer(admin),
+                           json={"number": longest + "A", "title": "Dài"})
+    assert (response.status_code, response.get_json()["error"]["code"]) == (422, "invalid_number")
     response = client.post("/api/v1/documents", headers=bearer(secretary),
                            json={"organization": "XA-LOCBINH", "code": "QT-09", "title": "   ", "kind": "process"})
     assert (response.status_code, response.get_json()["error"]["code"]) == (422, "title_required")
