@@ -32,6 +32,9 @@ max_requests_jitter = 200
 preload_app = False
 forwarded_allow_ips = os.environ.get("QMS_FORWARDED_ALLOW_IPS", "127.0.0.1")
 # Uploads are buffered by the application (QMS_MAX_UPLOAD_BYTES); header limits stay gunicorn's defaults.
+# The request line may be as long as gunicorn allows (8190 bytes), above QMS_MAX_QUERY_BYTES (7000) plus a path,
+# so that an over-long query is answered by the application (414, JSON under /api/), not by gunicorn's HTML page.
+limit_request_line = 8190
 
 accesslog = None
 errorlog = "-"

@@ -32,6 +32,10 @@ FILES_DIR = _env("FILES_DIR", "")
 #: The local Whoosh index of this host; empty means STORAGE_DIR/index.
 INDEX_DIR = _env("INDEX_DIR", "")
 
+#: Where the nightly backups go (`flask qms backup`); the append-only file of audit chain anchors
+#: (audit-anchors.txt, written daily) is kept here too. Empty means STORAGE_DIR/backups. Put it on another disk.
+BACKUP_DIR = _env("BACKUP_DIR", "")
+
 #: How long a request waits for the index writer before leaving the work to the next one.
 INDEX_WRITER_TIMEOUT = float(_env("INDEX_WRITER_TIMEOUT", "0.5"))
 
@@ -46,6 +50,10 @@ MAX_CONTENT_LENGTH = int(_env("MAX_UPLOAD_BYTES", str(50 * 1024 * 1024)))
 
 #: Below this much free space where the files are kept, /readyz reports the file store as failing (bytes).
 MIN_FREE_BYTES = int(_env("MIN_FREE_BYTES", str(256 * 1024 * 1024)))
+
+#: Longest query string accepted, in bytes as sent (percent-encoded); longer is answered 414 by the application.
+#: gunicorn's limit_request_line (config/gunicorn.conf.py, 8190) must stay above it plus the path.
+MAX_QUERY_BYTES = int(_env("MAX_QUERY_BYTES", "7000"))
 
 SESSION_COOKIE_SECURE = _env_bool("SECURE_COOKIES", True)
 SESSION_COOKIE_HTTPONLY = True

@@ -30,14 +30,17 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)  # type: ignore[method-assign]
 
     from qms import faults, search, tasks
+    from qms.audit import anchors
     from qms.extensions import csrf, db, limiter, login_manager
     from qms.files import store
-    from qms.ops import request_log, scheduling
+    from qms.ops import request_line, request_log, scheduling
 
     request_log.init_app(app)  # first: its request id and timer wrap every other hook
+    request_line.init_app(app)  # before anything reads the query or the database
     faults.init_app(app)
     db.init_app(app)
     store.init_app(app)
+    anchors.init_app(app)
     search.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)

@@ -14,7 +14,7 @@ from flask.cli import AppGroup
 
 from qms import clock, conformity, search, tasks
 from qms.accounts import organizations, users
-from qms.audit import trail
+from qms.audit import anchors, trail
 from qms.documents import lifecycle, processing
 from qms.errors import DomainError
 from qms.extensions import db
@@ -143,6 +143,22 @@ def recheck_command() -> None:
     click.echo(f"{count} phiên bản được kiểm tra lại (bộ đọc phiên bản {conformity.CHECKER_VERSION}).")
 
 
+@qms_cli.command("anchor")
+def anchor_command() -> None:
+    """Write today's anchor of the audit chain head to the append-only file beside the backups (for cron)."""
+    anchor_file = anchors.anchor_file(current_app)
+    today = clock.today()
+    try:
+        anchor = anchors.anchor_daily(db.session, anchor_file, today)
+    except OSError as error:
+        click.echo(f"Không ghi được neo đầu chuỗi vào {anchor_file.path}: {error}", err=True)
+        sys.exit(1)
+    if anchor is None:
+        click.echo(f"Đã neo đầu chuỗi hôm nay trong {anchor_file.path}.")
+    else:
+        click.echo(f"Đã neo đầu chuỗi vào {anchor_file.path}: {anchor.line().strip()}")
+
+
 @qms_cli.command("verify")
 def verify_command() -> None:
     """Re-check the audit chain and every stored file; exit 1 naming the first bad one."""
@@ -151,7 +167,7 @@ def verify_command() -> None:
 
 def _verify_or_exit(expected_head: str | None = None) -> None:
     """The audit chain, every file and the search index against the database (and the chain head expected)."""
-    report = trail.verify(db.session, store.file_store(current_app))
+    report = trail.verify(db.session, store.file_store(current_app), anchors.anchor_file(current_app))
     click.echo(f"Nhật ký: {report.entries} mục; tệp: {report.files}; đầu chuỗi: {report.head_hash}")
     problems = report.problems + _index_problems()
     if expected_head and report.head_hash != expected_head:
@@ -302,7 +318,8 @@ def dossier_command(organization_code: str, out_path: str, as_of: datetime | Non
                 bar.update(done - bar.pos)
 
             manifest = dossier.build(db.session, store.file_store(current_app), None, organization_code, out,
-                                     as_of=day, today=today, progress=progress)
+                                     as_of=day, today=today, progress=progress,
+                                     anchor_file=anchors.anchor_file(current_app))
     except DomainError as error:
         os.remove(out_path)
         _fail(error)

@@ -51,3 +51,10 @@ class StorageFull(DomainError):
 
     status = 507
     code = "storage_full"
+
+
+class Damaged(DomainError):
+    """A stored file no longer hashes to its name: it is not served, and the operator must restore it."""
+
+    status = 500
+    code = "file_damaged"

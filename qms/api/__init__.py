@@ -68,5 +68,7 @@ def init_app(app: Flask) -> None:
         SECURITY_SCHEME,
         {"type": "http", "scheme": "bearer", "description": "A token from `flask qms token USERNAME`."},
     )
+    for name, schema in revisions.ACTION_BODIES.items():
+        api.spec.components.schema(name, schema=schema)
     for module in (me, documents, revisions, audit, search, procedures, legal, overview, diff, registers, conformity):
         api.register_blueprint(module.blp)

@@ -7,7 +7,7 @@ from flask import current_app
 from qms.api.auth import current_user
 from qms.api.blueprint import ID, ApiBlueprint
 from qms.api.schemas import AuditEntrySchema, VerifySchema
-from qms.audit import trail
+from qms.audit import anchors, trail
 from qms.documents import reading
 from qms.extensions import db
 from qms.files.store import file_store
@@ -28,5 +28,5 @@ def history(document_id: int) -> list[AuditEntry]:
 @blp.response(200, VerifySchema)
 @blp.error_responses(403)
 def verify() -> trail.VerifyReport:
-    """Re-check the hash chain and every stored file; inspectors and administrators only."""
-    return trail.verify_for(db.session, file_store(current_app), current_user())
+    """Re-check chain and anchors, revisions against their entries, stored files; inspectors and administrators."""
+    return trail.verify_for(db.session, file_store(current_app), current_user(), anchors.anchor_file(current_app))

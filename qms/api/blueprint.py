@@ -51,10 +51,11 @@ class ApiBlueprint(Blueprint):
         csrf.exempt(self)
 
     def error_responses(self, *statuses: int) -> Callable[[View], View]:
-        """Document the errors an operation answers with; 401 always, since every operation needs a token."""
+        """Document the errors an operation answers with; 401 always, since every operation needs a token, and 414
+        for a query string past MAX_QUERY_BYTES, which any request may send."""
 
         def decorator(view: View) -> View:
-            for status in sorted({401, *statuses}, reverse=True):
+            for status in sorted({401, 414, *statuses}, reverse=True):
                 view = self.alt_response(status, response=HTTPStatus(status).name)(view)
             return view
 

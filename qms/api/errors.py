@@ -21,6 +21,7 @@ HTTP_ERRORS: dict[int, tuple[str, str]] = {
     404: ("not_found", "Không tìm thấy."),
     405: ("method_not_allowed", "Địa chỉ này không hỗ trợ phương thức {method}."),
     413: ("too_large", "Tệp tải lên vượt quá dung lượng cho phép{limit}."),
+    414: ("uri_too_long", "Địa chỉ yêu cầu quá dài (tham số truy vấn vượt quá giới hạn cho phép)."),
     415: ("unsupported_media_type", "Kiểu nội dung gửi lên không được hỗ trợ."),
     422: ("invalid", "Dữ liệu gửi lên không hợp lệ."),
     429: ("too_many_requests", "Quá nhiều yêu cầu, vui lòng thử lại sau."),
@@ -70,13 +71,25 @@ def from_http_exception(error: HTTPException) -> Response:
     code, message = HTTP_ERRORS.get(status, (_snake(error.name), OTHER_ERROR))
     message = message.format(method=request.method, limit=_upload_limit())
     data = getattr(error, "data", None) or {}
-    response = json_error(status, code, message, fields=_flatten(data["messages"]) if "messages" in data else None)
+    flat = _flatten(data["messages"]) if "messages" in data else None
+    if flat:
+        code, message = _service_code(flat) or (code, message)
+    response = json_error(status, code, message, fields=flat)
     for name, value in error.get_headers():  # e.g. Allow on 405
         if name.lower() != "content-type":
             response.headers[name] = value
     for name, value in (data.get("headers") or {}).items():
         response.headers[name] = value
     return response
+
+
+def _service_code(flat: dict[str, list[str]]) -> tuple[str, str] | None:
+    """The service's code and message when every refusal is one the service names alike (qms.api.rules.Coded)."""
+    found = [message for messages in flat.values() for message in messages]
+    codes = {getattr(message, "code", None) for message in found}
+    if len(codes) == 1 and None not in codes:
+        return str(codes.pop()), found[0]
+    return None
 
 
 def _flatten(messages: dict[str, Any]) -> dict[str, list[str]]:
@@ -103,7 +116,7 @@ def _collect(flat: dict[str, list[str]], path: str, found: Any) -> None:
         for item in found:
             _collect(flat, path, item)
     else:
-        flat.setdefault(path, []).append(str(found))
+        flat.setdefault(path, []).append(found if isinstance(found, str) else str(found))
 
 
 def _upload_limit() -> str:

@@ -6,6 +6,8 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate
 
+from qms import clock
+from qms.api import rules
 from qms.api.schemas import ApiSchema, OrganizationSchema, Text
 from qms.inspection.overview import SORTS
 from qms.models import RevisionStatus
@@ -52,12 +54,21 @@ class OverviewRowSchema(Schema):
         return {"covered": row.covered, "total": row.listed, "percent": row.coverage_percent}
 
 
+class AnchorSchema(Schema):
+    date = fields.Date(attribute="day")
+    seq = fields.Integer()
+    hash = fields.String()
+    source = fields.String(metadata={"description": "daily, overview:<username>…"})
+
+
 class ChainSchema(Schema):
     ok = fields.Boolean()
     entries = fields.Integer()
     head_seq = fields.Integer()
     head_hash = fields.String()
     first_bad = fields.String(allow_none=True)
+    last_anchor = fields.Nested(AnchorSchema, allow_none=True, metadata={
+        "description": "The latest head kept outside the database (before this overview recorded the one it saw)."})
 
 
 class OverviewSchema(Schema):
@@ -122,4 +133,8 @@ class RevisionDiffSchema(Schema):
 
 
 class AsOfQuerySchema(ApiSchema):
-    as_of = fields.Date(metadata={"description": "The day whose state is wanted (YYYY-MM-DD); default today."})
+    as_of = fields.Date(
+        validate=rules.DayBound(clock.today, latest=True, error="Ngày lập không được sau ngày hôm nay.",
+                                code="as_of_future"),
+        metadata={"description": "The day whose state is wanted (YYYY-MM-DD), not after today; default today."},
+    )

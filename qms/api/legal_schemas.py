@@ -6,10 +6,13 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate
 
+from qms.api import rules
 from qms.api.schemas import ApiSchema, OrganizationSchema, PersonSchema, Recorded, Text
+from qms.legal.register import MAX_NUMBER_LENGTH
 from qms.legal.reviews import STATES
 from qms.legal.status import LegalStatus
 from qms.models import RelationKind, ReviewState
+from qms.text.citations import NUMBER_PATTERN
 
 _NUMBER = {"example": "61/2018/NĐ-CP"}
 
@@ -18,12 +21,25 @@ def _length(limit: int) -> validate.Length:
     return validate.Length(max=limit, error="Tối đa {max} ký tự.")
 
 
+_INVALID_NUMBER = "Số hiệu văn bản không hợp lệ (ví dụ: 61/2018/NĐ-CP, 60/2014/QH13, 101/QĐ-BKHCN)."
+
+
+def _number(*, blank: bool = False, **kwargs: Any) -> fields.String:
+    """A legal document number in the form the register takes (a blank item of a list is skipped)."""
+    pattern = rf"^\s*$|{NUMBER_PATTERN}" if blank else NUMBER_PATTERN
+    return fields.String(
+        validate=[validate.Length(max=MAX_NUMBER_LENGTH, error=rules.Coded("Tối đa {max} ký tự.", "invalid_number")),
+                  rules.Pattern(pattern, _INVALID_NUMBER, "invalid_number")],
+        **kwargs,
+    )
+
+
 class _Numbers(fields.List):
     """A list of legal document numbers, as typed."""
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("validate", validate.Length(max=200, error="Tối đa {max} số hiệu."))
-        super().__init__(Text(validate=_length(100)), **kwargs)
+        super().__init__(_number(blank=True), **kwargs)
 
 
 # --- requests ----------------------------------------------------------------------------------
@@ -38,9 +54,9 @@ class LegalQuerySchema(ApiSchema):
 
 
 class LegalCreateSchema(ApiSchema):
-    number = Text(required=True, validate=_length(100), metadata=_NUMBER)
+    number = _number(required=True, metadata=_NUMBER)
     type = Text(load_default="", validate=_length(100), metadata={"example": "Nghị định"})
-    title = Text(required=True, validate=_length(5000))
+    title = Text(required=True, blank=False, blank_code="title_required", validate=_length(5000))
     issuer = Text(load_default="", validate=_length(300), metadata={"example": "Chính phủ"})
     issued_on = fields.Date(load_default=None, allow_none=True)
     effective_from = fields.Date(load_default=None, allow_none=True)
@@ -52,7 +68,7 @@ class LegalUpdateSchema(ApiSchema):
     """Only the fields sent change; ``amends``/``replaces`` are complete lists."""
 
     type = Text(validate=_length(100), data_key="type", attribute="doc_type")
-    title = Text(validate=_length(5000))
+    title = Text(blank=False, blank_code="title_required", validate=_length(5000))
     issuer = Text(validate=_length(300))
     issued_on = fields.Date(allow_none=True)
     effective_from = fields.Date(allow_none=True)
@@ -73,7 +89,9 @@ class ReviewQuerySchema(ApiSchema):
 class ResolveSchema(ApiSchema):
     reason = Text(
         required=True,
-        validate=validate.Length(min=1, max=5000, error="Cần ghi lý do (tối đa {max} ký tự)."),
+        blank=False,
+        blank_code="reason_required",
+        validate=validate.Length(max=5000, error="Cần ghi lý do (tối đa {max} ký tự)."),
         metadata={"description": "Why the process needs no change."},
     )
 

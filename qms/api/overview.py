@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import current_app
+
 from qms import clock
 from qms.api.auth import current_user
 from qms.api.blueprint import ApiBlueprint
 from qms.api.inspect_schemas import OverviewQuerySchema, OverviewSchema
+from qms.audit import anchors
 from qms.extensions import db
 from qms.inspection import overview
 
@@ -27,4 +30,5 @@ def get_overview(query: dict[str, Any]) -> overview.Overview:
         parent_code=query.get("parent"),
         sort=query["sort"],
         descending=query["order"] == "desc",
+        anchor_file=anchors.anchor_file(current_app),
     )

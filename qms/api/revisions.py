@@ -9,7 +9,7 @@ from flask import Response, current_app, send_file, url_for
 from qms import clock
 from qms.api.auth import current_user
 from qms.api.blueprint import ID, ApiBlueprint
-from qms.api.schemas import ActionSchema, RevisionSchema, RevisionUploadSchema
+from qms.api.schemas import ACTION_SCHEMAS, ActionSchema, RevisionSchema, RevisionUploadSchema
 from qms.documents import lifecycle, processing, reading
 from qms.extensions import db
 from qms.files import filetypes
@@ -19,10 +19,18 @@ from qms.models import Revision
 blp = ApiBlueprint("api_revisions", __name__, description="Revisions of a document and their workflow.")
 
 _BINARY = {"type": "string", "format": "binary"}
+#: The component name of each action body in the OpenAPI document (registered in qms.api.init_app).
+ACTION_BODIES = {schema.__name__.removesuffix("Schema") + "Action": schema
+                 for schema in dict.fromkeys(ACTION_SCHEMAS.values())}
 
 
 @blp.route(f"/documents/<{ID}:document_id>/revisions", methods=["POST"])
 @blp.arguments(RevisionUploadSchema, location="form_and_files")
+@blp.doc(requestBody={"content": {"multipart/form-data": {"encoding": {"file": {
+    "contentType": ", ".join(filetypes.CONTENT_TYPES.values()),
+    "headers": {"Content-Disposition": {"schema": {"type": "string"},
+                                        "example": 'form-data; name="file"; filename="quy-trinh.docx"'}},
+}}}}})
 @blp.response(201, RevisionSchema)
 @blp.error_responses(403, 404, 409, 413)
 def upload_revision(data: dict[str, Any], document_id: int) -> tuple[Revision, dict[str, str]]:
@@ -51,6 +59,8 @@ def get_revision(revision_id: int) -> Revision:
 
 @blp.route(f"/revisions/<{ID}:revision_id>/actions", methods=["POST"])
 @blp.arguments(ActionSchema)
+@blp.doc(requestBody={"content": {"application/json": {"schema": {
+    "oneOf": [{"$ref": f"#/components/schemas/{name}"} for name in ACTION_BODIES]}}}})
 @blp.response(200, RevisionSchema)
 @blp.error_responses(403, 404, 409)
 def act(data: dict[str, Any], revision_id: int) -> Revision:

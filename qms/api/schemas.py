@@ -7,12 +7,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_smorest.fields import Upload
-from marshmallow import Schema, ValidationError, fields, post_dump, validate
+from marshmallow import Schema, ValidationError, fields, post_dump, validate, validates_schema
 from marshmallow.utils import get_value
 from werkzeug.datastructures import FileStorage
 
+from qms import clock
+from qms.api import rules
 from qms.api.auth import current_user
 from qms.documents import workflow
+from qms.documents.lifecycle import DOCUMENT_CODE, PROCEDURE_CODE
 from qms.models import Document, DocumentKind, DocumentStatus, Revision, RevisionStatus, Role, User
 
 # --- validation, in Vietnamese ---------------------------------------------------------------
@@ -37,11 +40,22 @@ class ApiSchema(Schema):
     def on_bind_field(self, field_name: str, field_obj: fields.Field) -> None:
         for field_class, messages in _FIELD_MESSAGES.items():
             if isinstance(field_obj, field_class):
-                field_obj.error_messages.update(messages)
+                for key, message in messages.items():
+                    if not isinstance(field_obj.error_messages.get(key), rules.Coded):  # a field's own, with its code
+                        field_obj.error_messages[key] = message
 
 
 class Text(fields.String):
-    """A text field; control characters (NUL included) are refused for every request by ``qms.input_rule``."""
+    """A string the database can store; ``blank=False``: it must also hold something besides white space, as the
+    services require of it. The OpenAPI pattern says both; control characters (NUL included) are refused for every
+    request by ``qms.input_rule``."""
+
+    def __init__(self, *args: Any, blank: bool = True, blank_code: str | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.validators.append(
+            rules.Pattern(rules.TEXT, "Không được chứa ký tự NUL.") if blank
+            else rules.Pattern(rules.NON_BLANK, "Không được để trống.", blank_code)
+        )
 
 
 class File(Upload):
@@ -53,13 +67,26 @@ class File(Upload):
         return value
 
 
+class Code(fields.String):
+    """A code with the form the service requires (the same regular expression); documented as its pattern."""
+
+    def __init__(self, regex: str, error: str, code: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.validators.append(rules.Pattern(regex, error, code))
+
+
 class DocumentCreateSchema(ApiSchema):
     organization = Text(required=True, validate=_max_length(64), metadata={"description": "Organisation code."})
-    code = Text(required=True, validate=_max_length(64), metadata={"example": "QT-HT-04"})
-    title = Text(required=True, validate=_max_length(500))
+    code = Code(DOCUMENT_CODE.pattern, "Mã hiệu tài liệu không hợp lệ (ví dụ: QT-HT-04).", "invalid_code",
+                required=True, validate=_max_length(64), metadata={"example": "QT-HT-04"})
+    title = Text(required=True, blank=False, blank_code="title_required", validate=_max_length(500))
     kind = fields.Enum(DocumentKind, by_value=True, required=True)
-    procedure_code = Text(
-        load_default=None, allow_none=True, validate=_max_length(64), metadata={"example": "2.000635"}
+    # Blank means none; around the code, white space is dropped.
+    procedure_code = Code(
+        rf"^\s*(?:{PROCEDURE_CODE.pattern.strip('^$')})?\s*$",
+        "Mã thủ tục hành chính không hợp lệ (ví dụ: 1.001193).",
+        "invalid_procedure_code",
+        load_default=None, allow_none=True, validate=_max_length(64), metadata={"example": "2.000635"},
     )
 
 
@@ -73,17 +100,74 @@ class RevisionUploadSchema(ApiSchema):
     file = File(required=True, metadata={
         "description": "The file: .docx or a PDF with text (read at once); .doc, .odt, .rtf (converted) or a scanned "
                        "PDF, .jpg, .png, .tif (recognised) by the queue's worker: see `processing`."})
-    change_summary = Text(required=True, metadata={"description": "What changed, where and why."})
+    change_summary = Text(required=True, blank=False, blank_code="change_summary_required",
+                          metadata={"description": "What changed, where and why."})
+
+
+def _one_of(choices: tuple[str, ...] | list[str]) -> validate.OneOf:
+    return validate.OneOf(choices, error="Giá trị phải là một trong: {choices}.")
+
+
+class StepSchema(ApiSchema):
+    """Submit, or pass review: nothing else is needed."""
+
+    action = fields.String(required=True, validate=_one_of(["submit", "pass"]))
+    comment = Text(load_default=None, allow_none=True)
+    effective_from = fields.Date(load_default=None, allow_none=True, metadata={"description": "Ignored."})
+
+
+class ReturnSchema(ApiSchema):
+    """Return, with the comment for the secretary."""
+
+    action = fields.String(required=True, validate=_one_of(["return"]))
+    comment = Text(required=True, blank=False, blank_code="comment_required",
+                   error_messages={"required": rules.Coded("Cần ghi ý kiến khi trả lại phiên bản.",
+                                                           "comment_required")})
+    effective_from = fields.Date(load_default=None, allow_none=True, metadata={"description": "Ignored."})
+
+
+class WithdrawalSchema(ApiSchema):
+    """Withdraw the document, with the reason."""
+
+    action = fields.String(required=True, validate=_one_of(["withdraw"]))
+    comment = Text(required=True, blank=False, blank_code="reason_required",
+                   error_messages={"required": rules.Coded("Cần ghi lý do thu hồi tài liệu.", "reason_required")},
+                   metadata={"description": "The reason."})
+    effective_from = fields.Date(load_default=None, allow_none=True, metadata={"description": "Ignored."})
+
+
+class ApprovalSchema(ApiSchema):
+    """Approve, effective on a day not before today (nor before the current revision's effective date)."""
+
+    action = fields.String(required=True, validate=_one_of(["approve"]))
+    comment = Text(load_default=None, allow_none=True)
+    effective_from = fields.Date(
+        required=True,
+        error_messages={"required": rules.Coded("Cần nhập ngày hiệu lực.", "effective_from_required")},
+        validate=rules.DayBound(clock.today, latest=False, error="Ngày hiệu lực không được trước ngày hôm nay.",
+                                code="effective_from_past"),
+    )
+
+
+#: The body each action takes; the OpenAPI document offers exactly these (oneOf), and ActionSchema checks them.
+ACTION_SCHEMAS: dict[str, type[ApiSchema]] = {
+    "submit": StepSchema, "pass": StepSchema, "return": ReturnSchema, "withdraw": WithdrawalSchema,
+    "approve": ApprovalSchema,
+}
 
 
 class ActionSchema(ApiSchema):
-    action = fields.String(
-        required=True, validate=validate.OneOf(workflow.ACTIONS, error="Giá trị phải là một trong: {choices}.")
-    )
-    comment = Text(
-        load_default=None, allow_none=True, metadata={"description": "Required to return; the reason to withdraw."}
-    )
-    effective_from = fields.Date(load_default=None, allow_none=True, metadata={"description": "Required to approve."})
+    """Reads any action's body, then holds it to that action's schema (ACTION_SCHEMAS)."""
+
+    action = fields.String(required=True, validate=_one_of(workflow.ACTIONS))
+    comment = Text(load_default=None, allow_none=True)
+    effective_from = fields.Date(load_default=None, allow_none=True)
+
+    @validates_schema(pass_original=True)
+    def _as_its_action_requires(self, data: dict[str, Any], original: Any, **kwargs: Any) -> None:
+        errors = ACTION_SCHEMAS[data["action"]]().validate(original)
+        if errors:
+            raise ValidationError(errors)
 
 
 # --- responses -------------------------------------------------------------------------------
@@ -276,13 +360,20 @@ class MeSchema(Schema):
 # --- search ----------------------------------------------------------------------------------
 
 
+#: What ``status`` of a search takes: ``all``, or statuses separated by commas (the search checks the same).
+_STATUS = "|".join(status.value for status in RevisionStatus)
+SEARCH_STATUSES = rf"^\s*(?:all|(?:{_STATUS})(?:\s*,\s*(?:{_STATUS}))*)\s*$"
+
+
 class SearchQuerySchema(ApiSchema):
-    q = Text(load_default="", validate=_max_length(10_000), metadata={"description": "What the user typed."})
+    """Lengths are bounded so that the longest query the API accepts fits the request line (MAX_QUERY_BYTES)."""
+
+    q = Text(load_default="", validate=_max_length(200), metadata={"description": "What the user typed."})
     organization = Text(validate=_max_length(64), metadata={"description": "Organisation code, with its children."})
     kind = fields.Enum(DocumentKind, by_value=True)
     field = Text(validate=_max_length(200), metadata={"description": "Field (lĩnh vực)."})
-    status = Text(
-        validate=_max_length(200),
+    status = fields.String(
+        validate=[_max_length(200), rules.Pattern(SEARCH_STATUSES, "Trạng thái không hợp lệ.", "invalid_status")],
         metadata={"description": "`all` or comma-separated statuses; default: current (effective) revisions."},
     )
     procedure = Text(validate=_max_length(64), metadata={"description": "TTHC code."})

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from qms.audit import anchors, revision_records
+from qms.audit.anchors import Anchor, AnchorFile
 from qms.audit.trail import GENESIS, entry_hash
 from qms.models import AuditEntry, AuditHead
 
@@ -26,6 +28,8 @@ class ChainHealth:
     #: Organisations that own at least one bad entry.
     bad_organizations: set[int] = field(default_factory=set)
     first_bad: str | None = None
+    #: The latest anchor of the head kept outside the database, when there is one.
+    last_anchor: Anchor | None = None
 
     @property
     def ok(self) -> bool:
@@ -43,9 +47,14 @@ class ChainHealth:
             self.bad_organizations.add(organization_id)
 
 
-def check_chain(session: Session) -> ChainHealth:
-    """Every entry checked against its content and its neighbour, and the chain's end against its head."""
+def check_chain(session: Session, anchor_file: AnchorFile | None = None) -> ChainHealth:
+    """Every entry checked against its content and its neighbour, the chain's end against its head and its
+    anchors, and every revision row against its entries."""
     health = ChainHealth()
+    anchor_list = anchor_file.read() if anchor_file is not None else []
+    health.last_anchor = anchor_list[-1] if anchor_list else None
+    anchored = {anchor.seq for anchor in anchor_list}
+    hashes: dict[int, str] = {}
     columns = select(*AuditEntry.__table__.columns).order_by(AuditEntry.seq).execution_options(yield_per=2000)
     previous_hash, previous_seq, previous_organization = GENESIS, 0, None
     for entry in session.execute(columns):
@@ -59,10 +68,16 @@ def check_chain(session: Session) -> ChainHealth:
                 health._fail(previous_seq, previous_organization, problem)
         if entry_hash(entry) != entry.hash:  # type: ignore[arg-type]  # a row has the entry's attributes
             health._fail(entry.seq, entry.organization_id, f"audit entry {entry.seq} ({entry.action}) was altered")
+        if entry.seq in anchored:
+            hashes[entry.seq] = entry.hash
         previous_hash, previous_seq, previous_organization = entry.hash, entry.seq, entry.organization_id
     head = session.execute(select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1)).one_or_none()
     health.head_seq, health.head_hash = (head.seq, head.hash) if head is not None else (0, GENESIS)
     if (health.head_seq, health.head_hash) != (previous_seq, previous_hash):
         problem = f"audit log ends at entry {previous_seq} but its head says {health.head_seq}: entries were removed"
         health._fail(previous_seq, previous_organization, problem)
+    for problem in anchors.problems(anchor_list, hashes, previous_seq):
+        health._fail(previous_seq, previous_organization, problem)
+    for disagreement in revision_records.disagreements(session):
+        health._fail(disagreement.seq or 0, disagreement.organization_id, disagreement.problem)
     return health

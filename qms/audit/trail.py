@@ -19,6 +19,8 @@ from sqlalchemy.orm import Session
 
 from qms import clock
 from qms.accounts import permissions
+from qms.audit import anchors, revision_records
+from qms.audit.anchors import AnchorFile
 from qms.files.store import FileStore
 from qms.models import AuditEntry, AuditHead, Document, Revision, StoredFile, User
 
@@ -122,9 +124,12 @@ class VerifyReport:
         self.problems.append(problem)
 
 
-def verify(session: Session, files: FileStore) -> VerifyReport:
-    """Re-check the chain entry by entry and every stored file against its hash."""
+def verify(session: Session, files: FileStore, anchor_file: AnchorFile | None = None) -> VerifyReport:
+    """Re-check the chain entry by entry (and against its anchors), every revision row against its audit
+    entries, and every stored file against its hash."""
     report = VerifyReport()
+    anchored = {anchor.seq for anchor in anchor_file.read()} if anchor_file is not None else set()
+    hashes: dict[int, str] = {}
     prev_hash = GENESIS
     expected_seq = 1
     chain_broken = False
@@ -143,12 +148,19 @@ def verify(session: Session, files: FileStore) -> VerifyReport:
         elif entry_hash(entry) != entry.hash:
             report.fail(f"audit entry {entry.seq} ({entry.action}) was altered")
             chain_broken = True
+        if entry.seq in anchored:
+            hashes[entry.seq] = entry.hash
         prev_hash = entry.hash
         expected_seq += 1
     report.head_hash = prev_hash
     head = session.get(AuditHead, 1, populate_existing=True)
     if not chain_broken and head is not None and (head.seq, head.hash) != (report.entries, prev_hash):
         report.fail(f"audit log ends at entry {report.entries} but its head says {head.seq}: entries were removed")
+    if anchor_file is not None:
+        for problem in anchors.problems(anchor_file.read(), hashes, report.entries):
+            report.fail(problem)
+    for disagreement in revision_records.disagreements(session):
+        report.fail(disagreement.problem)
 
     for stored in session.scalars(select(StoredFile).order_by(StoredFile.created_at, StoredFile.sha256)):
         report.files += 1
@@ -157,10 +169,10 @@ def verify(session: Session, files: FileStore) -> VerifyReport:
     return report
 
 
-def verify_for(session: Session, files: FileStore, viewer: User) -> VerifyReport:
+def verify_for(session: Session, files: FileStore, viewer: User, anchor_file: AnchorFile | None = None) -> VerifyReport:
     """``verify`` on behalf of a person: inspectors and administrators only."""
     permissions.require_integrity_checker(viewer)
-    return verify(session, files)
+    return verify(session, files, anchor_file)
 
 
 def document_history(session: Session, document_id: int) -> list[AuditEntry]:

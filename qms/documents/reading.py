@@ -139,7 +139,7 @@ def open_file(session: Session, files: FileStore, viewer: User, revision_id: int
             trail.record(
                 session, "download", actor=viewer, revision=revision, details={"status": revision.status.value}
             )
-    return Download(revision=revision, stream=files.open(revision.file_sha256))
+    return Download(revision=revision, stream=files.open_checked(revision.file_sha256))
 
 
 #: Why a revision whose file is still being converted or recognised (or failed to be) has no text-based answers yet.

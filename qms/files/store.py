@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import errno
 import hashlib
+import io
 import logging
 import os
 import tempfile
@@ -20,9 +21,17 @@ from typing import IO, BinaryIO, Protocol
 
 from flask import Flask
 
-from qms.errors import StorageFull
+from qms.errors import Damaged, StorageFull
 
 CHUNK = 1024 * 1024
+#: A file up to this size is read and checked whole before its first byte is sent; a larger one is
+#: checked as it streams, before its last bytes go out.
+CHECK_WHOLE_UP_TO = 8 * 1024 * 1024
+DAMAGED_MESSAGE = (
+    "Tệp lưu trữ đã bị hỏng hoặc bị thay đổi nên không được gửi; hãy báo quản trị viên khôi phục từ bản sao lưu."
+)
+
+log = logging.getLogger(__name__)
 #: A temporary upload file this old belongs to a process that was killed mid-upload (a live upload of the
 #: largest file allowed takes minutes), so it is removed.
 ABANDONED_AFTER_SECONDS = 24 * 3600
@@ -46,6 +55,8 @@ class FileStore(Protocol):
     def put(self, stream: IO[bytes]) -> PutResult: ...
 
     def open(self, sha256: str) -> BinaryIO: ...
+
+    def open_checked(self, sha256: str) -> BinaryIO: ...
 
     def exists(self, sha256: str) -> bool: ...
 
@@ -122,6 +133,22 @@ class LocalFileStore:
     def open(self, sha256: str) -> BinaryIO:
         return self._path(sha256).open("rb")
 
+    def open_checked(self, sha256: str) -> BinaryIO:
+        """The file to be served: never bytes that do not hash to ``sha256`` under an ETag that claims so.
+
+        A small file is checked whole first (``Damaged`` before any byte is sent); a large one is hashed as it is
+        read, and ``Damaged`` is raised instead of returning its last bytes, so no client receives a complete body.
+        """
+        handle = self.open(sha256)
+        size = os.fstat(handle.fileno()).st_size
+        if size > CHECK_WHOLE_UP_TO:
+            return HashCheckedStream(handle, sha256, size)  # type: ignore[return-value]
+        with handle:
+            data = handle.read()
+        if hashlib.sha256(data).hexdigest() != sha256:
+            _damaged(sha256)
+        return io.BytesIO(data)
+
     def exists(self, sha256: str) -> bool:
         return self._path(sha256).is_file()
 
@@ -157,6 +184,56 @@ class LocalFileStore:
         for path in sorted(self.root.glob("??/??/*")):
             if path.is_file():
                 yield path.name
+
+
+class HashCheckedStream:
+    """A stored file read for serving, hashed on the way; the read that would complete it checks the hash first.
+
+    No ``fileno`` and no ``seek`` on purpose: the server must not send the file by itself (sendfile) or
+    skip part of it, or the hash would not cover what goes out.
+    """
+
+    def __init__(self, handle: BinaryIO, sha256: str, size: int) -> None:
+        self._handle, self._sha256, self._size = handle, sha256, size
+        self._digest = hashlib.sha256()
+        self._read = 0
+        self._checked = False
+
+    def read(self, size: int = -1) -> bytes:
+        if self._checked:
+            return b""
+        data = self._handle.read(size)
+        self._digest.update(data)
+        self._read += len(data)
+        if not data or self._read >= self._size or (size is None or size < 0):
+            tail = self._handle.read()  # whatever is left (a file that grew since it was opened)
+            self._digest.update(tail)
+            self._checked = True
+            if self._digest.hexdigest() != self._sha256:
+                _damaged(self._sha256)
+            data += tail
+        return data
+
+    def readable(self) -> bool:
+        return True
+
+    def close(self) -> None:
+        self._handle.close()
+
+    @property
+    def closed(self) -> bool:
+        return self._handle.closed
+
+    def __enter__(self) -> HashCheckedStream:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+
+def _damaged(sha256: str) -> None:
+    log.error("stored file does not match its hash; not served", extra={"sha256": sha256})
+    raise Damaged(DAMAGED_MESSAGE, code="file_damaged")
 
 
 def _fsync_dir(directory: Path) -> None:

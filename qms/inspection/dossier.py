@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from qms import clock, conformity
 from qms.accounts import users
 from qms.audit import trail
+from qms.audit.anchors import AnchorFile
 from qms.audit.chain_health import check_chain
 from qms.documents import as_of as state_on
 from qms.documents.reading import KIND_LABELS, STATUS_LABELS
@@ -67,6 +68,7 @@ def build(
     as_of: date,
     today: date,
     progress: Progress | None = None,
+    anchor_file: AnchorFile | None = None,
 ) -> Manifest:
     """Write the dossier into ``out``: for the organisation's control roles and inspectors (None: the operator)."""
     organization = registers.readable_organization(session, viewer, organization_code)
@@ -106,7 +108,7 @@ def build(
         found = conformity.organization_findings(session, viewer or users.operator(), organization.code)
         writer.add_json("phat-hien-kiem-tra-phu-hop.json", [item.as_json() for item in found])
         step()
-        writer.add_json(MANIFEST, _manifest_body(session, manifest, viewer), listed=False)
+        writer.add_json(MANIFEST, _manifest_body(session, manifest, viewer, anchor_file), listed=False)
     return manifest
 
 
@@ -119,13 +121,15 @@ def build_to_temporary_file(
     as_of: date,
     today: date,
     directory: Path | None = None,
+    anchor_file: AnchorFile | None = None,
 ) -> tuple[BinaryIO, int, str]:
     """The dossier in an anonymous temporary file (gone when closed), rewound; its size and download name."""
     if directory is not None:
         directory.mkdir(parents=True, exist_ok=True)
     spool = tempfile.TemporaryFile(prefix="dossier-", suffix=".zip", dir=directory)  # noqa: SIM115 - the caller closes it
     try:
-        manifest = build(session, files, viewer, organization_code, spool, as_of=as_of, today=today)
+        manifest = build(session, files, viewer, organization_code, spool, as_of=as_of, today=today,
+                         anchor_file=anchor_file)
         size = spool.tell()
         spool.seek(0)
     except BaseException:
@@ -268,8 +272,10 @@ def _end_of(day: date) -> datetime:
     return datetime.combine(day + timedelta(days=1), time(0), tzinfo=clock.zone()).astimezone(UTC)
 
 
-def _manifest_body(session: Session, manifest: Manifest, viewer: User | None) -> dict[str, Any]:
-    chain = check_chain(session)
+def _manifest_body(session: Session, manifest: Manifest, viewer: User | None,
+                   anchor_file: AnchorFile | None) -> dict[str, Any]:
+    chain = check_chain(session, anchor_file)
+    anchor = chain.last_anchor
     last = session.execute(
         select(AuditEntry.seq, AuditEntry.hash).where(AuditEntry.occurred_at < _end_of(manifest.as_of))
         .order_by(AuditEntry.seq.desc()).limit(1)
@@ -291,6 +297,9 @@ def _manifest_body(session: Session, manifest: Manifest, viewer: User | None) ->
             "chain_verified": chain.ok,
             "organization_entries_verified": chain.organization_ok(organization.id),
             "first_bad": chain.first_bad,
+            # The latest head kept outside the database: entries removed before it cannot go unnoticed.
+            "last_anchor": {"date": anchor.day.isoformat(), "seq": anchor.seq, "hash": anchor.hash,
+                            "source": anchor.source} if anchor is not None else None,
         },
         "documents": manifest.documents,
         "problems": manifest.problems,

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from qms import conformity
 from qms.accounts import organizations, permissions
+from qms.audit.anchors import Anchor, AnchorFile
 from qms.audit.chain_health import ChainHealth, check_chain
 from qms.catalogue import coverage
 from qms.errors import Forbidden, Invalid, NotFound
@@ -95,8 +96,10 @@ def overview(
     parent_code: str | None = None,
     sort: str = "name",
     descending: bool = False,
+    anchor_file: AnchorFile | None = None,
 ) -> Overview:
-    """One row per organisation (under ``parent_code`` when given, the parent included), sorted."""
+    """One row per organisation (under ``parent_code`` when given, the parent included), sorted; the
+    chain head it saw is anchored, so entries removed after an inspection are found by ``verify``."""
     require_inspector(viewer)
     if sort not in SORTS:
         raise Invalid(f"Cách sắp xếp phải là một trong: {', '.join(SORTS)}.", code="invalid_sort")
@@ -109,7 +112,9 @@ def overview(
             raise NotFound("Không tìm thấy đơn vị.")
         below = organizations.descendant_ids(session, parent.id)
         chosen = [organization for organization in chosen if organization.id in below]
-    chain = check_chain(session)
+    chain = check_chain(session, anchor_file)
+    if anchor_file is not None and chain.ok:
+        anchor_file.try_append(Anchor(today, chain.head_seq, chain.head_hash, f"overview:{viewer.username}"))
     counts = _Counts(session)
     rows = [_row(session, viewer, organization, counts, chain, today) for organization in chosen]
     rows.sort(key=lambda row: _sort_key(row, sort), reverse=descending)

@@ -37,6 +37,8 @@ EDITOR_ROLES = (Role.SECRETARY, Role.APPROVER, Role.ADMIN)
 FIELDS = ("doc_type", "title", "issuer", "issued_on", "effective_from")
 RELATION_FIELDS = {"amends": RelationKind.AMENDS, "replaces": RelationKind.REPLACES}
 _LIMITS = {"doc_type": 100, "issuer": 300, "title": 5000}
+#: The longest number: "legal:<number>" names the document in the audit log's subject column (80 characters).
+MAX_NUMBER_LENGTH = 74
 _PARTIAL = re.compile(r"^\d{1,5}(?:\.\d{1,3})?/(?:19|20)\d{2}$")
 # Type words for a stub, from the abbreviation after the year ("NĐ-CP" -> Nghị định); laws and resolutions
 # of the National Assembly share "QH", so those stay blank.
@@ -54,7 +56,8 @@ def parse_number(raw: str | None) -> str:
         raise Invalid("Cần nhập số hiệu văn bản.", code="number_required")
     number = canonical_number(text)
     found = find_all(number)
-    if len(found) != 1 or found[0].partial or (found[0].start, found[0].end) != (0, len(number)) or len(number) > 100:
+    whole = len(found) == 1 and not found[0].partial and (found[0].start, found[0].end) == (0, len(number))
+    if not whole or len(number) > MAX_NUMBER_LENGTH:
         raise Invalid(
             f"Số hiệu văn bản «{text}» không hợp lệ (ví dụ: 61/2018/NĐ-CP, 60/2014/QH13, 101/QĐ-BKHCN).",
             code="invalid_number",

@@ -1,18 +1,25 @@
-"""Dated transitions happen by themselves: approved revisions take effect on their date, and legal
-changes that come into force on a date open their review items that day."""
+"""Dated transitions happen by themselves: approved revisions take effect on their date, legal
+changes that come into force on a date open their review items that day, and the audit chain's head
+is anchored outside the database once a day."""
 
 from __future__ import annotations
+
+import logging
 
 from flask import Flask, request
 
 from qms import clock
+from qms.audit import anchors
 from qms.documents import lifecycle
 from qms.extensions import db
 from qms.legal import reviews
 
+log = logging.getLogger(__name__)
+
 
 def init_app(app: Flask) -> None:
     app.extensions["qms.reviews_refreshed_on"] = None
+    app.extensions["qms.anchored_on"] = None
 
     @app.before_request
     def _catch_up_with_the_calendar() -> None:
@@ -25,3 +32,11 @@ def init_app(app: Flask) -> None:
         if app.extensions["qms.reviews_refreshed_on"] != today:
             reviews.refresh_reviews(db.session, today)
             app.extensions["qms.reviews_refreshed_on"] = today
+        if app.extensions["qms.anchored_on"] != today:
+            try:
+                anchors.anchor_daily(db.session, anchors.anchor_file(app), today)
+            except OSError:
+                # Serving goes on; the next request tries again.
+                log.exception("audit anchor not written", extra={"path": str(anchors.anchor_file(app).path)})
+                return
+            app.extensions["qms.anchored_on"] = today

@@ -64,6 +64,14 @@ _YEAR = r"(?:19|20)\d{2}"
 _END = r"(?![\w&])"
 _START = r"(?<![\w./])"
 
+# A whole number as a person types it into a form or the API, with no spaces, in the regex syntax Python and
+# ECMAScript share (the OpenAPI document states it): every string it matches is a number ``parse_number`` takes.
+_WHOLE_TYPE_ISSUER = rf"(?:{_FREE_TYPES})-{_ISSUER}(?:-{_ISSUER})*"
+NUMBER_PATTERN = (
+    rf"^(?:[0-9]{{1,5}}(?:\.[0-9]{{1,3}})?/(?:19|20)[0-9]{{2}}/(?:(?:{_LEGISLATURE})[0-9]{{0,2}}|{_WHOLE_TYPE_ISSUER})"
+    rf"|[0-9]{{1,6}}/{_WHOLE_TYPE_ISSUER})$"
+)
+
 _FULL = re.compile(
     rf"{_START}(?P<num>{_NUMBER}){_SP}/{_SP}(?P<year>{_YEAR}){_SP}/{_SP}(?P<type>{_TYPE_PART}){_END}",
     re.IGNORECASE,

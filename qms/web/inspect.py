@@ -6,11 +6,12 @@ import io
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, render_template, request, send_file
+from flask import Blueprint, current_app, render_template, request, send_file
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from qms import clock
+from qms.audit import anchors
 from qms.errors import DomainError
 from qms.extensions import db
 from qms.inspection import overview, overview_file, register_files
@@ -34,6 +35,7 @@ def _overview(today: date) -> overview.Overview:
         parent_code=(request.args.get("parent") or "").strip() or None,
         sort=sort,
         descending=request.args.get("order") == "desc",
+        anchor_file=anchors.anchor_file(current_app),
     )
 
 

@@ -11,6 +11,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from qms import clock
+from qms.audit import anchors
 from qms.errors import DomainError, Invalid
 from qms.extensions import db
 from qms.files.store import file_store
@@ -73,7 +74,7 @@ def dossier_download(code: str) -> ResponseReturnValue:
     today = _today()
     spool, size, name = dossier.build_to_temporary_file(
         db.session, file_store(current_app), current_user, code, as_of=_as_of(today), today=today,
-        directory=Path(current_app.config["STORAGE_DIR"]) / "tmp",
+        directory=Path(current_app.config["STORAGE_DIR"]) / "tmp", anchor_file=anchors.anchor_file(current_app),
     )
     response = send_file(spool, mimetype=dossier.CONTENT_TYPE, as_attachment=True, download_name=name)
     response.content_length = size

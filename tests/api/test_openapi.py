@@ -116,9 +116,10 @@ def test_request_bodies_are_the_validating_schemas(spec):
     action = spec["paths"]["/api/v1/revisions/{revision_id}/actions"]["post"]["requestBody"]["content"][
         "application/json"
     ]
-    action = resolve(spec, action["schema"])
-    assert action["properties"]["action"]["enum"] == ["submit", "pass", "return", "approve", "withdraw"]
-    assert action["properties"]["effective_from"]["format"] == "date"
+    bodies = [resolve(spec, body) for body in action["schema"]["oneOf"]]
+    assert [a for body in bodies for a in body["properties"]["action"]["enum"]] == [
+        "submit", "pass", "return", "withdraw", "approve"]
+    assert all(body["properties"]["effective_from"]["format"] == "date" for body in bodies)
 
 
 def test_responses_describe_dates_and_nullable_signatures(spec):

