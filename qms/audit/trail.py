@@ -8,8 +8,6 @@ serialises concurrent writers on every backend.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -19,37 +17,11 @@ from sqlalchemy.orm import Session
 
 from qms import clock
 from qms.accounts import permissions
-from qms.audit import anchors, revision_records
+from qms.audit import chain
 from qms.audit.anchors import AnchorFile
+from qms.audit.chain import GENESIS, canonical_json, entry_hash
 from qms.files.store import FileStore
 from qms.models import AuditEntry, AuditHead, Document, Revision, StoredFile, User
-
-GENESIS = "0" * 64
-
-
-def canonical_json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
-
-
-def entry_hash(entry: AuditEntry) -> str:
-    """SHA-256 over the entry's canonical content, which includes the previous hash."""
-    content = {
-        "seq": entry.seq,
-        "occurred_at": entry.occurred_at.isoformat(timespec="microseconds"),
-        "action": entry.action,
-        "actor_id": entry.actor_id,
-        "actor_username": entry.actor_username,
-        "actor_name": entry.actor_name,
-        "actor_title": entry.actor_title,
-        "organization_id": entry.organization_id,
-        "document_id": entry.document_id,
-        "revision_id": entry.revision_id,
-        "subject": entry.subject,
-        "details": entry.details,
-        "file_sha256": entry.file_sha256,
-        "prev_hash": entry.prev_hash,
-    }
-    return hashlib.sha256(canonical_json(content).encode("utf-8")).hexdigest()
 
 
 def record(
@@ -125,43 +97,12 @@ class VerifyReport:
 
 
 def verify(session: Session, files: FileStore, anchor_file: AnchorFile | None = None) -> VerifyReport:
-    """Re-check the chain entry by entry (and against its anchors), every revision row against its audit
-    entries, and every stored file against its hash."""
-    report = VerifyReport()
-    anchored = {anchor.seq for anchor in anchor_file.read()} if anchor_file is not None else set()
-    hashes: dict[int, str] = {}
-    prev_hash = GENESIS
-    expected_seq = 1
-    chain_broken = False
-    # populate_existing: judge what is stored now, not what this session remembers.
-    entries = select(AuditEntry).order_by(AuditEntry.seq).execution_options(populate_existing=True, yield_per=1000)
-    for entry in session.scalars(entries):
-        report.entries += 1
-        if chain_broken:
-            continue
-        if entry.seq != expected_seq:
-            report.fail(f"audit entry {expected_seq} is missing (next is {entry.seq})")
-            chain_broken = True
-        elif entry.prev_hash != prev_hash:
-            report.fail(f"audit entry {entry.seq} does not follow entry {entry.seq - 1}")
-            chain_broken = True
-        elif entry_hash(entry) != entry.hash:
-            report.fail(f"audit entry {entry.seq} ({entry.action}) was altered")
-            chain_broken = True
-        if entry.seq in anchored:
-            hashes[entry.seq] = entry.hash
-        prev_hash = entry.hash
-        expected_seq += 1
-    report.head_hash = prev_hash
-    head = session.get(AuditHead, 1, populate_existing=True)
-    if not chain_broken and head is not None and (head.seq, head.hash) != (report.entries, prev_hash):
-        report.fail(f"audit log ends at entry {report.entries} but its head says {head.seq}: entries were removed")
-    if anchor_file is not None:
-        for problem in anchors.problems(anchor_file.read(), hashes, report.entries):
-            report.fail(problem)
-    for disagreement in revision_records.disagreements(session):
-        report.fail(disagreement.problem)
-
+    """The one walk of the chain (entries, head, anchors, revision rows against their entries), then every stored
+    file against its hash."""
+    health = chain.check_chain(session, anchor_file)
+    report = VerifyReport(entries=health.entries, head_hash=health.last_hash)
+    for problem in health.problems:
+        report.fail(problem)
     for stored in session.scalars(select(StoredFile).order_by(StoredFile.created_at, StoredFile.sha256)):
         report.files += 1
         if not files.verify(stored.sha256):

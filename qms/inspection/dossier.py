@@ -27,7 +27,7 @@ from qms import clock, conformity
 from qms.accounts import users
 from qms.audit import trail
 from qms.audit.anchors import AnchorFile
-from qms.audit.chain_health import check_chain
+from qms.audit.chain import GENESIS, check_chain
 from qms.documents import as_of as state_on
 from qms.documents.reading import KIND_LABELS, STATUS_LABELS
 from qms.errors import Invalid
@@ -293,7 +293,7 @@ def _manifest_body(session: Session, manifest: Manifest, viewer: User | None,
             "head_seq": chain.head_seq,
             "head_hash": chain.head_hash,
             "as_of_seq": last.seq if last else 0,
-            "as_of_hash": last.hash if last else trail.GENESIS,
+            "as_of_hash": last.hash if last else GENESIS,
             "chain_verified": chain.ok,
             "organization_entries_verified": chain.organization_ok(organization.id),
             "first_bad": chain.first_bad,

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from qms import conformity
 from qms.accounts import organizations, permissions
 from qms.audit.anchors import Anchor, AnchorFile
-from qms.audit.chain_health import ChainHealth, check_chain
+from qms.audit.chain import ChainHealth, check_chain
 from qms.catalogue import coverage
 from qms.errors import Forbidden, Invalid, NotFound
 from qms.inspection.dashboard import overdue_reviews

@@ -8,8 +8,8 @@ import re
 from datetime import timedelta
 
 import pytest
-from factories import make_effective
-from servers import running, server_env
+from support.factories import make_effective
+from support.servers import running, server_env
 
 from qms.api import rules
 from qms.documents.lifecycle import DOCUMENT_CODE

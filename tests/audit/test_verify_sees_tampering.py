@@ -13,8 +13,9 @@ import zipfile
 from datetime import timedelta
 
 import pytest
-from factories import make_docx, make_effective, signed_in, upload
 from sqlalchemy import select, text
+from support.factories import make_docx, make_effective, upload
+from support.pages import signed_in
 
 from qms.audit import anchors, trail
 from qms.documents import lifecycle
@@ -88,7 +89,7 @@ def test_a_revision_row_changed_behind_the_audit_log_fails_verify(session, files
 
 
 def _inspector(session):
-    from factories import make_user
+    from support.factories import make_user
 
     return make_user(session, "kiemtra-tinh", "SO-KHCN", "inspector")
 
