@@ -12,7 +12,9 @@ import zipfile
 import zlib
 from pathlib import Path
 
-FORMATS = Path(__file__).resolve().parent / "fixtures" / "formats"
+from support.factories import FIXTURES
+
+FORMATS = FIXTURES / "formats"
 
 
 def fixture(name: str) -> bytes:
