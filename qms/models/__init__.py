@@ -5,7 +5,14 @@ from qms.models.base import Base
 from qms.models.conformity import RevisionCheck
 from qms.models.documents import Document, DocumentKind, DocumentStatus, Revision, RevisionStatus, StoredFile
 from qms.models.legal import Citation, LegalDocument, LegalRelation, LegalReview, RelationKind, ReviewState
-from qms.models.organizations import Organization
+from qms.models.organizations import (
+    DocumentOwnership,
+    Organization,
+    OrganizationEvent,
+    OrganizationEventMember,
+    OrganizationStatus,
+    RestructureKind,
+)
 from qms.models.procedures import DocumentProcedure, Procedure, TimeUnit
 from qms.models.search import IndexLogHead, IndexOperation
 from qms.models.users import ApiToken, Role, User, UserRole
@@ -29,7 +36,12 @@ __all__ = [
     "DocumentStatus",
     "IndexLogHead",
     "IndexOperation",
+    "DocumentOwnership",
     "Organization",
+    "OrganizationEvent",
+    "OrganizationEventMember",
+    "OrganizationStatus",
+    "RestructureKind",
     "Revision",
     "RevisionCheck",
     "RevisionStatus",
