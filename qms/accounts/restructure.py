@@ -53,6 +53,8 @@ from qms.search import log as search_log
 #: The reason a process covering a TTHC twice after a merger is withdrawn with.
 MERGER_REASON = "sáp nhập"
 KINDS = (RestructureKind.MERGE, RestructureKind.SPLIT, RestructureKind.MOVE)
+#: No restructure is recorded before this day (a date before it is a typing error).
+EARLIEST = date(1945, 9, 2)
 _CATALOGUE_FIELDS = ("name", "field", "level", "time_text", "fee", "is_abolished")
 
 
@@ -414,6 +416,8 @@ def _plan(
         raise Invalid("Loại sắp xếp phải là merge, split hoặc move.", code="invalid_kind") from None
     if restructure not in KINDS:
         raise Invalid("Loại sắp xếp phải là merge, split hoặc move.", code="invalid_kind")
+    if effective_on < EARLIEST:
+        raise Invalid("Ngày sắp xếp không hợp lệ.", code="invalid_effective_on")
     sources = _sources(session, source_codes)
     targets = _targets(target_specs)
     shape = {

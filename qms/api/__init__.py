@@ -18,6 +18,7 @@ from qms.api import (
     errors,
     legal,
     me,
+    organizations,
     overview,
     procedures,
     registers,
@@ -68,5 +69,8 @@ def init_app(app: Flask) -> None:
         SECURITY_SCHEME,
         {"type": "http", "scheme": "bearer", "description": "A token from `flask qms token USERNAME`."},
     )
-    for module in (me, documents, revisions, audit, search, procedures, legal, overview, diff, registers, conformity):
+    for module in (
+        me, documents, revisions, audit, search, procedures, legal, overview, diff, registers, conformity,
+        organizations,
+    ):
         api.register_blueprint(module.blp)

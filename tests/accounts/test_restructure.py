@@ -5,14 +5,11 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from factories import make_docx, make_effective, make_user
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
+from support.communes import MERGER, RESOLVED, two_communes
 
-from qms import clock
 from qms.accounts import restructure
 from qms.audit import trail
-from qms.catalogue import procedures
-from qms.documents import lifecycle
 from qms.errors import Conflict, Forbidden, Invalid
 from qms.inspection import registers
 from qms.models import (
@@ -22,56 +19,13 @@ from qms.models import (
     Organization,
     OrganizationStatus,
     Procedure,
-    Revision,
-    RevisionStatus,
     User,
 )
-
-CATALOGUE = (
-    "Mã thủ tục;Tên TTHC;Lĩnh vực;Thời hạn giải quyết\n"
-    "1.001193;Đăng ký khai sinh;Hộ tịch;{time}\n"
-    "1.000894;Đăng ký kết hôn;Hộ tịch;05 ngày làm việc\n"
-)
-
-
-def _backdate(session, days: int) -> None:
-    """Everything so far happened ``days`` ago, so a merger after it can be read as of the days between."""
-    then = clock.now() - timedelta(days=days)
-    session.execute(update(Revision).where(Revision.status == RevisionStatus.EFFECTIVE).values(
-        created_at=then, submitted_at=then, reviewed_at=then, approved_at=then, took_effect_at=then,
-        effective_from=clock.today() - timedelta(days=days)))
-    session.execute(update(Document).values(created_at=then))
-    session.execute(update(Procedure).values(created_at=then))
-    session.commit()
 
 
 @pytest.fixture
 def communes(session, files, secretary, reviewer, approver, today):
-    """Lộc Bình (A) and Đồng Đăng (B), each with a process for 1.001193 and a document coded QT-01."""
-    people_b = [make_user(session, f"b{role}", "XA-DONGDANG", role) for role in ("secretary", "reviewer", "approver")]
-    made = {}
-    for org, people, docs in (
-        ("XA-LOCBINH", (secretary, reviewer, approver),
-         [("QT-01", "Đăng ký khai sinh", "process", "1.001193"), ("QT-02", "Kiểm soát tài liệu", "system_procedure",
-                                                                    None)]),
-        ("XA-DONGDANG", people_b,
-         [("QT-01", "Đăng ký kết hôn", "process", "1.000894"), ("QT-03", "Khai sinh Đồng Đăng", "process",
-                                                                 "1.001193")]),
-    ):
-        for code, title, kind, tthc in docs:
-            document = lifecycle.create_document(session, people[0], organization_code=org, code=code, title=title,
-                                                 kind=kind, procedure_code=tthc)
-            make_effective(session, files, document, *people, today, make_docx(title), "Ban hành lần đầu")
-            made[f"{org}:{code}"] = document.id
-        procedures.import_procedures(session, people[0], org, "ds.csv", CATALOGUE.format(
-            time="Trong ngày" if org == "XA-LOCBINH" else "01 ngày làm việc").encode("utf-8-sig"))
-    _backdate(session, 30)
-    return made
-
-
-MERGER = {"kind": "merge", "sources": ["XA-LOCBINH", "XA-DONGDANG"],
-          "targets": [{"code": "XA-LOCBINH-MOI", "name": "UBND xã Lộc Bình (mới)", "parent": "TINH-LS"}]}
-RESOLVED = {"codes": {"XA-DONGDANG:QT-01": "QT-01-DD"}, "procedures": {"1.001193": "XA-LOCBINH:QT-01"}}
+    return two_communes(session, files, (secretary, reviewer, approver), today)
 
 
 def test_preview_lists_moves_clashes_users_catalogue_and_coverage_and_changes_nothing(session, admin, communes,
