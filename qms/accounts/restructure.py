@@ -293,12 +293,15 @@ def _apply(session: Session, actor: User | None, plan: Plan, today: date) -> Org
     _carry_documents(session, plan, event, by_target)
     withdrawn = _withdraw_duplicates(session, actor, plan)
     codes = {o.code: o for o in plan.sources} | by_target
-    for procedure_id, _, target in plan.procedures:
-        session.execute(update(Procedure).where(Procedure.id == procedure_id).values(organization_id=codes[target].id))
-    for username, _, target in plan.users:
-        session.execute(update(User).where(User.username == username).values(organization_id=codes[target].id))
-    for child, target in plan.children:
-        session.execute(update(Organization).where(Organization.code == child).values(parent_id=codes[target].id))
+    for target in {target for _, _, target in plan.procedures}:
+        ids = [procedure_id for procedure_id, _, to in plan.procedures if to == target]
+        _update_in(session, Procedure, Procedure.id, ids, organization_id=codes[target].id)
+    for target in {target for _, _, target in plan.users}:
+        names = [username for username, _, to in plan.users if to == target]
+        _update_in(session, User, User.username, names, organization_id=codes[target].id)
+    for target in {target for _, target in plan.children}:
+        children = [child for child, to in plan.children if to == target]
+        _update_in(session, Organization, Organization.code, children, parent_id=codes[target].id)
     if plan.kind is not RestructureKind.MOVE:
         for source in plan.sources:
             source.ended_on = plan.effective_on
@@ -373,11 +376,12 @@ def _carry_documents(
             valid_from=plan.effective_on, valid_until=None, event_id=event.id,
         ))
     session.flush()
+    by_destination: dict[str, list[int]] = {}
     for move in plan.moves:
-        session.execute(
-            update(LegalReview).where(LegalReview.document_id == move.document_id)
-            .values(organization_id=by_target[move.target].id)
-        )
+        by_destination.setdefault(move.target, []).append(move.document_id)
+    for destination, document_ids in by_destination.items():
+        _update_in(session, LegalReview, LegalReview.document_id, document_ids,
+                   organization_id=by_target[destination].id)
     # The organisation is searchable and filtered on: every revision of a carried document is re-read.
     search_log.changed(session, _chunked(session, select(Revision), Revision.document_id, ids))
 
@@ -390,6 +394,17 @@ def _withdraw_duplicates(session: Session, actor: User | None, plan: Plan) -> li
             lifecycle.withdraw_within(session, actor, document, MERGER_REASON)
             withdrawn.append(key)
     return withdrawn
+
+
+def _update_in(session: Session, model: Any, column: Any, keys: list[Any], **values: Any) -> None:
+    """One UPDATE per 500 keys; the rows read in this session are refreshed when next used."""
+    session.flush()
+    for start in range(0, len(keys), 500):
+        session.execute(
+            update(model).where(column.in_(keys[start:start + 500])).values(**values)
+            .execution_options(synchronize_session=False)
+        )
+    session.expire_all()
 
 
 def _chunked(session: Session, query: Any, column: Any, ids: list[int]) -> list[Any]:
