@@ -1,4 +1,4 @@
-"""restructure: organisation status and lineage, document ownership intervals
+"""restructure: organisation status and lineage, document ownership intervals, catalogue transfers
 
 Revision ID: o1_restructure
 Revises: 0004
@@ -80,8 +80,31 @@ def upgrade() -> None:
         batch_op.create_index('ix_document_ownerships_organization_id_valid_from', ['organization_id', 'valid_from'],
                               unique=False)
 
+    op.create_table('procedure_transfers',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('procedure_id', sa.Integer(), nullable=False),
+    sa.Column('from_organization_id', sa.Integer(), nullable=False),
+    sa.Column('to_organization_id', sa.Integer(), nullable=False),
+    sa.Column('effective_on', sa.Date(), nullable=False),
+    sa.Column('event_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['event_id'], ['organization_events.id'],
+                            name=op.f('fk_procedure_transfers_event_id_organization_events')),
+    sa.ForeignKeyConstraint(['from_organization_id'], ['organizations.id'],
+                            name=op.f('fk_procedure_transfers_from_organization_id_organizations')),
+    sa.ForeignKeyConstraint(['procedure_id'], ['procedures.id'],
+                            name=op.f('fk_procedure_transfers_procedure_id_procedures')),
+    sa.ForeignKeyConstraint(['to_organization_id'], ['organizations.id'],
+                            name=op.f('fk_procedure_transfers_to_organization_id_organizations')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_procedure_transfers'))
+    )
+    with op.batch_alter_table('procedure_transfers', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_procedure_transfers_from_organization_id'), ['from_organization_id'],
+                              unique=False)
+        batch_op.create_index(batch_op.f('ix_procedure_transfers_procedure_id'), ['procedure_id'], unique=False)
+
 
 def downgrade() -> None:
+    op.drop_table('procedure_transfers')
     op.drop_table('document_ownerships')
     op.drop_table('organization_event_members')
     op.drop_table('organization_events')

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from qms.accounts import permissions
@@ -43,8 +43,8 @@ from qms.models import (
     OrganizationEventMember,
     OrganizationStatus,
     Procedure,
+    ProcedureTransfer,
     RestructureKind,
-    Revision,
     RevisionStatus,
     User,
 )
@@ -293,6 +293,13 @@ def _apply(session: Session, actor: User | None, plan: Plan, today: date) -> Org
     _carry_documents(session, plan, event, by_target)
     withdrawn = _withdraw_duplicates(session, actor, plan)
     codes = {o.code: o for o in plan.sources} | by_target
+    if plan.procedures:
+        source_ids = {o.code: o.id for o in plan.sources}
+        session.execute(insert(ProcedureTransfer), [
+            {"procedure_id": procedure_id, "from_organization_id": source_ids[source],
+             "to_organization_id": codes[target].id, "effective_on": plan.effective_on, "event_id": event.id}
+            for procedure_id, source, target in plan.procedures
+        ])
     for target in {target for _, _, target in plan.procedures}:
         ids = [procedure_id for procedure_id, _, to in plan.procedures if to == target]
         _update_in(session, Procedure, Procedure.id, ids, organization_id=codes[target].id)
@@ -375,15 +382,14 @@ def _carry_documents(
             document_id=document.id, organization_id=target.id, code=document.code,
             valid_from=plan.effective_on, valid_until=None, event_id=event.id,
         ))
-    session.flush()
+    # The organisation is searchable and filtered on: every revision of a carried document is re-read.
+    search_log.changed(session, [revision for document in documents.values() for revision in document.revisions])
     by_destination: dict[str, list[int]] = {}
     for move in plan.moves:
         by_destination.setdefault(move.target, []).append(move.document_id)
     for destination, document_ids in by_destination.items():
         _update_in(session, LegalReview, LegalReview.document_id, document_ids,
                    organization_id=by_target[destination].id)
-    # The organisation is searchable and filtered on: every revision of a carried document is re-read.
-    search_log.changed(session, _chunked(session, select(Revision), Revision.document_id, ids))
 
 
 def _withdraw_duplicates(session: Session, actor: User | None, plan: Plan) -> list[str]:

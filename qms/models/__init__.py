@@ -13,7 +13,7 @@ from qms.models.organizations import (
     OrganizationStatus,
     RestructureKind,
 )
-from qms.models.procedures import DocumentProcedure, Procedure, TimeUnit
+from qms.models.procedures import DocumentProcedure, Procedure, ProcedureTransfer, TimeUnit
 from qms.models.search import IndexLogHead, IndexOperation
 from qms.models.users import ApiToken, Role, User, UserRole
 
@@ -24,6 +24,7 @@ __all__ = [
     "LegalRelation",
     "LegalReview",
     "Procedure",
+    "ProcedureTransfer",
     "RelationKind",
     "ReviewState",
     "TimeUnit",
