@@ -188,3 +188,20 @@ def test_who_and_when(session, secretary, admin, communes, today):
     with pytest.raises(Invalid):
         restructure.preview(session, admin, kind="merge", sources=["TINH-LS"], targets=[{"code": "NEW"}],
                             effective_on=date(2025, 7, 1))
+
+
+def test_the_demo_merges_two_communes_on_1_july_2025(session, files, runner, today):
+    from qms import demo
+
+    demo.load(session, files, today)
+    session.expire_all()
+    lineage = restructure.lineage(session, "XA-TAMGIA")
+    assert (lineage["status"], lineage["merged_into"], lineage["ended_on"]) == ("merged", "XA-DONGQUAN-2025",
+                                                                                "2025-07-01")
+    merged = session.scalar(select(Organization).where(Organization.code == "XA-DONGQUAN-2025"))
+    documents = {d.code: d for d in session.scalars(select(Document).where(Document.organization_id == merged.id))}
+    assert sorted(documents) == ["QT-01", "QT-01-TG", "QT-02", "QT-HT-KS"]
+    assert documents["QT-02"].withdraw_reason == "sáp nhập"
+    assert documents["QT-01"].status is DocumentStatus.ACTIVE
+    verified = runner.invoke(args=["qms", "verify"])
+    assert verified.exit_code == 0, verified.output
