@@ -72,7 +72,8 @@ def coverage(session: Session, viewer: User, organization_code: str) -> Coverage
     procedures = list(
         session.scalars(select(Procedure).where(Procedure.organization_id == organization.id).order_by(Procedure.code))
     )
-    listed = [procedure for procedure in procedures if not procedure.is_abolished]
+    # A merged or split organisation lists nothing now: the rows a merger left it belong to its past.
+    listed = [procedure for procedure in procedures if not procedure.is_abolished and organization.is_active]
     processes = _processes_in_force(session, organization.id)
     codes = document_codes(session, processes)
     covered, not_covered = match(listed, processes, codes)

@@ -56,3 +56,13 @@ def test_the_amendment_register_keeps_the_code_a_document_had_then(session, insp
     assert [row[1] for row in now.rows] == ["QT-01", "QT-01-DD", "QT-02", "QT-03"]
     # The process withdrawn in the merger reads as withdrawn today, in force before.
     assert now.rows[3][11] != then.rows[1][11]
+
+
+def test_today_the_former_communes_are_off_the_overview_and_list_nothing(session, inspector, merged, today):
+    from qms.catalogue import coverage
+    from qms.inspection import overview
+
+    rows = {row.organization.code: row for row in overview.overview(session, inspector, today=today).rows}
+    assert "XA-DONGDANG" not in rows and "XA-LOCBINH" not in rows
+    assert (rows["XA-LOCBINH-MOI"].covered, rows["XA-LOCBINH-MOI"].listed) == (2, 2)
+    assert coverage.coverage(session, inspector, "XA-DONGDANG").total == 0
