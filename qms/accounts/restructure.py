@@ -29,7 +29,7 @@ from qms.catalogue.codes import normalize_code
 from qms.catalogue.coverage import match
 from qms.catalogue.links import document_codes
 from qms.database import unit_of_work
-from qms.documents import lifecycle
+from qms.documents import as_of, lifecycle
 from qms.errors import Conflict, Invalid
 from qms.legal import reviews as legal_reviews
 from qms.models import (
@@ -227,13 +227,7 @@ def lineage(session: Session, organization_code: str) -> dict[str, Any]:
 
 def document_history(session: Session, document_id: int) -> list[DocumentOwnership]:
     """Where a document belonged over time, oldest first; empty when it never moved."""
-    return list(
-        session.scalars(
-            select(DocumentOwnership)
-            .where(DocumentOwnership.document_id == document_id)
-            .order_by(DocumentOwnership.valid_from.is_not(None), DocumentOwnership.valid_from, DocumentOwnership.id)
-        )
-    )
+    return as_of.ownership_history(session, document_id)
 
 
 # --- changing --------------------------------------------------------------------------------

@@ -84,3 +84,14 @@ def effective_on(session: Session, organization_id: int, day: date) -> list[Revi
         if current is not None:
             in_force.append(current)
     return in_force
+
+
+def ownership_history(session: Session, document_id: int) -> list[DocumentOwnership]:
+    """Where a document belonged over time, oldest first; empty when it never moved."""
+    return list(
+        session.scalars(
+            select(DocumentOwnership)
+            .where(DocumentOwnership.document_id == document_id)
+            .order_by(DocumentOwnership.valid_from.is_not(None), DocumentOwnership.valid_from, DocumentOwnership.id)
+        )
+    )

@@ -68,6 +68,8 @@ def create_document(
     if organization is None or not permissions.can_read(actor, organization.id):
         raise NotFound("Không tìm thấy đơn vị.")
     permissions.require_role(actor, (Role.SECRETARY,), organization.id)
+    if not organization.is_active:
+        raise Conflict("Đơn vị đã bị sáp nhập hoặc chia tách, không tạo thêm tài liệu.", code="organization_ended")
     code, title, procedure_code = _clean(code), _clean(title), _clean(procedure_code) or None
     if not DOCUMENT_CODE.match(code):
         raise Invalid("Mã hiệu tài liệu không hợp lệ (ví dụ: QT-HT-04).", code="invalid_code")

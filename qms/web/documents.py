@@ -14,7 +14,7 @@ from wtforms import SelectChoice
 
 from qms import clock
 from qms.accounts import organizations, permissions
-from qms.documents import lifecycle, reading, workflow
+from qms.documents import as_of, lifecycle, reading, workflow
 from qms.errors import DomainError
 from qms.extensions import db
 from qms.files.store import file_store
@@ -135,6 +135,7 @@ def _show(
         forms=forms,
         withdraw=withdraw,
         may_upload=workflow.may_upload(current_user, document),
+        ownership=as_of.ownership_history(db.session, document.id),
         error=error,
     )
     return page, status

@@ -205,3 +205,20 @@ def test_the_demo_merges_two_communes_on_1_july_2025(session, files, runner, tod
     assert documents["QT-01"].status is DocumentStatus.ACTIVE
     verified = runner.invoke(args=["qms", "verify"])
     assert verified.exit_code == 0, verified.output
+
+
+def test_a_former_organisation_takes_no_new_documents(session, admin, communes, today):
+    from qms.documents import lifecycle
+    from qms.models import Role, UserRole
+
+    restructure.carry_out(session, admin, **MERGER, effective_on=today, today=today, resolutions=RESOLVED)
+    # Someone the administrator later puts back into the former commune still cannot add to its document set.
+    former = session.scalar(select(Organization).where(Organization.code == "XA-DONGDANG"))
+    late = session.scalar(select(User).where(User.username == "bsecretary"))
+    late.organization_id = former.id
+    session.commit()
+    assert Role.SECRETARY in {r.role for r in session.scalars(select(UserRole).where(UserRole.user_id == late.id))}
+    with pytest.raises(Conflict) as refused:
+        lifecycle.create_document(session, late, organization_code="XA-DONGDANG", code="QT-09", title="Mới",
+                                  kind="process")
+    assert refused.value.code == "organization_ended"

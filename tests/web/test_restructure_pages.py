@@ -61,3 +61,15 @@ def test_confirm_with_a_clash_left_is_refused_and_changes_nothing(app, session, 
 
 def test_only_administrators(app, secretary):
     assert signed_in(app, secretary).get("/admin/organizations/restructure").status_code == 403
+
+
+def test_a_carried_document_shows_where_it_belonged(app, session, admin, inspector, communes, today):
+    from support.communes import MERGER, RESOLVED
+
+    from qms.accounts import restructure
+
+    merged_on = today - timedelta(days=10)
+    restructure.carry_out(session, admin, **MERGER, effective_on=merged_on, today=today, resolutions=RESOLVED)
+    page = page_text(signed_in(app, inspector).get(f"/documents/{communes['XA-DONGDANG:QT-01']}"))
+    assert (f"Thuộc đơn vị: UBND xã Đồng Đăng (QT-01) đến {merged_on - timedelta(days=1):%d/%m/%Y}; "
+            f"UBND xã Lộc Bình (mới) (QT-01-DD) từ {merged_on:%d/%m/%Y}") in page
