@@ -14,6 +14,7 @@ Resolutions (all optional, keys of documents are ``ORG:CODE`` as they are before
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -198,7 +199,7 @@ def lineage(session: Session, organization_code: str) -> dict[str, Any]:
         .where(OrganizationEvent.members.any(OrganizationEventMember.organization_id == organization.id))
         .order_by(OrganizationEvent.effective_on, OrganizationEvent.id)
     )
-    formed_from, became, moves = [], [], []
+    formed_from, became, moves, renames = [], [], [], []
     for event in events:
         entry = {
             "kind": event.kind.value,
@@ -206,7 +207,9 @@ def lineage(session: Session, organization_code: str) -> dict[str, Any]:
             "sources": [o.code for o in event.sources],
             "targets": [o.code for o in event.targets],
         }
-        if event.kind is RestructureKind.MOVE:
+        if event.kind is RestructureKind.RENAME:
+            renames.append({**entry, "details": json.loads(event.details)})
+        elif event.kind is RestructureKind.MOVE:
             moves.append(entry)
         elif organization in event.targets:
             formed_from.append(entry)
@@ -222,6 +225,7 @@ def lineage(session: Session, organization_code: str) -> dict[str, Any]:
         "formed_from": formed_from,
         "became": became,
         "moves": moves,
+        "renames": renames,
     }
 
 

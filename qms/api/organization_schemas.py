@@ -100,3 +100,5 @@ class LineageSchema(Schema):
     formed_from = fields.List(fields.Nested(LineageEventSchema))
     became = fields.List(fields.Nested(LineageEventSchema))
     moves = fields.List(fields.Nested(LineageEventSchema))
+    renames = fields.List(fields.Dict(), metadata={"description": "Renames, each with its code and name before and "
+                                                                  "after."})

@@ -222,3 +222,16 @@ def test_a_former_organisation_takes_no_new_documents(session, admin, communes, 
         lifecycle.create_document(session, late, organization_code="XA-DONGDANG", code="QT-09", title="Mới",
                                   kind="process")
     assert refused.value.code == "organization_ended"
+
+
+def test_a_rename_is_part_of_the_lineage(session, admin, agency, today):
+    from qms.accounts import organizations
+
+    commune = agency["commune"]
+    organizations.update(session, admin, commune.id, code="XA-LOCBINH", name="UBND xã Lộc Bình mới",
+                         parent_id=commune.parent_id)
+    [rename] = restructure.lineage(session, "XA-LOCBINH")["renames"]
+    assert rename["effective_on"] == today.isoformat()
+    assert (rename["details"]["before"]["name"], rename["details"]["after"]["name"]) == (
+        "UBND xã Lộc Bình", "UBND xã Lộc Bình mới")
+    assert restructure.lineage(session, "XA-LOCBINH")["moves"] == []
