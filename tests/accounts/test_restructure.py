@@ -235,3 +235,15 @@ def test_a_rename_is_part_of_the_lineage(session, admin, agency, today):
     assert (rename["details"]["before"]["name"], rename["details"]["after"]["name"]) == (
         "UBND xã Lộc Bình", "UBND xã Lộc Bình mới")
     assert restructure.lineage(session, "XA-LOCBINH")["moves"] == []
+
+
+def test_units_under_a_merged_commune_move_under_the_new_one(session, admin, agency, today):
+    from qms.accounts import organizations
+
+    organizations.create(session, None, "THON-NA-PHAI", "Thôn Nà Phái", "XA-DONGDANG")
+    plan, _ = restructure.carry_out(session, admin, kind="merge", sources=["XA-DONGDANG"],
+                                    targets=[{"code": "XA-LOCBINH"}], effective_on=today, today=today)
+    assert plan.as_dict()["children"] == [{"code": "THON-NA-PHAI", "to": "XA-LOCBINH"}]
+    session.expire_all()
+    unit = session.scalar(select(Organization).where(Organization.code == "THON-NA-PHAI"))
+    assert unit.parent.code == "XA-LOCBINH"
