@@ -79,13 +79,15 @@ class Register:
 
 
 def readable_organization(session: Session, viewer: User | None, organization_code: str) -> Organization:
-    """The organisation if the viewer keeps or inspects its documents (its control roles, inspectors)."""
+    """The organisation if the viewer keeps or inspects its documents (its control roles, inspectors), or keeps
+    those of the organisation it was merged into."""
     organization = session.scalar(select(Organization).where(Organization.code == (organization_code or "").strip()))
     if organization is None:
         raise NotFound("Không tìm thấy đơn vị.")
-    if viewer is not None and not (
-        permissions.can_read(viewer, organization.id) and permissions.sees_non_current(viewer)
-    ):
+    # The people of a merged commune keep reading the registers of the communes merged into it.
+    own = permissions.can_read(viewer, organization.id) if viewer is not None else True
+    inherited = viewer is not None and organization.merged_into_id == viewer.organization_id
+    if viewer is not None and not ((own or inherited) and permissions.sees_non_current(viewer)):
         raise NotFound("Không tìm thấy đơn vị.")
     return organization
 

@@ -66,3 +66,14 @@ def test_today_the_former_communes_are_off_the_overview_and_list_nothing(session
     assert "XA-DONGDANG" not in rows and "XA-LOCBINH" not in rows
     assert (rows["XA-LOCBINH-MOI"].covered, rows["XA-LOCBINH-MOI"].listed) == (2, 2)
     assert coverage.coverage(session, inspector, "XA-DONGDANG").total == 0
+
+
+def test_the_merged_communes_people_read_the_registers_of_the_former_ones(session, secretary, staff, merged, today):
+    from qms.errors import NotFound
+
+    session.refresh(secretary)
+    assert secretary.organization.code == "XA-LOCBINH-MOI"
+    then = registers.register(session, secretary, "XA-DONGDANG", "internal", as_of=today - timedelta(days=11))
+    assert [row[1] for row in then.rows] == ["QT-01", "QT-03"]
+    with pytest.raises(NotFound):  # staff see current documents only, as before
+        registers.register(session, staff, "XA-DONGDANG", "internal", as_of=today - timedelta(days=11))
