@@ -3,15 +3,25 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from qms import clock
 from qms.accounts import permissions
 from qms.audit import trail
 from qms.database import unit_of_work
 from qms.errors import Conflict, Invalid, NotFound
-from qms.models import Document, Organization, Revision, User
+from qms.models import (
+    Document,
+    Organization,
+    OrganizationEvent,
+    OrganizationEventMember,
+    RestructureKind,
+    Revision,
+    User,
+)
 from qms.search import log as search_log
 
 ORGANIZATION_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")
@@ -114,6 +124,7 @@ def update(
             )
         organization.code, organization.name, organization.parent_id = code, name, parent_id
         after = {"code": code, "name": name, "parent_id": parent_id}
+        _record_lineage(session, actor, organization, before, after)
         trail.record(
             session,
             "organization_update",
@@ -123,3 +134,23 @@ def update(
             details={"before": before, "after": after},
         )
     return organization
+
+
+def _record_lineage(
+    session: Session, actor: User | None, organization: Organization, before: dict[str, Any], after: dict[str, Any]
+) -> None:
+    """A rename or a move under another parent is part of the organisation's lineage, from today."""
+    changes = []
+    if (before["code"], before["name"]) != (after["code"], after["name"]):
+        changes.append(RestructureKind.RENAME)
+    if before["parent_id"] != after["parent_id"]:
+        changes.append(RestructureKind.MOVE)
+    for kind in changes:
+        event = OrganizationEvent(
+            kind=kind, effective_on=clock.today(), created_by_id=actor.id if actor else None,
+            details=trail.canonical_json({"before": before, "after": after}),
+        )
+        session.add(event)
+        session.flush()
+        for side in ("source", "target"):
+            session.add(OrganizationEventMember(event_id=event.id, organization_id=organization.id, side=side))

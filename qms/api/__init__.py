@@ -18,6 +18,7 @@ from qms.api import (
     errors,
     legal,
     me,
+    organizations,
     overview,
     procedures,
     registers,
@@ -70,5 +71,8 @@ def init_app(app: Flask) -> None:
     )
     for name, schema in revisions.ACTION_BODIES.items():
         api.spec.components.schema(name, schema=schema)
-    for module in (me, documents, revisions, audit, search, procedures, legal, overview, diff, registers, conformity):
+    for module in (
+        me, documents, revisions, audit, search, procedures, legal, overview, diff, registers, conformity,
+        organizations,
+    ):
         api.register_blueprint(module.blp)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from qms import clock
@@ -20,7 +20,16 @@ from qms.catalogue.codes import codes_match, national_part
 from qms.catalogue.links import document_codes
 from qms.catalogue.procedures import visible_organization
 from qms.documents import as_of
-from qms.models import Document, DocumentStatus, Organization, Procedure, Revision, RevisionStatus, User
+from qms.models import (
+    Document,
+    DocumentStatus,
+    Organization,
+    Procedure,
+    ProcedureTransfer,
+    Revision,
+    RevisionStatus,
+    User,
+)
 from qms.text.vietnamese import fold
 
 
@@ -63,7 +72,8 @@ def coverage(session: Session, viewer: User, organization_code: str) -> Coverage
     procedures = list(
         session.scalars(select(Procedure).where(Procedure.organization_id == organization.id).order_by(Procedure.code))
     )
-    listed = [procedure for procedure in procedures if not procedure.is_abolished]
+    # A merged or split organisation lists nothing now: the rows a merger left it belong to its past.
+    listed = [procedure for procedure in procedures if not procedure.is_abolished and organization.is_active]
     processes = _processes_in_force(session, organization.id)
     codes = document_codes(session, processes)
     covered, not_covered = match(listed, processes, codes)
@@ -108,12 +118,34 @@ def coverage_on(
     session: Session, organization: Organization, day: date
 ) -> tuple[list[CoveredProcedure], list[Procedure]]:
     """Coverage as it stood on ``day``: the procedures listed that day against the documents in force that day."""
-    procedures = session.scalars(
-        select(Procedure).where(Procedure.organization_id == organization.id).order_by(Procedure.code)
-    )
+    # From the day it was merged or split an organisation lists nothing; the rows a merger left it are its past.
+    ended = organization.ended_on is not None and day >= organization.ended_on
+    held = [] if ended else procedures_held_on(session, organization.id, day)
+    procedures = sorted(held, key=lambda p: (p.code, p.id))
     listed = [procedure for procedure in procedures if _listed_on(procedure, day)]
     in_force = [revision.document for revision in as_of.effective_on(session, organization.id, day)]
     return match(listed, in_force, document_codes(session, in_force))
+
+
+def procedures_held_on(session: Session, organization_id: int, day: date) -> list[Procedure]:
+    """The catalogue rows the organisation held on ``day``: a row a restructure carried later was still the former
+    owner's; a row carried in later was not yet this one's."""
+    transfers = list(session.scalars(
+        select(ProcedureTransfer)
+        .where(or_(ProcedureTransfer.from_organization_id == organization_id,
+                   ProcedureTransfer.to_organization_id == organization_id))
+    ))
+    later = {}
+    for transfer in sorted(transfers, key=lambda t: (t.effective_on, t.id), reverse=True):
+        if transfer.effective_on > day:  # the earliest transfer after the day names the owner on the day
+            later[transfer.procedure_id] = transfer.from_organization_id
+    current = session.scalars(select(Procedure).where(Procedure.organization_id == organization_id))
+    held = [procedure for procedure in current if later.get(procedure.id, organization_id) == organization_id]
+    carried_away = [pid for pid, owner in later.items() if owner == organization_id]
+    if carried_away:
+        held += session.scalars(select(Procedure).where(Procedure.id.in_(carried_away),
+                                                        Procedure.organization_id != organization_id))
+    return held
 
 
 def _listed_on(procedure: Procedure, day: date) -> bool:

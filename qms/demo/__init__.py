@@ -15,7 +15,7 @@ from docx import Document as WordDocument
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from qms.accounts import organizations, users
+from qms.accounts import organizations, restructure, users
 from qms.catalogue import procedures
 from qms.documents import lifecycle as documents
 from qms.files.store import FileStore
@@ -35,7 +35,15 @@ PEOPLE = [
     ("canbo", "XA-LOCBINH", ["staff"], "Vi Thị Hoa", "Công chức Văn phòng - Thống kê"),
     ("thuky.dd", "XA-DONGDANG", ["secretary"], "Lương Văn Hải", "Công chức Văn phòng - Thống kê"),
     ("pheduyet.dd", "XA-DONGDANG", ["reviewer", "approver"], "Hà Thị Mai", "Chủ tịch UBND"),
+    ("thuky.dq", "XA-DONGQUAN", ["secretary"], "Nông Văn Tâm", "Công chức Văn phòng - Thống kê"),
+    ("pheduyet.dq", "XA-DONGQUAN", ["reviewer", "approver"], "Hoàng Thị Thu", "Chủ tịch UBND"),
+    ("thuky.tg", "XA-TAMGIA", ["secretary"], "Lăng Văn Sơn", "Công chức Tư pháp - Hộ tịch"),
+    ("pheduyet.tg", "XA-TAMGIA", ["reviewer", "approver"], "Chu Văn Bình", "Chủ tịch UBND"),
 ]
+#: The 2025 merger of the demo: two communes into one, with a code clash and a TTHC covered twice.
+MERGED_ON = date(2025, 7, 1)
+MERGED_TARGET = {"code": "XA-DONGQUAN-2025", "name": "UBND xã Đông Quan (sau sáp nhập)", "parent": "TINH-LS"}
+MERGER_RESOLUTIONS = {"codes": {"XA-TAMGIA:QT-01": "QT-01-TG"}, "procedures": {"1.001193": "XA-DONGQUAN:QT-01"}}
 LOGINS = [(username, PASSWORD) for username, *_ in PEOPLE]
 
 
@@ -47,6 +55,8 @@ def load(session: Session, files: FileStore, today: date) -> bool:
     organizations.create(session, None, "SO-KHCN", "Sở Khoa học và Công nghệ tỉnh Lạng Sơn", "TINH-LS")
     organizations.create(session, None, "XA-LOCBINH", "UBND xã Lộc Bình", "TINH-LS")
     organizations.create(session, None, "XA-DONGDANG", "UBND xã Đồng Đăng", "TINH-LS")
+    organizations.create(session, None, "XA-DONGQUAN", "UBND xã Đông Quan", "TINH-LS")
+    organizations.create(session, None, "XA-TAMGIA", "UBND xã Tam Gia", "TINH-LS")
     people = {
         username: users.create(
             session, None, username=username, full_name=name, title=title,
@@ -59,6 +69,14 @@ def load(session: Session, files: FileStore, today: date) -> bool:
     procedures.import_procedures(session, people["thuky"], "XA-LOCBINH", "procedures.xlsx", _file("procedures.xlsx"))
     _Agency(session, files, today, people["thuky"], people["kiemtra"], people["pheduyet"]).load_loc_binh()
     _Agency(session, files, today, people["thuky.dd"], people["pheduyet.dd"], people["pheduyet.dd"]).load_dong_dang()
+    for code, secretary in (("XA-DONGQUAN", "thuky.dq"), ("XA-TAMGIA", "thuky.tg")):
+        procedures.import_procedures(session, people[secretary], code, "procedures.xlsx", _file("procedures.xlsx"))
+    _Agency(session, files, today, people["thuky.dq"], people["pheduyet.dq"], people["pheduyet.dq"]).load_dong_quan()
+    _Agency(session, files, today, people["thuky.tg"], people["pheduyet.tg"], people["pheduyet.tg"]).load_tam_gia()
+    restructure.carry_out(
+        session, people["quantri"], kind="merge", sources=["XA-DONGQUAN", "XA-TAMGIA"], targets=[MERGED_TARGET],
+        effective_on=MERGED_ON, today=today, resolutions=MERGER_RESOLUTIONS,
+    )
     return True
 
 
@@ -151,6 +169,23 @@ class _Agency:
                                    "QT-HT-09_lan-01.docx", "Ban hành lần đầu")
         self.act(withdrawn, "withdraw",
                  comment="Thủ tục không còn thuộc danh mục TTHC của xã theo quyết định công bố mới.")
+
+    def load_dong_quan(self) -> None:
+        birth = self.document("QT-01", "Đăng ký khai sinh", "process", "1.001193")
+        self.effective(birth, _file("QT-HT-01_dang-ky-khai-sinh_lan-02.docx"), "QT-01.docx", "Ban hành lần đầu")
+        control = self.document("QT-HT-KS", "Quy trình kiểm soát tài liệu", "system_procedure")
+        self.effective(control, _file("QT-HT-KS_kiem-soat-tai-lieu_lan-01.docx"), "QT-HT-KS.docx", "Ban hành lần đầu")
+
+    def load_tam_gia(self) -> None:
+        # QT-01 is Đông Quan's code too (a clash); QT-02 serves the TTHC Đông Quan's QT-01 serves (covered twice).
+        extract = self.document("QT-01", "Cấp bản sao trích lục hộ tịch", "process", "2.000635")
+        self.effective(extract, _simple_docx("Quy trình cấp bản sao trích lục hộ tịch của xã Tam Gia", [
+            "Căn cứ Nghị định số 118/2025/NĐ-CP.", "Thời gian giải quyết: trong ngày."]),
+            "QT-01.docx", "Ban hành lần đầu")
+        birth = self.document("QT-02", "Đăng ký khai sinh", "process", "1.001193")
+        self.effective(birth, _simple_docx("Quy trình đăng ký khai sinh của xã Tam Gia", [
+            "Căn cứ Nghị định số 118/2025/NĐ-CP.", "Thời gian giải quyết: trong ngày."]),
+            "QT-02.docx", "Ban hành lần đầu")
 
     def load_dong_dang(self) -> None:
         policy = self.document("CSCL", "Chính sách chất lượng", "policy")

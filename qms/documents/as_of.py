@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session
 
 from qms import clock
-from qms.models import Document, Revision, RevisionStatus
+from qms.models import Document, DocumentOwnership, Revision, RevisionStatus
 
 
 def _by(instant: datetime | None, day: date) -> bool:
@@ -38,11 +38,41 @@ def status_on(revision: Revision, day: date) -> RevisionStatus | None:
     return next((status for instant, status in steps if _by(instant, day)), RevisionStatus.DRAFT)
 
 
-def documents_on(session: Session, organization_id: int, day: date) -> list[Document]:
-    """The organisation's documents created by that day, by code."""
-    found = session.scalars(
-        select(Document).where(Document.organization_id == organization_id).order_by(Document.code, Document.id)
+def owned_on(organization_id: int, day: date) -> ColumnElement[bool]:
+    """The documents that belonged to the organisation on ``day``: by their ownership intervals where a
+    restructure wrote some, else by their organisation (which has then always been theirs)."""
+    intervals = select(DocumentOwnership.document_id).where(DocumentOwnership.document_id == Document.id)
+    held = select(DocumentOwnership.document_id).where(
+        DocumentOwnership.organization_id == organization_id,
+        or_(DocumentOwnership.valid_from.is_(None), DocumentOwnership.valid_from <= day),
+        or_(DocumentOwnership.valid_until.is_(None), DocumentOwnership.valid_until >= day),
     )
+    return or_(
+        and_(Document.organization_id == organization_id, ~intervals.exists()),
+        Document.id.in_(held),
+    )
+
+
+def codes_on(session: Session, documents: list[Document], day: date) -> dict[int, str]:
+    """Each document's code on ``day``: a code changed in a merger reads as it was before it."""
+    codes = {document.id: document.code for document in documents}
+    if not codes:
+        return codes
+    found = session.scalars(
+        select(DocumentOwnership).where(
+            DocumentOwnership.document_id.in_(list(codes)),
+            or_(DocumentOwnership.valid_from.is_(None), DocumentOwnership.valid_from <= day),
+            or_(DocumentOwnership.valid_until.is_(None), DocumentOwnership.valid_until >= day),
+        )
+    )
+    for interval in found:
+        codes[interval.document_id] = interval.code
+    return codes
+
+
+def documents_on(session: Session, organization_id: int, day: date) -> list[Document]:
+    """The documents the organisation had by that day (created by then, and its own on that day), by code."""
+    found = session.scalars(select(Document).where(owned_on(organization_id, day)).order_by(Document.code, Document.id))
     return [document for document in found if _by(document.created_at, day)]
 
 
@@ -54,3 +84,14 @@ def effective_on(session: Session, organization_id: int, day: date) -> list[Revi
         if current is not None:
             in_force.append(current)
     return in_force
+
+
+def ownership_history(session: Session, document_id: int) -> list[DocumentOwnership]:
+    """Where a document belonged over time, oldest first; empty when it never moved."""
+    return list(
+        session.scalars(
+            select(DocumentOwnership)
+            .where(DocumentOwnership.document_id == document_id)
+            .order_by(DocumentOwnership.valid_from.is_not(None), DocumentOwnership.valid_from, DocumentOwnership.id)
+        )
+    )

@@ -66,6 +66,8 @@ def create_document(
     if organization is None or not permissions.can_read(actor, organization.id):
         raise NotFound("Không tìm thấy đơn vị.")
     permissions.require_role(actor, (Role.SECRETARY,), organization.id)
+    if not organization.is_active:
+        raise Conflict("Đơn vị đã bị sáp nhập hoặc chia tách, không tạo thêm tài liệu.", code="organization_ended")
     code, title, procedure_code = _clean(code), _clean(title), _clean(procedure_code) or None
     if not DOCUMENT_CODE.match(code):
         raise Invalid("Mã hiệu tài liệu không hợp lệ (ví dụ: QT-HT-04).", code="invalid_code")
@@ -282,8 +284,20 @@ def _approve(session: Session, actor: User, revision: Revision, effective_from: 
 
 
 def _withdraw(session: Session, actor: User, revision: Revision, reason: str | None) -> None:
-    document = revision.document
     workflow.require(actor, revision, "withdraw")
+    _end_document(session, actor, revision.document, reason)
+
+
+def withdraw_within(session: Session, actor: User | None, document: Document, reason: str) -> None:
+    """Withdraw a document inside the caller's unit of work, whose rule decided it (a merger's resolutions).
+
+    The same change and audit entry as the approver's withdrawal; search re-reads the document's revisions.
+    """
+    _end_document(session, actor, document, reason)
+    search_log.changed(session, document.revisions)
+
+
+def _end_document(session: Session, actor: User | None, document: Document, reason: str | None) -> None:
     if document.status is DocumentStatus.OBSOLETE:
         raise Conflict("Tài liệu đã bị thu hồi trước đó.", code="document_obsolete")
     reason = (reason or "").strip()
@@ -297,8 +311,8 @@ def _withdraw(session: Session, actor: User, revision: Revision, reason: str | N
             each.status = RevisionStatus.OBSOLETE
     document.status = DocumentStatus.OBSOLETE
     document.withdrawn_at = now
-    document.withdrawn_by_name = actor.full_name
-    document.withdrawn_by_title = actor.title
+    document.withdrawn_by_name = actor.full_name if actor else None
+    document.withdrawn_by_title = actor.title if actor else None
     document.withdraw_reason = reason
     trail.record(session, "withdraw", actor=actor, document=document, details={"reason": reason, "revisions": ended})
 

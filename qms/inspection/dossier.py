@@ -94,12 +94,15 @@ def build(
                 writer.add_bytes(f"so-sach/{registers.FILE_STEMS[kind]}.{fmt}",
                                  register_files.render(register, fmt, made_on=today))
                 step()
-        folders = _folders(all_documents)
+        # A code changed in a merger reads as it was on the day.
+        codes = state_on.codes_on(session, all_documents, as_of)
+        folders = _folders(all_documents, codes)
         for revision in in_force:
-            _add_document_file(writer, files, revision, folders[revision.document_id])
+            _add_document_file(writer, files, revision, folders[revision.document_id], codes[revision.document_id])
             step()
         for document in all_documents:
-            writer.add_json(f"lich-su/{folders[document.id]}.json", _history(session, document, as_of))
+            writer.add_json(f"lich-su/{folders[document.id]}.json",
+                            _history(session, document, as_of, codes[document.id]))
             step()
         writer.add_json("bao-phu-tthc.json", dossier_status.coverage_on(session, organization, as_of))
         step()
@@ -175,12 +178,12 @@ class _Writer:
         return sha256, size
 
 
-def _folders(documents: list[Document]) -> dict[int, str]:
+def _folders(documents: list[Document], codes: dict[int, str]) -> dict[int, str]:
     """A member-safe name per document from its code, unique within the dossier."""
     names: dict[int, str] = {}
     taken: set[str] = set()
     for document in documents:
-        name = "".join(c if c.isalnum() or c in "-._" else "-" for c in document.code).strip("-.") or "tai-lieu"
+        name = "".join(c if c.isalnum() or c in "-._" else "-" for c in codes[document.id]).strip("-.") or "tai-lieu"
         if name.casefold() in taken:
             name = f"{name}_{document.id}"
         taken.add(name.casefold())
@@ -188,10 +191,10 @@ def _folders(documents: list[Document]) -> dict[int, str]:
     return names
 
 
-def _add_document_file(writer: _Writer, files: FileStore, revision: Revision, folder: str) -> None:
+def _add_document_file(writer: _Writer, files: FileStore, revision: Revision, folder: str, code: str) -> None:
     path = f"tai-lieu/{folder}/{_member_name(revision.filename)}"
     entry: dict[str, Any] = {
-        "code": revision.document.code, "title": revision.document.title,
+        "code": code, "title": revision.document.title,
         "kind": revision.document.kind.value, "revision": revision.number, "issue_number": revision.issue_number,
         "effective_from": revision.effective_from.isoformat() if revision.effective_from else None,
         "recorded_sha256": revision.file_sha256, "path": path,
@@ -231,7 +234,7 @@ def _member_name(name: str) -> str:
     return "".join(c for c in name.replace("/", "_").replace("\\", "_") if c.isprintable()) or "tep"
 
 
-def _history(session: Session, document: Document, as_of: date) -> dict[str, Any]:
+def _history(session: Session, document: Document, as_of: date, code: str) -> dict[str, Any]:
     entries = trail.document_history(session, document.id)
     events = control_history.events_of(document, entries, until=as_of)
     prev = {entry.seq: entry.prev_hash for entry in entries}
@@ -249,7 +252,7 @@ def _history(session: Session, document: Document, as_of: date) -> dict[str, Any
             "effective_from": revision.effective_from.isoformat() if revision.effective_from else None,
         })
     return {
-        "document": {"code": document.code, "title": document.title, "kind": document.kind.value,
+        "document": {"code": code, "title": document.title, "kind": document.kind.value,
                      "kind_label": KIND_LABELS[document.kind], "procedure_code": document.procedure_code},
         "as_of": as_of.isoformat(),
         "revisions": revisions,

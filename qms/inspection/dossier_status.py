@@ -13,9 +13,10 @@ from sqlalchemy.orm import Session, selectinload
 
 from qms import clock
 from qms.catalogue import coverage
+from qms.documents import as_of
 from qms.legal.reviews import RESOLUTION_LABELS
 from qms.legal.status import CHANGE_LABELS
-from qms.models import LegalReview, Organization, Procedure
+from qms.models import Document, LegalReview, Organization, Procedure
 
 
 def _entry(procedure: Procedure) -> dict[str, Any]:
@@ -42,7 +43,7 @@ def legal_reviews_on(session: Session, organization: Organization, day: date) ->
     """Every review item opened by ``day``, open or closed as it stood at the end of that day."""
     reviews = session.scalars(
         select(LegalReview)
-        .where(LegalReview.organization_id == organization.id)
+        .where(LegalReview.document_id.in_(select(Document.id).where(as_of.owned_on(organization.id, day))))
         .options(selectinload(LegalReview.document), selectinload(LegalReview.revision))
         .order_by(LegalReview.id)
     )

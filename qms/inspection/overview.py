@@ -105,7 +105,8 @@ def overview(
         raise Invalid(f"Cách sắp xếp phải là một trong: {', '.join(SORTS)}.", code="invalid_sort")
     tree = organizations.tree(session)
     parent = None
-    chosen = [organization for _depth, organization in tree]
+    # Former organisations (merged, split) hold nothing today; they stay readable through their own pages.
+    chosen = [organization for _depth, organization in tree if organization.is_active]
     if parent_code:
         parent = next((o for o in chosen if o.code == parent_code.strip()), None)
         if parent is None:

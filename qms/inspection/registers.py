@@ -79,13 +79,15 @@ class Register:
 
 
 def readable_organization(session: Session, viewer: User | None, organization_code: str) -> Organization:
-    """The organisation if the viewer keeps or inspects its documents (its control roles, inspectors)."""
+    """The organisation if the viewer keeps or inspects its documents (its control roles, inspectors), or keeps
+    those of the organisation it was merged into."""
     organization = session.scalar(select(Organization).where(Organization.code == (organization_code or "").strip()))
     if organization is None:
         raise NotFound("Không tìm thấy đơn vị.")
-    if viewer is not None and not (
-        permissions.can_read(viewer, organization.id) and permissions.sees_non_current(viewer)
-    ):
+    # The people of a merged commune keep reading the registers of the communes merged into it.
+    own = permissions.can_read(viewer, organization.id) if viewer is not None else True
+    inherited = viewer is not None and organization.merged_into_id == viewer.organization_id
+    if viewer is not None and not ((own or inherited) and permissions.sees_non_current(viewer)):
         raise NotFound("Không tìm thấy đơn vị.")
     return organization
 
@@ -102,9 +104,10 @@ def register(session: Session, viewer: User | None, organization_code: str, kind
 def _internal_rows(session: Session, organization_id: int, day: date) -> list[list[Cell]]:
     in_force = [r for r in state_on.effective_on(session, organization_id, day)
                 if r.document.kind is not DocumentKind.EXTERNAL]
-    in_force.sort(key=lambda r: (_KIND_ORDER[r.document.kind], r.document.code))
+    codes = state_on.codes_on(session, [r.document for r in in_force], day)
+    in_force.sort(key=lambda r: (_KIND_ORDER[r.document.kind], codes[r.document_id]))
     return [
-        [number, r.document.code, r.document.title, KIND_LABELS[r.document.kind], r.issue_number,
+        [number, codes[r.document_id], r.document.title, KIND_LABELS[r.document.kind], r.issue_number,
          clock.local_day(r.approved_at), r.effective_from]
         for number, r in enumerate(in_force, start=1)
     ]
@@ -112,6 +115,7 @@ def _internal_rows(session: Session, organization_id: int, day: date) -> list[li
 
 def _external_rows(session: Session, organization_id: int, day: date) -> list[list[Cell]]:
     in_force = {r.id: r for r in state_on.effective_on(session, organization_id, day)}
+    code_then = state_on.codes_on(session, [r.document for r in in_force.values()], day)
     citing: dict[int, list[str]] = {}
     cited: dict[int, LegalDocument] = {}
     if in_force:
@@ -119,7 +123,7 @@ def _external_rows(session: Session, organization_id: int, day: date) -> list[li
         for citation in found:
             cited[citation.legal_document_id] = citation.legal_document
             codes = citing.setdefault(citation.legal_document_id, [])
-            code = in_force[citation.revision_id].document.code
+            code = code_then[in_force[citation.revision_id].document_id]
             if code not in codes:
                 codes.append(code)
     incoming = incoming_relations(session, cited)
@@ -142,7 +146,9 @@ def _external_rows(session: Session, organization_id: int, day: date) -> list[li
 
 def _amendment_rows(session: Session, organization_id: int, day: date) -> list[list[Cell]]:
     rows: list[list[Cell]] = []
-    for document in state_on.documents_on(session, organization_id, day):
+    documents = state_on.documents_on(session, organization_id, day)
+    codes = state_on.codes_on(session, documents, day)
+    for document in sorted(documents, key=lambda d: (codes[d.id], d.id)):
         for revision in document.revisions:
             status = state_on.status_on(revision, day)
             if status is None:
@@ -154,7 +160,7 @@ def _amendment_rows(session: Session, organization_id: int, day: date) -> list[l
             if status is RevisionStatus.RETURNED and revision.return_comment:
                 state = f"{state}: {revision.return_comment}"
             rows.append([
-                len(rows) + 1, document.code, document.title, revision.number,
+                len(rows) + 1, codes[document.id], document.title, revision.number,
                 revision.issue_number if signed else None, revision.change_summary,
                 _person(revision.drafted_by_name, revision.drafted_by_title), clock.local_day(revision.created_at),
                 approver, approved if signed else None, revision.effective_from if signed else None, state,

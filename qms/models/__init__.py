@@ -5,8 +5,15 @@ from qms.models.base import Base
 from qms.models.conformity import RevisionCheck
 from qms.models.documents import Document, DocumentKind, DocumentStatus, Revision, RevisionStatus, StoredFile
 from qms.models.legal import Citation, LegalDocument, LegalRelation, LegalReview, RelationKind, ReviewState
-from qms.models.organizations import Organization
-from qms.models.procedures import DocumentProcedure, Procedure, TimeUnit
+from qms.models.organizations import (
+    DocumentOwnership,
+    Organization,
+    OrganizationEvent,
+    OrganizationEventMember,
+    OrganizationStatus,
+    RestructureKind,
+)
+from qms.models.procedures import DocumentProcedure, Procedure, ProcedureTransfer, TimeUnit
 from qms.models.renditions import ProcessingState, Rendition, RevisionProcessing, TextSource
 from qms.models.search import IndexLogHead, IndexOperation
 from qms.models.users import ApiToken, Role, User, UserRole
@@ -22,6 +29,7 @@ __all__ = [
     "Rendition",
     "RevisionProcessing",
     "TextSource",
+    "ProcedureTransfer",
     "RelationKind",
     "ReviewState",
     "TimeUnit",
@@ -34,7 +42,12 @@ __all__ = [
     "DocumentStatus",
     "IndexLogHead",
     "IndexOperation",
+    "DocumentOwnership",
     "Organization",
+    "OrganizationEvent",
+    "OrganizationEventMember",
+    "OrganizationStatus",
+    "RestructureKind",
     "Revision",
     "RevisionCheck",
     "RevisionStatus",

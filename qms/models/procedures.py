@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import Boolean, Float, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, Float, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from qms.models.base import Base, UTCDateTime, enum_column, utcnow
@@ -63,3 +63,16 @@ class DocumentProcedure(Base):
     #: "manual" or "document"
     source: Mapped[str] = mapped_column(String(20), default="manual")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ProcedureTransfer(Base):
+    """A catalogue row carried from one organisation to another by a restructure, from ``effective_on``."""
+
+    __tablename__ = "procedure_transfers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    procedure_id: Mapped[int] = mapped_column(ForeignKey("procedures.id"), index=True)
+    from_organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    to_organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"))
+    effective_on: Mapped[date] = mapped_column(Date)
+    event_id: Mapped[int] = mapped_column(ForeignKey("organization_events.id"))

@@ -8,12 +8,13 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
-from qms.accounts import organizations, permissions, users
+from qms import clock
+from qms.accounts import organizations, permissions, restructure, users
 from qms.errors import DomainError
 from qms.extensions import db
 from qms.models import Organization, User
 from qms.web import errors
-from qms.web.forms import OrganizationForm, UserCreateForm, UserEditForm, first_error
+from qms.web.forms import OrganizationForm, RestructureForm, UserCreateForm, UserEditForm, first_error
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 bp.register_error_handler(DomainError, errors.domain_error_page)
@@ -88,6 +89,52 @@ def organization_edit(organization_id: int) -> ResponseReturnValue:
         return render_template("admin/organization_edit.html", error=error.message, **page), error.status
     flash(_("Đã lưu đơn vị %(data)s (%(data2)s).", data=form.name.data, data2=form.code.data), "success")
     return redirect(url_for(".organization_list"))
+
+
+@bp.route("/organizations/restructure", methods=["GET", "POST"])
+@login_required
+def organization_restructure() -> ResponseReturnValue:
+    """Merge, split or move: the preview first, then the confirm button carries out what the preview showed."""
+    permissions.require_admin(current_user)
+    form = RestructureForm()
+    if request.method == "GET":
+        return render_template("admin/restructure.html", form=form)
+    if not form.validate():
+        return render_template("admin/restructure.html", form=form, error=first_error(form)), 422
+    assert form.effective_on.data is not None  # DataRequired
+    arguments = {
+        "kind": form.kind.data or "",
+        "sources": [code.strip() for code in (form.sources.data or "").split(",") if code.strip()],
+        "targets": [
+            dict(zip(("code", "name", "parent"), (part.strip() for part in line.split("|")), strict=False))
+            for line in (form.targets.data or "").splitlines() if line.strip()
+        ],
+        "effective_on": form.effective_on.data,
+        "resolutions": {
+            name: _pairs(getattr(form, name).data) for name in ("codes", "procedures", "documents", "users")
+        },
+    }
+    try:
+        if form.confirm.data:
+            plan, _event = restructure.carry_out(db.session, current_user, **arguments, today=clock.today())
+        else:
+            plan = restructure.preview(db.session, current_user, **arguments)
+    except DomainError as error:
+        return render_template("admin/restructure.html", form=form, error=error.message), error.status
+    if form.confirm.data:
+        flash(_("Đã sắp xếp đơn vị: %(count)s tài liệu được chuyển.", count=len(plan.moves)), "success")
+        return redirect(url_for(".organization_list"))
+    return render_template("admin/restructure.html", form=form, plan=plan.as_dict())
+
+
+def _pairs(text: str | None) -> dict[str, str]:
+    """Lines of ``key = value``; a line without ``=`` is left out."""
+    pairs = {}
+    for line in (text or "").splitlines():
+        key, sign, value = line.partition("=")
+        if sign and key.strip() and value.strip():
+            pairs[key.strip()] = value.strip()
+    return pairs
 
 
 # --- users ---------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from wtforms import SelectChoice
 
 from qms import clock
 from qms.accounts import organizations, permissions
-from qms.documents import lifecycle, processing, reading, workflow
+from qms.documents import as_of, lifecycle, processing, reading, workflow
 from qms.errors import DomainError
 from qms.extensions import db
 from qms.files import filetypes
@@ -137,6 +137,7 @@ def _show(
         withdraw=withdraw,
         may_upload=workflow.may_upload(current_user, document),
         processing={revision.id: processing.describe(revision) for revision in revisions},
+        ownership=as_of.ownership_history(db.session, document.id),
         error=error,
     )
     return page, status

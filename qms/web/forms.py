@@ -149,3 +149,47 @@ class UserEditForm(FlaskForm):
         _l("Mật khẩu mới"), description=_l("Để trống nếu không đổi."), render_kw={"autocomplete": "new-password"}
     )
     submit = SubmitField(_l("Lưu thay đổi"))
+
+
+class RestructureForm(FlaskForm):
+    kind = SelectField(
+        _l("Loại sắp xếp"),
+        choices=[SelectChoice("merge", _l("Sáp nhập")), SelectChoice("split", _l("Chia tách")),
+                 SelectChoice("move", _l("Chuyển sang đơn vị cấp trên khác"))],
+        invalid_choice_message=NOT_A_CHOICE,
+    )
+    sources = StringField(
+        _l("Đơn vị bị sắp xếp"), description=_l("Mã đơn vị, cách nhau bởi dấu phẩy. Ví dụ: XA-A, XA-B")
+    )
+    targets = TextAreaField(
+        _l("Đơn vị nhận"), render_kw={"rows": 3},
+        description=_l(
+            "Mỗi dòng một đơn vị: mã | tên | mã đơn vị cấp trên. Khi chuyển: mã đơn vị | | mã cấp trên mới."
+        ),
+    )
+    effective_on = DateField(
+        _l("Ngày sắp xếp có hiệu lực"),
+        validators=[DataRequired(NOT_A_DATE)],
+        format=["%d/%m/%Y", "%Y-%m-%d"],
+        invalid_value_message=NOT_A_DATE,
+        widget=TextInput(),
+        render_kw={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off"},
+    )
+    codes = TextAreaField(
+        _l("Đổi mã tài liệu trùng"), render_kw={"rows": 3},
+        description=_l("Mỗi dòng: ĐƠN-VỊ:MÃ-TÀI-LIỆU = mã mới. Ví dụ: XA-B:QT-01 = QT-01-B"),
+    )
+    procedures = TextAreaField(
+        _l("Quy trình giữ lại cho TTHC có hai quy trình"), render_kw={"rows": 3},
+        description=_l("Mỗi dòng: mã TTHC = ĐƠN-VỊ:MÃ-TÀI-LIỆU; quy trình còn lại bị thu hồi với lý do «sáp nhập»."),
+    )
+    documents = TextAreaField(
+        _l("Chia tách: tài liệu về đơn vị"), render_kw={"rows": 3},
+        description=_l("Mỗi dòng: ĐƠN-VỊ:MÃ-TÀI-LIỆU = mã đơn vị nhận (mặc định: đơn vị nhận đầu tiên)."),
+    )
+    users = TextAreaField(
+        _l("Chia tách: người dùng về đơn vị"), render_kw={"rows": 3},
+        description=_l("Mỗi dòng: tên đăng nhập = mã đơn vị nhận (mặc định: đơn vị nhận đầu tiên)."),
+    )
+    preview = SubmitField(_l("Xem trước"))
+    confirm = SubmitField(_l("Xác nhận thực hiện"))

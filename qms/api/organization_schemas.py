@@ -1,0 +1,104 @@
+"""Bodies of the organisation restructure endpoints: the request, the preview or the change, the lineage."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from qms.api.schemas import ApiSchema, Text
+
+_CODE = validate.Length(min=1, max=64, error="Từ {min} đến {max} ký tự.")
+
+
+def _keyed(description: str) -> fields.Dict:
+    return fields.Dict(keys=Text(validate=validate.Length(max=200)), values=Text(validate=validate.Length(max=200)),
+                       metadata={"description": description})
+
+
+class TargetSchema(ApiSchema):
+    code = Text(required=True, validate=_CODE, metadata={"description": "Organisation code, new or existing."})
+    name = Text(validate=validate.Length(max=300), metadata={"description": "The name of a new organisation."})
+    parent = Text(allow_none=True, validate=validate.Length(max=64),
+                  metadata={"description": "Parent code: of a new organisation, or the new parent in a move."})
+
+
+class ResolutionsSchema(ApiSchema):
+    codes = _keyed('{"ORG:CODE": new code} of a document whose code clashes.')
+    procedures = _keyed('{TTHC code: "ORG:CODE"}: the process that stays in force; the others are withdrawn with the '
+                        "reason «sáp nhập».")
+    documents = _keyed('Split: {"ORG:CODE": target code}.')
+    users = _keyed("Split: {username: target code}.")
+
+
+class RestructureSchema(ApiSchema):
+    kind = Text(required=True, validate=validate.OneOf(["merge", "split", "move"],
+                                                       error="Giá trị phải là một trong: {choices}."))
+    sources = fields.List(Text(validate=_CODE), required=True, validate=validate.Length(min=1, max=50))
+    targets = fields.List(fields.Nested(TargetSchema), required=True, validate=validate.Length(min=1, max=50))
+    effective_on = fields.Date(required=True, metadata={"description": "The first day of the new structure."})
+    resolutions = fields.Nested(ResolutionsSchema, load_default=dict)
+    dry_run = fields.Boolean(load_default=False, metadata={"description": "True: the preview only, nothing changes."})
+
+
+class MoveSchema(Schema):
+    document_id = fields.Integer()
+    from_ = fields.String(data_key="from", attribute="from")
+    code = fields.String()
+    to = fields.String()
+    new_code = fields.String(allow_none=True)
+
+
+class ClashSchema(Schema):
+    kind = fields.String(metadata={"description": "code | procedure"})
+    target = fields.String()
+    subject = fields.String(metadata={"description": "The shared document code or TTHC code."})
+    documents = fields.List(fields.String())
+    resolved = fields.Boolean()
+    resolution = fields.Dict()
+    message = fields.String()
+
+
+class CoverageAfterSchema(Schema):
+    target = fields.String()
+    covered = fields.Integer()
+    total = fields.Integer()
+    percent = fields.Float()
+    uncovered = fields.List(fields.String())
+
+
+class RestructurePlanSchema(Schema):
+    done = fields.Boolean(metadata={"description": "False for a preview, True when carried out."})
+    event_id = fields.Integer(allow_none=True)
+    kind = fields.String()
+    effective_on = fields.String()
+    sources = fields.List(fields.String())
+    targets = fields.List(fields.Dict())
+    new_parent = fields.String(allow_none=True)
+    moves = fields.List(fields.Nested(MoveSchema))
+    clashes = fields.List(fields.Nested(ClashSchema))
+    code_changes = fields.Dict(keys=fields.String(), values=fields.String())
+    withdrawals = fields.List(fields.String())
+    users = fields.List(fields.Dict())
+    catalogue = fields.Dict()
+    children = fields.List(fields.Dict())
+    coverage_after = fields.List(fields.Nested(CoverageAfterSchema))
+
+
+class LineageEventSchema(Schema):
+    kind = fields.String()
+    effective_on = fields.String()
+    sources = fields.List(fields.String())
+    targets = fields.List(fields.String())
+
+
+class LineageSchema(Schema):
+    code = fields.String()
+    name = fields.String()
+    status = fields.String(metadata={"description": "active | merged | split"})
+    merged_into = fields.String(allow_none=True)
+    formed_on = fields.String(allow_none=True)
+    ended_on = fields.String(allow_none=True)
+    formed_from = fields.List(fields.Nested(LineageEventSchema))
+    became = fields.List(fields.Nested(LineageEventSchema))
+    moves = fields.List(fields.Nested(LineageEventSchema))
+    renames = fields.List(fields.Dict(), metadata={"description": "Renames, each with its code and name before and "
+                                                                  "after."})

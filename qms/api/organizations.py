@@ -1,0 +1,40 @@
+"""Organisations restructured: merge, split and move with a preview, and what each was formed from and became."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from qms import clock
+from qms.accounts import restructure
+from qms.api.auth import current_user
+from qms.api.blueprint import ApiBlueprint
+from qms.api.organization_schemas import LineageSchema, RestructurePlanSchema, RestructureSchema
+from qms.extensions import db
+
+blp = ApiBlueprint("api_organizations", __name__, description="Organisations merged, split and moved, as of a day.")
+
+
+@blp.route("/organizations/restructure", methods=["POST"])
+@blp.arguments(RestructureSchema)
+@blp.response(200, RestructurePlanSchema)
+@blp.error_responses(403, 404, 409, 422)
+def restructure_organizations(data: dict[str, Any]) -> dict[str, Any]:
+    """With ``dry_run`` the preview (moves, clashes, coverage_after); without, the change, or 409 naming the clashes
+    left unresolved. Administrators only."""
+    arguments = {
+        "kind": data["kind"], "sources": data["sources"], "targets": data["targets"],
+        "effective_on": data["effective_on"], "resolutions": data["resolutions"],
+    }
+    if data["dry_run"]:
+        plan = restructure.preview(db.session, current_user(), **arguments)
+        return {"done": False, "event_id": None, **plan.as_dict()}
+    plan, event = restructure.carry_out(db.session, current_user(), **arguments, today=clock.today())
+    return {"done": True, "event_id": event.id, **plan.as_dict()}
+
+
+@blp.route("/organizations/<code>/lineage", methods=["GET"])
+@blp.response(200, LineageSchema)
+@blp.error_responses(404)
+def get_lineage(code: str) -> dict[str, Any]:
+    """What the organisation was formed from and what it became, with dates."""
+    return restructure.lineage(db.session, code)

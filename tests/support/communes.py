@@ -1,0 +1,60 @@
+"""Two communes about to merge: each with a process for TTHC 1.001193, a document coded QT-01 and a catalogue."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from factories import make_docx, make_effective, make_user
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
+from qms import clock
+from qms.catalogue import procedures
+from qms.documents import lifecycle
+from qms.files.store import FileStore
+from qms.models import Document, Procedure, Revision, RevisionStatus, User
+
+CATALOGUE = (
+    "Mã thủ tục;Tên TTHC;Lĩnh vực;Thời hạn giải quyết\n"
+    "1.001193;Đăng ký khai sinh;Hộ tịch;{time}\n"
+    "1.000894;Đăng ký kết hôn;Hộ tịch;05 ngày làm việc\n"
+)
+MERGER = {"kind": "merge", "sources": ["XA-LOCBINH", "XA-DONGDANG"],
+          "targets": [{"code": "XA-LOCBINH-MOI", "name": "UBND xã Lộc Bình (mới)", "parent": "TINH-LS"}]}
+RESOLVED = {"codes": {"XA-DONGDANG:QT-01": "QT-01-DD"}, "procedures": {"1.001193": "XA-LOCBINH:QT-01"}}
+
+
+def backdate(session: Session, days: int) -> None:
+    """Everything so far happened ``days`` ago, so a merger after it can be read as of the days between."""
+    then = clock.now() - timedelta(days=days)
+    session.execute(update(Revision).where(Revision.status == RevisionStatus.EFFECTIVE).values(
+        created_at=then, submitted_at=then, reviewed_at=then, approved_at=then, took_effect_at=then,
+        effective_from=clock.today() - timedelta(days=days)))
+    session.execute(update(Document).values(created_at=then))
+    session.execute(update(Procedure).values(created_at=then))
+    session.commit()
+
+
+def two_communes(session: Session, files: FileStore, people_a: tuple[User, User, User], today: date) -> dict[str, int]:
+    """Lộc Bình (A: QT-01 for 1.001193, QT-02) and Đồng Đăng (B: QT-01 for 1.000894, QT-03 for 1.001193), made
+    30 days ago; the documents' ids by ``ORG:CODE``."""
+    people_b = tuple(make_user(session, f"b{role}", "XA-DONGDANG", role) for role in ("secretary", "reviewer",
+                                                                                      "approver"))
+    made = {}
+    for org, people, docs in (
+        ("XA-LOCBINH", people_a,
+         [("QT-01", "Đăng ký khai sinh", "process", "1.001193"),
+          ("QT-02", "Kiểm soát tài liệu", "system_procedure", None)]),
+        ("XA-DONGDANG", people_b,
+         [("QT-01", "Đăng ký kết hôn", "process", "1.000894"),
+          ("QT-03", "Khai sinh Đồng Đăng", "process", "1.001193")]),
+    ):
+        for code, title, kind, tthc in docs:
+            document = lifecycle.create_document(session, people[0], organization_code=org, code=code, title=title,
+                                                 kind=kind, procedure_code=tthc)
+            make_effective(session, files, document, people[0], people[1], people[2], today, make_docx(title))
+            made[f"{org}:{code}"] = document.id
+        procedures.import_procedures(session, people[0], org, "ds.csv", CATALOGUE.format(
+            time="Trong ngày" if org == "XA-LOCBINH" else "01 ngày làm việc").encode("utf-8-sig"))
+    backdate(session, 30)
+    return made
