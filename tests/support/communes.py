@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from factories import make_docx, make_effective, make_user
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
@@ -13,6 +12,7 @@ from qms.catalogue import procedures
 from qms.documents import lifecycle
 from qms.files.store import FileStore
 from qms.models import Document, Procedure, Revision, RevisionStatus, User
+from support.factories import make_docx, make_effective, make_user
 
 CATALOGUE = (
     "Mã thủ tục;Tên TTHC;Lĩnh vực;Thời hạn giải quyết\n"

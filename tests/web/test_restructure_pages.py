@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from factories import page_text, signed_in
 from sqlalchemy import select
 from support.communes import two_communes
+from support.pages import signed_in, text_of
 
 from qms.models import Document, DocumentStatus, Organization, OrganizationStatus
 
@@ -29,7 +29,7 @@ def test_preview_shows_the_clashes_and_no_confirm_until_they_are_settled(app, se
     client = signed_in(app, admin)
     page = client.post("/admin/organizations/restructure", data={**_form(today), "preview": "1"})
     assert page.status_code == 200
-    text = page_text(page)
+    text = text_of(page)
     assert "Còn 2 xung đột chưa xử lý" in text
     assert "Trùng mã tài liệu QT-01 (XA-LOCBINH-MOI)" in text and "TTHC có hai quy trình 1.001193" in text
     assert "time_text: XA-LOCBINH «Trong ngày» / XA-DONGDANG «01 ngày làm việc»" in text
@@ -38,8 +38,8 @@ def test_preview_shows_the_clashes_and_no_confirm_until_they_are_settled(app, se
 
     settled = _form(today, codes="XA-DONGDANG:QT-01 = QT-01-DD", procedures="1.001193 = XA-LOCBINH:QT-01")
     page = client.post("/admin/organizations/restructure", data={**settled, "preview": "1"})
-    assert "Không còn xung đột" in page_text(page) and 'name="confirm"' in page.get_data(as_text=True)
-    assert "XA-DONGDANG:QT-01 → QT-01-DD" in page_text(page)
+    assert "Không còn xung đột" in text_of(page) and 'name="confirm"' in page.get_data(as_text=True)
+    assert "XA-DONGDANG:QT-01 → QT-01-DD" in text_of(page)
 
     done = client.post("/admin/organizations/restructure", data={**settled, "confirm": "1"})
     assert done.status_code == 302
@@ -47,7 +47,7 @@ def test_preview_shows_the_clashes_and_no_confirm_until_they_are_settled(app, se
     former = session.scalar(select(Organization).where(Organization.code == "XA-DONGDANG"))
     assert former.status is OrganizationStatus.MERGED
     assert session.get(Document, communes["XA-DONGDANG:QT-03"]).status is DocumentStatus.OBSOLETE
-    tree = page_text(client.get("/admin/organizations"))
+    tree = text_of(client.get("/admin/organizations"))
     merged_on = (today - timedelta(days=10)).strftime("%d/%m/%Y")
     assert f"XA-DONGDANG đã sáp nhập vào XA-LOCBINH-MOI từ {merged_on}" in tree
 
@@ -55,7 +55,7 @@ def test_preview_shows_the_clashes_and_no_confirm_until_they_are_settled(app, se
 def test_confirm_with_a_clash_left_is_refused_and_changes_nothing(app, session, admin, communes, today):
     page = signed_in(app, admin).post("/admin/organizations/restructure", data={**_form(today), "confirm": "1"})
     assert page.status_code == 409
-    assert "Còn xung đột chưa xử lý" in page_text(page)
+    assert "Còn xung đột chưa xử lý" in text_of(page)
     assert session.scalar(select(Organization).where(Organization.code == "XA-LOCBINH-MOI")) is None
 
 
@@ -70,6 +70,6 @@ def test_a_carried_document_shows_where_it_belonged(app, session, admin, inspect
 
     merged_on = today - timedelta(days=10)
     restructure.carry_out(session, admin, **MERGER, effective_on=merged_on, today=today, resolutions=RESOLVED)
-    page = page_text(signed_in(app, inspector).get(f"/documents/{communes['XA-DONGDANG:QT-01']}"))
+    page = text_of(signed_in(app, inspector).get(f"/documents/{communes['XA-DONGDANG:QT-01']}"))
     assert (f"Thuộc đơn vị: UBND xã Đồng Đăng (QT-01) đến {merged_on - timedelta(days=1):%d/%m/%Y}; "
             f"UBND xã Lộc Bình (mới) (QT-01-DD) từ {merged_on:%d/%m/%Y}") in page
