@@ -13,8 +13,8 @@ from support.servers import running, server_env
 
 from qms.api import rules
 from qms.documents.lifecycle import DOCUMENT_CODE
-from qms.exports import register_files
 from qms.files import filetypes
+from qms.inspection import register_files
 from qms.text.citations import NUMBER_PATTERN
 
 
