@@ -217,9 +217,13 @@ def test_upload_refuses_files_that_are_not_what_they_say(session, files, secreta
 
 
 def test_same_file_uploaded_twice_is_stored_once(session, files, secretary, document):
+    # Into two documents: into the same one, the second upload is refused as a duplicate of the open draft.
+    other = documents.create_document(
+        session, secretary, organization_code="XA-LOCBINH", code="QT-HT-05", title="Khác", kind="process"
+    )
     content = make_docx("Giống nhau")
     a = upload(session, files, secretary, document, content)
-    b = upload(session, files, secretary, document, content, "Tải lại")
+    b = upload(session, files, secretary, other, content, "Tải lại")
     assert a.file_sha256 == b.file_sha256
     assert len(list(files.iter_hashes())) == 1
 

@@ -53,7 +53,7 @@ def get_revision(revision_id: int) -> Revision:
 @blp.response(200, RevisionSchema)
 @blp.error_responses(403, 404, 409)
 def act(data: dict[str, Any], revision_id: int) -> Revision:
-    """Submit, pass (review), return, approve or withdraw; each needs its role and the revision's state."""
+    """Submit, pass (review), return, approve, discard or withdraw; each needs its role and the revision's state."""
     return lifecycle.act(
         db.session,
         current_user(),

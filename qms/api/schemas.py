@@ -85,7 +85,10 @@ class ActionSchema(ApiSchema):
         required=True, validate=validate.OneOf(workflow.ACTIONS, error="Giá trị phải là một trong: {choices}.")
     )
     comment = Text(
-        load_default=None, allow_none=True, metadata={"description": "Required to return; the reason to withdraw."}
+        load_default=None, allow_none=True, metadata={
+            "description": "Required to return, discard and withdraw (the reason), and to pass or approve a revision "
+            "with error-level findings."
+        }
     )
     effective_from = fields.Date(load_default=None, allow_none=True, metadata={"description": "Required to approve."})
 
@@ -166,6 +169,16 @@ class RevisionSchema(Schema):
     superseded_at = fields.DateTime(allow_none=True)
     returned_at = fields.DateTime(allow_none=True)
     return_comment = fields.String(allow_none=True)
+    base_revision_id = fields.Integer(
+        allow_none=True, metadata={"description": "The revision in force when this one was uploaded."}
+    )
+    stale = fields.Boolean(
+        metadata={"description": "Open, but another revision than its base has taken effect: it moves no further."}
+    )
+    review_reason = fields.String(allow_none=True, metadata={"description": "Why passed despite error findings."})
+    approval_reason = fields.String(allow_none=True, metadata={"description": "Why approved despite error findings."})
+    discarded_at = fields.DateTime(allow_none=True)
+    discard_reason = fields.String(allow_none=True)
     actions = OfferedActions()
 
 

@@ -5,13 +5,21 @@ the approval), ``findings_for``, ``recheck``, ``summaries`` and ``organization_f
 the dashboard), ``read_structure`` and ``run_checks`` (reading and checking without the database).
 """
 
-from qms.conformity.checks import Context, Finding, run_checks
+from qms.conformity.checks import ERROR, Context, Finding, run_checks
 from qms.conformity.service import ProcessFindings, Summary, findings_for, organization_findings, recheck, summaries
-from qms.conformity.store import CHECKER_VERSION, CheckResult, check_revision, finding_codes, stored_check
+from qms.conformity.store import (
+    CHECKER_VERSION,
+    CheckResult,
+    check_revision,
+    current_findings,
+    finding_codes,
+    stored_check,
+)
 from qms.conformity.structure import Structure, read_structure
 
 __all__ = [
     "CHECKER_VERSION",
+    "ERROR",
     "CheckResult",
     "Context",
     "Finding",
@@ -19,6 +27,7 @@ __all__ = [
     "Structure",
     "Summary",
     "check_revision",
+    "current_findings",
     "finding_codes",
     "findings_for",
     "organization_findings",

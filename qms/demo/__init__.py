@@ -34,6 +34,7 @@ PEOPLE = [
     ("pheduyet", "XA-LOCBINH", ["approver"], "Lý Văn Đức", "Chủ tịch UBND"),
     ("canbo", "XA-LOCBINH", ["staff"], "Vi Thị Hoa", "Công chức Văn phòng - Thống kê"),
     ("thuky.dd", "XA-DONGDANG", ["secretary"], "Lương Văn Hải", "Công chức Văn phòng - Thống kê"),
+    ("kiemtra.dd", "XA-DONGDANG", ["reviewer"], "Nông Văn Bình", "Phó Chủ tịch UBND"),
     ("pheduyet.dd", "XA-DONGDANG", ["reviewer", "approver"], "Hà Thị Mai", "Chủ tịch UBND"),
 ]
 LOGINS = [(username, PASSWORD) for username, *_ in PEOPLE]
@@ -58,7 +59,8 @@ def load(session: Session, files: FileStore, today: date) -> bool:
     csv_import.import_csv(session, None, _file("legal_documents.csv"), today=today)
     procedures.import_procedures(session, people["thuky"], "XA-LOCBINH", "procedures.xlsx", _file("procedures.xlsx"))
     _Agency(session, files, today, people["thuky"], people["kiemtra"], people["pheduyet"]).load_loc_binh()
-    _Agency(session, files, today, people["thuky.dd"], people["pheduyet.dd"], people["pheduyet.dd"]).load_dong_dang()
+    # The drafter, the reviewer and the approver of a revision are three people, even where one holds two roles.
+    _Agency(session, files, today, people["thuky.dd"], people["kiemtra.dd"], people["pheduyet.dd"]).load_dong_dang()
     return True
 
 

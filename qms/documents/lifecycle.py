@@ -1,4 +1,4 @@
-"""The document lifecycle: create, upload a revision, submit, pass, return, approve, withdraw, take effect.
+"""The document lifecycle: create, upload a revision, submit, pass, return, approve, discard, withdraw, take effect.
 
 Every public function that changes something is one unit of work: it checks the
 rule, changes the rows, records the audit entry and commits. Nothing is deleted.
@@ -20,13 +20,14 @@ from qms.audit import trail
 from qms.catalogue import links
 from qms.database import unit_of_work
 from qms.documents import workflow
-from qms.documents.reading import get_document, get_revision
-from qms.errors import Conflict, Forbidden, Invalid, NotFound
+from qms.documents.reading import STATUS_LABELS, get_document, get_revision
+from qms.errors import Conflict, Invalid, NotFound
 from qms.files import filetypes
 from qms.files.store import FileStore
 from qms.legal import basis
 from qms.legal import reviews as legal_reviews
 from qms.models import (
+    OPEN_STATUSES,
     Document,
     DocumentKind,
     DocumentStatus,
@@ -40,9 +41,6 @@ from qms.models import (
 from qms.ops import faults
 from qms.search import log as search_log
 from qms.text.extract import extract_text
-
-#: Statuses of revisions still moving towards effect; withdrawing a document ends them too.
-OPEN_STATUSES = (RevisionStatus.DRAFT, RevisionStatus.IN_REVIEW, RevisionStatus.REVIEWED, RevisionStatus.APPROVED)
 
 DOCUMENT_CODE = re.compile(r"^[\w][\w .\-/]{0,63}$")
 PROCEDURE_CODE = re.compile(r"^[1-9]\.\d{6}(\.[0-9A-Za-z]+)*$")
@@ -134,6 +132,9 @@ def add_revision(
         document = _lock_document(session, document.id)
         if document.status is DocumentStatus.OBSOLETE:
             raise Conflict("Tài liệu đã bị thu hồi, không thể thêm phiên bản.", code="document_obsolete")
+        session.refresh(document, ["revisions"])  # siblings as committed, read under the document's lock
+        _refuse_duplicate(document, stored.sha256)
+        base = document.current_revision
         _register_file(session, stored.sha256, stored.size)
         number = (session.scalar(select(func.max(Revision.number)).where(Revision.document_id == document.id)) or 0) + 1
         revision = Revision(
@@ -151,6 +152,7 @@ def add_revision(
             drafted_by_name=actor.full_name,
             drafted_by_title=actor.title,
             created_at=clock.now(),
+            base_revision_id=base.id if base is not None else None,
         )
         session.add(revision)
         session.flush()
@@ -164,7 +166,7 @@ def add_revision(
             revision=revision,
             details={
                 "number": number, "filename": filename, "size": stored.size, "change_summary": change_summary,
-                "procedure_codes": linked,
+                "procedure_codes": linked, "base_revision_id": revision.base_revision_id,
             },
         )
         search_log.changed(session, [revision])
@@ -186,9 +188,10 @@ def act(
     """Apply one workflow action to a revision, as the API and the pages both name them."""
     handlers = {
         "submit": lambda r: _submit(session, actor, r),
-        "pass": lambda r: _pass(session, actor, r),
+        "pass": lambda r: _pass(session, actor, r, comment),
         "return": lambda r: _return(session, actor, r, comment),
-        "approve": lambda r: _approve(session, actor, r, effective_from, today),
+        "approve": lambda r: _approve(session, actor, r, effective_from, today, comment),
+        "discard": lambda r: _discard(session, actor, r, comment),
         "withdraw": lambda r: _withdraw(session, actor, r, comment),
     }
     if action not in workflow.ACTIONS:
@@ -215,16 +218,21 @@ def _submit(session: Session, actor: User, revision: Revision) -> None:
     trail.record(session, "submit", actor=actor, revision=revision)
 
 
-def _pass(session: Session, actor: User, revision: Revision) -> None:
+def _reason(comment: str | None) -> str | None:
+    """The reviewer's or approver's written reason, recorded with the action and shown beside the findings."""
+    return (comment or "").strip() or None
+
+
+def _pass(session: Session, actor: User, revision: Revision, comment: str | None) -> None:
     workflow.require(actor, revision, "pass")
-    if revision.drafted_by_id == actor.id:
-        raise Forbidden("Người soạn thảo không được tự kiểm tra phiên bản của mình.", code="self_review")
+    reason = _reason(comment)
+    revision.review_reason = reason
     revision.status = RevisionStatus.REVIEWED
     revision.reviewed_by_id = actor.id
     revision.reviewed_by_name = actor.full_name
     revision.reviewed_by_title = actor.title
     revision.reviewed_at = clock.now()
-    trail.record(session, "pass", actor=actor, revision=revision)
+    trail.record(session, "pass", actor=actor, revision=revision, details={"reason": reason} if reason else None)
 
 
 def _return(session: Session, actor: User, revision: Revision, comment: str | None) -> None:
@@ -239,11 +247,11 @@ def _return(session: Session, actor: User, revision: Revision, comment: str | No
     trail.record(session, "return", actor=actor, revision=revision, details={"comment": comment})
 
 
-def _approve(session: Session, actor: User, revision: Revision, effective_from: date | None, today: date) -> None:
+def _approve(
+    session: Session, actor: User, revision: Revision, effective_from: date | None, today: date, comment: str | None
+) -> None:
     document = revision.document
     workflow.require(actor, revision, "approve")
-    if revision.drafted_by_id == actor.id:
-        raise Forbidden("Người soạn thảo không được tự phê duyệt phiên bản của mình.", code="self_approval")
     if effective_from is None:
         raise Invalid("Cần nhập ngày hiệu lực.", code="effective_from_required")
     if effective_from < today:
@@ -255,6 +263,8 @@ def _approve(session: Session, actor: User, revision: Revision, effective_from: 
         )
     if any(r.status is RevisionStatus.APPROVED for r in document.revisions):
         raise Conflict("Tài liệu đã có một phiên bản được phê duyệt đang chờ hiệu lực.", code="approval_pending")
+    findings = conformity.current_findings(session, revision, today=today)
+    reason = _reason(comment)
     issued = [r.issue_number for r in document.revisions if r.issue_number]
     revision.issue_number = max(issued, default=0) + 1
     revision.status = RevisionStatus.APPROVED
@@ -263,16 +273,27 @@ def _approve(session: Session, actor: User, revision: Revision, effective_from: 
     revision.approved_by_title = actor.title
     revision.approved_at = clock.now()
     revision.effective_from = effective_from
-    trail.record(
-        session,
-        "approve",
-        actor=actor,
-        revision=revision,
-        details={"issue_number": revision.issue_number, "effective_from": effective_from.isoformat(),
-                 "findings": conformity.finding_codes(session, revision, today=today)},
-    )
+    revision.approval_reason = reason
+    details = {"issue_number": revision.issue_number, "effective_from": effective_from.isoformat(),
+               "findings": [finding.code for finding in findings]}
+    if reason:
+        details["reason"] = reason
+    trail.record(session, "approve", actor=actor, revision=revision, details=details)
     if effective_from <= today:
         _take_effect(session, revision, actor=actor)
+
+
+def _discard(session: Session, actor: User, revision: Revision, reason: str | None) -> None:
+    """The drafter sets their draft aside; it stays in the history with the reason."""
+    workflow.require(actor, revision, "discard")
+    reason = (reason or "").strip()
+    if not reason:
+        raise Invalid("Cần ghi lý do hủy bản dự thảo.", code="reason_required")
+    revision.status = RevisionStatus.DISCARDED
+    revision.discarded_at = clock.now()
+    revision.discarded_by_name = actor.full_name
+    revision.discard_reason = reason
+    trail.record(session, "discard", actor=actor, revision=revision, details={"reason": reason})
 
 
 def _withdraw(session: Session, actor: User, revision: Revision, reason: str | None) -> None:
@@ -333,6 +354,23 @@ def _take_effect(session: Session, revision: Revision, *, actor: User | None) ->
 
 
 # --- small pieces ----------------------------------------------------------------------------
+
+
+def _refuse_duplicate(document: Document, sha256: str) -> None:
+    """The same bytes as the revision in force or an open revision add nothing: say which one holds them."""
+    for other in document.revisions:
+        if other.file_sha256 != sha256:
+            continue
+        if other.is_current:
+            raise Conflict(
+                f"Tệp này giống hệt phiên bản {other.number} (lần ban hành {other.issue_number}) đang có hiệu lực.",
+                code="duplicate_file",
+            )
+        if other.status in OPEN_STATUSES:
+            raise Conflict(
+                f"Tệp này giống hệt phiên bản {other.number} đang mở ({STATUS_LABELS[other.status]}).",
+                code="duplicate_file",
+            )
 
 
 def _lock_document(session: Session, document_id: int) -> Document:

@@ -151,6 +151,7 @@ STATUS_LABELS = {
     RevisionStatus.SUPERSEDED: "Hết hiệu lực",
     RevisionStatus.RETURNED: "Bị trả lại",
     RevisionStatus.OBSOLETE: "Đã thu hồi",
+    RevisionStatus.DISCARDED: "Đã hủy (dự thảo)",
 }
 
 KIND_LABELS = {

@@ -3,7 +3,15 @@
 from qms.models.audit import AuditEntry, AuditHead
 from qms.models.base import Base
 from qms.models.conformity import RevisionCheck
-from qms.models.documents import Document, DocumentKind, DocumentStatus, Revision, RevisionStatus, StoredFile
+from qms.models.documents import (
+    OPEN_STATUSES,
+    Document,
+    DocumentKind,
+    DocumentStatus,
+    Revision,
+    RevisionStatus,
+    StoredFile,
+)
 from qms.models.legal import Citation, LegalDocument, LegalRelation, LegalReview, RelationKind, ReviewState
 from qms.models.organizations import Organization
 from qms.models.procedures import DocumentProcedure, Procedure, TimeUnit
@@ -32,6 +40,7 @@ __all__ = [
     "Organization",
     "Revision",
     "RevisionCheck",
+    "OPEN_STATUSES",
     "RevisionStatus",
     "Role",
     "StoredFile",

@@ -151,6 +151,7 @@ DONE = {
     "pass": _l("Đã kiểm tra đạt, chuyển người phê duyệt."),
     "return": _l("Đã trả lại phiên bản cho người soạn thảo."),
     "withdraw": _l("Đã thu hồi tài liệu."),
+    "discard": _l("Đã hủy bản dự thảo; bản dự thảo vẫn được lưu trong lịch sử."),
 }
 
 

@@ -116,7 +116,7 @@ def test_request_bodies_are_the_validating_schemas(spec):
         "application/json"
     ]
     action = resolve(spec, action["schema"])
-    assert action["properties"]["action"]["enum"] == ["submit", "pass", "return", "approve", "withdraw"]
+    assert action["properties"]["action"]["enum"] == ["submit", "discard", "pass", "return", "approve", "withdraw"]
     assert action["properties"]["effective_from"]["format"] == "date"
 
 

@@ -3,11 +3,12 @@ the service accepts exactly that."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from datetime import date
 
 import pytest
-from factories import signed_in, upload
+from factories import make_docx, signed_in, upload
 from flask import Flask
 from sqlalchemy.orm import Session
 
@@ -18,11 +19,13 @@ from qms.models import Document, Revision, RevisionStatus, User
 
 ROLES = ("secretary", "reviewer", "approver", "staff", "inspector", "outsider")
 STATUSES = (RevisionStatus.DRAFT, RevisionStatus.IN_REVIEW, RevisionStatus.REVIEWED)
+_uploads = itertools.count(1)
 
 
 def _revision_in(session: Session, files: FileStore, people: dict[str, User], document: Document,
                  status: RevisionStatus, today: date) -> Revision:
-    revision = upload(session, files, people["secretary"], document)
+    # Each revision its own bytes: the same file as an open revision is refused as a duplicate.
+    revision = upload(session, files, people["secretary"], document, make_docx(f"Bản số {next(_uploads)}"))
     if status is not RevisionStatus.DRAFT:
         lifecycle.act(session, people["secretary"], revision.id, "submit", today=today)
     if status is RevisionStatus.REVIEWED:

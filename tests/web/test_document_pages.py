@@ -242,7 +242,7 @@ def test_full_cycle_through_the_forms(app, session, secretary, reviewer, approve
     first = session.scalar(select(lifecycle.Revision).where(lifecycle.Revision.document_id == document.id))
     page = f"/documents/{document.id}"
 
-    assert action_forms(author.get(page)) == [(str(first.id), "submit")]
+    assert action_forms(author.get(page)) == [(str(first.id), "submit"), (str(first.id), "discard")]
     assert action_forms(checker.get(page)) == []
     submitted = author.post(f"/revisions/{first.id}/actions", data={"action": "submit"})
     assert submitted.headers["Location"] == page
