@@ -196,8 +196,12 @@ def act(
     }
     if action not in workflow.ACTIONS:
         raise Invalid("Thao tác không hợp lệ.", code="invalid_action")
-    get_revision(session, actor, revision_id)  # not found before forbidden before conflict
+    seen = get_revision(session, actor, revision_id)  # not found before forbidden before conflict
+    document_id = seen.document_id
     with unit_of_work(session):
+        # The document row first: two actions on sibling revisions then queue there instead of deadlocking on
+        # each other's revision rows (the search log's foreign keys touch every sibling).
+        _lock_document(session, document_id)
         revision = _lock_revision(session, revision_id)
         handlers[action](revision)
         # A supersession or a withdrawal changes siblings too; a document has few revisions.
