@@ -69,7 +69,7 @@ def test_two_approvers_at_once_one_wins_and_the_other_gets_409(
     for i in range(rounds):
         revision = upload(session, files, secretary, document, summary=f"Lần {i}")
         lifecycle.act(session, secretary, revision.id, "submit", today=today)
-        lifecycle.act(session, reviewer, revision.id, "pass", today=today)
+        lifecycle.act(session, reviewer, revision.id, "pass", today=today, comment="Đã xem")
         reviewed.append(revision.id)
         start = CONTEXT.Barrier(2)
         jobs = [

@@ -184,8 +184,8 @@ def test_stored_files_are_copied_in_chunks_not_held_in_memory(
     revision = upload(session, files, secretary, document, big, filename="quy-trinh.pdf")
     del big
     lifecycle.act(session, secretary, revision.id, "submit", today=today)
-    lifecycle.act(session, reviewer, revision.id, "pass", today=today)
-    lifecycle.act(session, approver, revision.id, "approve", today=today, effective_from=today)
+    lifecycle.act(session, reviewer, revision.id, "pass", today=today, comment="Đã xem")
+    lifecycle.act(session, approver, revision.id, "approve", today=today, effective_from=today, comment="Đã xem")
     tracemalloc.start()
     try:
         with open(tmp_path / "lon.zip", "wb") as out:

@@ -90,7 +90,7 @@ def test_an_upload_killed_midway_leaves_nothing_and_can_be_done_again(
 def reviewed(session, files, secretary, reviewer, document, today):
     revision = upload(session, files, secretary, document, make_docx("Quy trình chờ phê duyệt"), "Ban hành lần đầu")
     lifecycle.act(session, secretary, revision.id, "submit", today=today)
-    return lifecycle.act(session, reviewer, revision.id, "pass", today=today)
+    return lifecycle.act(session, reviewer, revision.id, "pass", today=today, comment="Đã xem")
 
 
 def test_an_approval_killed_before_its_commit_did_not_happen(app, tmp_path, bearer, approver, reviewed, today):

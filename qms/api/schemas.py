@@ -93,6 +93,11 @@ class ActionSchema(ApiSchema):
     effective_from = fields.Date(load_default=None, allow_none=True, metadata={"description": "Required to approve."})
 
 
+class PasswordChangeSchema(ApiSchema):
+    current_password = fields.String(required=True, validate=validate.Length(max=200))
+    new_password = fields.String(required=True, validate=validate.Length(max=200))
+
+
 # --- responses -------------------------------------------------------------------------------
 
 

@@ -23,7 +23,7 @@ from qms.legal import csv_import
 from qms.models import Document, Organization, Revision, User
 
 FILES = Path(__file__).resolve().parent / "files"
-PASSWORD = "demo12345"
+PASSWORD = "qms-demo-2026"
 
 #: (username, organisation, roles, full name, title)
 PEOPLE = [
@@ -37,6 +37,7 @@ PEOPLE = [
     ("kiemtra.dd", "XA-DONGDANG", ["reviewer"], "Nông Văn Bình", "Phó Chủ tịch UBND"),
     ("pheduyet.dd", "XA-DONGDANG", ["reviewer", "approver"], "Hà Thị Mai", "Chủ tịch UBND"),
 ]
+REASON = "Đã đối chiếu các phát hiện kiểm tra nội dung; sẽ hoàn thiện ở lần sửa đổi sau."
 LOGINS = [(username, PASSWORD) for username, *_ in PEOPLE]
 
 
@@ -90,7 +91,9 @@ class _Agency:
         actors = {"submit": self.secretary, "pass": self.reviewer, "return": self.reviewer, "approve": self.approver,
                   "withdraw": self.approver}
         for step in steps:
-            documents.act(self.session, actors[step], revision.id, step, today=self.today, comment=comment,
+            # Passing or approving with error findings takes a reason; the demo's people give one every time.
+            said = comment or (REASON if step in ("pass", "approve") else None)
+            documents.act(self.session, actors[step], revision.id, step, today=self.today, comment=said,
                           effective_from=effective_from or self.today)
 
     def effective(self, document: Document, content: bytes, filename: str, summary: str) -> Revision:

@@ -32,6 +32,7 @@ from qms.models import (
     DocumentKind,
     DocumentStatus,
     Organization,
+    Procedure,
     Revision,
     RevisionStatus,
     Role,
@@ -78,6 +79,7 @@ def create_document(
         raise Invalid("Loại tài liệu không hợp lệ.", code="invalid_kind") from None
     if procedure_code and not PROCEDURE_CODE.match(procedure_code):
         raise Invalid("Mã thủ tục hành chính không hợp lệ (ví dụ: 1.001193).", code="invalid_procedure_code")
+    in_catalogue = _check_catalogue(session, organization, procedure_code)
     with unit_of_work(session):
         taken = session.scalar(
             select(Document.id).where(Document.organization_id == organization.id, Document.code == code)
@@ -99,7 +101,8 @@ def create_document(
             "create",
             actor=actor,
             document=document,
-            details={"code": code, "title": title, "kind": document_kind.value, "procedure_code": procedure_code},
+            details={"code": code, "title": title, "kind": document_kind.value, "procedure_code": procedure_code,
+                     "in_catalogue": in_catalogue},
         )
     return document
 
@@ -222,14 +225,19 @@ def _submit(session: Session, actor: User, revision: Revision) -> None:
     trail.record(session, "submit", actor=actor, revision=revision)
 
 
-def _reason(comment: str | None) -> str | None:
-    """The reviewer's or approver's written reason, recorded with the action and shown beside the findings."""
-    return (comment or "").strip() or None
+def _reason(findings: list[conformity.Finding], comment: str | None, doing: str) -> str | None:
+    """Passing or approving despite error-level findings takes a written reason, recorded with the action and shown
+    beside the findings; without errors a comment is kept all the same."""
+    reason = (comment or "").strip() or None
+    if reason is None and any(finding.severity == conformity.ERROR for finding in findings):
+        raise Invalid(f"Phiên bản có phát hiện mức lỗi: cần ghi lý do vẫn {doing}.", code="reason_required")
+    return reason
 
 
 def _pass(session: Session, actor: User, revision: Revision, comment: str | None) -> None:
     workflow.require(actor, revision, "pass")
-    reason = _reason(comment)
+    stored = conformity.stored_check(session, revision.id)  # what the reviewer was shown
+    reason = _reason(stored.findings if stored is not None else [], comment, "kiểm tra đạt")
     revision.review_reason = reason
     revision.status = RevisionStatus.REVIEWED
     revision.reviewed_by_id = actor.id
@@ -268,7 +276,7 @@ def _approve(
     if any(r.status is RevisionStatus.APPROVED for r in document.revisions):
         raise Conflict("Tài liệu đã có một phiên bản được phê duyệt đang chờ hiệu lực.", code="approval_pending")
     findings = conformity.current_findings(session, revision, today=today)
-    reason = _reason(comment)
+    reason = _reason(findings, comment, "phê duyệt")
     issued = [r.issue_number for r in document.revisions if r.issue_number]
     revision.issue_number = max(issued, default=0) + 1
     revision.status = RevisionStatus.APPROVED
@@ -358,6 +366,22 @@ def _take_effect(session: Session, revision: Revision, *, actor: User | None) ->
 
 
 # --- small pieces ----------------------------------------------------------------------------
+
+
+def _check_catalogue(session: Session, organization: Organization, procedure_code: str | None) -> bool | None:
+    """A TTHC code must be on the organisation's catalogue when it has one; with none, any well-formed code is taken
+    and marked as not in the catalogue (False). None when there is no code."""
+    if procedure_code is None:
+        return None
+    listed = set(session.scalars(select(Procedure.code).where(Procedure.organization_id == organization.id)))
+    if procedure_code in listed:
+        return True
+    if listed:
+        raise Invalid(
+            f"Mã thủ tục hành chính {procedure_code} không có trong danh mục TTHC của {organization.name}.",
+            code="unknown_procedure",
+        )
+    return False
 
 
 def _refuse_duplicate(document: Document, sha256: str) -> None:

@@ -96,6 +96,14 @@ class UploadForm(FlaskForm):
     submit = SubmitField(_l("Tải lên"))
 
 
+class PasswordChangeForm(FlaskForm):
+    current_password = PasswordField(_l("Mật khẩu hiện tại"))
+    new_password = PasswordField(
+        _l("Mật khẩu mới"), description=_l("Ít nhất 10 ký tự, không chứa tên đăng nhập, không phải mật khẩu phổ biến.")
+    )
+    submit = SubmitField(_l("Đổi mật khẩu"))
+
+
 class ActionForm(FlaskForm):
     """One workflow action on a revision; the page shows only the fields that action uses."""
 
@@ -131,7 +139,12 @@ class UserCreateForm(FlaskForm):
     )
     roles = MultiCheckboxField(_l("Vai trò"), choices=ROLE_CHOICES, invalid_choice_message=NOT_A_CHOICE)
     password = PasswordField(
-        _l("Mật khẩu"), description=_l("Ít nhất 8 ký tự."), render_kw={"autocomplete": "new-password"}
+        _l("Mật khẩu"),
+        description=_l(
+            "Ít nhất 10 ký tự, không chứa tên đăng nhập, không phải mật khẩu phổ biến. "
+            "Người dùng đổi mật khẩu ở lần đăng nhập đầu."
+        ),
+        render_kw={"autocomplete": "new-password"},
     )
     submit = SubmitField(_l("Tạo người dùng"))
 

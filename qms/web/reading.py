@@ -30,8 +30,8 @@ def _html_cache() -> HtmlCache:
 
 
 def _body(revision_id: int) -> tuple[Revision, str | None]:
-    """The revision and, for a .docx, its HTML; reading a non-current revision is audited as its download is."""
-    opened = reading.open_file(db.session, file_store(current_app), current_user, revision_id)
+    """The revision and, for a .docx, its HTML; reading a non-current revision is audited as a reading («Xem»)."""
+    opened = reading.open_file(db.session, file_store(current_app), current_user, revision_id, purpose="read")
     with opened.stream as stream:
         if opened.revision.content_type != CONTENT_TYPES["docx"]:
             return opened.revision, None
@@ -73,7 +73,7 @@ def print_view(revision_id: int) -> ResponseReturnValue:
 @login_required
 def inline(revision_id: int) -> ResponseReturnValue:
     """A PDF as the browser shows it itself: inline, with its own type; a .docx has no inline form here."""
-    opened = reading.open_file(db.session, file_store(current_app), current_user, revision_id)
+    opened = reading.open_file(db.session, file_store(current_app), current_user, revision_id, purpose="read")
     revision = opened.revision
     if revision.content_type != CONTENT_TYPES["pdf"]:
         opened.stream.close()

@@ -52,8 +52,11 @@ def test_the_history_shows_what_the_system_did_by_itself(
 ):
     revision = upload(session, files, secretary, document)
     lifecycle.act(session, secretary, revision.id, "submit", today=today)
-    lifecycle.act(session, reviewer, revision.id, "pass", today=today)
-    lifecycle.act(session, approver, revision.id, "approve", today=today, effective_from=today + timedelta(days=2))
+    lifecycle.act(session, reviewer, revision.id, "pass", today=today, comment="Đã xem")
+    lifecycle.act(
+        session, approver, revision.id, "approve", today=today, effective_from=today + timedelta(days=2),
+            comment="Đã xem"
+    )
     lifecycle.take_effect_due(session, today + timedelta(days=2))
 
     entries = client.get(f"/api/v1/documents/{document.id}/history", headers=bearer(secretary)).get_json()

@@ -8,6 +8,7 @@ import pytest
 
 ENDPOINTS = {
     "/api/v1/me": {"get"},
+    "/api/v1/me/password": {"post"},
     "/api/v1/documents": {"get", "post"},
     "/api/v1/documents/{document_id}": {"get"},
     "/api/v1/documents/{document_id}/revisions": {"post"},

@@ -21,7 +21,7 @@ def test_two_revisions_approved_at_once_leave_one_in_force_and_one_409(
     for text in ("Bản A", "Bản B"):
         revision = upload(session, files, secretary, document, make_docx(text), text)
         lifecycle.act(session, secretary, revision.id, "submit", today=today)
-        lifecycle.act(session, reviewer, revision.id, "pass", today=today)
+        lifecycle.act(session, reviewer, revision.id, "pass", today=today, comment="Đã xem")
         reviewed.append(revision.id)
     start = CONTEXT.Barrier(2)
     jobs = [

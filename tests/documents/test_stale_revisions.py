@@ -15,7 +15,7 @@ def _to(session, revision, status, secretary, reviewer, today):
     if status is not RevisionStatus.DRAFT:
         lifecycle.act(session, secretary, revision.id, "submit", today=today)
     if status is RevisionStatus.REVIEWED:
-        lifecycle.act(session, reviewer, revision.id, "pass", today=today)
+        lifecycle.act(session, reviewer, revision.id, "pass", today=today, comment="Đã xem")
 
 
 def test_an_old_draft_turns_stale_when_a_corrected_one_takes_effect(
@@ -25,7 +25,7 @@ def test_an_old_draft_turns_stale_when_a_corrected_one_takes_effect(
     second = upload(session, files, secretary, document, make_docx("Dự thảo 2, đã sửa"), "Dự thảo 2")
     assert first.base_revision_id is None and not first.stale
     _to(session, second, RevisionStatus.REVIEWED, secretary, reviewer, today)
-    lifecycle.act(session, approver, second.id, "approve", today=today, effective_from=today)
+    lifecycle.act(session, approver, second.id, "approve", today=today, effective_from=today, comment="Đã xem")
     session.refresh(first)
     assert first.stale and first.stale_against.id == second.id
     assert workflow.offered(secretary, first) == ["discard"]
@@ -59,10 +59,10 @@ def test_open_revisions_in_review_turn_stale_too(session, files, document, secre
     _to(session, new, RevisionStatus.REVIEWED, secretary, reviewer, today)
     if status is RevisionStatus.REVIEWED:
         # Two reviewed revisions approved one after the other: the first takes effect, the second is refused.
-        lifecycle.act(session, approver, new.id, "approve", today=today, effective_from=today)
+        lifecycle.act(session, approver, new.id, "approve", today=today, effective_from=today, comment="Đã xem")
         action, actor = "approve", approver
     else:
-        lifecycle.act(session, approver, new.id, "approve", today=today, effective_from=today)
+        lifecycle.act(session, approver, new.id, "approve", today=today, effective_from=today, comment="Đã xem")
         action, actor = "pass", reviewer
     session.refresh(old)
     assert old.stale and action not in workflow.offered(actor, old)
@@ -82,7 +82,8 @@ def test_an_approval_for_a_later_date_turns_stale_when_another_takes_effect_firs
 
     first = upload(session, files, secretary, document, make_docx("Một"), "Một")
     _to(session, first, RevisionStatus.REVIEWED, secretary, reviewer, today)
-    lifecycle.act(session, approver, first.id, "approve", today=today, effective_from=today + timedelta(days=5))
+    lifecycle.act(session, approver, first.id, "approve", today=today, effective_from=today + timedelta(days=5),
+                  comment="Đã xem")
     # Nothing in force yet: a later upload has no base; the pending approval is not stale while nothing is in force.
     assert not first.stale
     assert lifecycle.take_effect_due(session, today + timedelta(days=5)) == [first]
@@ -95,7 +96,7 @@ def test_the_api_carries_base_and_stale_and_answers_409(
     first = upload(session, files, secretary, document, make_docx("A"), "A")
     second = upload(session, files, secretary, document, make_docx("B"), "B")
     _to(session, second, RevisionStatus.REVIEWED, secretary, reviewer, today)
-    lifecycle.act(session, approver, second.id, "approve", today=today, effective_from=today)
+    lifecycle.act(session, approver, second.id, "approve", today=today, effective_from=today, comment="Đã xem")
     body = client.get(f"/api/v1/revisions/{first.id}", headers=bearer(secretary)).get_json()
     assert body["stale"] is True and body["base_revision_id"] is None and body["actions"] == ["discard"]
     answer = client.post(f"/api/v1/revisions/{first.id}/actions", json={"action": "submit"}, headers=bearer(secretary))
@@ -152,10 +153,11 @@ def test_a_reviewer_may_not_approve_what_they_passed(
     both = make_user(session, "kiemduyet", "XA-LOCBINH", "reviewer", "approver")
     draft = upload(session, files, secretary, document, make_docx("Hai vai"), "Hai vai")
     lifecycle.act(session, secretary, draft.id, "submit", today=today)
-    lifecycle.act(session, both, draft.id, "pass", today=today)
+    lifecycle.act(session, both, draft.id, "pass", today=today, comment="Đã xem")
     assert workflow.offered(both, draft) == ["return"]
     answer = client.post(f"/api/v1/revisions/{draft.id}/actions",
-                         json={"action": "approve", "effective_from": today.isoformat()}, headers=bearer(both))
+                         json={"action": "approve", "effective_from": today.isoformat(), "comment": "Đã xem"},
+                         headers=bearer(both))
     assert answer.status_code == 403
     assert answer.get_json()["error"]["code"] == "separation_of_duties"
 
@@ -169,7 +171,7 @@ def test_an_upload_identical_to_an_open_or_current_revision_is_refused(
     with pytest.raises(Conflict) as refused:
         upload(session, files, secretary, document, content, "Lại")
     assert refused.value.code == "duplicate_file" and "phiên bản 1" in refused.value.message
-    lifecycle.act(session, approver, current.id, "approve", today=today, effective_from=today)
+    lifecycle.act(session, approver, current.id, "approve", today=today, effective_from=today, comment="Đã xem")
     import io
 
     answer = client.post(

@@ -29,7 +29,7 @@ def _revision_in(session: Session, files: FileStore, people: dict[str, User], do
     if status is not RevisionStatus.DRAFT:
         lifecycle.act(session, people["secretary"], revision.id, "submit", today=today)
     if status is RevisionStatus.REVIEWED:
-        lifecycle.act(session, people["reviewer"], revision.id, "pass", today=today)
+        lifecycle.act(session, people["reviewer"], revision.id, "pass", today=today, comment="Đã xem")
     assert revision.status is status
     return revision
 

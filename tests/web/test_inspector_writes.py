@@ -133,7 +133,8 @@ def test_every_api_write_refuses_an_inspectors_token_and_changes_nothing(app, cl
 
 
 def test_the_refusal_says_why(app, client, bearer, inspector, world):
-    response = client.post(f"/api/v1/revisions/{world['revision_id']}/actions", json={"action": "approve"},
+    response = client.post(f"/api/v1/revisions/{world['revision_id']}/actions", json={"action": "approve",
+        "comment": "Đã xem"},
                            headers=bearer(inspector))
     error = response.get_json()["error"]
     assert response.status_code == 403 and error["code"] == "role_required"
