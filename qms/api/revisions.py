@@ -36,6 +36,7 @@ def upload_revision(data: dict[str, Any], document_id: int) -> tuple[Revision, d
         stream=upload.stream,
         filename=upload.filename or "",
         change_summary=data["change_summary"],
+        code_mismatch_reason=data["code_mismatch_reason"],
     )
     return revision, {"Location": url_for(".get_revision", revision_id=revision.id)}
 

@@ -78,6 +78,10 @@ class DocumentQuerySchema(ApiSchema):
 class RevisionUploadSchema(ApiSchema):
     file = File(required=True, metadata={"description": "The .docx or .pdf file."})
     change_summary = Text(required=True, metadata={"description": "What changed, where and why."})
+    code_mismatch_reason = Text(
+        load_default=None, allow_none=True,
+        metadata={"description": "Why the file's control block names another document's code (else refused, 409)."},
+    )
 
 
 class ActionSchema(ApiSchema):

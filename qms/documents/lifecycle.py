@@ -18,6 +18,7 @@ from qms import clock, conformity
 from qms.accounts import permissions
 from qms.audit import trail
 from qms.catalogue import links
+from qms.conformity.checks import same_code
 from qms.database import unit_of_work
 from qms.documents import workflow
 from qms.documents.reading import STATUS_LABELS, get_document, get_revision
@@ -116,8 +117,12 @@ def add_revision(
     stream: BinaryIO,
     filename: str,
     change_summary: str,
+    code_mismatch_reason: str | None = None,
 ) -> Revision:
-    """Store the file by its hash, then add a draft revision with the next number."""
+    """Store the file by its hash, then add a draft revision with the next number.
+
+    A file whose control block names another document's code is refused unless the secretary confirms it with a
+    reason, which is audited with the upload."""
     document = get_document(session, actor, document_id)
     permissions.require_role(actor, workflow.UPLOAD_ROLES, document.organization_id)
     filename = filetypes.safe_filename(filename)
@@ -162,6 +167,7 @@ def add_revision(
         linked = links.link_from_revision(session, revision)
         basis.extract_basis(session, revision)
         conformity.check_revision(session, revision, files=files)
+        mismatch = _confirmed_code_mismatch(session, document, revision, code_mismatch_reason)
         trail.record(
             session,
             "upload",
@@ -170,6 +176,7 @@ def add_revision(
             details={
                 "number": number, "filename": filename, "size": stored.size, "change_summary": change_summary,
                 "procedure_codes": linked, "base_revision_id": revision.base_revision_id,
+                **({"code_mismatch": mismatch} if mismatch else {}),
             },
         )
         search_log.changed(session, [revision])
@@ -366,6 +373,24 @@ def _take_effect(session: Session, revision: Revision, *, actor: User | None) ->
 
 
 # --- small pieces ----------------------------------------------------------------------------
+
+
+def _confirmed_code_mismatch(
+    session: Session, document: Document, revision: Revision, reason: str | None
+) -> dict[str, str] | None:
+    """The code the file's control block names, when it is another document's, with the secretary's reason."""
+    stored = conformity.stored_check(session, revision.id)
+    named = stored.structure.control.code if stored is not None else None
+    if not named or same_code(named, document.code):
+        return None
+    reason = (reason or "").strip()
+    if not reason:
+        raise Conflict(
+            f"Khối kiểm soát trong tệp ghi mã hiệu {named}, khác mã hiệu của tài liệu ({document.code}). Nếu đúng là "
+            "tệp của tài liệu này, hãy xác nhận và ghi lý do.",
+            code="code_mismatch",
+        )
+    return {"named": named, "reason": reason}
 
 
 def _check_catalogue(session: Session, organization: Organization, procedure_code: str | None) -> bool | None:

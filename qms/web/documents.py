@@ -219,6 +219,7 @@ def upload(document_id: int) -> ResponseReturnValue:
                 stream=form.file.data.stream,
                 filename=form.file.data.filename or "",
                 change_summary=form.change_summary.data or "",
+                code_mismatch_reason=form.code_mismatch_reason.data,
             )
         except DomainError as error:
             message, status = error.message, error.status

@@ -93,6 +93,13 @@ class UploadForm(FlaskForm):
         render_kw={"accept": ".docx,.pdf"},
     )
     change_summary = TextAreaField(_l("Nội dung sửa đổi (sửa gì, ở đâu, vì sao)"), render_kw={"rows": 5})
+    code_mismatch_reason = TextAreaField(
+        _l("Xác nhận khi tệp ghi mã hiệu khác (lý do)"),
+        description=_l(
+            "Chỉ điền khi khối kiểm soát trong tệp ghi mã hiệu của tài liệu khác mà tệp vẫn đúng là của tài liệu này."
+        ),
+        render_kw={"rows": 2},
+    )
     submit = SubmitField(_l("Tải lên"))
 
 
