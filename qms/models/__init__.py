@@ -12,7 +12,17 @@ from qms.models.documents import (
     RevisionStatus,
     StoredFile,
 )
-from qms.models.legal import Citation, LegalDocument, LegalRelation, LegalReview, RelationKind, ReviewState
+from qms.models.legal import (
+    Citation,
+    LegalDocument,
+    LegalProposal,
+    LegalRelation,
+    LegalReview,
+    ProposalKind,
+    ProposalState,
+    RelationKind,
+    ReviewState,
+)
 from qms.models.organizations import Organization
 from qms.models.procedures import DocumentProcedure, Procedure, TimeUnit
 from qms.models.search import IndexLogHead, IndexOperation
@@ -22,6 +32,9 @@ __all__ = [
     "Citation",
     "DocumentProcedure",
     "LegalDocument",
+    "LegalProposal",
+    "ProposalKind",
+    "ProposalState",
     "LegalRelation",
     "LegalReview",
     "Procedure",

@@ -19,6 +19,8 @@ class Role(enum.StrEnum):
     STAFF = "staff"
     INSPECTOR = "inspector"
     ADMIN = "admin"
+    #: Keeps the installation-wide legal register (usually at the provincial Department of Justice).
+    REGISTRAR = "registrar"
 
 
 class User(Base):

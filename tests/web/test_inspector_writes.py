@@ -12,7 +12,7 @@ import pytest
 from factories import login, make_docx, make_effective, upload
 from sqlalchemy import func, select
 
-from qms.legal import register
+from qms.legal import proposals, register
 from qms.legal.reviews import refresh_reviews
 from qms.legal.status import local_today
 from qms.models import (
@@ -21,6 +21,7 @@ from qms.models import (
     Document,
     DocumentProcedure,
     LegalDocument,
+    LegalProposal,
     LegalReview,
     Organization,
     Procedure,
@@ -34,7 +35,7 @@ WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 # The language switch changes only the visitor's own session, like signing in and out.
 NOT_WRITES = {"auth.login", "auth.logout", "language.choose"}
 COUNTED = (AuditEntry, Document, Revision, Citation, LegalDocument, LegalReview, Organization, User, UserRole,
-           Procedure, DocumentProcedure)
+           Procedure, DocumentProcedure, LegalProposal)
 
 
 @pytest.fixture
@@ -50,7 +51,9 @@ def world(session, files, admin, secretary, reviewer, approver, document, today)
     refresh_reviews(session, today)
     review = session.scalar(select(LegalReview.id))
     assert review is not None
+    proposal = proposals.propose(session, secretary, kind="update", number="61/2018/NĐ-CP", changes={"issuer": "CP"})
     return {
+        "proposal_id": proposal.id,
         "document_id": document.id, "revision_id": draft.id, "review_id": review, "user_id": secretary.id,
         "organization_id": secretary.organization_id, "number": "61/2018/NĐ-CP", "code": "XA-LOCBINH",
         "current": current,

@@ -27,3 +27,15 @@ def test_header_and_workspace_agree(app, session, files, document, secretary, re
     in_review = upload(session, files, secretary, document, make_docx("Chờ kiểm tra"), "Chờ kiểm tra")
     lifecycle.act(session, secretary, in_review.id, "submit", today=today)
     assert _counts(signed_in(app, reviewer)) == (1, 1)
+
+
+def test_dashboard_header_and_workspace_agree(app, session, files, document, secretary, reviewer, today):
+    upload(session, files, secretary, document, make_docx("Dự thảo"), "Dự thảo")
+    submitted = upload(session, files, secretary, document, make_docx("Chờ kiểm tra"), "Chờ kiểm tra")
+    lifecycle.act(session, secretary, submitted.id, "submit", today=today)
+    for person in (secretary, reviewer):
+        client = signed_in(app, person)
+        header, total = _counts(client)
+        html = client.get("/dashboard").get_data(as_text=True)
+        on_dashboard = int(re.search(r'id="dashboard-waiting">(\d+)<', html).group(1))
+        assert header == total == on_dashboard >= 1
