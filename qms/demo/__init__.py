@@ -79,10 +79,13 @@ class _Agency:
             code=code, title=title, kind=kind, procedure_code=procedure_code,
         )
 
-    def draft(self, document: Document, content: bytes, filename: str, summary: str) -> Revision:
+    def draft(
+        self, document: Document, content: bytes, filename: str, summary: str, code_mismatch_reason: str | None = None
+    ) -> Revision:
         return documents.add_revision(
             self.session, self.files, self.secretary, document.id,
             stream=io.BytesIO(content), filename=filename, change_summary=summary,
+            code_mismatch_reason=code_mismatch_reason,
         )
 
     def act(
@@ -96,8 +99,10 @@ class _Agency:
             documents.act(self.session, actors[step], revision.id, step, today=self.today, comment=said,
                           effective_from=effective_from or self.today)
 
-    def effective(self, document: Document, content: bytes, filename: str, summary: str) -> Revision:
-        revision = self.draft(document, content, filename, summary)
+    def effective(
+        self, document: Document, content: bytes, filename: str, summary: str, code_mismatch_reason: str | None = None
+    ) -> Revision:
+        revision = self.draft(document, content, filename, summary, code_mismatch_reason)
         self.act(revision, "submit", "pass", "approve")
         return revision
 
@@ -161,7 +166,9 @@ class _Agency:
         policy = self.document("CSCL", "Chính sách chất lượng", "policy")
         self.effective(policy, _file("CSCL_chinh-sach-chat-luong_lan-01.docx"), "CSCL.docx", "Ban hành lần đầu")
         birth = self.document("QT-01", "Đăng ký khai sinh", "process", "1.001193")
-        self.effective(birth, _file("QT-HT-01_dang-ky-khai-sinh_lan-02.docx"), "QT-01.docx", "Ban hành lần đầu")
+        # The commune adopts Lộc Bình's process as it is, control block included: the secretary confirms it.
+        self.effective(birth, _file("QT-HT-01_dang-ky-khai-sinh_lan-02.docx"), "QT-01.docx", "Ban hành lần đầu",
+                       code_mismatch_reason="Áp dụng quy trình mẫu của xã Lộc Bình; khối kiểm soát sửa ở lần sau.")
 
 
 def _file(name: str) -> bytes:

@@ -131,7 +131,7 @@ def list_proposals(session: Session, actor: User, state: ProposalState | str | N
 
 
 def get_proposal(session: Session, actor: User, proposal_id: int) -> LegalProposal:
-    """A proposal its author or a registrar sees; to others it does not exist."""
+    """A proposal its author or a registrar sees; to others it does not exist (404 before any 403)."""
     proposal = session.get(LegalProposal, proposal_id)
     if proposal is None or not (may_decide(actor) or proposal.proposed_by_id == actor.id):
         raise NotFound("Không tìm thấy đề xuất.")
@@ -161,8 +161,8 @@ def _require_decider(actor: User) -> None:
 
 def accept(session: Session, actor: User, proposal_id: int, *, today: date) -> LegalProposal:
     """Apply the proposal as the registrar's own edit (audited as such) and mark it accepted, in one transaction."""
-    _require_decider(actor)
     get_proposal(session, actor, proposal_id)
+    _require_decider(actor)
     with unit_of_work(session):
         proposal = _lock_pending(session, proposal_id)
         changes = _loaded(proposal.changes)
@@ -188,11 +188,11 @@ def accept(session: Session, actor: User, proposal_id: int, *, today: date) -> L
 
 def decline(session: Session, actor: User, proposal_id: int, reason: str | None) -> LegalProposal:
     """Refuse the proposal with a reason the proposer reads; the register does not change."""
+    get_proposal(session, actor, proposal_id)
     _require_decider(actor)
     text = _clean_note(reason)
     if not text:
         raise Invalid("Cần ghi lý do không chấp nhận đề xuất.", code="reason_required")
-    get_proposal(session, actor, proposal_id)
     with unit_of_work(session):
         proposal = _lock_pending(session, proposal_id)
         proposal.state = ProposalState.DECLINED

@@ -28,7 +28,7 @@ def decree(session, keeper, today):
 
 
 def _actions(session) -> list[str]:
-    return list(session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)))
+    return list(session.scalars(select(AuditEntry.action).order_by(AuditEntry.seq)))
 
 
 def test_only_registrars_and_administrators_edit_the_register(session, secretary, approver, outsider, admin, today):

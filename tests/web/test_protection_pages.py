@@ -11,7 +11,7 @@ from factories import PASSWORD, login
 from sqlalchemy import func, select
 
 from qms import create_app
-from qms.documents import lifecycle
+from qms.documents import reading
 from qms.models import AuditEntry, Document
 
 
@@ -88,7 +88,7 @@ def test_an_unexpected_failure_shows_a_vietnamese_page_without_a_trace(app, clie
     def broken(*args, **kwargs):
         raise RuntimeError("database exploded: secret detail")
 
-    monkeypatch.setattr(lifecycle, "list_documents", broken)
+    monkeypatch.setattr(reading, "list_documents", broken)
     app.config["PROPAGATE_EXCEPTIONS"] = False
     response = client.get("/")
     assert response.status_code == 500
