@@ -312,7 +312,8 @@ def test_coverage_counts_a_process_only_once_it_takes_effect(
     before = coverage.coverage(session, secretary, "XA-LOCBINH")
     assert (before.covered, before.total, before.percent) == (0, 14, 0.0)
 
-    make_effective(session, files, document, secretary, reviewer, approver, today)
+    # Another file: the draft's own bytes would be refused as a duplicate of the open draft.
+    make_effective(session, files, document, secretary, reviewer, approver, today, make_docx("Ban hành"))
     after = coverage.coverage(session, secretary, "XA-LOCBINH")
     assert (after.covered, after.total, after.percent) == (1, 14, 7.1)
     assert [(c.procedure.code, c.document.code) for c in after.covered_procedures] == [("2.000635", "QT-HT-04")]

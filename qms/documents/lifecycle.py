@@ -18,6 +18,7 @@ from qms import clock, conformity
 from qms.accounts import permissions
 from qms.audit import trail
 from qms.catalogue import links
+from qms.catalogue.codes import codes_match
 from qms.conformity.checks import same_code
 from qms.database import unit_of_work
 from qms.documents import workflow
@@ -395,11 +396,12 @@ def _confirmed_code_mismatch(
 
 def _check_catalogue(session: Session, organization: Organization, procedure_code: str | None) -> bool | None:
     """A TTHC code must be on the organisation's catalogue when it has one; with none, any well-formed code is taken
-    and marked as not in the catalogue (False). None when there is no code."""
+    and marked as not in the catalogue (False). None when there is no code. A national code and its provincial
+    variant stand for each other, as coverage counts them."""
     if procedure_code is None:
         return None
     listed = set(session.scalars(select(Procedure.code).where(Procedure.organization_id == organization.id)))
-    if procedure_code in listed:
+    if any(codes_match(procedure_code, code) for code in listed):
         return True
     if listed:
         raise Invalid(
