@@ -341,10 +341,11 @@ def test_a_provincial_variant_and_its_national_code_cover_each_other(
         + "2.000884,Chứng thực chữ ký,Chứng thực,xã,1,trong ngày,\n"
         + "1.012753.H19,Đăng ký đất đai,Đất đai,tỉnh,20,ngày,\n"
     ).encode()
+    # Linked before the catalogue was imported: once it is, another province's variant is refused at creation.
+    other_province = process(session, secretary, "QT-DD-01", "1.012753.H55")
     procedures.import_procedures(session, secretary, "XA-LOCBINH", "tinh.csv", content)
     national = process(session, secretary, "QT-CT-01", "2.000815")
     variant = process(session, secretary, "QT-CT-02", "2.000884.000.00.00.H55")
-    other_province = process(session, secretary, "QT-DD-01", "1.012753.H55")
     for each in (national, variant, other_province):
         make_effective(session, files, each, secretary, reviewer, approver, today)
 
