@@ -65,7 +65,8 @@ def create_org_command(code: str, name: str, parent_code: str | None) -> None:
 @click.argument("username")
 @click.option("--org", "organization_code", required=True, help="Mã đơn vị của người dùng.")
 @click.option(
-    "--role", "roles", multiple=True, required=True, help="secretary, reviewer, approver, staff, inspector, admin"
+    "--role", "roles", multiple=True, required=True,
+    help="secretary, reviewer, approver, staff, inspector, admin, registrar",
 )
 @click.option("--name", "full_name", default="", help="Họ và tên.")
 @click.option("--title", default="", help="Chức vụ.")

@@ -24,7 +24,7 @@ from qms.database import make_engine
 from qms.documents import lifecycle
 from qms.extensions import db
 from qms.files.store import FileStore, file_store
-from qms.models import Base, Document, User
+from qms.models import Base, Document, Role, User, UserRole
 from qms.ops import schema
 
 DATABASES = ["sqlite"] + (["postgresql"] if os.environ.get("QMS_TEST_DATABASE_URL") else [])
@@ -186,6 +186,14 @@ def inspector(session: Session, agency: dict) -> User:
 @pytest.fixture
 def admin(session: Session, agency: dict) -> User:
     return make_user(session, "quantri", "TINH-LS", "admin", title="Quản trị hệ thống")
+
+
+@pytest.fixture
+def registrar(session: Session, secretary: User) -> User:
+    """The secretary, who also keeps the shared legal register (the registrar role): the register's editor in tests."""
+    secretary.role_rows.append(UserRole(role=Role.REGISTRAR))
+    session.commit()
+    return secretary
 
 
 @pytest.fixture

@@ -21,6 +21,7 @@ ROLE_LABELS = {
     Role.STAFF: "Cán bộ, công chức",
     Role.INSPECTOR: "Đoàn kiểm tra",
     Role.ADMIN: "Quản trị hệ thống",
+    Role.REGISTRAR: "Người quản lý danh mục văn bản",
 }
 
 
@@ -63,7 +64,7 @@ def require_integrity_checker(user: User) -> None:
 
 
 #: Roles that change something in some organisation.
-WRITING_ROLES = (Role.SECRETARY, Role.REVIEWER, Role.APPROVER, Role.ADMIN)
+WRITING_ROLES = (Role.SECRETARY, Role.REVIEWER, Role.APPROVER, Role.ADMIN, Role.REGISTRAR)
 
 
 def is_read_only(user: User) -> bool:

@@ -9,19 +9,27 @@ from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy import update as sql_update
 from sqlalchemy.orm import Session
+from zxcvbn import zxcvbn
+from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
 from qms import clock
 from qms.accounts import organizations, permissions
 from qms.audit import trail
 from qms.database import unit_of_work
-from qms.errors import Conflict, Invalid, NotFound
+from qms.errors import Conflict, Forbidden, Invalid, NotFound
 from qms.models import ApiToken, Role, User, UserRole
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9_.\-]{1,63}$")
-MIN_PASSWORD_LENGTH = 8
+MIN_PASSWORD_LENGTH = 10
+#: The 30,000 most common passwords of leaked sets, as zxcvbn ships them (lower case).
+COMMON_PASSWORDS = frozenset(FREQUENCY_LISTS["passwords"])
+#: zxcvbn's score (0-4) a password must reach: 3 is "safely unguessable" for an online attack.
+MIN_PASSWORD_SCORE = 3
+#: Words of this site zxcvbn does not know: "mật khẩu" is Vietnamese for "password".
+SITE_WORDS = ("matkhau", "mat-khau", "qms", "iso")
 TOKEN_PREFIX = "qms_"
 #: How long a token lives unless its issuer says otherwise (QMS_TOKEN_DAYS is passed by the callers).
 DEFAULT_TOKEN_DAYS = 90
@@ -48,9 +56,19 @@ def _parse_roles(roles: list[str] | tuple[str, ...]) -> list[Role]:
     return parsed
 
 
-def _check_password(password: str) -> None:
-    if len(password or "") < MIN_PASSWORD_LENGTH:
+def check_password(password: str, username: str) -> None:
+    """At least 10 characters, not the user name, not one of the common passwords of leaked sets."""
+    password = password or ""
+    if len(password) < MIN_PASSWORD_LENGTH:
         raise Invalid(f"Mật khẩu cần ít nhất {MIN_PASSWORD_LENGTH} ký tự.", code="weak_password")
+    folded = password.casefold()
+    name = (username or "").casefold()
+    if name and (folded == name or (len(name) >= 4 and name in folded)):
+        raise Invalid("Mật khẩu không được chứa tên đăng nhập.", code="weak_password")
+    # Scored on the first 64 characters: zxcvbn's time grows quickly with length, and a longer one is strong anyway.
+    score = zxcvbn(password[:64], user_inputs=[*SITE_WORDS, name])["score"]
+    if folded in COMMON_PASSWORDS or score < MIN_PASSWORD_SCORE:
+        raise Invalid("Mật khẩu này quá phổ biến hoặc dễ đoán. Hãy chọn mật khẩu khác.", code="weak_password")
 
 
 def by_username(session: Session, username: str) -> User:
@@ -81,7 +99,7 @@ def create(
         )
     full_name = " ".join((full_name or "").split()) or username
     parsed = _parse_roles(roles)
-    _check_password(password)
+    check_password(password, username)
     organization = organizations.by_code(session, organization_code)
     with unit_of_work(session):
         if session.scalar(select(User.id).where(User.username == username)):
@@ -92,6 +110,8 @@ def create(
             title=" ".join((title or "").split()),
             organization_id=organization.id,
             password_hash=hash_password(password),
+            # A password an administrator chose is theirs to know: the person chooses their own at first sign-in.
+            must_change_password=actor is not None,
             role_rows=[UserRole(role=role) for role in parsed],
         )
         session.add(user)
@@ -124,12 +144,13 @@ def update(
     if actor is not None:
         permissions.require_admin(actor)
     parsed = _parse_roles(roles)
-    if password:
-        _check_password(password)
     with unit_of_work(session):
         user = session.get(User, user_id)
         if user is None:
             raise NotFound("Không tìm thấy người dùng.")
+        if password:
+            check_password(password, user.username)
+        _keep_an_administrator(session, actor, user, parsed, is_active)
         before = {
             "full_name": user.full_name,
             "title": user.title,
@@ -152,6 +173,7 @@ def update(
             user.role_rows.append(UserRole(role=role))
         if password:
             user.password_hash = hash_password(password)
+            user.must_change_password = actor is not None
         after = {
             "full_name": user.full_name, "title": user.title, "roles": [r.value for r in parsed], "is_active": is_active
         }
@@ -172,6 +194,52 @@ def update(
                 },
             )
     return user
+
+
+def _keep_an_administrator(
+    session: Session, actor: User | None, user: User, roles: list[Role], is_active: bool
+) -> None:
+    """An administrator cannot remove their own admin role, and the last active administrator stays one."""
+    was_admin = user.is_active and user.has_role(Role.ADMIN)
+    stays_admin = is_active and Role.ADMIN in roles
+    if not was_admin or stays_admin:
+        return
+    if actor is not None and actor.id == user.id and Role.ADMIN not in roles:
+        raise Forbidden("Quản trị viên không thể tự bỏ vai trò quản trị của mình.", code="own_admin_role")
+    others = session.scalar(
+        select(func.count(User.id.distinct()))
+        .join(UserRole, UserRole.user_id == User.id)
+        .where(UserRole.role == Role.ADMIN, User.is_active.is_(True), User.id != user.id)
+    )
+    if not others:
+        raise Conflict(
+            "Đây là quản trị viên đang hoạt động cuối cùng: không thể bỏ vai trò quản trị hay khóa tài khoản này.",
+            code="last_admin",
+        )
+
+
+def change_own_password(session: Session, user: User, *, current_password: str, new_password: str) -> User:
+    """Everyone, inspectors included, changes their own password by giving the current one."""
+    try:
+        _hasher.verify(user.password_hash, current_password or "")
+    except (VerificationError, InvalidHashError):
+        raise Invalid("Mật khẩu hiện tại không đúng.", code="wrong_password") from None
+    check_password(new_password, user.username)
+    if new_password == current_password:
+        raise Invalid("Mật khẩu mới phải khác mật khẩu hiện tại.", code="weak_password")
+    with unit_of_work(session):
+        changed = session.get(User, user.id)
+        if changed is None:
+            raise NotFound("Không tìm thấy người dùng.")
+        changed.password_hash = hash_password(new_password)
+        changed.must_change_password = False
+        # Every other session ends; the caller's own goes on with the new generation.
+        _end_sessions(session, changed)
+        trail.record(
+            session, "password_change", actor=changed, organization_id=changed.organization_id,
+            subject=f"user:{changed.id}", details={"username": changed.username},
+        )
+    return changed
 
 
 def authenticate(session: Session, username: str, password: str, *, remote_addr: str | None) -> User | None:

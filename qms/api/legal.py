@@ -13,20 +13,26 @@ from qms.api.blueprint import ID, ApiBlueprint
 from qms.api.legal_schemas import (
     BasisSchema,
     BasisUpdateSchema,
+    DeclineSchema,
     LegalCreateSchema,
     LegalDocumentSchema,
     LegalQuerySchema,
     LegalUpdateSchema,
+    ProposalCreateSchema,
+    ProposalQuerySchema,
+    ProposalSchema,
     ResolveSchema,
     ReviewQuerySchema,
     ReviewSchema,
 )
 from qms.extensions import db
 from qms.legal import basis as legal_basis
+from qms.legal import proposals as legal_proposals
 from qms.legal import register as legal
 from qms.legal import reviews as legal_reviews
 from qms.legal.register import LegalEntry
 from qms.legal.reviews import ReviewItem
+from qms.models import LegalProposal
 
 blp = ApiBlueprint(
     "api_legal", __name__, description="Legal documents, legal bases and the reviews their changes need."
@@ -59,7 +65,7 @@ def list_legal_documents(query: dict[str, Any]) -> list[LegalEntry]:
 @blp.response(201, LegalDocumentSchema)
 @blp.error_responses(403, 409, 422)
 def create_legal_document(data: dict[str, Any]) -> tuple[LegalEntry, dict[str, str]]:
-    """Register a legal document; secretaries, approvers and administrators of any organisation do."""
+    """Register a legal document; registrars and administrators do (everyone else proposes it)."""
     today = _today()
     document = legal.create_legal_document(
         db.session,
@@ -136,3 +142,39 @@ def resolve_review(data: dict[str, Any], review_id: int) -> ReviewItem:
     """Record "reviewed, no change needed" with the reason; approvers of the organisation do."""
     review = legal_reviews.resolve(db.session, current_user(), review_id, data["reason"])
     return ReviewItem(review, legal_reviews.age_days(review, _today()))
+
+
+@blp.route("/legal-proposals", methods=["POST"])
+@blp.arguments(ProposalCreateSchema)
+@blp.response(201, ProposalSchema)
+@blp.error_responses(404, 409, 422)
+def create_proposal(data: dict[str, Any]) -> LegalProposal:
+    """Propose a new document or a change of one (fields and relations); a registrar accepts or declines it."""
+    kind, number, note = data.pop("kind"), data.pop("number"), data.pop("note")
+    return legal_proposals.propose(db.session, current_user(), kind=kind, number=number, changes=data, note=note)
+
+
+@blp.route("/legal-proposals", methods=["GET"])
+@blp.arguments(ProposalQuerySchema, location="query")
+@blp.response(200, ProposalSchema(many=True))
+@blp.error_responses(422)
+def list_proposals(query: dict[str, Any]) -> list[LegalProposal]:
+    """Registrars see every proposal, everyone else their own; pending ones first, oldest first."""
+    return legal_proposals.list_proposals(db.session, current_user(), query.get("state"))
+
+
+@blp.route(f"/legal-proposals/<{ID}:proposal_id>/accept", methods=["POST"])
+@blp.response(200, ProposalSchema)
+@blp.error_responses(403, 404, 409, 422)
+def accept_proposal(proposal_id: int) -> LegalProposal:
+    """Apply the proposal to the register, as the registrar's own edit; registrars and administrators do."""
+    return legal_proposals.accept(db.session, current_user(), proposal_id, today=_today())
+
+
+@blp.route(f"/legal-proposals/<{ID}:proposal_id>/decline", methods=["POST"])
+@blp.arguments(DeclineSchema)
+@blp.response(200, ProposalSchema)
+@blp.error_responses(403, 404, 409, 422)
+def decline_proposal(data: dict[str, Any], proposal_id: int) -> LegalProposal:
+    """Decline the proposal with a reason; the register does not change."""
+    return legal_proposals.decline(db.session, current_user(), proposal_id, data["reason"])

@@ -11,7 +11,7 @@ from qms.api.schemas import ApiSchema, OrganizationSchema, PersonSchema, Recorde
 from qms.legal.register import MAX_NUMBER_LENGTH
 from qms.legal.reviews import STATES
 from qms.legal.status import LegalStatus
-from qms.models import RelationKind, ReviewState
+from qms.models import ProposalKind, ProposalState, RelationKind, ReviewState
 from qms.text.citations import NUMBER_PATTERN
 
 _NUMBER = {"example": "61/2018/NĐ-CP"}
@@ -162,3 +162,48 @@ class ReviewSchema(Schema):
     resolution = fields.String(attribute="review.resolution", allow_none=True)
     reason = fields.String(attribute="review.reason", allow_none=True)
     closed_by = Recorded(PersonSchema, "review.closed_by")
+
+
+# --- proposed changes ----------------------------------------------------------------------------
+
+
+class ProposalCreateSchema(LegalUpdateSchema):
+    """``create`` proposes a new document (``title`` needed), ``update`` the fields sent of a registered one."""
+
+    kind = fields.String(
+        required=True, validate=validate.OneOf(["create", "update"], error="Giá trị phải là một trong: {choices}.")
+    )
+    number = Text(required=True, validate=_length(100), metadata=_NUMBER)
+    note = Text(load_default="", validate=_length(2000), metadata={"description": "Why the change is needed."})
+
+
+class ProposalQuerySchema(ApiSchema):
+    state = fields.Enum(ProposalState, by_value=True, metadata={"description": "pending, accepted or declined."})
+
+
+class DeclineSchema(ApiSchema):
+    reason = Text(
+        required=True,
+        validate=validate.Length(min=1, max=2000, error="Cần ghi lý do (tối đa {max} ký tự)."),
+        metadata={"description": "Why the proposal is declined; the proposer reads it."},
+    )
+
+
+class ProposerSchema(Schema):
+    username = fields.String()
+    name = fields.String(attribute="full_name")
+    organization = fields.String(attribute="organization.code")
+
+
+class ProposalSchema(Schema):
+    id = fields.Integer()
+    kind = fields.Enum(ProposalKind, by_value=True)
+    number = fields.String(metadata=_NUMBER)
+    changes = fields.Dict(metadata={"description": "The fields and relations proposed (dates as ISO strings)."})
+    note = fields.String()
+    state = fields.Enum(ProposalState, by_value=True)
+    proposed_by = fields.Nested(ProposerSchema)
+    proposed_at = fields.DateTime()
+    decided_by = fields.Nested(ProposerSchema, allow_none=True)
+    decided_at = fields.DateTime(allow_none=True)
+    decision_reason = fields.String(allow_none=True)

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from qms.accounts import users
 from qms.api.auth import current_user
 from qms.api.blueprint import ApiBlueprint
-from qms.api.schemas import MeSchema
+from qms.api.schemas import MeSchema, PasswordChangeSchema
+from qms.extensions import db
 from qms.models import User
 
 blp = ApiBlueprint("api_me", __name__, description="The user the token belongs to.")
@@ -16,3 +20,14 @@ blp = ApiBlueprint("api_me", __name__, description="The user the token belongs t
 def me() -> User:
     """The caller's name, title, organisation and roles."""
     return current_user()
+
+
+@blp.route("/me/password", methods=["POST"])
+@blp.arguments(PasswordChangeSchema)
+@blp.response(200, MeSchema)
+@blp.error_responses(422)
+def change_password(data: dict[str, Any]) -> User:
+    """Change one's own password, giving the current one (at least 10 characters, not the user name, not common)."""
+    return users.change_own_password(
+        db.session, current_user(), current_password=data["current_password"], new_password=data["new_password"]
+    )

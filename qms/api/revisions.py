@@ -45,6 +45,7 @@ def upload_revision(data: dict[str, Any], document_id: int) -> tuple[Revision, d
         stream=upload.stream,
         filename=upload.filename or "",
         change_summary=data["change_summary"],
+        code_mismatch_reason=data["code_mismatch_reason"],
     )
     return revision, {"Location": url_for(".get_revision", revision_id=revision.id)}
 
@@ -64,7 +65,7 @@ def get_revision(revision_id: int) -> Revision:
 @blp.response(200, RevisionSchema)
 @blp.error_responses(403, 404, 409)
 def act(data: dict[str, Any], revision_id: int) -> Revision:
-    """Submit, pass (review), return, approve or withdraw; each needs its role and the revision's state."""
+    """Submit, pass (review), return, approve, discard or withdraw; each needs its role and the revision's state."""
     return lifecycle.act(
         db.session,
         current_user(),

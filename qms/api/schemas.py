@@ -102,6 +102,10 @@ class RevisionUploadSchema(ApiSchema):
                        "PDF, .jpg, .png, .tif (recognised) by the queue's worker: see `processing`."})
     change_summary = Text(required=True, blank=False, blank_code="change_summary_required",
                           metadata={"description": "What changed, where and why."})
+    code_mismatch_reason = Text(
+        load_default=None, allow_none=True,
+        metadata={"description": "Why the file's control block names another document's code (else refused, 409)."},
+    )
 
 
 def _one_of(choices: tuple[str, ...] | list[str]) -> validate.OneOf:
@@ -109,10 +113,11 @@ def _one_of(choices: tuple[str, ...] | list[str]) -> validate.OneOf:
 
 
 class StepSchema(ApiSchema):
-    """Submit, or pass review: nothing else is needed."""
+    """Submit, or pass review; passing a revision with error-level findings takes the reason as ``comment``."""
 
     action = fields.String(required=True, validate=_one_of(["submit", "pass"]))
-    comment = Text(load_default=None, allow_none=True)
+    comment = Text(load_default=None, allow_none=True, metadata={
+        "description": "The reason, when passing a revision with error-level findings (else 422 reason_required)."})
     effective_from = fields.Date(load_default=None, allow_none=True, metadata={"description": "Ignored."})
 
 
@@ -123,6 +128,16 @@ class ReturnSchema(ApiSchema):
     comment = Text(required=True, blank=False, blank_code="comment_required",
                    error_messages={"required": rules.Coded("Cần ghi ý kiến khi trả lại phiên bản.",
                                                            "comment_required")})
+    effective_from = fields.Date(load_default=None, allow_none=True, metadata={"description": "Ignored."})
+
+
+class DiscardSchema(ApiSchema):
+    """Discard one's own draft, with the reason."""
+
+    action = fields.String(required=True, validate=_one_of(["discard"]))
+    comment = Text(required=True, blank=False, blank_code="reason_required",
+                   error_messages={"required": rules.Coded("Cần ghi lý do hủy bản dự thảo.", "reason_required")},
+                   metadata={"description": "The reason."})
     effective_from = fields.Date(load_default=None, allow_none=True, metadata={"description": "Ignored."})
 
 
@@ -140,7 +155,8 @@ class ApprovalSchema(ApiSchema):
     """Approve, effective on a day not before today (nor before the current revision's effective date)."""
 
     action = fields.String(required=True, validate=_one_of(["approve"]))
-    comment = Text(load_default=None, allow_none=True)
+    comment = Text(load_default=None, allow_none=True, metadata={
+        "description": "The reason, when approving a revision with error-level findings (else 422 reason_required)."})
     effective_from = fields.Date(
         required=True,
         error_messages={"required": rules.Coded("Cần nhập ngày hiệu lực.", "effective_from_required")},
@@ -151,8 +167,8 @@ class ApprovalSchema(ApiSchema):
 
 #: The body each action takes; the OpenAPI document offers exactly these (oneOf), and ActionSchema checks them.
 ACTION_SCHEMAS: dict[str, type[ApiSchema]] = {
-    "submit": StepSchema, "pass": StepSchema, "return": ReturnSchema, "withdraw": WithdrawalSchema,
-    "approve": ApprovalSchema,
+    "submit": StepSchema, "pass": StepSchema, "return": ReturnSchema, "discard": DiscardSchema,
+    "withdraw": WithdrawalSchema, "approve": ApprovalSchema,
 }
 
 
@@ -168,6 +184,11 @@ class ActionSchema(ApiSchema):
         errors = ACTION_SCHEMAS[data["action"]]().validate(original)
         if errors:
             raise ValidationError(errors)
+
+
+class PasswordChangeSchema(ApiSchema):
+    current_password = fields.String(required=True, validate=validate.Length(max=200))
+    new_password = fields.String(required=True, validate=validate.Length(max=200))
 
 
 # --- responses -------------------------------------------------------------------------------
@@ -279,6 +300,16 @@ class RevisionSchema(Schema):
     superseded_at = fields.DateTime(allow_none=True)
     returned_at = fields.DateTime(allow_none=True)
     return_comment = fields.String(allow_none=True)
+    base_revision_id = fields.Integer(
+        allow_none=True, metadata={"description": "The revision in force when this one was uploaded."}
+    )
+    stale = fields.Boolean(
+        metadata={"description": "Open, but another revision than its base has taken effect: it moves no further."}
+    )
+    review_reason = fields.String(allow_none=True, metadata={"description": "Why passed despite error findings."})
+    approval_reason = fields.String(allow_none=True, metadata={"description": "Why approved despite error findings."})
+    discarded_at = fields.DateTime(allow_none=True)
+    discard_reason = fields.String(allow_none=True)
     actions = OfferedActions()
     processing = ProcessingField(ProcessingSchema, dump_only=True, metadata={
         "description": "The conversion or recognition of the file after upload: queued, running, done or failed."})

@@ -6,7 +6,7 @@ the approval), ``findings_for``, ``recheck``,
 the dashboard), ``read_structure`` and ``run_checks`` (reading and checking without the database).
 """
 
-from qms.conformity.checks import Context, Finding, run_checks
+from qms.conformity.checks import ERROR, Context, Finding, run_checks
 from qms.conformity.reader import read_structure
 from qms.conformity.service import (
     ProcessFindings,
@@ -17,11 +17,19 @@ from qms.conformity.service import (
     recheck_outdated,
     summaries,
 )
-from qms.conformity.store import CHECKER_VERSION, CheckResult, check_revision, finding_codes, stored_check
+from qms.conformity.store import (
+    CHECKER_VERSION,
+    CheckResult,
+    check_revision,
+    current_findings,
+    finding_codes,
+    stored_check,
+)
 from qms.conformity.structure import Structure
 
 __all__ = [
     "CHECKER_VERSION",
+    "ERROR",
     "CheckResult",
     "Context",
     "Finding",
@@ -29,6 +37,7 @@ __all__ = [
     "Structure",
     "Summary",
     "check_revision",
+    "current_findings",
     "finding_codes",
     "findings_for",
     "organization_findings",

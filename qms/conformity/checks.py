@@ -511,6 +511,11 @@ def _label(kind: str) -> str:
     return LABELS[kind]
 
 
+def same_code(a: str, b: str) -> bool:
+    """Two document codes name the same document (separators, case and leading zeros aside)."""
+    return _code_key(a) == _code_key(b)
+
+
 def _code_key(code: str) -> str:
     """Codes compare without separators, case or leading zeros: "QT.HT.4" is "QT-HT-04"."""
     from qms.text.vietnamese import fold

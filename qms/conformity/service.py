@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from qms.accounts import permissions
 from qms.audit import trail
 from qms.catalogue.procedures import visible_organization
-from qms.conformity.checks import ERROR, Finding
+from qms.conformity.checks import ERROR, INFO, WARNING, Finding
 from qms.conformity.store import (
     CHECKER_VERSION,
     CheckResult,
@@ -43,6 +43,14 @@ class Summary:
     count: int
     errors: int
     codes: list[str]
+    warnings: int = 0
+
+    @property
+    def worst(self) -> str | None:
+        """The severity of the worst finding, which gives the findings box its colour."""
+        if self.errors:
+            return ERROR
+        return WARNING if self.warnings else (INFO if self.count else None)
 
 
 @dataclass(frozen=True)
@@ -144,7 +152,10 @@ def summaries(session: Session, viewer: User, revisions: list[Revision]) -> dict
     found = stored_checks(session, [revision.id for revision in revisions])
     return {
         revision_id: Summary(
-            len(result.findings), sum(1 for f in result.findings if f.severity == ERROR), result.codes
+            len(result.findings),
+            sum(1 for f in result.findings if f.severity == ERROR),
+            result.codes,
+            sum(1 for f in result.findings if f.severity == WARNING),
         )
         for revision_id, result in found.items()
     }

@@ -56,9 +56,14 @@ def check_revision(
 
 def finding_codes(session: Session, revision: Revision, *, today: date | None = None) -> list[str]:
     """Check again on the structure already read (register and catalogue may have changed); a code per finding."""
+    return [finding.code for finding in current_findings(session, revision, today=today)]
+
+
+def current_findings(session: Session, revision: Revision, *, today: date | None = None) -> list[Finding]:
+    """Check again on the structure already read (register and catalogue may have changed), and store the result."""
     stored = stored_check(session, revision.id)
     structure = stored.structure if stored is not None else read_revision(revision)
-    return [finding.code for finding in _check_and_store(session, revision, structure, today or clock.today())]
+    return _check_and_store(session, revision, structure, today or clock.today())
 
 
 def stored_check(session: Session, revision_id: int) -> CheckResult | None:

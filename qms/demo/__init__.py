@@ -23,7 +23,7 @@ from qms.legal import csv_import
 from qms.models import Document, Organization, Revision, User
 
 FILES = Path(__file__).resolve().parent / "files"
-PASSWORD = "demo12345"
+PASSWORD = "qms-demo-2026"
 
 #: (username, organisation, roles, full name, title)
 PEOPLE = [
@@ -34,16 +34,20 @@ PEOPLE = [
     ("pheduyet", "XA-LOCBINH", ["approver"], "Lý Văn Đức", "Chủ tịch UBND"),
     ("canbo", "XA-LOCBINH", ["staff"], "Vi Thị Hoa", "Công chức Văn phòng - Thống kê"),
     ("thuky.dd", "XA-DONGDANG", ["secretary"], "Lương Văn Hải", "Công chức Văn phòng - Thống kê"),
+    ("kiemtra.dd", "XA-DONGDANG", ["reviewer"], "Nông Văn Bình", "Phó Chủ tịch UBND"),
     ("pheduyet.dd", "XA-DONGDANG", ["reviewer", "approver"], "Hà Thị Mai", "Chủ tịch UBND"),
     ("thuky.dq", "XA-DONGQUAN", ["secretary"], "Nông Văn Tâm", "Công chức Văn phòng - Thống kê"),
+    ("kiemtra.dq", "XA-DONGQUAN", ["reviewer"], "Đinh Văn Lực", "Phó Chủ tịch UBND"),
     ("pheduyet.dq", "XA-DONGQUAN", ["reviewer", "approver"], "Hoàng Thị Thu", "Chủ tịch UBND"),
     ("thuky.tg", "XA-TAMGIA", ["secretary"], "Lăng Văn Sơn", "Công chức Tư pháp - Hộ tịch"),
+    ("kiemtra.tg", "XA-TAMGIA", ["reviewer"], "Mông Thị Hằng", "Phó Chủ tịch UBND"),
     ("pheduyet.tg", "XA-TAMGIA", ["reviewer", "approver"], "Chu Văn Bình", "Chủ tịch UBND"),
 ]
 #: The 2025 merger of the demo: two communes into one, with a code clash and a TTHC covered twice.
 MERGED_ON = date(2025, 7, 1)
 MERGED_TARGET = {"code": "XA-DONGQUAN-2025", "name": "UBND xã Đông Quan (sau sáp nhập)", "parent": "TINH-LS"}
 MERGER_RESOLUTIONS = {"codes": {"XA-TAMGIA:QT-01": "QT-01-TG"}, "procedures": {"1.001193": "XA-DONGQUAN:QT-01"}}
+REASON = "Đã đối chiếu các phát hiện kiểm tra nội dung; sẽ hoàn thiện ở lần sửa đổi sau."
 LOGINS = [(username, PASSWORD) for username, *_ in PEOPLE]
 
 
@@ -68,11 +72,12 @@ def load(session: Session, files: FileStore, today: date) -> bool:
     csv_import.import_csv(session, None, _file("legal_documents.csv"), today=today)
     procedures.import_procedures(session, people["thuky"], "XA-LOCBINH", "procedures.xlsx", _file("procedures.xlsx"))
     _Agency(session, files, today, people["thuky"], people["kiemtra"], people["pheduyet"]).load_loc_binh()
-    _Agency(session, files, today, people["thuky.dd"], people["pheduyet.dd"], people["pheduyet.dd"]).load_dong_dang()
+    # The drafter, the reviewer and the approver of a revision are three people, even where one holds two roles.
+    _Agency(session, files, today, people["thuky.dd"], people["kiemtra.dd"], people["pheduyet.dd"]).load_dong_dang()
     for code, secretary in (("XA-DONGQUAN", "thuky.dq"), ("XA-TAMGIA", "thuky.tg")):
         procedures.import_procedures(session, people[secretary], code, "procedures.xlsx", _file("procedures.xlsx"))
-    _Agency(session, files, today, people["thuky.dq"], people["pheduyet.dq"], people["pheduyet.dq"]).load_dong_quan()
-    _Agency(session, files, today, people["thuky.tg"], people["pheduyet.tg"], people["pheduyet.tg"]).load_tam_gia()
+    _Agency(session, files, today, people["thuky.dq"], people["kiemtra.dq"], people["pheduyet.dq"]).load_dong_quan()
+    _Agency(session, files, today, people["thuky.tg"], people["kiemtra.tg"], people["pheduyet.tg"]).load_tam_gia()
     restructure.carry_out(
         session, people["quantri"], kind="merge", sources=["XA-DONGQUAN", "XA-TAMGIA"], targets=[MERGED_TARGET],
         effective_on=MERGED_ON, today=today, resolutions=MERGER_RESOLUTIONS,
@@ -94,10 +99,13 @@ class _Agency:
             code=code, title=title, kind=kind, procedure_code=procedure_code,
         )
 
-    def draft(self, document: Document, content: bytes, filename: str, summary: str) -> Revision:
+    def draft(
+        self, document: Document, content: bytes, filename: str, summary: str, code_mismatch_reason: str | None = None
+    ) -> Revision:
         return documents.add_revision(
             self.session, self.files, self.secretary, document.id,
             stream=io.BytesIO(content), filename=filename, change_summary=summary,
+            code_mismatch_reason=code_mismatch_reason,
         )
 
     def act(
@@ -106,11 +114,15 @@ class _Agency:
         actors = {"submit": self.secretary, "pass": self.reviewer, "return": self.reviewer, "approve": self.approver,
                   "withdraw": self.approver}
         for step in steps:
-            documents.act(self.session, actors[step], revision.id, step, today=self.today, comment=comment,
+            # Passing or approving with error findings takes a reason; the demo's people give one every time.
+            said = comment or (REASON if step in ("pass", "approve") else None)
+            documents.act(self.session, actors[step], revision.id, step, today=self.today, comment=said,
                           effective_from=effective_from or self.today)
 
-    def effective(self, document: Document, content: bytes, filename: str, summary: str) -> Revision:
-        revision = self.draft(document, content, filename, summary)
+    def effective(
+        self, document: Document, content: bytes, filename: str, summary: str, code_mismatch_reason: str | None = None
+    ) -> Revision:
+        revision = self.draft(document, content, filename, summary, code_mismatch_reason)
         self.act(revision, "submit", "pass", "approve")
         return revision
 
@@ -172,7 +184,8 @@ class _Agency:
 
     def load_dong_quan(self) -> None:
         birth = self.document("QT-01", "Đăng ký khai sinh", "process", "1.001193")
-        self.effective(birth, _file("QT-HT-01_dang-ky-khai-sinh_lan-02.docx"), "QT-01.docx", "Ban hành lần đầu")
+        self.effective(birth, _file("QT-HT-01_dang-ky-khai-sinh_lan-02.docx"), "QT-01.docx", "Ban hành lần đầu",
+                       code_mismatch_reason="Áp dụng quy trình mẫu của xã Lộc Bình; khối kiểm soát sửa ở lần sau.")
         control = self.document("QT-HT-KS", "Quy trình kiểm soát tài liệu", "system_procedure")
         self.effective(control, _file("QT-HT-KS_kiem-soat-tai-lieu_lan-01.docx"), "QT-HT-KS.docx", "Ban hành lần đầu")
 
@@ -191,7 +204,9 @@ class _Agency:
         policy = self.document("CSCL", "Chính sách chất lượng", "policy")
         self.effective(policy, _file("CSCL_chinh-sach-chat-luong_lan-01.docx"), "CSCL.docx", "Ban hành lần đầu")
         birth = self.document("QT-01", "Đăng ký khai sinh", "process", "1.001193")
-        self.effective(birth, _file("QT-HT-01_dang-ky-khai-sinh_lan-02.docx"), "QT-01.docx", "Ban hành lần đầu")
+        # The commune adopts Lộc Bình's process as it is, control block included: the secretary confirms it.
+        self.effective(birth, _file("QT-HT-01_dang-ky-khai-sinh_lan-02.docx"), "QT-01.docx", "Ban hành lần đầu",
+                       code_mismatch_reason="Áp dụng quy trình mẫu của xã Lộc Bình; khối kiểm soát sửa ở lần sau.")
 
 
 def _file(name: str) -> bytes:

@@ -1,4 +1,4 @@
-"""The document lifecycle: create, upload a revision, submit, pass, return, approve, withdraw, take effect.
+"""The document lifecycle: create, upload a revision, submit, pass, return, approve, discard, withdraw, take effect.
 
 Every public function that changes something is one unit of work: it checks the
 rule, changes the rows, records the audit entry and commits. Nothing is deleted.
@@ -17,18 +17,22 @@ from sqlalchemy.orm import Session
 from qms import clock, conformity, faults, tasks
 from qms.accounts import permissions
 from qms.audit import trail
+from qms.catalogue.codes import codes_match
+from qms.conformity.checks import same_code
 from qms.database import unit_of_work
 from qms.documents import locks, processing, workflow
-from qms.documents.reading import get_document, get_revision
-from qms.errors import Conflict, Forbidden, Invalid, NotFound
+from qms.documents.reading import STATUS_LABELS, get_document, get_revision
+from qms.errors import Conflict, Invalid, NotFound
 from qms.files import filetypes
 from qms.files.store import FileStore
 from qms.legal import reviews as legal_reviews
 from qms.models import (
+    OPEN_STATUSES,
     Document,
     DocumentKind,
     DocumentStatus,
     Organization,
+    Procedure,
     Revision,
     RevisionStatus,
     Role,
@@ -36,9 +40,6 @@ from qms.models import (
     User,
 )
 from qms.search import log as search_log
-
-#: Statuses of revisions still moving towards effect; withdrawing a document ends them too.
-OPEN_STATUSES = (RevisionStatus.DRAFT, RevisionStatus.IN_REVIEW, RevisionStatus.REVIEWED, RevisionStatus.APPROVED)
 
 DOCUMENT_CODE = re.compile(r"^[\w][\w .\-/]{0,63}$")
 PROCEDURE_CODE = re.compile(r"^[1-9]\.\d{6}(\.[0-9A-Za-z]+)*$")
@@ -79,6 +80,7 @@ def create_document(
         raise Invalid("Loại tài liệu không hợp lệ.", code="invalid_kind") from None
     if procedure_code and not PROCEDURE_CODE.match(procedure_code):
         raise Invalid("Mã thủ tục hành chính không hợp lệ (ví dụ: 1.001193).", code="invalid_procedure_code")
+    in_catalogue = _check_catalogue(session, organization, procedure_code)
     with unit_of_work(session):
         taken = session.scalar(
             select(Document.id).where(Document.organization_id == organization.id, Document.code == code)
@@ -100,7 +102,8 @@ def create_document(
             "create",
             actor=actor,
             document=document,
-            details={"code": code, "title": title, "kind": document_kind.value, "procedure_code": procedure_code},
+            details={"code": code, "title": title, "kind": document_kind.value, "procedure_code": procedure_code,
+                     "in_catalogue": in_catalogue},
         )
     return document
 
@@ -123,8 +126,12 @@ def add_revision(
     stream: BinaryIO,
     filename: str,
     change_summary: str,
+    code_mismatch_reason: str | None = None,
 ) -> Revision:
-    """Store the file by its hash, then add a draft revision with the next number."""
+    """Store the file by its hash, then add a draft revision with the next number.
+
+    A file whose control block names another document's code is refused unless the secretary confirms it with a
+    reason, which is audited with the upload."""
     document = upload_target(session, actor, document_id)
     filename = filetypes.safe_filename(filename)
     change_summary = (change_summary or "").strip()
@@ -141,6 +148,9 @@ def add_revision(
         document = locks.lock_document(session, document.id)
         if document.status is DocumentStatus.OBSOLETE:
             raise Conflict(WITHDRAWN_NO_UPLOAD, code="document_obsolete")
+        session.refresh(document, ["revisions"])  # siblings as committed, read under the document's lock
+        _refuse_duplicate(document, stored.sha256)
+        base = document.current_revision
         _register_file(session, stored.sha256, stored.size)
         number = (session.scalar(select(func.max(Revision.number)).where(Revision.document_id == document.id)) or 0) + 1
         revision = Revision(
@@ -158,10 +168,12 @@ def add_revision(
             drafted_by_name=actor.full_name,
             drafted_by_title=actor.title,
             created_at=clock.now(),
+            base_revision_id=base.id if base is not None else None,
         )
         session.add(revision)
         session.flush()
         linked = processing.begin(session, revision, file_type, deferred=extracted is None, files=files)
+        mismatch = _confirmed_code_mismatch(session, document, revision, code_mismatch_reason)
         trail.record(
             session,
             "upload",
@@ -169,7 +181,8 @@ def add_revision(
             revision=revision,
             details={
                 "number": number, "filename": filename, "size": stored.size, "change_summary": change_summary,
-                "procedure_codes": linked,
+                "procedure_codes": linked, "base_revision_id": revision.base_revision_id,
+                **({"code_mismatch": mismatch} if mismatch else {}),
             },
         )
         search_log.changed(session, [revision])
@@ -194,9 +207,10 @@ def act(
     """Apply one workflow action to a revision, as the API and the pages both name them."""
     handlers = {
         "submit": lambda r: _submit(session, actor, r),
-        "pass": lambda r: _pass(session, actor, r),
+        "pass": lambda r: _pass(session, actor, r, comment),
         "return": lambda r: _return(session, actor, r, comment),
-        "approve": lambda r: _approve(session, actor, r, effective_from, today),
+        "approve": lambda r: _approve(session, actor, r, effective_from, today, comment),
+        "discard": lambda r: _discard(session, actor, r, comment),
         "withdraw": lambda r: _withdraw(session, actor, r, comment),
     }
     if action not in workflow.ACTIONS:
@@ -223,16 +237,26 @@ def _submit(session: Session, actor: User, revision: Revision) -> None:
     trail.record(session, "submit", actor=actor, revision=revision)
 
 
-def _pass(session: Session, actor: User, revision: Revision) -> None:
+def _reason(findings: list[conformity.Finding], comment: str | None, doing: str) -> str | None:
+    """Passing or approving despite error-level findings takes a written reason, recorded with the action and shown
+    beside the findings; without errors a comment is kept all the same."""
+    reason = (comment or "").strip() or None
+    if reason is None and any(finding.severity == conformity.ERROR for finding in findings):
+        raise Invalid(f"Phiên bản có phát hiện mức lỗi: cần ghi lý do vẫn {doing}.", code="reason_required")
+    return reason
+
+
+def _pass(session: Session, actor: User, revision: Revision, comment: str | None) -> None:
     workflow.require(actor, revision, "pass")
-    if revision.drafted_by_id == actor.id:
-        raise Forbidden("Người soạn thảo không được tự kiểm tra phiên bản của mình.", code="self_review")
+    stored = conformity.stored_check(session, revision.id)  # what the reviewer was shown
+    reason = _reason(stored.findings if stored is not None else [], comment, "kiểm tra đạt")
+    revision.review_reason = reason
     revision.status = RevisionStatus.REVIEWED
     revision.reviewed_by_id = actor.id
     revision.reviewed_by_name = actor.full_name
     revision.reviewed_by_title = actor.title
     revision.reviewed_at = clock.now()
-    trail.record(session, "pass", actor=actor, revision=revision)
+    trail.record(session, "pass", actor=actor, revision=revision, details={"reason": reason} if reason else None)
 
 
 def _return(session: Session, actor: User, revision: Revision, comment: str | None) -> None:
@@ -247,11 +271,11 @@ def _return(session: Session, actor: User, revision: Revision, comment: str | No
     trail.record(session, "return", actor=actor, revision=revision, details={"comment": comment})
 
 
-def _approve(session: Session, actor: User, revision: Revision, effective_from: date | None, today: date) -> None:
+def _approve(
+    session: Session, actor: User, revision: Revision, effective_from: date | None, today: date, comment: str | None
+) -> None:
     document = revision.document
     workflow.require(actor, revision, "approve")
-    if revision.drafted_by_id == actor.id:
-        raise Forbidden("Người soạn thảo không được tự phê duyệt phiên bản của mình.", code="self_approval")
     if effective_from is None:
         raise Invalid("Cần nhập ngày hiệu lực.", code="effective_from_required")
     if effective_from < today:
@@ -263,6 +287,8 @@ def _approve(session: Session, actor: User, revision: Revision, effective_from: 
         )
     if any(r.status is RevisionStatus.APPROVED for r in document.revisions):
         raise Conflict("Tài liệu đã có một phiên bản được phê duyệt đang chờ hiệu lực.", code="approval_pending")
+    findings = conformity.current_findings(session, revision, today=today)
+    reason = _reason(findings, comment, "phê duyệt")
     issued = [r.issue_number for r in document.revisions if r.issue_number]
     revision.issue_number = max(issued, default=0) + 1
     revision.status = RevisionStatus.APPROVED
@@ -271,16 +297,27 @@ def _approve(session: Session, actor: User, revision: Revision, effective_from: 
     revision.approved_by_title = actor.title
     revision.approved_at = clock.now()
     revision.effective_from = effective_from
-    trail.record(
-        session,
-        "approve",
-        actor=actor,
-        revision=revision,
-        details={"issue_number": revision.issue_number, "effective_from": effective_from.isoformat(),
-                 "findings": conformity.finding_codes(session, revision, today=today)},
-    )
+    revision.approval_reason = reason
+    details = {"issue_number": revision.issue_number, "effective_from": effective_from.isoformat(),
+               "findings": [finding.code for finding in findings]}
+    if reason:
+        details["reason"] = reason
+    trail.record(session, "approve", actor=actor, revision=revision, details=details)
     if effective_from <= today:
         _take_effect(session, revision, actor=actor)
+
+
+def _discard(session: Session, actor: User, revision: Revision, reason: str | None) -> None:
+    """The drafter sets their draft aside; it stays in the history with the reason."""
+    workflow.require(actor, revision, "discard")
+    reason = (reason or "").strip()
+    if not reason:
+        raise Invalid("Cần ghi lý do hủy bản dự thảo.", code="reason_required")
+    revision.status = RevisionStatus.DISCARDED
+    revision.discarded_at = clock.now()
+    revision.discarded_by_name = actor.full_name
+    revision.discard_reason = reason
+    trail.record(session, "discard", actor=actor, revision=revision, details={"reason": reason})
 
 
 def _withdraw(session: Session, actor: User, revision: Revision, reason: str | None) -> None:
@@ -360,6 +397,58 @@ def _take_effect(session: Session, revision: Revision, *, actor: User | None) ->
 
 
 # --- small pieces ----------------------------------------------------------------------------
+
+
+def _confirmed_code_mismatch(
+    session: Session, document: Document, revision: Revision, reason: str | None
+) -> dict[str, str] | None:
+    """The code the file's control block names, when it is another document's, with the secretary's reason."""
+    stored = conformity.stored_check(session, revision.id)
+    named = stored.structure.control.code if stored is not None else None
+    if not named or same_code(named, document.code):
+        return None
+    reason = (reason or "").strip()
+    if not reason:
+        raise Conflict(
+            f"Khối kiểm soát trong tệp ghi mã hiệu {named}, khác mã hiệu của tài liệu ({document.code}). Nếu đúng là "
+            "tệp của tài liệu này, hãy xác nhận và ghi lý do.",
+            code="code_mismatch",
+        )
+    return {"named": named, "reason": reason}
+
+
+def _check_catalogue(session: Session, organization: Organization, procedure_code: str | None) -> bool | None:
+    """A TTHC code must be on the organisation's catalogue when it has one; with none, any well-formed code is taken
+    and marked as not in the catalogue (False). None when there is no code. A national code and its provincial
+    variant stand for each other, as coverage counts them."""
+    if procedure_code is None:
+        return None
+    listed = set(session.scalars(select(Procedure.code).where(Procedure.organization_id == organization.id)))
+    if any(codes_match(procedure_code, code) for code in listed):
+        return True
+    if listed:
+        raise Invalid(
+            f"Mã thủ tục hành chính {procedure_code} không có trong danh mục TTHC của {organization.name}.",
+            code="unknown_procedure",
+        )
+    return False
+
+
+def _refuse_duplicate(document: Document, sha256: str) -> None:
+    """The same bytes as the revision in force or an open revision add nothing: say which one holds them."""
+    for other in document.revisions:
+        if other.file_sha256 != sha256:
+            continue
+        if other.is_current:
+            raise Conflict(
+                f"Tệp này giống hệt phiên bản {other.number} (lần ban hành {other.issue_number}) đang có hiệu lực.",
+                code="duplicate_file",
+            )
+        if other.status in OPEN_STATUSES:
+            raise Conflict(
+                f"Tệp này giống hệt phiên bản {other.number} đang mở ({STATUS_LABELS[other.status]}).",
+                code="duplicate_file",
+            )
 
 
 def _register_file(session: Session, sha256: str, size: int) -> None:

@@ -12,6 +12,7 @@ from typing import BinaryIO
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from qms import clock
 from qms.accounts import permissions
 from qms.audit import trail
 from qms.database import unit_of_work
@@ -131,14 +132,23 @@ class Download:
     stream: BinaryIO
 
 
-def open_file(session: Session, files: FileStore, viewer: User, revision_id: int) -> Download:
-    """The stored file of a revision; a download of a non-current one is audited."""
+#: How a non-current revision was opened, as the audit log tells them apart: «Xem» or «Tải xuống».
+OPEN_PURPOSES = ("read", "download")
+
+
+def open_file(
+    session: Session, files: FileStore, viewer: User, revision_id: int, *, purpose: str = "download"
+) -> Download:
+    """The stored file of a revision; reading or downloading a non-current one is audited once a person a day."""
+    if purpose not in OPEN_PURPOSES:
+        raise ValueError(purpose)
     revision = get_revision(session, viewer, revision_id)
     if not revision.is_current:
         with unit_of_work(session):
-            trail.record(
-                session, "download", actor=viewer, revision=revision, details={"status": revision.status.value}
-            )
+            if not _opened_today(session, viewer, revision, purpose):
+                trail.record(
+                    session, purpose, actor=viewer, revision=revision, details={"status": revision.status.value}
+                )
     return Download(revision=revision, stream=files.open_checked(revision.file_sha256))
 
 
@@ -157,6 +167,17 @@ def require_processed(revision: Revision) -> None:
         raise Conflict(PROCESSING_MESSAGE, code="processing")
 
 
+def _opened_today(session: Session, viewer: User, revision: Revision, purpose: str) -> bool:
+    midnight = clock.now().replace(hour=0, minute=0, second=0, microsecond=0)
+    found = select(AuditEntry.seq).where(
+        AuditEntry.action == purpose,
+        AuditEntry.actor_id == viewer.id,
+        AuditEntry.revision_id == revision.id,
+        AuditEntry.occurred_at >= midnight,
+    )
+    return session.scalar(found.limit(1)) is not None
+
+
 STATUS_LABELS = {
     RevisionStatus.DRAFT: "Dự thảo",
     RevisionStatus.IN_REVIEW: "Chờ kiểm tra",
@@ -166,6 +187,7 @@ STATUS_LABELS = {
     RevisionStatus.SUPERSEDED: "Hết hiệu lực",
     RevisionStatus.RETURNED: "Bị trả lại",
     RevisionStatus.OBSOLETE: "Đã thu hồi",
+    RevisionStatus.DISCARDED: "Đã hủy (dự thảo)",
 }
 
 KIND_LABELS = {

@@ -2,6 +2,8 @@
 
 The lifecycle enforces this table and the pages and the API read it, so what a person is offered is what the
 service accepts. Withdrawal ends a whole document, so it is offered on any of its revisions while it is active.
+Beyond roles and status, two rules decide too, in ``refusal``: a stale revision moves no further, and the drafter,
+the reviewer and the approver of one revision are three different people (a draft is discarded by its drafter).
 """
 
 from __future__ import annotations
@@ -9,12 +11,12 @@ from __future__ import annotations
 from qms.accounts import permissions
 from qms.documents import reading
 from qms.documents.reading import STATUS_LABELS
-from qms.errors import Conflict, DomainError
+from qms.errors import Conflict, DomainError, Forbidden
 from qms.models import Document, DocumentStatus, Revision, RevisionStatus, Role, User
 
 #: status → action → the roles that take it there. The order of the actions is the order pages show them.
 TABLE: dict[RevisionStatus, dict[str, tuple[Role, ...]]] = {
-    RevisionStatus.DRAFT: {"submit": (Role.SECRETARY,)},
+    RevisionStatus.DRAFT: {"submit": (Role.SECRETARY,), "discard": (Role.SECRETARY,)},
     # The reviewer returns what is in review; the approver may send it back before it reaches them too.
     RevisionStatus.IN_REVIEW: {"pass": (Role.REVIEWER,), "return": (Role.REVIEWER, Role.APPROVER)},
     RevisionStatus.REVIEWED: {"approve": (Role.APPROVER,), "return": (Role.APPROVER,)},
@@ -25,6 +27,9 @@ DOCUMENT_ACTIONS: dict[str, tuple[Role, ...]] = {"withdraw": (Role.APPROVER,)}
 
 #: Who uploads a new revision of an active document.
 UPLOAD_ROLES = (Role.SECRETARY,)
+
+#: Actions that move a revision towards effect: a stale revision takes none of them.
+FORWARD_ACTIONS = ("submit", "pass", "approve")
 
 #: Every action the lifecycle knows, as the API and the pages name them.
 ACTIONS = tuple(dict.fromkeys([*(a for actions in TABLE.values() for a in actions), *DOCUMENT_ACTIONS]))
@@ -50,7 +55,42 @@ def require(actor: User, revision: Revision, action: str) -> None:
             f"Phiên bản đang ở trạng thái «{STATUS_LABELS[revision.status]}», không thực hiện được thao tác này.",
             code="wrong_state",
         )
-    reading.require_processed(revision)  # a file still being converted cannot be reviewed
+    refused = refusal(actor, revision, action)
+    if refused is not None:
+        raise refused
+
+
+def refusal(actor: User, revision: Revision, action: str) -> DomainError | None:
+    """Why this actor may not take this action on this revision beyond role and status, or None when they may."""
+    if action in FORWARD_ACTIONS and not reading.processed(revision):
+        # A file still being converted or recognised cannot be reviewed; its draft can still be discarded.
+        return Conflict(reading.PROCESSING_MESSAGE, code="processing")
+    if action in FORWARD_ACTIONS:
+        in_force = revision.stale_against
+        if in_force is not None:
+            return Conflict(stale_message(in_force), code="stale_revision")
+    if action == "discard" and revision.drafted_by_id != actor.id:
+        return Forbidden("Chỉ người soạn thảo được hủy bản dự thảo của mình.", code="not_drafter")
+    if action == "pass" and revision.drafted_by_id == actor.id:
+        return Forbidden("Người soạn thảo không được tự kiểm tra phiên bản của mình.", code="self_review")
+    if action == "approve":
+        if revision.drafted_by_id == actor.id:
+            return Forbidden("Người soạn thảo không được tự phê duyệt phiên bản của mình.", code="self_approval")
+        if revision.reviewed_by_id == actor.id:
+            return Forbidden(
+                "Người đã kiểm tra phiên bản không được đồng thời phê duyệt: soạn thảo, kiểm tra và phê duyệt "
+                "phải là ba người khác nhau.",
+                code="separation_of_duties",
+            )
+    return None
+
+
+def stale_message(in_force: Revision) -> str:
+    """What a stale revision's author and approvers are told: which issue is in force and what to do."""
+    return (
+        f"Phiên bản này đã lỗi thời: lần ban hành {in_force.issue_number} (phiên bản {in_force.number}) đang có "
+        "hiệu lực và phiên bản này không dựa trên lần ban hành đó. Hãy tải lên phiên bản mới dựa trên bản hiện hành."
+    )
 
 
 def _holds(user: User, roles: tuple[Role, ...], document: Document) -> bool:
@@ -64,9 +104,13 @@ def _holds(user: User, roles: tuple[Role, ...], document: Document) -> bool:
 def offered(user: User, revision: Revision) -> list[str]:
     """The status actions this user may take on this revision now, in the table's order."""
     document = revision.document
-    if document.status is not DocumentStatus.ACTIVE or not reading.processed(revision):
+    if document.status is not DocumentStatus.ACTIVE:
         return []
-    return [action for action, roles in TABLE.get(revision.status, {}).items() if _holds(user, roles, document)]
+    return [
+        action
+        for action, roles in TABLE.get(revision.status, {}).items()
+        if _holds(user, roles, document) and refusal(user, revision, action) is None
+    ]
 
 
 def may_upload(user: User, document: Document) -> bool:

@@ -155,7 +155,9 @@ def _upload(d: dict[str, Any], r: str, _n: dict[int, int]) -> tuple[str, list[tu
 
 def _approve(d: dict[str, Any], r: str, _n: dict[int, int]) -> tuple[str, list[tuple[str, str]]]:
     return f"Phê duyệt {r}, lần ban hành {d.get('issue_number')}", _facts(
-        ("Hiệu lực từ", _date(d["effective_from"]) if d.get("effective_from") else None))
+        ("Hiệu lực từ", _date(d["effective_from"]) if d.get("effective_from") else None),
+        ("Phát hiện lúc phê duyệt", _numbers(d["findings"]) if d.get("findings") else None),
+        ("Lý do", d.get("reason")))
 
 
 def _take_effect(d: dict[str, Any], r: str, _n: dict[int, int]) -> tuple[str, list[tuple[str, str]]]:
@@ -192,12 +194,15 @@ _DESCRIBERS: dict[str, Describer] = {
     "create": _create,
     "upload": _upload,
     "submit": lambda d, r, n: (f"Trình kiểm tra {r}", []),
-    "pass": lambda d, r, n: (f"Kiểm tra đạt {r}, chuyển phê duyệt", []),
+    "pass": lambda d, r, n: (f"Kiểm tra đạt {r}, chuyển phê duyệt", _facts(("Lý do", d.get("reason")))),
+    "discard": lambda d, r, n: (f"Hủy {r} (bản dự thảo)", _facts(("Lý do", d.get("reason")))),
     "return": lambda d, r, n: (f"Trả lại {r}", _facts(("Ý kiến", d.get("comment")))),
     "approve": _approve,
     "take_effect": _take_effect,
     "supersede": _supersede,
     "withdraw": _withdraw,
+    "read": lambda d, r, n: (f"Xem {r} (không phải bản hiện hành)",
+                             _facts(("Trạng thái khi xem", _status(d.get("status"))))),
     "download": lambda d, r, n: (f"Tải xuống {r} (không phải bản hiện hành)",
                                  _facts(("Trạng thái khi tải", _status(d.get("status"))))),
     "legal_basis_change": lambda d, r, n: (f"Sửa căn cứ pháp lý của {r}", _facts(

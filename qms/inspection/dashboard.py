@@ -13,6 +13,7 @@ from qms.accounts import permissions
 from qms.catalogue import coverage
 from qms.catalogue.coverage import Coverage
 from qms.errors import NotFound
+from qms.inspection import workspace
 from qms.legal import reviews as legal_reviews
 from qms.legal.reviews import ReviewItem
 from qms.models import Document, DocumentStatus, Organization, Revision, RevisionStatus, User
@@ -37,6 +38,8 @@ class Dashboard:
     awaiting_review: list[Revision] = field(default_factory=list)
     awaiting_approval: list[Revision] = field(default_factory=list)
     overdue_reviews: list[OverdueReview] = field(default_factory=list)
+    #: What waits for the viewer, counted as the header and the workspace count it (``Workspace.count``).
+    waiting_for_viewer: int = 0
 
 
 def add_months(day: date, months: int) -> date:
@@ -92,4 +95,5 @@ def for_organization(session: Session, viewer: User, organization_code: str, tod
         awaiting_review=_waiting(session, organization.id, RevisionStatus.IN_REVIEW),
         awaiting_approval=_waiting(session, organization.id, RevisionStatus.REVIEWED),
         overdue_reviews=overdue_reviews(session, organization.id, today),
+        waiting_for_viewer=workspace.for_user(session, viewer, today).count,
     )

@@ -36,6 +36,12 @@ class Workspace:
     to_review: list[Pending] = field(default_factory=list)
     to_approve: list[Pending] = field(default_factory=list)
 
+    @property
+    def count(self) -> int:
+        """Every item waiting, as the header, the workspace and the dashboard all show it."""
+        lists = (self.drafts, self.returned, self.legal_reviews, self.findings, self.to_review, self.to_approve)
+        return sum(len(items) for items in lists)
+
 
 def _pending(session: Session, revisions: list[Revision]) -> list[Pending]:
     checks = stored_checks(session, [revision.id for revision in revisions])

@@ -1,7 +1,8 @@
 """The register of legal documents, shared by the installation: numbers, reading with the derived status,
 adding and editing, the amends/replaces relations, and stubs for numbers known only from a citation.
 
-Secretaries, approvers and administrators of any organisation edit it; everyone signed in reads it.
+Registrars (the people who keep it, usually at the provincial Department of Justice) and administrators edit it;
+everyone signed in reads it and may propose a change (``qms.legal.proposals``).
 Every change re-checks the review items of the processes that cite what changed (``refresh_reviews``).
 """
 
@@ -32,7 +33,7 @@ from qms.models import LegalDocument, LegalRelation, RelationKind, Role, User
 from qms.text.citations import canonical_number, find_all
 from qms.text.vietnamese import fold, normalize
 
-EDITOR_ROLES = (Role.SECRETARY, Role.APPROVER, Role.ADMIN)
+EDITOR_ROLES = (Role.REGISTRAR, Role.ADMIN)
 #: The fields a person edits, as the model names them.
 FIELDS = ("doc_type", "title", "issuer", "issued_on", "effective_from")
 RELATION_FIELDS = {"amends": RelationKind.AMENDS, "replaces": RelationKind.REPLACES}
@@ -94,14 +95,15 @@ def guess_type(number: str) -> str:
 
 
 def may_edit_register(user: User) -> bool:
-    """Secretaries, approvers and administrators of any organisation keep the shared register."""
+    """Registrars and administrators keep the shared register; everyone else proposes changes to them."""
     return user.has_role(*EDITOR_ROLES)
 
 
 def require_register_editor(user: User) -> None:
     if not may_edit_register(user):
         raise Forbidden(
-            "Cần vai trò Thư ký ISO, Người phê duyệt hoặc Quản trị hệ thống để sửa danh mục văn bản pháp luật.",
+            "Cần vai trò Người quản lý danh mục văn bản hoặc Quản trị hệ thống để sửa danh mục văn bản pháp luật; "
+            "người dùng khác có thể gửi đề xuất thay đổi.",
             code="role_required",
         )
 
@@ -191,6 +193,27 @@ def create_legal_document(
 ) -> LegalDocument:
     """Add a document to the register (or complete the stub a citation left); its relations are given as numbers."""
     require_register_editor(actor)
+    number, values, wanted = check_new_document(
+        number=number, doc_type=doc_type, title=title, issuer=issuer, issued_on=issued_on,
+        effective_from=effective_from, amends=amends, replaces=replaces,
+    )
+    with unit_of_work(session):
+        document = apply_create(session, actor, number, values, wanted, today=today)
+    return document
+
+
+def check_new_document(
+    *,
+    number: str,
+    doc_type: str = "",
+    title: str = "",
+    issuer: str = "",
+    issued_on: date | None = None,
+    effective_from: date | None = None,
+    amends: Iterable[str] = (),
+    replaces: Iterable[str] = (),
+) -> tuple[str, dict[str, Any], dict[RelationKind, list[str]]]:
+    """The canonical number, the cleaned fields and the relations of a new document, or the error that refuses it."""
     number = parse_number(number)
     values = clean_fields(
         {"doc_type": doc_type, "title": title, "issuer": issuer}
@@ -200,31 +223,43 @@ def create_legal_document(
         raise Invalid("Cần nhập trích yếu (tên) văn bản.", code="title_required")
     wanted = {RelationKind.AMENDS: parse_numbers(amends), RelationKind.REPLACES: parse_numbers(replaces)}
     _refuse_self(number, wanted)
-    with unit_of_work(session):
-        registered, created = ensure_registered(session, [number])
-        document = lock_document(session, registered[number].id)
-        if not document.is_stub:
-            raise Conflict(f"Văn bản {number} đã có trong danh mục.", code="duplicate_number")
-        for field, value in values.items():
-            setattr(document, field, value)
-        document.is_stub = False
-        document.updated_at = clock.now()
-        stubs = set_relations(session, document, wanted)
-        trail.record(
-            session,
-            "legal_create",
-            actor=actor,
-            subject=f"legal:{number}",
-            details={
-                "number": number,
-                **_jsonable(values),
-                "amends": wanted[RelationKind.AMENDS],
-                "replaces": wanted[RelationKind.REPLACES],
-                "stubs": stubs,
-                "completed_stub": not created,
-            },
-        )
-        refresh_reviews(session, today)
+    return number, values, wanted
+
+
+def apply_create(
+    session: Session,
+    actor: User,
+    number: str,
+    values: Mapping[str, Any],
+    wanted: Mapping[RelationKind, list[str]],
+    *,
+    today: date,
+) -> LegalDocument:
+    """Inside the caller's unit of work: register the checked document, audited as ``legal_create``."""
+    registered, created = ensure_registered(session, [number])
+    document = lock_document(session, registered[number].id)
+    if not document.is_stub:
+        raise Conflict(f"Văn bản {number} đã có trong danh mục.", code="duplicate_number")
+    for field, value in values.items():
+        setattr(document, field, value)
+    document.is_stub = False
+    document.updated_at = clock.now()
+    stubs = set_relations(session, document, wanted)
+    trail.record(
+        session,
+        "legal_create",
+        actor=actor,
+        subject=f"legal:{number}",
+        details={
+            "number": number,
+            **_jsonable(values),
+            "amends": wanted[RelationKind.AMENDS],
+            "replaces": wanted[RelationKind.REPLACES],
+            "stubs": stubs,
+            "completed_stub": not created,
+        },
+    )
+    refresh_reviews(session, today)
     return document
 
 
@@ -233,40 +268,62 @@ def update_legal_document(
 ) -> LegalDocument:
     """Change the given fields (and relations, as complete lists of numbers); a person's edit completes a stub."""
     require_register_editor(actor)
+    document = find_document(session, number)
+    values, wanted = check_changes(document.number, changes)
+    with unit_of_work(session):
+        document = apply_update(session, actor, document.id, values, wanted, today=today)
+    return document
+
+
+def check_changes(
+    number: str, changes: Mapping[str, Any]
+) -> tuple[dict[str, Any], dict[RelationKind, list[str]]]:
+    """The cleaned fields and relations of an edit of document ``number``, or the error that refuses it."""
     unknown = set(changes) - set(FIELDS) - set(RELATION_FIELDS)
     if unknown:
         raise Invalid(f"Không sửa được trường: {', '.join(sorted(unknown))}.", code="invalid_field")
-    document = find_document(session, number)
     values = clean_fields({field: changes[field] for field in FIELDS if field in changes})
     wanted = {kind: parse_numbers(changes[name] or []) for name, kind in RELATION_FIELDS.items() if name in changes}
-    _refuse_self(document.number, wanted)
-    with unit_of_work(session):
-        document = lock_document(session, document.id)
-        before = snapshot(session, document)
-        for field, value in values.items():
-            setattr(document, field, value)
-        if not document.title:
-            raise Invalid("Cần nhập trích yếu (tên) văn bản.", code="title_required")
-        document.is_stub = False
-        stubs = set_relations(session, document, wanted)
-        after = snapshot(session, document)
-        if before == after:
-            return document
-        document.updated_at = clock.now()
-        changed = [key for key in after if before[key] != after[key]]
-        trail.record(
-            session,
-            "legal_update",
-            actor=actor,
-            subject=f"legal:{document.number}",
-            details={
-                "number": document.number,
-                "before": {key: before[key] for key in changed},
-                "after": {key: after[key] for key in changed},
-                "stubs": stubs,
-            },
-        )
-        refresh_reviews(session, today)
+    _refuse_self(number, wanted)
+    return values, wanted
+
+
+def apply_update(
+    session: Session,
+    actor: User,
+    document_id: int,
+    values: Mapping[str, Any],
+    wanted: Mapping[RelationKind, list[str]],
+    *,
+    today: date,
+) -> LegalDocument:
+    """Inside the caller's unit of work: apply the checked edit, audited as ``legal_update`` if anything changes."""
+    document = lock_document(session, document_id)
+    before = snapshot(session, document)
+    for field, value in values.items():
+        setattr(document, field, value)
+    if not document.title:
+        raise Invalid("Cần nhập trích yếu (tên) văn bản.", code="title_required")
+    document.is_stub = False
+    stubs = set_relations(session, document, wanted)
+    after = snapshot(session, document)
+    if before == after:
+        return document
+    document.updated_at = clock.now()
+    changed = [key for key in after if before[key] != after[key]]
+    trail.record(
+        session,
+        "legal_update",
+        actor=actor,
+        subject=f"legal:{document.number}",
+        details={
+            "number": document.number,
+            "before": {key: before[key] for key in changed},
+            "after": {key: after[key] for key in changed},
+            "stubs": stubs,
+        },
+    )
+    refresh_reviews(session, today)
     return document
 
 

@@ -3,8 +3,26 @@
 from qms.models.audit import AuditEntry, AuditHead
 from qms.models.base import Base
 from qms.models.conformity import RevisionCheck
-from qms.models.documents import Document, DocumentKind, DocumentStatus, Revision, RevisionStatus, StoredFile
-from qms.models.legal import Citation, LegalDocument, LegalRelation, LegalReview, RelationKind, ReviewState
+from qms.models.documents import (
+    OPEN_STATUSES,
+    Document,
+    DocumentKind,
+    DocumentStatus,
+    Revision,
+    RevisionStatus,
+    StoredFile,
+)
+from qms.models.legal import (
+    Citation,
+    LegalDocument,
+    LegalProposal,
+    LegalRelation,
+    LegalReview,
+    ProposalKind,
+    ProposalState,
+    RelationKind,
+    ReviewState,
+)
 from qms.models.organizations import (
     DocumentOwnership,
     Organization,
@@ -22,6 +40,9 @@ __all__ = [
     "Citation",
     "DocumentProcedure",
     "LegalDocument",
+    "LegalProposal",
+    "ProposalKind",
+    "ProposalState",
     "LegalRelation",
     "LegalReview",
     "Procedure",
@@ -50,6 +71,7 @@ __all__ = [
     "RestructureKind",
     "Revision",
     "RevisionCheck",
+    "OPEN_STATUSES",
     "RevisionStatus",
     "Role",
     "StoredFile",

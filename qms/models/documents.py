@@ -40,6 +40,12 @@ class RevisionStatus(enum.StrEnum):
     SUPERSEDED = "superseded"
     RETURNED = "returned"
     OBSOLETE = "obsolete"
+    #: A draft its author set aside, with a reason; kept in the history.
+    DISCARDED = "discarded"
+
+
+#: Statuses of revisions still moving towards effect.
+OPEN_STATUSES = (RevisionStatus.DRAFT, RevisionStatus.IN_REVIEW, RevisionStatus.REVIEWED, RevisionStatus.APPROVED)
 
 
 class StoredFile(Base):
@@ -148,6 +154,14 @@ class Revision(Base):
     returned_by_name: Mapped[str | None] = mapped_column(String(200))
     returned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     return_comment: Mapped[str | None] = mapped_column(Text)
+    #: The revision in force when this one was uploaded (none when nothing was in force).
+    base_revision_id: Mapped[int | None] = mapped_column(ForeignKey("revisions.id"))
+    #: Why the reviewer passed / the approver approved despite error-level findings.
+    review_reason: Mapped[str | None] = mapped_column(Text)
+    approval_reason: Mapped[str | None] = mapped_column(Text)
+    discarded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    discarded_by_name: Mapped[str | None] = mapped_column(String(200))
+    discard_reason: Mapped[str | None] = mapped_column(Text)
 
     document: Mapped[Document] = relationship(back_populates="revisions", foreign_keys=[document_id])
     #: How the upload is processed (None: read at upload, before processing existed) and what it produced.
@@ -157,6 +171,21 @@ class Revision(Base):
     @property
     def is_current(self) -> bool:
         return self.status is RevisionStatus.EFFECTIVE
+
+    @property
+    def stale(self) -> bool:
+        """Lỗi thời: still open, but another revision than its base has taken effect since it was uploaded."""
+        return self.stale_against is not None
+
+    @property
+    def stale_against(self) -> Revision | None:
+        """The revision now in force that this open revision was not based on, if any (the one rule of staleness)."""
+        if self.status not in OPEN_STATUSES:
+            return None
+        current = self.document.current_revision
+        if current is None or current.id == self.base_revision_id or current.id == self.id:
+            return None
+        return current
 
     def __repr__(self) -> str:
         return f"<Revision {self.document_id}#{self.number} {self.status}>"

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import Boolean, Date, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from qms.models.base import Base, UTCDateTime, enum_column, utcnow
 from qms.models.documents import Document, Revision
+from qms.models.users import User
 
 
 class RelationKind(enum.StrEnum):
@@ -107,3 +109,41 @@ class LegalReview(Base):
     revision: Mapped[Revision] = relationship()
     cited: Mapped[LegalDocument] = relationship(foreign_keys=[cited_id], lazy="joined")
     trigger: Mapped[LegalDocument] = relationship(foreign_keys=[trigger_id], lazy="joined")
+
+
+class ProposalState(enum.StrEnum):
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+
+
+class ProposalKind(enum.StrEnum):
+    #: A document not in the register yet (or a stub to complete).
+    CREATE = "create"
+    #: A change of a registered document's fields or relations.
+    UPDATE = "update"
+
+
+class LegalProposal(Base):
+    """A change of the legal register proposed by someone who does not keep it; a registrar accepts or declines it."""
+
+    __tablename__ = "legal_proposals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[ProposalKind] = mapped_column(enum_column(ProposalKind))
+    #: The canonical number of the document to add or change.
+    number: Mapped[str] = mapped_column(String(100), index=True)
+    #: The fields and relations proposed, as JSON values (dates as ISO strings).
+    changes: Mapped[dict[str, Any]] = mapped_column(JSON)
+    #: Why the proposer asks for it.
+    note: Mapped[str] = mapped_column(Text, default="")
+    state: Mapped[ProposalState] = mapped_column(enum_column(ProposalState), default=ProposalState.PENDING, index=True)
+    proposed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    proposed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: The registrar's reason when declining.
+    decision_reason: Mapped[str | None] = mapped_column(Text)
+
+    proposed_by: Mapped[User] = relationship(foreign_keys=[proposed_by_id], lazy="joined")
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id], lazy="joined")

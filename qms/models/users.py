@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from qms.models.base import Base, UTCDateTime, enum_column, utcnow
@@ -19,6 +19,8 @@ class Role(enum.StrEnum):
     STAFF = "staff"
     INSPECTOR = "inspector"
     ADMIN = "admin"
+    #: Keeps the installation-wide legal register (usually at the provincial Department of Justice).
+    REGISTRAR = "registrar"
 
 
 class User(Base):
@@ -35,6 +37,8 @@ class User(Base):
     #: Every signed-in session carries the generation it began in; bumping it ends them all (sign-out,
     #: password change, deactivation, reactivation).
     session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    #: Set when an administrator sets the password: the user chooses their own at the next sign-in.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     organization: Mapped[Organization] = relationship(lazy="joined")

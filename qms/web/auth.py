@@ -13,9 +13,10 @@ from flask_limiter import RequestLimit
 from flask_login import current_user, login_required, login_user, logout_user
 
 from qms.accounts import users
+from qms.errors import DomainError
 from qms.extensions import db, limiter
 from qms.web import SESSION_GENERATION
-from qms.web.forms import LoginForm, LogoutForm
+from qms.web.forms import LoginForm, LogoutForm, PasswordChangeForm
 
 bp = Blueprint("auth", __name__)
 
@@ -93,3 +94,41 @@ def logout() -> ResponseReturnValue:
     session.clear()
     flash(_("Bạn đã đăng xuất."), "info")
     return redirect(url_for("auth.login"))
+
+
+#: Where a person who must choose a new password may still go.
+_BEFORE_NEW_PASSWORD = frozenset({"auth.password", "auth.logout", "auth.login", "static"})
+
+
+@bp.before_app_request
+def require_own_password() -> ResponseReturnValue | None:
+    """A password an administrator set is changed at the first sign-in, before anything else."""
+    if (
+        current_user.is_authenticated
+        and current_user.must_change_password
+        and request.endpoint not in _BEFORE_NEW_PASSWORD
+        and not (request.blueprint or "").startswith("api")
+    ):
+        return redirect(url_for("auth.password"))
+    return None
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def password() -> ResponseReturnValue:
+    """Every signed-in person, inspectors included, changes their own password here."""
+    form = PasswordChangeForm()
+    if request.method == "GET":
+        return render_template("auth/password.html", form=form)
+    if not form.validate():
+        return render_template("auth/password.html", form=form), 400
+    try:
+        changed = users.change_own_password(
+            db.session, current_user, current_password=form.current_password.data or "",
+            new_password=form.new_password.data or "",
+        )
+    except DomainError as error:
+        return render_template("auth/password.html", form=form, error=error.message), error.status
+    session[SESSION_GENERATION] = changed.session_generation  # this session goes on; the others have ended
+    flash(_("Đã đổi mật khẩu."), "success")
+    return redirect(url_for("documents.index"))

@@ -154,6 +154,7 @@ DONE = {
     "pass": _l("Đã kiểm tra đạt, chuyển người phê duyệt."),
     "return": _l("Đã trả lại phiên bản cho người soạn thảo."),
     "withdraw": _l("Đã thu hồi tài liệu."),
+    "discard": _l("Đã hủy bản dự thảo; bản dự thảo vẫn được lưu trong lịch sử."),
 }
 
 
@@ -219,6 +220,7 @@ def upload(document_id: int) -> ResponseReturnValue:
                 stream=form.file.data.stream,
                 filename=form.file.data.filename or "",
                 change_summary=form.change_summary.data or "",
+                code_mismatch_reason=form.code_mismatch_reason.data,
             )
         except DomainError as error:
             message, status = error.message, error.status

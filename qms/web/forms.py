@@ -97,7 +97,22 @@ class UploadForm(FlaskForm):
         render_kw={"accept": ".docx,.doc,.odt,.rtf,.pdf,.jpg,.jpeg,.png,.tif,.tiff"},
     )
     change_summary = TextAreaField(_l("Nội dung sửa đổi (sửa gì, ở đâu, vì sao)"), render_kw={"rows": 5})
+    code_mismatch_reason = TextAreaField(
+        _l("Xác nhận khi tệp ghi mã hiệu khác (lý do)"),
+        description=_l(
+            "Chỉ điền khi khối kiểm soát trong tệp ghi mã hiệu của tài liệu khác mà tệp vẫn đúng là của tài liệu này."
+        ),
+        render_kw={"rows": 2},
+    )
     submit = SubmitField(_l("Tải lên"))
+
+
+class PasswordChangeForm(FlaskForm):
+    current_password = PasswordField(_l("Mật khẩu hiện tại"))
+    new_password = PasswordField(
+        _l("Mật khẩu mới"), description=_l("Ít nhất 10 ký tự, không chứa tên đăng nhập, không phải mật khẩu phổ biến.")
+    )
+    submit = SubmitField(_l("Đổi mật khẩu"))
 
 
 class ActionForm(FlaskForm):
@@ -135,7 +150,12 @@ class UserCreateForm(FlaskForm):
     )
     roles = MultiCheckboxField(_l("Vai trò"), choices=ROLE_CHOICES, invalid_choice_message=NOT_A_CHOICE)
     password = PasswordField(
-        _l("Mật khẩu"), description=_l("Ít nhất 8 ký tự."), render_kw={"autocomplete": "new-password"}
+        _l("Mật khẩu"),
+        description=_l(
+            "Ít nhất 10 ký tự, không chứa tên đăng nhập, không phải mật khẩu phổ biến. "
+            "Người dùng đổi mật khẩu ở lần đăng nhập đầu."
+        ),
+        render_kw={"autocomplete": "new-password"},
     )
     submit = SubmitField(_l("Tạo người dùng"))
 

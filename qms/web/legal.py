@@ -9,6 +9,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
 
 from qms import clock
 from qms.accounts import organizations, permissions
@@ -17,18 +18,21 @@ from qms.errors import DomainError
 from qms.extensions import db
 from qms.legal import basis as legal_basis
 from qms.legal import csv_import
+from qms.legal import proposals as legal_proposals
 from qms.legal import register as legal
 from qms.legal import reviews as legal_reviews
 from qms.legal.status import CHANGE_LABELS, STATUS_LABELS, LegalStatus
-from qms.models import ReviewState, RevisionStatus, Role
+from qms.models import ProposalState, ReviewState, RevisionStatus, Role
 from qms.web import errors
 from qms.web.forms import first_error
 from qms.web.language import Translated
 from qms.web.legal_forms import (
     BasisForm,
+    DeclineForm,
     LegalDocumentForm,
     LegalFilterForm,
     LegalImportForm,
+    ProposalForm,
     ResolveForm,
     ReviewFilterForm,
     numbers_of,
@@ -68,7 +72,11 @@ def _today() -> date:
 @login_required
 def register() -> ResponseReturnValue:
     form = LegalFilterForm(request.args)
-    page = {"form": form, "may_edit": legal.may_edit_register(current_user)}
+    page = {
+        "form": form,
+        "may_edit": legal.may_edit_register(current_user),
+        "may_propose": not permissions.is_read_only(current_user),
+    }
     if not form.validate():
         return render_template("legal/index.html", entries=[], **page), 422
     status = LegalStatus(form.status.data) if form.status.data else None
@@ -130,7 +138,10 @@ def show(number: str) -> ResponseReturnValue:
     entry = legal.get_legal_document(db.session, number, today=_today())
     may_edit = legal.may_edit_register(current_user)
     if request.method == "GET":
-        return render_template("legal/show.html", entry=entry, form=_edit_form(entry) if may_edit else None)
+        if may_edit:
+            return render_template("legal/show.html", entry=entry, form=_edit_form(entry))
+        proposal_form = None if permissions.is_read_only(current_user) else _edit_form(entry, ProposalForm)
+        return render_template("legal/show.html", entry=entry, proposal_form=proposal_form)
     legal.require_register_editor(current_user)
     form = LegalDocumentForm()
     if not form.validate():
@@ -152,11 +163,12 @@ def show(number: str) -> ResponseReturnValue:
     return redirect(url_for(".show", number=entry.document.number))
 
 
-def _edit_form(entry: legal.LegalEntry) -> LegalDocumentForm:
+def _edit_form(entry: legal.LegalEntry, form_class: type[LegalDocumentForm] = LegalDocumentForm) -> LegalDocumentForm:
     document = entry.document
-    return LegalDocumentForm(
+    return form_class(
         formdata=None,
         data={
+            "kind": "update",
             "number": document.number,
             "doc_type": document.doc_type,
             "title": document.title,
@@ -167,6 +179,94 @@ def _edit_form(entry: legal.LegalEntry) -> LegalDocumentForm:
             "replaces": "\n".join(entry.replaces),
         },
     )
+
+
+# --- proposed changes -----------------------------------------------------------------------------
+
+
+@bp.route("/legal-proposals/new", methods=["GET", "POST"])
+@login_required
+def propose() -> ResponseReturnValue:
+    """Anyone signed in proposes a new document (this page) or an edit (the form on a document's page)."""
+    form = ProposalForm()
+    if request.method == "GET":
+        return render_template("legal/propose.html", form=ProposalForm(formdata=None))
+    kind = "update" if form.kind.data == "update" else "create"
+
+    def refused(message: str, status: int) -> ResponseReturnValue:
+        if kind == "update":
+            entry = legal.get_legal_document(db.session, form.number.data or "", today=_today())
+            return render_template("legal/show.html", entry=entry, proposal_form=form, error=message), status
+        return render_template("legal/propose.html", form=form, error=message), status
+
+    if not form.validate():
+        return refused(first_error(form), 422)
+    changes = {
+        "doc_type": form.doc_type.data or "",
+        "title": form.title.data or "",
+        "issuer": form.issuer.data or "",
+        "issued_on": form.issued_on.data,
+        "effective_from": form.effective_from.data,
+        "amends": numbers_of(form.amends.data),
+        "replaces": numbers_of(form.replaces.data),
+    }
+    try:
+        legal_proposals.propose(
+            db.session, current_user, kind=kind, number=form.number.data or "", changes=changes, note=form.note.data
+        )
+    except DomainError as error:
+        return refused(error.message, error.status)
+    flash(_("Đã gửi đề xuất; người quản lý danh mục văn bản sẽ xem xét."), "success")
+    return redirect(url_for(".proposals"))
+
+
+@bp.get("/legal-proposals")
+@login_required
+def proposals() -> ResponseReturnValue:
+    return _proposals_page()
+
+
+@bp.post("/legal-proposals/<int:proposal_id>/accept")
+@login_required
+def accept_proposal(proposal_id: int) -> ResponseReturnValue:
+    form = FlaskForm()
+    try:
+        if not form.validate():
+            raise DomainError(first_error(form))
+        proposal = legal_proposals.accept(db.session, current_user, proposal_id, today=_today())
+    except DomainError as error:
+        return _proposals_page(error=error.message, status=error.status)
+    flash(_("Đã chấp nhận đề xuất và cập nhật văn bản %(number)s.", number=proposal.number), "success")
+    return redirect(url_for(".proposals"))
+
+
+@bp.post("/legal-proposals/<int:proposal_id>/decline")
+@login_required
+def decline_proposal(proposal_id: int) -> ResponseReturnValue:
+    form = DeclineForm()
+    try:
+        if not form.validate():
+            raise DomainError(first_error(form))
+        legal_proposals.decline(db.session, current_user, proposal_id, form.reason.data)
+    except DomainError as error:
+        return _proposals_page(error=error.message, status=error.status, failed=(proposal_id, form))
+    flash(_("Đã ghi nhận: không chấp nhận đề xuất."), "success")
+    return redirect(url_for(".proposals"))
+
+
+def _proposals_page(
+    *, error: str | None = None, status: int = 200, failed: tuple[int, DeclineForm] | None = None
+) -> ResponseReturnValue:
+    items = legal_proposals.list_proposals(db.session, current_user)
+    may_decide = legal_proposals.may_decide(current_user)
+    forms = {p.id: DeclineForm(formdata=None) for p in items if p.state is ProposalState.PENDING} if may_decide else {}
+    if failed is not None and failed[0] in forms:
+        forms[failed[0]] = failed[1]
+    page = render_template(
+        "legal/proposals.html", items=items, forms=forms, may_decide=may_decide, error=error,
+        PROPOSAL_STATES=Translated(legal_proposals.STATE_LABELS), ProposalState=ProposalState,
+    )
+    return page, status
 
 
 # --- a revision's legal basis --------------------------------------------------------------------

@@ -7,7 +7,7 @@ import re
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateField, SelectChoice, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import DateField, HiddenField, SelectChoice, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import Optional
 from wtforms.widgets import TextInput
 
@@ -104,3 +104,14 @@ class ReviewFilterForm(FlaskForm):
 class ResolveForm(FlaskForm):
     reason = TextAreaField(_l("Lý do không cần sửa đổi quy trình"), render_kw={"rows": 3})
     submit = SubmitField(_l("Xác nhận đã rà soát, không cần sửa đổi"))
+
+
+class ProposalForm(LegalDocumentForm):
+    kind = HiddenField(default="create")
+    note = TextAreaField(_l("Lý do đề xuất"), render_kw={"rows": 2})
+    submit = SubmitField(_l("Gửi đề xuất"))
+
+
+class DeclineForm(FlaskForm):
+    reason = TextAreaField(_l("Lý do không chấp nhận"), render_kw={"rows": 2})
+    submit = SubmitField(_l("Không chấp nhận"))

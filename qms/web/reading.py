@@ -31,9 +31,9 @@ def _html_cache() -> HtmlCache:
 
 def _body(revision_id: int) -> tuple[Revision, str | None]:
     """The revision and, for a .docx or a file converted into one, its HTML; reading a non-current revision is
-    audited as its download is."""
+    audited as a reading («Xem»)."""
     files = file_store(current_app)
-    opened = reading.open_file(db.session, files, current_user, revision_id)
+    opened = reading.open_file(db.session, files, current_user, revision_id, purpose="read")
     revision = opened.revision
     with opened.stream as stream:
         rendition = _rendition(revision)
@@ -97,7 +97,7 @@ def print_view(revision_id: int) -> ResponseReturnValue:
 def inline(revision_id: int) -> ResponseReturnValue:
     """A PDF as the browser shows it itself: inline, with its own type; a .docx has no inline form here."""
     files = file_store(current_app)
-    opened = reading.open_file(db.session, files, current_user, revision_id)
+    opened = reading.open_file(db.session, files, current_user, revision_id, purpose="read")
     revision = opened.revision
     shown = _inline_pdf(revision)
     if shown is None:

@@ -13,7 +13,6 @@ from qms.documents import reading, workflow
 from qms.errors import DomainError
 from qms.extensions import db
 from qms.inspection import workspace
-from qms.models import RevisionStatus
 from qms.web import errors
 from qms.web.documents import apply_action
 from qms.web.forms import ActionForm
@@ -23,11 +22,10 @@ bp = Blueprint("tasks", __name__)
 bp.register_error_handler(DomainError, errors.domain_error_page)
 
 def awaiting_count() -> int:
-    """How many revisions wait for the signed-in user, for the link in the navigation (drafts: only their own)."""
+    """How many items wait for the signed-in user, counted as the workspace counts them."""
     if not current_user.is_authenticated:
         return 0
-    waiting = reading.awaiting_action(db.session, current_user)
-    return sum(1 for r in waiting if r.status is not RevisionStatus.DRAFT or r.drafted_by_id == current_user.id)
+    return workspace.for_user(db.session, current_user, clock.today()).count
 
 
 def _page(

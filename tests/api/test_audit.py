@@ -40,8 +40,9 @@ def test_history_lists_every_action_oldest_first(
     assert approve["actor"] == {"username": "pheduyet", "name": approver.full_name, "title": approver.title}
     assert approve["revision_id"] == first.id and approve["file_sha256"] == first.file_sha256
     # The conformity findings at approval are recorded with it: a one-paragraph file lists nothing a process needs.
+    # The approver's reason for approving despite error-level findings is recorded with them (make_effective's).
     assert approve["details"] == {"issue_number": 1, "effective_from": today.isoformat(), "findings": [
-        "dossier_missing", "steps_missing", "forms_missing", "records_missing"]}
+        "dossier_missing", "steps_missing", "forms_missing", "records_missing"], "reason": "Đã xem"}
     assert entries[-1]["details"] == {"comment": "Thiếu biểu mẫu"}
     assert entries[0]["details"]["code"] == "QT-HT-04" and entries[0]["revision_id"] is None
     assert all(len(e["hash"]) == 64 and len(e["prev_hash"]) == 64 for e in entries)
@@ -52,8 +53,11 @@ def test_the_history_shows_what_the_system_did_by_itself(
 ):
     revision = upload(session, files, secretary, document)
     lifecycle.act(session, secretary, revision.id, "submit", today=today)
-    lifecycle.act(session, reviewer, revision.id, "pass", today=today)
-    lifecycle.act(session, approver, revision.id, "approve", today=today, effective_from=today + timedelta(days=2))
+    lifecycle.act(session, reviewer, revision.id, "pass", today=today, comment="Đã xem")
+    lifecycle.act(
+        session, approver, revision.id, "approve", today=today, effective_from=today + timedelta(days=2),
+            comment="Đã xem"
+    )
     lifecycle.take_effect_due(session, today + timedelta(days=2))
 
     entries = client.get(f"/api/v1/documents/{document.id}/history", headers=bearer(secretary)).get_json()

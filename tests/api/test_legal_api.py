@@ -55,7 +55,7 @@ def test_everyone_with_a_token_reads_the_register_with_derived_status(client, be
     assert bad_status.status_code == 422 and "status" in bad_status.get_json()["error"]["fields"]
 
 
-def test_register_editors_create_documents_with_relations(client, bearer, secretary, outsider, register):
+def test_register_editors_create_documents_with_relations(client, bearer, secretary, registrar, register):
     body = {
         "number": "367/2025/ND-CP",
         "type": "Nghị định",
@@ -65,7 +65,7 @@ def test_register_editors_create_documents_with_relations(client, bearer, secret
         "effective_from": "2026-01-01",
         "amends": ["118/2025/ND-CP"],
     }
-    created = client.post("/api/v1/legal-documents", json=body, headers=bearer(outsider))
+    created = client.post("/api/v1/legal-documents", json=body, headers=bearer(registrar))
     assert created.status_code == 201, created.get_json()
     document = created.get_json()
     assert document["number"] == "367/2025/NĐ-CP" and document["amends"] == ["118/2025/NĐ-CP"]
@@ -90,7 +90,8 @@ def test_staff_and_inspectors_cannot_change_the_register(client, bearer, staff, 
         assert patched.status_code == 403
 
 
-def test_patch_changes_only_what_is_sent_and_completes_a_stub(client, bearer, approver, register):
+def test_patch_changes_only_what_is_sent_and_completes_a_stub(client, bearer, registrar, register):
+    approver = registrar
     url = "/api/v1/legal-documents/" + quote("45/2013/QH13", safe="")
     patched = client.patch(
         url, json={"type": "Luật", "title": "Luật Đất đai", "effective_from": "2014-07-01"}, headers=bearer(approver)

@@ -47,10 +47,10 @@ def test_the_whole_lifecycle_makes_one_revision_current_and_supersedes_the_previ
         assert len(draft["sha256"]) == 64 and draft["change_summary"] == summary
 
         assert act(client, as_secretary, draft["id"], "submit").get_json()["status"] == "in_review"
-        passed = act(client, as_reviewer, draft["id"], "pass").get_json()
+        passed = act(client, as_reviewer, draft["id"], "pass", comment="Đã xem").get_json()
         assert passed["status"] == "reviewed"
         assert passed["reviewed_by"] == {"name": reviewer.full_name, "title": reviewer.title}
-        approved = act(client, as_approver, draft["id"], "approve", effective_from=today.isoformat())
+        approved = act(client, as_approver, draft["id"], "approve", effective_from=today.isoformat(), comment="Đã xem")
         assert approved.status_code == 200, approved.get_json()
         current = approved.get_json()
         assert (current["status"], current["issue_number"], current["effective_from"]) == (
@@ -74,9 +74,11 @@ def test_approval_with_a_future_date_waits(client, bearer, secretary, reviewer, 
     document = create(client, bearer(secretary)).get_json()
     draft = upload(client, bearer(secretary), document["id"]).get_json()
     act(client, bearer(secretary), draft["id"], "submit")
-    act(client, bearer(reviewer), draft["id"], "pass")
+    act(client, bearer(reviewer), draft["id"], "pass", comment="Đã xem")
     later = today + timedelta(days=10)
-    approved = act(client, bearer(approver), draft["id"], "approve", effective_from=later.isoformat()).get_json()
+    approved = act(
+        client, bearer(approver), draft["id"], "approve", effective_from=later.isoformat(), comment="Đã xem"
+    ).get_json()
     assert (approved["status"], approved["effective_from"], approved["took_effect_at"]) == (
         "approved",
         later.isoformat(),
@@ -94,9 +96,9 @@ def test_the_drafter_cannot_approve_their_own_revision(client, session, bearer, 
     document = create(client, as_both).get_json()
     draft = upload(client, as_both, document["id"]).get_json()
     act(client, as_both, draft["id"], "submit")
-    act(client, bearer(reviewer), draft["id"], "pass")
+    act(client, bearer(reviewer), draft["id"], "pass", comment="Đã xem")
 
-    refused = act(client, as_both, draft["id"], "approve", effective_from=today.isoformat())
+    refused = act(client, as_both, draft["id"], "approve", effective_from=today.isoformat(), comment="Đã xem")
     assert refused.status_code == 403
     assert refused.get_json()["error"]["code"] == "self_approval"
     assert client.get(f"/api/v1/revisions/{draft['id']}", headers=as_both).get_json()["status"] == "reviewed"
@@ -122,7 +124,7 @@ def test_an_action_in_the_wrong_state_conflicts(client, bearer, secretary, revie
     document = create(client, bearer(secretary)).get_json()
     draft = upload(client, bearer(secretary), document["id"]).get_json()
 
-    refused = act(client, bearer(reviewer), draft["id"], "pass")
+    refused = act(client, bearer(reviewer), draft["id"], "pass", comment="Đã xem")
     assert refused.status_code == 409
     error = refused.get_json()["error"]
     assert error["code"] == "wrong_state" and "Dự thảo" in error["message"]
@@ -133,13 +135,13 @@ def test_rule_violations_are_422_with_the_services_code(client, bearer, secretar
     document = create(client, bearer(secretary)).get_json()
     draft = upload(client, bearer(secretary), document["id"]).get_json()
     act(client, bearer(secretary), draft["id"], "submit")
-    act(client, bearer(reviewer), draft["id"], "pass")
+    act(client, bearer(reviewer), draft["id"], "pass", comment="Đã xem")
 
     for extra, code in [
         ({}, "effective_from_required"),
         ({"effective_from": (today - timedelta(days=1)).isoformat()}, "effective_from_past"),
     ]:
-        refused = act(client, bearer(approver), draft["id"], "approve", **extra)
+        refused = act(client, bearer(approver), draft["id"], "approve", **extra, comment="Đã xem")
         assert (refused.status_code, refused.get_json()["error"]["code"]) == (422, code)
     assert (
         create(client, bearer(secretary), code="QT-HT-05", procedure_code="not-a-code").get_json()["error"]["code"]

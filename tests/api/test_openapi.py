@@ -8,6 +8,7 @@ import pytest
 
 ENDPOINTS = {
     "/api/v1/me": {"get"},
+    "/api/v1/me/password": {"post"},
     "/api/v1/documents": {"get", "post"},
     "/api/v1/documents/{document_id}": {"get"},
     "/api/v1/documents/{document_id}/revisions": {"post"},
@@ -25,6 +26,9 @@ ENDPOINTS = {
     "/api/v1/revisions/{revision_id}/legal-basis": {"get", "put"},
     "/api/v1/organizations/{code}/legal-reviews": {"get"},
     "/api/v1/legal-reviews/{review_id}/resolve": {"post"},
+    "/api/v1/legal-proposals": {"get", "post"},
+    "/api/v1/legal-proposals/{proposal_id}/accept": {"post"},
+    "/api/v1/legal-proposals/{proposal_id}/decline": {"post"},
     "/api/v1/overview": {"get"},
     "/api/v1/documents/{document_id}/diff": {"get"},
     "/api/v1/organizations/{code}/registers/{register}.{file_format}": {"get"},
@@ -120,7 +124,7 @@ def test_request_bodies_are_the_validating_schemas(spec):
     ]
     bodies = [resolve(spec, body) for body in action["schema"]["oneOf"]]
     assert [a for body in bodies for a in body["properties"]["action"]["enum"]] == [
-        "submit", "pass", "return", "withdraw", "approve"]
+        "submit", "pass", "return", "discard", "withdraw", "approve"]
     assert all(body["properties"]["effective_from"]["format"] == "date" for body in bodies)
 
 

@@ -312,7 +312,8 @@ def test_coverage_counts_a_process_only_once_it_takes_effect(
     before = coverage.coverage(session, secretary, "XA-LOCBINH")
     assert (before.covered, before.total, before.percent) == (0, 14, 0.0)
 
-    make_effective(session, files, document, secretary, reviewer, approver, today)
+    # Another file: the draft's own bytes would be refused as a duplicate of the open draft.
+    make_effective(session, files, document, secretary, reviewer, approver, today, make_docx("Ban hành"))
     after = coverage.coverage(session, secretary, "XA-LOCBINH")
     assert (after.covered, after.total, after.percent) == (1, 14, 7.1)
     assert [(c.procedure.code, c.document.code) for c in after.covered_procedures] == [("2.000635", "QT-HT-04")]
@@ -340,10 +341,11 @@ def test_a_provincial_variant_and_its_national_code_cover_each_other(
         + "2.000884,Chứng thực chữ ký,Chứng thực,xã,1,trong ngày,\n"
         + "1.012753.H19,Đăng ký đất đai,Đất đai,tỉnh,20,ngày,\n"
     ).encode()
+    # Linked before the catalogue was imported: once it is, another province's variant is refused at creation.
+    other_province = process(session, secretary, "QT-DD-01", "1.012753.H55")
     procedures.import_procedures(session, secretary, "XA-LOCBINH", "tinh.csv", content)
     national = process(session, secretary, "QT-CT-01", "2.000815")
     variant = process(session, secretary, "QT-CT-02", "2.000884.000.00.00.H55")
-    other_province = process(session, secretary, "QT-DD-01", "1.012753.H55")
     for each in (national, variant, other_province):
         make_effective(session, files, each, secretary, reviewer, approver, today)
 

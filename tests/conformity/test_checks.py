@@ -121,8 +121,11 @@ def test_documents_that_are_not_per_procedure_processes_have_no_findings(
 
 def test_a_code_or_issue_number_that_disagrees_with_the_application(session, files, secretary, today, commune):
     other = process(session, secretary, "QT-HT-05", "2.000635")
-    revision = upload(session, files, secretary, other, fixture_file("QT-HT-04_trich-luc_lan-02.docx"),
-                      filename="QT-HT-04.docx")
+    # The file names QT-HT-04: the secretary confirms it is this document's, with a reason.
+    revision = lifecycle.add_revision(
+        session, files, secretary, other.id, stream=io.BytesIO(fixture_file("QT-HT-04_trich-luc_lan-02.docx")),
+        filename="QT-HT-04.docx", change_summary="Tách từ QT-HT-04", code_mismatch_reason="Tách từ QT-HT-04",
+    )
     findings = conformity.stored_check(session, revision.id).findings
     assert [f.code for f in findings] == ["metadata_mismatch", "metadata_mismatch"]
     assert "QT-HT-04" in findings[0].message and "QT-HT-05" in findings[0].message

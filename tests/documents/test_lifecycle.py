@@ -45,9 +45,9 @@ def test_future_effective_date_takes_effect_on_that_day_only(
     first = make_effective(session, files, document, secretary, reviewer, approver, today)
     second = upload(session, files, secretary, document, make_docx("v2"), "Sửa đổi")
     documents.act(session, secretary, second.id, "submit", today=today)
-    documents.act(session, reviewer, second.id, "pass", today=today)
+    documents.act(session, reviewer, second.id, "pass", today=today, comment="Đã xem")
     in_three_days = today + timedelta(days=3)
-    documents.act(session, approver, second.id, "approve", today=today, effective_from=in_three_days)
+    documents.act(session, approver, second.id, "approve", today=today, effective_from=in_three_days, comment="Đã xem")
     assert second.status is RevisionStatus.APPROVED
     assert documents.take_effect_due(session, today + timedelta(days=2)) == []
     session.refresh(first)
@@ -67,9 +67,9 @@ def test_drafter_cannot_approve_own_revision(session, files, agency, document, t
     reviewer = make_user(session, "kt2", "XA-LOCBINH", "reviewer")
     revision = upload(session, files, both, document)
     documents.act(session, both, revision.id, "submit", today=today)
-    documents.act(session, reviewer, revision.id, "pass", today=today)
+    documents.act(session, reviewer, revision.id, "pass", today=today, comment="Đã xem")
     with pytest.raises(Forbidden) as error:
-        documents.act(session, both, revision.id, "approve", today=today, effective_from=today)
+        documents.act(session, both, revision.id, "approve", today=today, effective_from=today, comment="Đã xem")
     assert error.value.code == "self_approval"
     session.refresh(revision)
     assert revision.status is RevisionStatus.REVIEWED
@@ -106,9 +106,9 @@ def test_reviewer_cannot_approve_and_approver_returns_after_review(
 ):
     revision = upload(session, files, secretary, document)
     documents.act(session, secretary, revision.id, "submit", today=today)
-    documents.act(session, reviewer, revision.id, "pass", today=today)
+    documents.act(session, reviewer, revision.id, "pass", today=today, comment="Đã xem")
     with pytest.raises(Forbidden):
-        documents.act(session, reviewer, revision.id, "approve", today=today, effective_from=today)
+        documents.act(session, reviewer, revision.id, "approve", today=today, effective_from=today, comment="Đã xem")
     with pytest.raises(Forbidden):
         documents.act(session, reviewer, revision.id, "return", today=today, comment="x")
     documents.act(session, approver, revision.id, "return", today=today, comment="Chưa đúng mẫu")
@@ -118,9 +118,12 @@ def test_reviewer_cannot_approve_and_approver_returns_after_review(
 def test_effective_date_in_the_past_is_refused(session, files, secretary, reviewer, approver, document, today):
     revision = upload(session, files, secretary, document)
     documents.act(session, secretary, revision.id, "submit", today=today)
-    documents.act(session, reviewer, revision.id, "pass", today=today)
+    documents.act(session, reviewer, revision.id, "pass", today=today, comment="Đã xem")
     with pytest.raises(Invalid):
-        documents.act(session, approver, revision.id, "approve", today=today, effective_from=today - timedelta(days=1))
+        documents.act(
+            session, approver, revision.id, "approve", today=today, effective_from=today - timedelta(days=1),
+            comment="Đã xem",
+        )
 
 
 def test_approval_keeps_name_and_title_as_signed(session, files, secretary, reviewer, approver, document, today):
@@ -159,12 +162,16 @@ def test_second_pending_approval_conflicts(session, files, secretary, reviewer, 
     for n in range(2):
         revision = upload(session, files, secretary, document, make_docx(f"v{n}"), f"Sửa {n}")
         documents.act(session, secretary, revision.id, "submit", today=today)
-        documents.act(session, reviewer, revision.id, "pass", today=today)
+        documents.act(session, reviewer, revision.id, "pass", today=today, comment="Đã xem")
         pending.append(revision)
-    documents.act(session, approver, pending[0].id, "approve", today=today, effective_from=today + timedelta(days=5))
+    documents.act(
+        session, approver, pending[0].id, "approve", today=today, effective_from=today + timedelta(days=5),
+        comment="Đã xem",
+    )
     with pytest.raises(Conflict):
         documents.act(
-            session, approver, pending[1].id, "approve", today=today, effective_from=today + timedelta(days=6)
+            session, approver, pending[1].id, "approve", today=today, effective_from=today + timedelta(days=6),
+            comment="Đã xem",
         )
 
 
@@ -218,9 +225,13 @@ def test_upload_refuses_files_that_are_not_what_they_say(session, files, secreta
 
 
 def test_same_file_uploaded_twice_is_stored_once(session, files, secretary, document):
+    # Into two documents: into the same one, the second upload is refused as a duplicate of the open draft.
+    other = documents.create_document(
+        session, secretary, organization_code="XA-LOCBINH", code="QT-HT-05", title="Khác", kind="process"
+    )
     content = make_docx("Giống nhau")
     a = upload(session, files, secretary, document, content)
-    b = upload(session, files, secretary, document, content, "Tải lại")
+    b = upload(session, files, secretary, other, content, "Tải lại")
     assert a.file_sha256 == b.file_sha256
     assert len(list(files.iter_hashes())) == 1
 

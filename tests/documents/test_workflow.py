@@ -3,13 +3,14 @@ the service accepts exactly that."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from datetime import date
 
 import pytest
 from flask import Flask
 from sqlalchemy.orm import Session
-from support.factories import upload
+from support.factories import make_docx, upload
 from support.pages import signed_in
 
 from qms.documents import lifecycle, workflow
@@ -19,15 +20,17 @@ from qms.models import Document, Revision, RevisionStatus, User
 
 ROLES = ("secretary", "reviewer", "approver", "staff", "inspector", "outsider")
 STATUSES = (RevisionStatus.DRAFT, RevisionStatus.IN_REVIEW, RevisionStatus.REVIEWED)
+_uploads = itertools.count(1)
 
 
 def _revision_in(session: Session, files: FileStore, people: dict[str, User], document: Document,
                  status: RevisionStatus, today: date) -> Revision:
-    revision = upload(session, files, people["secretary"], document)
+    # Each revision its own bytes: the same file as an open revision is refused as a duplicate.
+    revision = upload(session, files, people["secretary"], document, make_docx(f"Bản số {next(_uploads)}"))
     if status is not RevisionStatus.DRAFT:
         lifecycle.act(session, people["secretary"], revision.id, "submit", today=today)
     if status is RevisionStatus.REVIEWED:
-        lifecycle.act(session, people["reviewer"], revision.id, "pass", today=today)
+        lifecycle.act(session, people["reviewer"], revision.id, "pass", today=today, comment="Đã xem")
     assert revision.status is status
     return revision
 

@@ -51,8 +51,8 @@ def test_approving_issue_2_closes_the_review_of_issue_1(session, files, secretar
     second = upload(session, files, secretary, extract, fixture_file("QT-HT-04_trich-luc_lan-02.docx"),
                     "Cập nhật căn cứ pháp lý")
     lifecycle.act(session, secretary, second.id, "submit", today=today)
-    lifecycle.act(session, reviewer, second.id, "pass", today=today)
-    lifecycle.act(session, approver, second.id, "approve", today=today, effective_from=today)
+    lifecycle.act(session, reviewer, second.id, "pass", today=today, comment="Đã xem")
+    lifecycle.act(session, approver, second.id, "approve", today=today, effective_from=today, comment="Đã xem")
     board = dashboard.for_organization(session, secretary, "XA-LOCBINH", today)
     assert [item.review.document.code for item in board.open_reviews] == ["QT-CT-02"]
 

@@ -49,7 +49,7 @@ def province(session, files, today, admin, secretary, reviewer, approver, outsid
                                         title="Đăng ký khai sinh", kind="process", procedure_code="1.001193")
     pending = upload(session, files, secretary, waiting)
     lifecycle.act(session, secretary, pending.id, "submit", today=today)
-    lifecycle.act(session, reviewer, pending.id, "pass", today=today)
+    lifecycle.act(session, reviewer, pending.id, "pass", today=today, comment="Đã xem")
     policy = lifecycle.create_document(session, secretary, organization_code="XA-LOCBINH", code="CSCL",
                                        title="Chính sách chất lượng", kind="policy")
     # Approved as if 400 days ago, through the service, so the revision agrees with its audit entries.

@@ -67,8 +67,11 @@ def agency_documents(session, files, admin, secretary, reviewer, approver, docum
     make_effective(session, files, new("LHT", "Luật Hộ tịch", "external"), secretary, reviewer, approver, today)
     objectives = upload(session, files, secretary, new("MTCL", "Mục tiêu chất lượng", "objectives"))
     lifecycle.act(session, secretary, objectives.id, "submit", today=today)
-    lifecycle.act(session, reviewer, objectives.id, "pass", today=today)
-    lifecycle.act(session, approver, objectives.id, "approve", today=today, effective_from=today + timedelta(days=30))
+    lifecycle.act(session, reviewer, objectives.id, "pass", today=today, comment="Đã xem")
+    lifecycle.act(
+        session, approver, objectives.id, "approve", today=today, effective_from=today + timedelta(days=30),
+            comment="Đã xem"
+    )
     return {"process": process, "returned": returned, "policy": policy, "form": form, "objectives": objectives}
 
 

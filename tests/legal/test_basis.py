@@ -79,14 +79,20 @@ def test_extraction_records_nothing_of_its_own_and_commits_nothing(session, file
     assert session.scalar(select(func.count(AuditEntry.seq))) == entries
 
 
-def test_a_partial_number_counts_when_the_register_makes_it_unambiguous(session, files, secretary, document, register):
+def test_a_partial_number_counts_when_the_register_makes_it_unambiguous(
+    session, files, secretary, registrar, document, register
+):
     text = make_docx(
         "Cơ sở pháp lý", "- Nghị định 61/2018 của Chính phủ;", "- Nghị định số 123/2015;", "- Luật 99/2030;"
     )
     revision = upload(session, files, secretary, document, text)
     assert extracted(session, revision) and cited(session, revision) == ["61/2018/NĐ-CP", "123/2015/NĐ-CP"]
 
-    legal.create_legal_document(session, secretary, number="61/2018/TT-BTC", title="Phí", today=date(2025, 12, 1))
+    legal.create_legal_document(session, registrar, number="61/2018/TT-BTC", title="Phí", today=date(2025, 12, 1))
+    # The same citations in another file: the same bytes would be refused as a duplicate of the open draft.
+    text = make_docx(
+        "Cơ sở pháp lý", "- Nghị định 61/2018 của Chính phủ;", "- Nghị định số 123/2015;", "- Luật 99/2030;", "Bản 2."
+    )
     other = upload(session, files, secretary, document, text)
     extracted(session, other)
     assert cited(session, other) == ["123/2015/NĐ-CP"]  # 61/2018 is now ambiguous; 99/2030 was never known

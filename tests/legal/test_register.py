@@ -209,14 +209,20 @@ def test_only_register_editors_import(session, staff, inspector):
 # --- adding and editing ------------------------------------------------------------------------
 
 
-def test_any_organisations_secretary_or_approver_or_an_admin_adds_documents(session, secretary, outsider, admin):
-    for number, user in (("87/2020/ND-CP", secretary), ("104/2022/NĐ-CP", outsider), ("07/2025/NĐ-CP", admin)):
+def test_registrars_and_admins_add_documents_and_other_organisations_writers_do_not(
+    session, registrar, outsider, admin
+):
+    for number, user in (("87/2020/ND-CP", registrar), ("07/2025/NĐ-CP", admin)):
         document = legal.create_legal_document(
             session, user, number=number, doc_type="Nghị định", title="Sửa đổi hộ tịch", today=DAY
         )
         assert document.number == legal.parse_number(number) and not document.is_stub
+    with pytest.raises(Forbidden):
+        legal.create_legal_document(
+            session, outsider, number="104/2022/NĐ-CP", doc_type="Nghị định", title="Sửa đổi hộ tịch", today=DAY
+        )
     entry = audit_entries(session, "legal_create")[0]
-    assert entry.actor_username == secretary.username and entry.organization_id is None
+    assert entry.actor_username == registrar.username and entry.organization_id is None
     assert json.loads(entry.details)["number"] == "87/2020/NĐ-CP"
 
 
@@ -229,13 +235,13 @@ def test_staff_and_inspectors_only_read_the_register(session, staff, inspector, 
     assert legal.list_legal_documents(session, today=DAY)
 
 
-def test_adding_with_relations_makes_stubs_and_changes_the_status(session, approver):
+def test_adding_with_relations_makes_stubs_and_changes_the_status(session, registrar):
     legal.create_legal_document(
-        session, approver, number="123/2015/NĐ-CP", title="Luật Hộ tịch, chi tiết", effective_from=date(2016, 1, 1),
+        session, registrar, number="123/2015/NĐ-CP", title="Luật Hộ tịch, chi tiết", effective_from=date(2016, 1, 1),
         today=DAY,
     )
     legal.create_legal_document(
-        session, approver, number="07/2025/NĐ-CP", doc_type="Nghị định", title="Sửa đổi 123/2015 và 87/2020",
+        session, registrar, number="07/2025/NĐ-CP", doc_type="Nghị định", title="Sửa đổi 123/2015 và 87/2020",
         effective_from=date(2025, 3, 1), amends=["123/2015/ND-CP", "87/2020/NĐ-CP"], today=DAY,
     )
     assert status(session, "123/2015/NĐ-CP", DAY) is LegalStatus.AMENDED
@@ -244,7 +250,8 @@ def test_adding_with_relations_makes_stubs_and_changes_the_status(session, appro
     assert json.loads(audit_entries(session, "legal_create")[-1].details)["stubs"] == ["87/2020/NĐ-CP"]
 
 
-def test_adding_twice_is_a_conflict_but_completing_a_stub_is_not(session, secretary, register):
+def test_adding_twice_is_a_conflict_but_completing_a_stub_is_not(session, registrar, register):
+    secretary = registrar
     with pytest.raises(Conflict):
         legal.create_legal_document(session, secretary, number="61/2018/ND-CP", title="Lại", today=DAY)
     completed = legal.create_legal_document(
@@ -254,7 +261,8 @@ def test_adding_twice_is_a_conflict_but_completing_a_stub_is_not(session, secret
     assert json.loads(audit_entries(session, "legal_create")[-1].details)["completed_stub"] is True
 
 
-def test_adding_needs_a_title_and_no_relation_to_itself(session, secretary):
+def test_adding_needs_a_title_and_no_relation_to_itself(session, registrar):
+    secretary = registrar
     with pytest.raises(Invalid, match="trích yếu"):
         legal.create_legal_document(session, secretary, number="1/2026/NĐ-CP", title="  ", today=DAY)
     with pytest.raises(Invalid, match="chính nó"):
@@ -263,7 +271,8 @@ def test_adding_needs_a_title_and_no_relation_to_itself(session, secretary):
         )
 
 
-def test_editing_changes_fields_and_relations_and_records_before_and_after(session, approver, register):
+def test_editing_changes_fields_and_relations_and_records_before_and_after(session, registrar, register):
+    approver = registrar
     legal.update_legal_document(
         session, approver, "04/2020/TT-BTP", {"title": "Hướng dẫn Luật Hộ tịch", "replaces": ["15/2015/TT-BTP"]},
         today=DAY,
@@ -282,7 +291,8 @@ def test_editing_changes_fields_and_relations_and_records_before_and_after(sessi
     assert len(audit_entries(session, "legal_update")) == count  # nothing changed, nothing recorded
 
 
-def test_editing_a_stub_completes_it_and_dates_change_the_status(session, secretary, register):
+def test_editing_a_stub_completes_it_and_dates_change_the_status(session, registrar, register):
+    secretary = registrar
     legal.update_legal_document(
         session, secretary, "45/2013/QH13",
         {"doc_type": "Luật", "title": "Luật Đất đai", "effective_from": date(2014, 7, 1)}, today=DAY,

@@ -108,7 +108,7 @@ def approve_each(
         start.wait()
         response = client.post(
             f"/api/v1/revisions/{revision_id}/actions",
-            json={"action": "approve", "effective_from": effective_from},
+            json={"action": "approve", "comment": "Đã xem", "effective_from": effective_from},
             headers=headers,
         )
         answers.append((response.status_code, (response.get_json() or {}).get("error", {}).get("code")))
@@ -168,8 +168,11 @@ def work_while_searched(
             if i % 2 == 0:
                 actions = "/api/v1/revisions/{}/actions".format(revision["id"])
                 call("secretary", "POST", actions, json={"action": "submit"})
-                call("reviewer", "POST", actions, json={"action": "pass"})
-                call("approver", "POST", actions, json={"action": "approve", "effective_from": effective_from})
+                call("reviewer", "POST", actions, json={"action": "pass", "comment": "Đã xem"})
+                call(
+                    "approver", "POST", actions, json={"action": "approve", "comment": "Đã xem",
+                        "effective_from": effective_from}
+                )
             with app.app_context(), suppress(_Abandoned):
                 session = db.session()
                 with unit_of_work(session):

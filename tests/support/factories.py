@@ -86,8 +86,8 @@ def make_effective(session: Session, files: FileStore, document: Document, secre
     """Upload, submit, pass and approve with today's date: the revision is current."""
     revision = upload(session, files, secretary, document, content, summary)
     lifecycle.act(session, secretary, revision.id, "submit", today=today)
-    lifecycle.act(session, reviewer, revision.id, "pass", today=today)
-    return lifecycle.act(session, approver, revision.id, "approve", today=today, effective_from=today)
+    lifecycle.act(session, reviewer, revision.id, "pass", today=today, comment="Đã xem")
+    return lifecycle.act(session, approver, revision.id, "approve", today=today, effective_from=today, comment="Đã xem")
 
 
 def edit_docx(content: bytes, replacements: dict[str, str]) -> bytes:

@@ -90,20 +90,22 @@ def test_an_upload_killed_midway_leaves_nothing_and_can_be_done_again(
 def reviewed(session, files, secretary, reviewer, document, today):
     revision = upload(session, files, secretary, document, make_docx("Quy trình chờ phê duyệt"), "Ban hành lần đầu")
     lifecycle.act(session, secretary, revision.id, "submit", today=today)
-    return lifecycle.act(session, reviewer, revision.id, "pass", today=today)
+    return lifecycle.act(session, reviewer, revision.id, "pass", today=today, comment="Đã xem")
 
 
 def test_an_approval_killed_before_its_commit_did_not_happen(app, tmp_path, bearer, approver, reviewed, today):
     env, headers = server_env(app.config), bearer(approver)
 
     killed_at("approve.before_commit", env, tmp_path / "killed.log",
-              lambda server: post_action(server, headers, reviewed.id, "approve", effective_from=today.isoformat()))
+              lambda server: post_action(server, headers, reviewed.id, "approve", effective_from=today.isoformat(),
+                                     comment="Đã xem"))
 
     assert rows(app, Revision, Revision.status == RevisionStatus.REVIEWED) == 1
     assert rows(app, AuditEntry, AuditEntry.action.in_(["approve", "take_effect"])) == 0
     assert_verify_passes(env)
     with running(env, tmp_path / "restarted.log", workers=1) as server:
-        again = post_action(server, headers, reviewed.id, "approve", effective_from=today.isoformat())
+        again = post_action(server, headers, reviewed.id, "approve", effective_from=today.isoformat(),
+                                     comment="Đã xem")
     assert again.status == 200 and again.json()["status"] == "effective"
     assert rows(app, Revision, Revision.status == RevisionStatus.EFFECTIVE) == 1
 
@@ -114,13 +116,15 @@ def test_an_approval_killed_after_its_commit_happened_fully_and_is_searchable(
     env, headers = server_env(app.config), bearer(approver)
 
     killed_at("approve.committed", env, tmp_path / "killed.log",
-              lambda server: post_action(server, headers, reviewed.id, "approve", effective_from=today.isoformat()))
+              lambda server: post_action(server, headers, reviewed.id, "approve", effective_from=today.isoformat(),
+                                     comment="Đã xem"))
 
     assert rows(app, Revision, Revision.status == RevisionStatus.EFFECTIVE) == 1
     assert rows(app, AuditEntry, AuditEntry.action == "approve") == 1
     with running(env, tmp_path / "restarted.log", workers=1) as server:
         found = server.request("/api/v1/search?q=cho+phe+duyet", headers=bearer(secretary)).json()
-        refused = post_action(server, headers, reviewed.id, "approve", effective_from=today.isoformat())
+        refused = post_action(server, headers, reviewed.id, "approve", effective_from=today.isoformat(),
+                                     comment="Đã xem")
     assert [(hit["revision_id"], hit["status"]) for hit in found["hits"]] == [(reviewed.id, "effective")]
     assert refused.status == 409
     assert_verify_passes(env)

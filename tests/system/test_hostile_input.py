@@ -219,6 +219,7 @@ API_BODIES = {
     "api_revisions.act": {"json": {"action": "withdraw", "comment": "Thử"}},
     "api_legal.resolve_review": {"json": {"reason": "Thử"}},
     "api_legal.put_basis": {"json": {"numbers": []}},
+    "api_legal.decline_proposal": {"json": {"reason": "Thử"}},
     "api_diff.get_diff": {"query_string": {"from": 1, "to": 1}},
 }
 MISSING_ID = 2147483647

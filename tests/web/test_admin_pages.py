@@ -134,7 +134,7 @@ def test_admin_deactivates_a_user_and_sets_a_new_password(app, session, admin, s
         data={"full_name": "X", "title": "", "roles": ["staff"], "is_active": "y", "password": "ngan"},
     )
     assert short.status_code == 422
-    assert "Mật khẩu cần ít nhất 8 ký tự." in text_of(short)
+    assert "Mật khẩu cần ít nhất 10 ký tự." in text_of(short)
 
 
 def test_non_admins_are_refused_the_admin_pages(app, session, secretary, inspector):

@@ -70,18 +70,22 @@ def test_the_reviewer_is_warned_next_to_the_form_and_may_still_pass(app, session
     client = signed_in(app, reviewer)
     page = text_of(client.get(f"/documents/{building.document_id}"))
     assert "Kiểm tra nội dung: 2 phát hiện, trong đó 2 lỗi. Người kiểm tra nên đối chiếu" in page
-    assert client.post(f"/revisions/{building.id}/actions", data={"action": "pass"}).status_code == 302
+    assert client.post(
+        f"/revisions/{building.id}/actions", data={"action": "pass", "comment": "Đã xem"}
+    ).status_code == 302
 
 
 def test_the_approver_may_approve_and_the_findings_are_recorded(app, session, secretary, reviewer, approver, building,
                                                                 today):
     lifecycle.act(session, secretary, building.id, "submit", today=today)
-    lifecycle.act(session, reviewer, building.id, "pass", today=today)
+    lifecycle.act(session, reviewer, building.id, "pass", today=today, comment="Đã xem")
     client = signed_in(app, approver)
     page = text_of(client.get(f"/documents/{building.document_id}"))
     assert "Người phê duyệt vẫn có thể phê duyệt" in page
     response = client.post(f"/revisions/{building.id}/actions",
-                           data={"action": "approve", "effective_from": today.strftime("%d/%m/%Y")})
+                           data={"action": "approve", "comment": "Đã xem", "effective_from": today.strftime(
+                               "%d/%m/%Y"
+                           )})
     assert response.status_code == 302
     entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "approve")).one()
     assert json.loads(entry.details)["findings"] == ["step_no_responsible", "time_exceeds_statutory"]

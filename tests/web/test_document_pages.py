@@ -223,14 +223,14 @@ def test_full_cycle_through_the_forms(app, session, secretary, reviewer, approve
     first = session.scalar(select(lifecycle.Revision).where(lifecycle.Revision.document_id == document.id))
     page = f"/documents/{document.id}"
 
-    assert action_forms(author.get(page)) == [(str(first.id), "submit")]
+    assert action_forms(author.get(page)) == [(str(first.id), "submit"), (str(first.id), "discard")]
     assert action_forms(checker.get(page)) == []
     submitted = author.post(f"/revisions/{first.id}/actions", data={"action": "submit"})
     assert submitted.headers["Location"] == page
     assert "Đã trình kiểm tra." in text_of(author.get(page))
 
     assert action_forms(checker.get(page)) == [(str(first.id), "pass"), (str(first.id), "return")]
-    checker.post(f"/revisions/{first.id}/actions", data={"action": "pass"})
+    checker.post(f"/revisions/{first.id}/actions", data={"action": "pass", "comment": "Đã xem"})
     assert "Đã kiểm tra đạt, chuyển người phê duyệt." in text_of(checker.get(page))
 
     approver_page = head.get(page)
@@ -240,7 +240,8 @@ def test_full_cycle_through_the_forms(app, session, secretary, reviewer, approve
         (str(first.id), "withdraw"),
     ]
     assert f'placeholder="dd/mm/yyyy" type="text" value="{today:%d/%m/%Y}"' in approver_page.get_data(as_text=True)
-    head.post(f"/revisions/{first.id}/actions", data={"action": "approve", "effective_from": f"{today:%d/%m/%Y}"})
+    head.post(f"/revisions/{first.id}/actions", data={"action": "approve", "comment": "Đã xem",
+        "effective_from": f"{today:%d/%m/%Y}"})
     after = head.get(page)
     assert f"Đã phê duyệt. Lần ban hành 1 có hiệu lực từ {today:%d/%m/%Y}." in text_of(after)
     assert f"Đang áp dụng: lần ban hành 1, hiệu lực từ ngày {today:%d/%m/%Y}." in text_of(after)
@@ -255,8 +256,9 @@ def test_full_cycle_through_the_forms(app, session, secretary, reviewer, approve
         select(lifecycle.Revision).where(lifecycle.Revision.document_id == document.id, lifecycle.Revision.number == 2)
     )
     author.post(f"/revisions/{second.id}/actions", data={"action": "submit"})
-    checker.post(f"/revisions/{second.id}/actions", data={"action": "pass"})
-    head.post(f"/revisions/{second.id}/actions", data={"action": "approve", "effective_from": today.isoformat()})
+    checker.post(f"/revisions/{second.id}/actions", data={"action": "pass", "comment": "Đã xem"})
+    head.post(f"/revisions/{second.id}/actions", data={"action": "approve", "comment": "Đã xem",
+        "effective_from": today.isoformat()})
     final = author.get(page)
     html = final.get_data(as_text=True)
     assert html.index(f'id="rev-{second.id}"') < html.index(f'id="rev-{first.id}"')  # newest first
@@ -272,15 +274,17 @@ def test_a_refused_action_is_shown_on_the_document_page_with_the_input_kept(
 ):
     revision = upload(session, files, secretary, document)
     lifecycle.act(session, secretary, revision.id, "submit", today=today)
-    lifecycle.act(session, reviewer, revision.id, "pass", today=today)
+    lifecycle.act(session, reviewer, revision.id, "pass", today=today, comment="Đã xem")
     client = signed_in(app, approver)
     yesterday = f"{today.fromordinal(today.toordinal() - 1):%d/%m/%Y}"
-    response = client.post(f"/revisions/{revision.id}/actions", data={"action": "approve", "effective_from": yesterday})
+    response = client.post(f"/revisions/{revision.id}/actions", data={"action": "approve", "comment": "Đã xem",
+        "effective_from": yesterday})
     assert response.status_code == 422
     assert "Ngày hiệu lực không được trước ngày hôm nay." in text_of(response)
     assert f'type="text" value="{yesterday}"' in response.get_data(as_text=True)
     nonsense = client.post(
-        f"/revisions/{revision.id}/actions", data={"action": "approve", "effective_from": "31/02/2026"}
+        f"/revisions/{revision.id}/actions", data={"action": "approve", "comment": "Đã xem",
+            "effective_from": "31/02/2026"}
     )
     assert nonsense.status_code == 422
     assert "Không thực hiện được: Ngày không hợp lệ (nhập theo dạng dd/mm/yyyy)." in text_of(nonsense)
@@ -355,7 +359,7 @@ def test_inspector_sees_everything_but_is_offered_no_action_and_refused_one(
     first = make_effective(session, files, document, secretary, reviewer, approver, today)
     second = upload(session, files, secretary, document, make_docx("v2"), "Sửa đổi lần 2")
     lifecycle.act(session, secretary, second.id, "submit", today=today)
-    lifecycle.act(session, reviewer, second.id, "pass", today=today)
+    lifecycle.act(session, reviewer, second.id, "pass", today=today, comment="Đã xem")
     client = signed_in(app, inspector)
     page = client.get(f"/documents/{document.id}")
     assert f'id="rev-{first.id}"' in page.get_data(as_text=True)
@@ -364,7 +368,8 @@ def test_inspector_sees_everything_but_is_offered_no_action_and_refused_one(
     assert "Tải lên phiên bản mới" not in text_of(page)
     before = session.scalar(select(func.count()).select_from(AuditEntry))
     refused = client.post(
-        f"/revisions/{second.id}/actions", data={"action": "approve", "effective_from": today.isoformat()}
+        f"/revisions/{second.id}/actions", data={"action": "approve", "comment": "Đã xem",
+            "effective_from": today.isoformat()}
     )
     assert refused.status_code == 403
     assert "Cần vai trò Người phê duyệt của đơn vị" in text_of(refused)
@@ -399,6 +404,6 @@ def test_a_second_user_with_two_roles_may_not_review_own_draft(app, session, fil
     revision = upload(session, files, both, document)
     lifecycle.act(session, both, revision.id, "submit", today=today)
     client = signed_in(app, both)
-    refused = client.post(f"/revisions/{revision.id}/actions", data={"action": "pass"})
+    refused = client.post(f"/revisions/{revision.id}/actions", data={"action": "pass", "comment": "Đã xem"})
     assert refused.status_code == 403
     assert "Người soạn thảo không được tự kiểm tra phiên bản của mình." in text_of(refused)

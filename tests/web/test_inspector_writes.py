@@ -14,7 +14,7 @@ from support.factories import make_docx, make_effective, upload
 from support.pages import signed_in
 
 from qms import clock
-from qms.legal import register
+from qms.legal import proposals, register
 from qms.legal.reviews import refresh_reviews
 from qms.models import (
     AuditEntry,
@@ -22,6 +22,7 @@ from qms.models import (
     Document,
     DocumentProcedure,
     LegalDocument,
+    LegalProposal,
     LegalReview,
     Organization,
     Procedure,
@@ -33,10 +34,13 @@ from qms.models import (
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 #: Signing in and out change no data; they are not writes.
 # The language switch changes only the visitor's own session, like signing in and out; revoking one's own API
-# token only ends one's own access, which an inspector may do too.
-NOT_WRITES = {"auth.login", "auth.logout", "language.choose", "tokens.revoke"}
+# token only ends one's own access, and changing one's own password concerns only one's own account: an inspector
+# may do both.
+NOT_WRITES = {
+    "auth.login", "auth.logout", "language.choose", "tokens.revoke", "auth.password", "api_me.change_password",
+}
 COUNTED = (AuditEntry, Document, Revision, Citation, LegalDocument, LegalReview, Organization, User, UserRole,
-           Procedure, DocumentProcedure)
+           Procedure, DocumentProcedure, LegalProposal)
 
 
 @pytest.fixture
@@ -52,7 +56,9 @@ def world(session, files, admin, secretary, reviewer, approver, document, today)
     refresh_reviews(session, today)
     review = session.scalar(select(LegalReview.id))
     assert review is not None
+    proposal = proposals.propose(session, secretary, kind="update", number="61/2018/NĐ-CP", changes={"issuer": "CP"})
     return {
+        "proposal_id": proposal.id,
         "document_id": document.id, "revision_id": draft.id, "review_id": review, "user_id": secretary.id,
         "organization_id": secretary.organization_id, "number": "61/2018/NĐ-CP", "code": "XA-LOCBINH",
         "current": current,
@@ -134,7 +140,8 @@ def test_every_api_write_refuses_an_inspectors_token_and_changes_nothing(app, cl
 
 
 def test_the_refusal_says_why(app, client, bearer, inspector, world):
-    response = client.post(f"/api/v1/revisions/{world['revision_id']}/actions", json={"action": "approve"},
+    response = client.post(f"/api/v1/revisions/{world['revision_id']}/actions", json={"action": "approve",
+        "comment": "Đã xem"},
                            headers=bearer(inspector))
     error = response.get_json()["error"]
     assert response.status_code == 403 and error["code"] == "role_required"

@@ -52,7 +52,8 @@ def test_the_register_shows_derived_status_and_relations_and_filters(app, staff,
     assert client.get("/legal-documents?status=cu").status_code == 422
 
 
-def test_an_editor_adds_a_document_and_sees_it(app, session, approver, register):
+def test_an_editor_adds_a_document_and_sees_it(app, session, registrar, register):
+    approver = registrar
     client = signed_in(app, approver)
     assert "Thêm văn bản" in text_of(client.get("/legal-documents"))
     form = {
@@ -88,7 +89,7 @@ def test_staff_and_inspectors_get_no_forms(app, staff, inspector, register):
         assert client.post("/legal-documents/61/2018/NĐ-CP", data={"title": "x"}).status_code == 403
 
 
-def test_editing_a_stub_completes_it(app, session, secretary, register):
+def test_editing_a_stub_completes_it(app, session, secretary, registrar, register):
     client = signed_in(app, secretary)
     url = "/legal-documents/45/2013/QH13"
     page = text_of(client.get(url))
@@ -192,7 +193,7 @@ def test_reviews_are_not_shown_to_staff_or_other_organisations(app, staff, outsi
     assert "61/2018/NĐ-CP" in seen and "Đã rà soát, không cần sửa đổi" not in seen
 
 
-def test_forms_need_the_csrf_token(app, session, secretary, register):
+def test_forms_need_the_csrf_token(app, session, secretary, registrar, register):
     client = signed_in(app, secretary)
     app.config["WTF_CSRF_ENABLED"] = True
     refused = client.post("/legal-documents/new", data={"number": "1/2026/NĐ-CP", "title": "Giả mạo"})

@@ -76,8 +76,8 @@ def test_a_superseded_revision_is_loudly_marked_and_points_to_the_current_one(
     assert "Đã hết hiệu lực — không sử dụng" in text
     assert f"Đọc bản đang áp dụng: lần ban hành 2, hiệu lực từ ngày {today:%d/%m/%Y}" in text
     assert f'href="/revisions/{new.id}/read"' in page.get_data(as_text=True)
-    # Reading what is no longer in force is recorded, as its download is.
-    assert session.scalars(select(AuditEntry).where(AuditEntry.action == "download")).all()
+    # Reading what is no longer in force is recorded, as a reading («Xem»), not a download.
+    assert session.scalars(select(AuditEntry).where(AuditEntry.action == "read")).all()
 
 
 def test_drafts_and_approved_revisions_warn_and_staff_cannot_read_them(
@@ -88,9 +88,9 @@ def test_drafts_and_approved_revisions_warn_and_staff_cannot_read_them(
     assert "Bản dự thảo — chưa được phê duyệt, không sử dụng" in text_of(client.get(f"/revisions/{draft.id}/read"))
     assert signed_in(app, staff).get(f"/revisions/{draft.id}/read").status_code == 404
     lifecycle.act(session, secretary, draft.id, "submit", today=today)
-    lifecycle.act(session, reviewer, draft.id, "pass", today=today)
+    lifecycle.act(session, reviewer, draft.id, "pass", today=today, comment="Đã xem")
     later = today.replace(year=today.year + 1)
-    lifecycle.act(session, approver, draft.id, "approve", today=today, effective_from=later)
+    lifecycle.act(session, approver, draft.id, "approve", today=today, effective_from=later, comment="Đã xem")
     text = text_of(client.get(f"/revisions/{draft.id}/read"))
     assert "Chưa có hiệu lực — chưa sử dụng" in text
     assert f"sẽ có hiệu lực từ ngày {later:%d/%m/%Y}" in text
@@ -103,8 +103,8 @@ def test_a_pdf_is_shown_in_the_browsers_viewer(
     revision = make_effective(session, files, document, secretary, reviewer, approver, today)
     pdf = upload(session, files, secretary, document, content, "Ban PDF", filename="quy-trinh.pdf")
     for action, actor in (("submit", secretary), ("pass", reviewer)):
-        lifecycle.act(session, actor, pdf.id, action, today=today)
-    lifecycle.act(session, approver, pdf.id, "approve", today=today, effective_from=today)
+        lifecycle.act(session, actor, pdf.id, action, today=today, comment="Đã xem")
+    lifecycle.act(session, approver, pdf.id, "approve", today=today, effective_from=today, comment="Đã xem")
     client = signed_in(app, staff)
     page = client.get(f"/revisions/{pdf.id}/read").get_data(as_text=True)
     frame = f'<iframe class="pdf-frame" src="/revisions/{pdf.id}/inline" title="Tệp PDF: quy-trinh.pdf">'

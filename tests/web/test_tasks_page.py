@@ -15,7 +15,7 @@ def submitted(session, files, secretary, reviewer, document, today, content=None
     revision = upload(session, files, secretary, document, content, summary)
     lifecycle.act(session, secretary, revision.id, "submit", today=today)
     if passed:
-        lifecycle.act(session, reviewer, revision.id, "pass", today=today)
+        lifecycle.act(session, reviewer, revision.id, "pass", today=today, comment="Đã xem")
     return revision
 
 
@@ -108,7 +108,8 @@ def test_the_approver_sees_the_change_the_findings_and_the_diff_and_approves_on_
 
     # A bad date comes back on the same page with what was typed.
     refused = client.post(
-        f"/tasks/revisions/{second.id}/actions", data={"action": "approve", "effective_from": "31/02/2026"}
+        f"/tasks/revisions/{second.id}/actions", data={"action": "approve", "comment": "Đã xem",
+            "effective_from": "31/02/2026"}
     )
     assert refused.status_code == 422
     assert "Ngày không hợp lệ (nhập theo dạng dd/mm/yyyy)." in text_of(refused)
@@ -116,7 +117,7 @@ def test_the_approver_sees_the_change_the_findings_and_the_diff_and_approves_on_
 
     response = client.post(
         f"/tasks/revisions/{second.id}/actions",
-        data={"action": "approve", "effective_from": f"{today:%d/%m/%Y}"},
+        data={"action": "approve", "comment": "Đã xem", "effective_from": f"{today:%d/%m/%Y}"},
         follow_redirects=True,
     )
     text = text_of(response)
@@ -147,7 +148,7 @@ def test_someone_else_cannot_decide_through_the_workspace(app, session, files, s
                                                           document, today):
     revision = submitted(session, files, secretary, reviewer, document, today)
     response = signed_in(app, outsider).post(f"/tasks/revisions/{revision.id}/actions",
-                                             data={"action": "pass"})
+                                             data={"action": "pass", "comment": "Đã xem"})
     assert response.status_code == 404
     session.refresh(revision)
     assert revision.status is RevisionStatus.IN_REVIEW
