@@ -45,8 +45,8 @@ def init_app(app: Flask) -> None:
         reading,
         registers,
         search,
-        tasks,
         tokens,
+        workspace,
     )
 
     login_manager.user_loader(load_user)
@@ -60,7 +60,7 @@ def init_app(app: Flask) -> None:
         # A user loaded by an earlier request sharing this app context (tests, CLI) must not carry over.
         g.pop("_login_user", None)
 
-    for blueprint in (auth.bp, documents.bp, dashboard.bp, search.bp, tasks.bp, admin.bp, procedures.bp, legal.bp):
+    for blueprint in (auth.bp, documents.bp, dashboard.bp, search.bp, workspace.bp, admin.bp, procedures.bp, legal.bp):
         app.register_blueprint(blueprint)
     for blueprint in (history.bp, inspect.bp, registers.bp):
         app.register_blueprint(blueprint)
@@ -80,5 +80,5 @@ def init_app(app: Flask) -> None:
         RevisionStatus=RevisionStatus,
         DocumentStatus=DocumentStatus,
         KindOf=DocumentKind,
-        awaiting_count=tasks.awaiting_count,
+        awaiting_count=workspace.awaiting_count,
     )

@@ -18,7 +18,7 @@ from qms.web.documents import apply_action
 from qms.web.forms import ActionForm
 from qms.web.language import Translated
 
-bp = Blueprint("tasks", __name__)
+bp = Blueprint("workspace", __name__)
 bp.register_error_handler(DomainError, errors.domain_error_page)
 
 def awaiting_count() -> int:
@@ -44,7 +44,7 @@ def _page(
     if error is not None and failed is not None and failed.action.data in forms.get(error[0], {}):
         forms[error[0]][failed.action.data] = failed
     page = render_template(
-        "tasks/index.html", space=space, forms=forms, error=error,
+        "workspace/index.html", space=space, forms=forms, error=error,
         CODE_LABELS=Translated(CODE_LABELS), SEVERITY_LABELS=Translated(SEVERITY_LABELS),
     )
     return page, status
