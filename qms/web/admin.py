@@ -14,7 +14,8 @@ from qms.errors import DomainError
 from qms.extensions import db
 from qms.models import Organization, User
 from qms.web import errors
-from qms.web.forms import OrganizationForm, RestructureForm, UserCreateForm, UserEditForm, first_error
+from qms.web.forms.accounts import OrganizationForm, RestructureForm, UserCreateForm, UserEditForm
+from qms.web.forms.common import first_error
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 bp.register_error_handler(DomainError, errors.domain_error_page)

@@ -16,7 +16,7 @@ from qms.accounts import users
 from qms.errors import DomainError
 from qms.extensions import db, limiter
 from qms.web import SESSION_GENERATION
-from qms.web.forms import LoginForm, LogoutForm, PasswordChangeForm
+from qms.web.forms.accounts import LoginForm, LogoutForm, PasswordChangeForm
 
 bp = Blueprint("auth", __name__)
 

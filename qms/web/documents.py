@@ -22,7 +22,8 @@ from qms.files.store import file_store
 from qms.models import Document, DocumentKind, Revision, RevisionStatus, Role
 from qms.web import errors
 from qms.web.filters import format_date
-from qms.web.forms import ActionForm, DocumentFilterForm, DocumentForm, UploadForm, first_error
+from qms.web.forms.common import first_error
+from qms.web.forms.documents import ActionForm, DocumentFilterForm, DocumentForm, UploadForm
 
 bp = Blueprint("documents", __name__)
 bp.register_error_handler(DomainError, errors.domain_error_page)

@@ -24,9 +24,8 @@ from qms.legal import reviews as legal_reviews
 from qms.legal.status import CHANGE_LABELS, STATUS_LABELS, LegalStatus
 from qms.models import ProposalState, ReviewState, RevisionStatus, Role
 from qms.web import errors
-from qms.web.forms import first_error
-from qms.web.language import Translated
-from qms.web.legal_forms import (
+from qms.web.forms.common import first_error
+from qms.web.forms.legal import (
     BasisForm,
     DeclineForm,
     LegalDocumentForm,
@@ -37,6 +36,7 @@ from qms.web.legal_forms import (
     ReviewFilterForm,
     numbers_of,
 )
+from qms.web.language import Translated
 
 bp = Blueprint("legal", __name__)
 bp.register_error_handler(DomainError, errors.domain_error_page)

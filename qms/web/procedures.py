@@ -13,8 +13,8 @@ from qms.catalogue import coverage, procedures
 from qms.errors import DomainError
 from qms.extensions import db
 from qms.web import errors
-from qms.web.forms import first_error
-from qms.web.procedure_forms import OrganizationPickForm, ProcedureImportForm
+from qms.web.forms.common import first_error
+from qms.web.forms.procedures import OrganizationPickForm, ProcedureImportForm
 
 bp = Blueprint("procedures", __name__)
 bp.register_error_handler(DomainError, errors.domain_error_page)

@@ -14,7 +14,7 @@ from qms.extensions import db
 from qms.search import search_index
 from qms.search.query import SearchParams, search
 from qms.web import errors
-from qms.web.search_forms import SearchForm
+from qms.web.forms.search import SearchForm
 
 bp = Blueprint("search", __name__)
 bp.register_error_handler(DomainError, errors.domain_error_page)

@@ -12,7 +12,7 @@ from qms.accounts import users
 from qms.errors import DomainError
 from qms.extensions import db
 from qms.web import errors
-from qms.web.forms import RevokeTokenForm
+from qms.web.forms.accounts import RevokeTokenForm
 
 bp = Blueprint("tokens", __name__, url_prefix="/account")
 bp.register_error_handler(DomainError, errors.domain_error_page)

@@ -15,7 +15,7 @@ from qms.extensions import db
 from qms.inspection import workspace
 from qms.web import errors
 from qms.web.documents import apply_action
-from qms.web.forms import ActionForm
+from qms.web.forms.documents import ActionForm
 from qms.web.language import Translated
 
 bp = Blueprint("workspace", __name__)

@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectChoice, SelectField, StringField
 from wtforms.validators import NumberRange, Optional
 
-from qms.web.forms import KIND_CHOICES, NOT_A_CHOICE, NOT_A_DATE, STATUS_CHOICES
+from qms.web.forms.common import KIND_CHOICES, NOT_A_CHOICE, NOT_A_DATE, STATUS_CHOICES
 
 
 class SearchForm(FlaskForm):

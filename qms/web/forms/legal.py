@@ -12,7 +12,7 @@ from wtforms.validators import Optional
 from wtforms.widgets import TextInput
 
 from qms.legal.status import STATUS_LABELS
-from qms.web.forms import NOT_A_CHOICE, NOT_A_DATE
+from qms.web.forms.common import NOT_A_CHOICE, NOT_A_DATE
 
 _SEPARATORS = re.compile(r"[\n;,]+")
 

@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import SelectChoice, SelectField, SubmitField
 
-from qms.web.forms import NOT_A_CHOICE
+from qms.web.forms.common import NOT_A_CHOICE
 
 
 class ProcedureImportForm(FlaskForm):
