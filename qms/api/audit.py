@@ -6,7 +6,7 @@ from flask import current_app
 
 from qms.api.auth import current_user
 from qms.api.blueprint import ID, ApiBlueprint
-from qms.api.schemas import AuditEntrySchema, VerifySchema
+from qms.api.schemas.audit import AuditEntrySchema, VerifySchema
 from qms.audit import anchors, trail
 from qms.documents import reading
 from qms.extensions import db

@@ -9,7 +9,7 @@ from flask import current_app
 from qms import clock, conformity
 from qms.api.auth import current_user
 from qms.api.blueprint import ID, ApiBlueprint
-from qms.api.conformity_schemas import FindingsSchema
+from qms.api.schemas.conformity import FindingsSchema
 from qms.conformity import CheckResult
 from qms.extensions import db
 from qms.files.store import file_store

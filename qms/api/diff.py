@@ -6,7 +6,7 @@ from typing import Any
 
 from qms.api.auth import current_user
 from qms.api.blueprint import ID, ApiBlueprint
-from qms.api.inspect_schemas import DiffQuerySchema, RevisionDiffSchema
+from qms.api.schemas.inspection import DiffQuerySchema, RevisionDiffSchema
 from qms.documents import diff
 from qms.extensions import db
 

@@ -8,7 +8,7 @@ from flask import url_for
 
 from qms.api.auth import current_user
 from qms.api.blueprint import ID, ApiBlueprint
-from qms.api.schemas import DocumentCreateSchema, DocumentQuerySchema, DocumentSchema, DocumentView
+from qms.api.schemas.documents import DocumentCreateSchema, DocumentQuerySchema, DocumentSchema, DocumentView
 from qms.documents import lifecycle, reading
 from qms.extensions import db
 from qms.models import Document, User

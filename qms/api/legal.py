@@ -10,7 +10,7 @@ from flask import url_for
 from qms import clock
 from qms.api.auth import current_user
 from qms.api.blueprint import ID, ApiBlueprint
-from qms.api.legal_schemas import (
+from qms.api.schemas.legal import (
     BasisSchema,
     BasisUpdateSchema,
     DeclineSchema,

@@ -7,7 +7,7 @@ from typing import Any
 from qms.accounts import users
 from qms.api.auth import current_user
 from qms.api.blueprint import ApiBlueprint
-from qms.api.schemas import MeSchema, PasswordChangeSchema
+from qms.api.schemas.accounts import MeSchema, PasswordChangeSchema
 from qms.extensions import db
 from qms.models import User
 

@@ -8,7 +8,7 @@ from qms import clock
 from qms.accounts import restructure
 from qms.api.auth import current_user
 from qms.api.blueprint import ApiBlueprint
-from qms.api.organization_schemas import LineageSchema, RestructurePlanSchema, RestructureSchema
+from qms.api.schemas.organizations import LineageSchema, RestructurePlanSchema, RestructureSchema
 from qms.extensions import db
 
 blp = ApiBlueprint("api_organizations", __name__, description="Organisations merged, split and moved, as of a day.")

@@ -9,7 +9,7 @@ from flask import current_app
 from qms import clock
 from qms.api.auth import current_user
 from qms.api.blueprint import ApiBlueprint
-from qms.api.inspect_schemas import OverviewQuerySchema, OverviewSchema
+from qms.api.schemas.inspection import OverviewQuerySchema, OverviewSchema
 from qms.audit import anchors
 from qms.extensions import db
 from qms.inspection import overview

@@ -6,7 +6,7 @@ from typing import Any
 
 from qms.api.auth import current_user
 from qms.api.blueprint import ApiBlueprint
-from qms.api.procedure_schemas import CoverageSchema, ImportReportSchema, ProcedureImportSchema, ProcedureSchema
+from qms.api.schemas.procedures import CoverageSchema, ImportReportSchema, ProcedureImportSchema, ProcedureSchema
 from qms.catalogue import coverage, procedures
 from qms.extensions import db
 from qms.models import Procedure

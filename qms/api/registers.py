@@ -12,7 +12,7 @@ from flask import Response, current_app, send_file
 from qms import clock
 from qms.api.auth import current_user
 from qms.api.blueprint import ApiBlueprint
-from qms.api.inspect_schemas import AsOfQuerySchema
+from qms.api.schemas.inspection import AsOfQuerySchema
 from qms.audit import anchors
 from qms.extensions import db
 from qms.files.store import file_store

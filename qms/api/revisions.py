@@ -9,7 +9,7 @@ from flask import Response, current_app, send_file, url_for
 from qms import clock
 from qms.api.auth import current_user
 from qms.api.blueprint import ID, ApiBlueprint
-from qms.api.schemas import ACTION_SCHEMAS, ActionSchema, RevisionSchema, RevisionUploadSchema
+from qms.api.schemas.documents import ACTION_SCHEMAS, ActionSchema, RevisionSchema, RevisionUploadSchema
 from qms.documents import lifecycle, processing, reading
 from qms.extensions import db
 from qms.files import filetypes

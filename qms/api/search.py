@@ -8,7 +8,7 @@ from flask import current_app
 
 from qms.api.auth import current_user
 from qms.api.blueprint import ApiBlueprint
-from qms.api.schemas import SearchQuerySchema, SearchResultsSchema
+from qms.api.schemas.search import SearchQuerySchema, SearchResultsSchema
 from qms.extensions import db
 from qms.search import search_index
 from qms.search.query import SearchParams, SearchResults, search

@@ -8,7 +8,7 @@ from marshmallow import Schema, fields, validate
 
 from qms import clock
 from qms.api import rules
-from qms.api.schemas import ApiSchema, OrganizationSchema, Text
+from qms.api.schemas.common import ApiSchema, OrganizationSchema, Text
 from qms.inspection.overview import SORTS
 from qms.models import RevisionStatus
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from qms.api.schemas import ApiSchema, Text
+from qms.api.schemas.common import ApiSchema, Text
 
 _CODE = validate.Length(min=1, max=64, error="Từ {min} đến {max} ký tự.")
 

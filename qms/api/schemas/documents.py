@@ -1,78 +1,29 @@
-"""Request and response bodies: the same marshmallow schemas validate requests and write the OpenAPI document."""
+"""Documents and revisions: creating, uploading, the workflow actions and what a revision and a document say."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
-from flask_smorest.fields import Upload
-from marshmallow import Schema, ValidationError, fields, post_dump, validate, validates_schema
-from marshmallow.utils import get_value
-from werkzeug.datastructures import FileStorage
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from qms import clock
 from qms.api import rules
 from qms.api.auth import current_user
+from qms.api.schemas.common import (
+    ApiSchema,
+    Code,
+    File,
+    OrganizationSchema,
+    PersonSchema,
+    Recorded,
+    Text,
+    _max_length,
+    _one_of,
+)
 from qms.documents import workflow
 from qms.documents.lifecycle import DOCUMENT_CODE, PROCEDURE_CODE
-from qms.models import Document, DocumentKind, DocumentStatus, Revision, RevisionStatus, Role, User
-
-# --- validation, in Vietnamese ---------------------------------------------------------------
-
-_FIELD_MESSAGES: dict[type[fields.Field], dict[str, str]] = {
-    fields.Field: {"required": "Trường này là bắt buộc.", "null": "Trường này không được để trống."},
-    fields.String: {"invalid": "Cần một chuỗi ký tự."},
-    fields.Date: {"invalid": "Ngày không hợp lệ, cần dạng YYYY-MM-DD."},
-    fields.Enum: {"unknown": "Giá trị phải là một trong: {choices}."},
-}
-
-
-def _max_length(limit: int) -> validate.Length:
-    return validate.Length(max=limit, error="Tối đa {max} ký tự.")
-
-
-class ApiSchema(Schema):
-    """Base of the request schemas: validation messages in Vietnamese."""
-
-    error_messages = {"unknown": "Trường không được chấp nhận.", "type": "Cần một đối tượng JSON."}
-
-    def on_bind_field(self, field_name: str, field_obj: fields.Field) -> None:
-        for field_class, messages in _FIELD_MESSAGES.items():
-            if isinstance(field_obj, field_class):
-                for key, message in messages.items():
-                    if not isinstance(field_obj.error_messages.get(key), rules.Coded):  # a field's own, with its code
-                        field_obj.error_messages[key] = message
-
-
-class Text(fields.String):
-    """A string the database can store; ``blank=False``: it must also hold something besides white space, as the
-    services require of it. The OpenAPI pattern says both; control characters (NUL included) are refused for every
-    request by ``qms.input_rule``."""
-
-    def __init__(self, *args: Any, blank: bool = True, blank_code: str | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.validators.append(
-            rules.Pattern(rules.TEXT, "Không được chứa ký tự NUL.") if blank
-            else rules.Pattern(rules.NON_BLANK, "Không được để trống.", blank_code)
-        )
-
-
-class File(Upload):
-    """An uploaded file part; a plain form value under the same name is not a file."""
-
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> FileStorage:
-        if not isinstance(value, FileStorage):
-            raise ValidationError("Cần gửi một tệp (multipart/form-data).")
-        return value
-
-
-class Code(fields.String):
-    """A code with the form the service requires (the same regular expression); documented as its pattern."""
-
-    def __init__(self, regex: str, error: str, code: str, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.validators.append(rules.Pattern(regex, error, code))
+from qms.models import Document, DocumentKind, DocumentStatus, Revision, RevisionStatus
 
 
 class DocumentCreateSchema(ApiSchema):
@@ -106,10 +57,6 @@ class RevisionUploadSchema(ApiSchema):
         load_default=None, allow_none=True,
         metadata={"description": "Why the file's control block names another document's code (else refused, 409)."},
     )
-
-
-def _one_of(choices: tuple[str, ...] | list[str]) -> validate.OneOf:
-    return validate.OneOf(choices, error="Giá trị phải là một trong: {choices}.")
 
 
 class StepSchema(ApiSchema):
@@ -184,50 +131,6 @@ class ActionSchema(ApiSchema):
         errors = ACTION_SCHEMAS[data["action"]]().validate(original)
         if errors:
             raise ValidationError(errors)
-
-
-class PasswordChangeSchema(ApiSchema):
-    current_password = fields.String(required=True, validate=validate.Length(max=200))
-    new_password = fields.String(required=True, validate=validate.Length(max=200))
-
-
-# --- responses -------------------------------------------------------------------------------
-
-
-class PersonSchema(Schema):
-    name = fields.String()
-    title = fields.String()
-
-
-class ActorSchema(Schema):
-    username = fields.String()
-    name = fields.String()
-    title = fields.String()
-
-
-class Recorded(fields.Nested):
-    """A person as recorded at the time, from the ``<prefix>_<field>`` columns; null when nobody was recorded."""
-
-    def __init__(self, nested: type[Schema], prefix: str, **kwargs: Any) -> None:
-        kwargs.setdefault("allow_none", True)
-        super().__init__(nested, **kwargs)
-        self.prefix = prefix
-
-    def get_value(self, obj: Any, attr: str, accessor: Any = None, default: Any = None) -> dict[str, Any] | None:
-        values = {key: get_value(obj, f"{self.prefix}_{key}") for key in self.schema.fields}
-        return values if any(v is not None for v in values.values()) else None
-
-
-class JsonObject(fields.Dict):
-    """A JSON object kept as text in the database (so its hash can be recomputed), given back parsed."""
-
-    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> dict[str, Any] | None:
-        return super()._serialize(json.loads(value) if isinstance(value, str) else value, attr, obj, **kwargs)
-
-
-class OrganizationSchema(Schema):
-    code = fields.String()
-    name = fields.String()
 
 
 class OfferedActions(fields.List):
@@ -347,99 +250,3 @@ class DocumentSchema(Schema):
     withdraw_reason = fields.String(attribute="document.withdraw_reason", allow_none=True)
     current_revision = fields.Nested(RevisionSchema, attribute="document.current_revision", allow_none=True)
     revisions = fields.List(fields.Nested(RevisionSchema), metadata={"description": "Those visible to the caller."})
-
-
-class AuditEntrySchema(Schema):
-    seq = fields.Integer()
-    occurred_at = fields.DateTime()
-    action = fields.String()
-    actor = Recorded(ActorSchema, "actor", metadata={"description": "Null for what the system did by itself."})
-    revision_id = fields.Integer(allow_none=True)
-    details = JsonObject()
-    file_sha256 = fields.String(allow_none=True)
-    hash = fields.String()
-    prev_hash = fields.String()
-
-
-class VerifySchema(Schema):
-    ok = fields.Boolean()
-    entries = fields.Integer()
-    files = fields.Integer()
-    head_hash = fields.String()
-    first_bad = fields.String(metadata={"description": "The first problem found; absent when ok."})
-
-    @post_dump
-    def _omit_first_bad_when_ok(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
-        if data.get("first_bad") is None:
-            data.pop("first_bad", None)
-        return data
-
-
-class MeSchema(Schema):
-    username = fields.String()
-    full_name = fields.String()
-    title = fields.String()
-    organization = fields.Nested(OrganizationSchema)
-    roles = fields.Method(
-        "_roles", metadata={"type": "array", "items": {"type": "string", "enum": [role.value for role in Role]}}
-    )
-
-    def _roles(self, user: User) -> list[str]:
-        return sorted(role.value for role in user.roles)
-
-
-# --- search ----------------------------------------------------------------------------------
-
-
-#: What ``status`` of a search takes: ``all``, or statuses separated by commas (the search checks the same).
-_STATUS = "|".join(status.value for status in RevisionStatus)
-SEARCH_STATUSES = rf"^\s*(?:all|(?:{_STATUS})(?:\s*,\s*(?:{_STATUS}))*)\s*$"
-
-
-class SearchQuerySchema(ApiSchema):
-    """Lengths are bounded so that the longest query the API accepts fits the request line (MAX_QUERY_BYTES)."""
-
-    q = Text(load_default="", validate=_max_length(200), metadata={"description": "What the user typed."})
-    organization = Text(validate=_max_length(64), metadata={"description": "Organisation code, with its children."})
-    kind = fields.Enum(DocumentKind, by_value=True)
-    field = Text(validate=_max_length(200), metadata={"description": "Field (lĩnh vực)."})
-    status = fields.String(
-        validate=[_max_length(200), rules.Pattern(SEARCH_STATUSES, "Trạng thái không hợp lệ.", "invalid_status")],
-        metadata={"description": "`all` or comma-separated statuses; default: current (effective) revisions."},
-    )
-    procedure = Text(validate=_max_length(64), metadata={"description": "TTHC code."})
-    effective_from = fields.Date(metadata={"description": "Effective on or after."})
-    effective_to = fields.Date(metadata={"description": "Effective on or before."})
-    sort = fields.String(load_default="relevance", validate=validate.OneOf(["relevance", "date"]))
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=10_000))
-    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
-
-
-class SearchHitSchema(Schema):
-    document_id = fields.Integer()
-    revision_id = fields.Integer()
-    code = fields.String()
-    title = fields.String()
-    organization = fields.String()
-    organization_code = fields.String()
-    kind = fields.String()
-    status = fields.String()
-    number = fields.Integer()
-    issue_number = fields.Integer(allow_none=True)
-    effective_from = fields.Date(allow_none=True)
-    score = fields.Float()
-    highlights = fields.String(metadata={"description": "Escaped text; only <mark> is markup."})
-    has_text = fields.Boolean()
-
-
-class SearchResultsSchema(Schema):
-    total = fields.Integer()
-    page = fields.Integer()
-    per_page = fields.Integer()
-    hits = fields.List(fields.Nested(SearchHitSchema))
-    facets = fields.Dict(
-        keys=fields.String(), values=fields.Dict(keys=fields.String(), values=fields.Integer()),
-        metadata={"description": "Counts per kind and per organisation code for the whole query."},
-    )
-    suggestion = fields.String(allow_none=True, metadata={"description": "Did you mean; only when it finds something."})
-    relaxed = fields.Boolean(metadata={"description": "No document had every word; these have some."})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from qms.api.schemas import ApiSchema, File, Text
+from qms.api.schemas.common import ApiSchema, File, Text
 from qms.models import TimeUnit
 
 

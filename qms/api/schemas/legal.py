@@ -7,7 +7,7 @@ from typing import Any
 from marshmallow import Schema, fields, validate
 
 from qms.api import rules
-from qms.api.schemas import ApiSchema, OrganizationSchema, PersonSchema, Recorded, Text
+from qms.api.schemas.common import ApiSchema, OrganizationSchema, PersonSchema, Recorded, Text
 from qms.legal.register import MAX_NUMBER_LENGTH
 from qms.legal.reviews import STATES
 from qms.legal.status import LegalStatus

@@ -1,0 +1,1 @@
+"""The API's marshmallow schemas, one module per area; the OpenAPI document is built from them."""

@@ -1,0 +1,64 @@
+"""Search: what people type, the hits and their facets."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from qms.api import rules
+from qms.api.schemas.common import ApiSchema, Text, _max_length
+from qms.models import DocumentKind, RevisionStatus
+
+#: What ``status`` of a search takes: ``all``, or statuses separated by commas (the search checks the same).
+_STATUS = "|".join(status.value for status in RevisionStatus)
+
+
+SEARCH_STATUSES = rf"^\s*(?:all|(?:{_STATUS})(?:\s*,\s*(?:{_STATUS}))*)\s*$"
+
+
+class SearchQuerySchema(ApiSchema):
+    """Lengths are bounded so that the longest query the API accepts fits the request line (MAX_QUERY_BYTES)."""
+
+    q = Text(load_default="", validate=_max_length(200), metadata={"description": "What the user typed."})
+    organization = Text(validate=_max_length(64), metadata={"description": "Organisation code, with its children."})
+    kind = fields.Enum(DocumentKind, by_value=True)
+    field = Text(validate=_max_length(200), metadata={"description": "Field (lĩnh vực)."})
+    status = fields.String(
+        validate=[_max_length(200), rules.Pattern(SEARCH_STATUSES, "Trạng thái không hợp lệ.", "invalid_status")],
+        metadata={"description": "`all` or comma-separated statuses; default: current (effective) revisions."},
+    )
+    procedure = Text(validate=_max_length(64), metadata={"description": "TTHC code."})
+    effective_from = fields.Date(metadata={"description": "Effective on or after."})
+    effective_to = fields.Date(metadata={"description": "Effective on or before."})
+    sort = fields.String(load_default="relevance", validate=validate.OneOf(["relevance", "date"]))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=10_000))
+    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+
+
+class SearchHitSchema(Schema):
+    document_id = fields.Integer()
+    revision_id = fields.Integer()
+    code = fields.String()
+    title = fields.String()
+    organization = fields.String()
+    organization_code = fields.String()
+    kind = fields.String()
+    status = fields.String()
+    number = fields.Integer()
+    issue_number = fields.Integer(allow_none=True)
+    effective_from = fields.Date(allow_none=True)
+    score = fields.Float()
+    highlights = fields.String(metadata={"description": "Escaped text; only <mark> is markup."})
+    has_text = fields.Boolean()
+
+
+class SearchResultsSchema(Schema):
+    total = fields.Integer()
+    page = fields.Integer()
+    per_page = fields.Integer()
+    hits = fields.List(fields.Nested(SearchHitSchema))
+    facets = fields.Dict(
+        keys=fields.String(), values=fields.Dict(keys=fields.String(), values=fields.Integer()),
+        metadata={"description": "Counts per kind and per organisation code for the whole query."},
+    )
+    suggestion = fields.String(allow_none=True, metadata={"description": "Did you mean; only when it finds something."})
+    relaxed = fields.Boolean(metadata={"description": "No document had every word; these have some."})
