@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
 
 from sqlalchemy import update
@@ -11,7 +13,7 @@ from qms import clock
 from qms.catalogue import procedures
 from qms.documents import lifecycle
 from qms.files.store import FileStore
-from qms.models import Document, Procedure, Revision, RevisionStatus, User
+from qms.models import Document, Procedure, User
 from support.factories import make_docx, make_effective, make_user
 
 CATALOGUE = (
@@ -24,12 +26,21 @@ MERGER = {"kind": "merge", "sources": ["XA-LOCBINH", "XA-DONGDANG"],
 RESOLVED = {"codes": {"XA-DONGDANG:QT-01": "QT-01-DD"}, "procedures": {"1.001193": "XA-LOCBINH:QT-01"}}
 
 
+@contextmanager
+def days_ago(days: int) -> Iterator[date]:
+    """The services' clock set ``days`` back, so revisions and their audit entries agree on when they happened (a row
+    changed behind the audit log fails ``verify``); yields that day."""
+    real = clock.now
+    clock.now = lambda: real() - timedelta(days=days)  # type: ignore[method-assign]
+    try:
+        yield clock.today() - timedelta(days=days)
+    finally:
+        clock.now = real  # type: ignore[method-assign]
+
+
 def backdate(session: Session, days: int) -> None:
-    """Everything so far happened ``days`` ago, so a merger after it can be read as of the days between."""
+    """Documents and catalogue rows (whose creation times the audit log does not hold) made ``days`` ago too."""
     then = clock.now() - timedelta(days=days)
-    session.execute(update(Revision).where(Revision.status == RevisionStatus.EFFECTIVE).values(
-        created_at=then, submitted_at=then, reviewed_at=then, approved_at=then, took_effect_at=then,
-        effective_from=clock.today() - timedelta(days=days)))
     session.execute(update(Document).values(created_at=then))
     session.execute(update(Procedure).values(created_at=then))
     session.commit()
@@ -52,7 +63,8 @@ def two_communes(session: Session, files: FileStore, people_a: tuple[User, User,
         for code, title, kind, tthc in docs:
             document = lifecycle.create_document(session, people[0], organization_code=org, code=code, title=title,
                                                  kind=kind, procedure_code=tthc)
-            make_effective(session, files, document, people[0], people[1], people[2], today, make_docx(title))
+            with days_ago(30) as then:
+                make_effective(session, files, document, people[0], people[1], people[2], then, make_docx(title))
             made[f"{org}:{code}"] = document.id
         procedures.import_procedures(session, people[0], org, "ds.csv", CATALOGUE.format(
             time="Trong ngày" if org == "XA-LOCBINH" else "01 ngày làm việc").encode("utf-8-sig"))
