@@ -30,6 +30,7 @@ from support.servers import PYTHON, multipart, running, server_env
 
 from bench import ROOT
 from bench.load import percentile, prepare
+from qms.search.query import edit_distance
 
 SENTENCES = [
     "Công chức tiếp nhận hồ sơ kiểm tra tính đầy đủ, hợp lệ của thành phần hồ sơ theo quy định",
@@ -84,14 +85,6 @@ def scan_pdf(lines: list[str], pages: int) -> bytes:
     return out.getvalue()
 
 
-def edit_distance(a: str, b: str) -> int:
-    previous = list(range(len(b) + 1))
-    for i, char_a in enumerate(a, 1):
-        current = [i]
-        for j, char_b in enumerate(b, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char_a != char_b)))
-        previous = current
-    return previous[-1]
 
 
 def char_accuracy(expected: str, got: str) -> float:

@@ -406,7 +406,7 @@ def _suggest(searcher, clauses: list[_Clause], filters: wq.Query | None) -> str 
             known = any(reader.doc_frequency(name, token.folded) for name in ("body_folded", "title_folded"))
             candidates = [] if known else [w for c in correctors for w in c.suggest(token.folded, limit=3, maxdist=2)]
             # Whoosh's MultiCorrector is broken in 2.7.5; the nearest word across both fields wins.
-            suggestion = min(candidates, key=lambda w: _distance(w, token.folded), default=None)
+            suggestion = min(candidates, key=lambda w: edit_distance(w, token.folded), default=None)
             words.append(suggestion or token.text)
             changed = changed or suggestion is not None
     if not changed:
@@ -417,8 +417,8 @@ def _suggest(searcher, clauses: list[_Clause], filters: wq.Query | None) -> str 
     return suggestion
 
 
-def _distance(a: str, b: str) -> int:
-    """Levenshtein distance, for ranking a handful of spelling candidates."""
+def edit_distance(a: str, b: str) -> int:
+    """Levenshtein distance: for ranking a handful of spelling candidates (and the OCR benchmark's accuracy)."""
     previous = list(range(len(b) + 1))
     for i, char_a in enumerate(a, 1):
         current = [i]
