@@ -55,7 +55,9 @@ def test_a_password_changed_by_the_administrator_ends_the_users_other_sessions(a
 
     assert not _signed_in(elsewhere)
     response = elsewhere.post("/login", data={"username": "thuky", "password": "mat-khau-moi-123"})
-    assert response.status_code == 302 and _signed_in(elsewhere)
+    # Signed in again, and first sent to choose a password of their own (the administrator set this one).
+    assert response.status_code == 302 and elsewhere.get("/tasks").headers["Location"].endswith("/account/password")
+    assert elsewhere.get("/account/password").status_code == 200
 
 
 def test_a_reactivated_user_must_sign_in_again_and_gets_no_old_token_back(app, client, session, admin, secretary):
