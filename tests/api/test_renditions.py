@@ -25,7 +25,7 @@ def test_a_converted_revision_carries_its_state_rendition_and_text_source(client
     body = created.get_json()
     assert body["processing"] == {"state": "done", "detail": None} and body["text_source"] == "conversion"
     assert body["rendition"]["kind"] == "docx" and body["rendition"]["producer"].startswith("LibreOffice ")
-    assert body["content_type"] == "application/vnd.oasis.opendocument.text" and body["actions"] == ["submit"]
+    assert body["content_type"] == "application/vnd.oasis.opendocument.text" and body["actions"] == ["submit", "discard"]
 
     as_uploaded = client.get(f"/api/v1/revisions/{body['id']}/file", headers=headers)
     assert as_uploaded.data == original
@@ -46,7 +46,8 @@ def test_before_processing_ends_findings_basis_rendition_and_submit_answer_409_p
     finally:
         app.extensions["qms.tasks"].huey.immediate = True
     assert body["processing"] == {"state": "queued", "detail": None}
-    assert body["rendition"] is None and body["text_source"] is None and body["actions"] == []
+    # A draft whose file is still processing can only be discarded.
+    assert body["rendition"] is None and body["text_source"] is None and body["actions"] == ["discard"]
     revision = f"/api/v1/revisions/{body['id']}"
     for answer in (client.get(f"{revision}/findings", headers=headers),
                    client.get(f"{revision}/legal-basis", headers=headers),
