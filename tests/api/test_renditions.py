@@ -25,7 +25,8 @@ def test_a_converted_revision_carries_its_state_rendition_and_text_source(client
     body = created.get_json()
     assert body["processing"] == {"state": "done", "detail": None} and body["text_source"] == "conversion"
     assert body["rendition"]["kind"] == "docx" and body["rendition"]["producer"].startswith("LibreOffice ")
-    assert body["content_type"] == "application/vnd.oasis.opendocument.text" and body["actions"] == ["submit", "discard"]
+    assert body["content_type"] == "application/vnd.oasis.opendocument.text"
+    assert body["actions"] == ["submit", "discard"]
 
     as_uploaded = client.get(f"/api/v1/revisions/{body['id']}/file", headers=headers)
     assert as_uploaded.data == original
