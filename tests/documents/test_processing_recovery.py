@@ -8,17 +8,23 @@ from pathlib import Path
 from support.factories import upload
 
 from qms import clock
-from qms.documents import processing
+from qms.documents import lifecycle, processing
 from qms.models import RevisionProcessing
 
 FORMATS = Path(__file__).resolve().parents[1] / "fixtures" / "formats"
 
 
 def _queued(app, session, files, secretary, document, count: int) -> list[int]:
+    """``count`` queued .doc uploads, one document each (the same bytes twice in one document are refused)."""
     app.extensions["qms.tasks"].huey.immediate = False  # no worker runs them here
+    documents = [document] + [
+        lifecycle.create_document(session, secretary, organization_code="XA-LOCBINH", code=f"QT-R{n}",
+                                  title=f"Quy trình {n}", kind="process")
+        for n in range(1, count)
+    ]
     try:
-        return [upload(session, files, secretary, document, (FORMATS / "process.doc").read_bytes(), f"Bản {n}",
-                       filename=f"quy-trinh-{n}.doc").id for n in range(count)]
+        return [upload(session, files, secretary, each, (FORMATS / "process.doc").read_bytes(), f"Bản {n}",
+                       filename=f"quy-trinh-{n}.doc").id for n, each in enumerate(documents)]
     finally:
         app.extensions["qms.tasks"].huey.immediate = True
 

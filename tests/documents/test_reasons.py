@@ -9,11 +9,18 @@ from support.pages import signed_in, text_of
 from qms.documents import lifecycle
 from qms.errors import Invalid
 
+#: A process whose dossier only refers elsewhere: an error-level finding the reader is sure of.
+REFERRED_DOSSIER = make_docx(
+    "QUY TRÌNH CẤP BẢN SAO TRÍCH LỤC HỘ TỊCH", "1. Mục đích", "Quy định trình tự.", "2. Phạm vi", "Áp dụng tại xã.",
+    "5. Nội dung quy trình", "5.1. Cơ sở pháp lý", "Luật Hộ tịch.", "5.2. Thành phần hồ sơ", "Theo quy định hiện hành.",
+    "5.3. Thời gian xử lý", "01 ngày làm việc.",
+)
+
 
 def test_pass_and_approve_with_error_findings_need_a_reason(
     app, client, session, files, document, secretary, reviewer, approver, today, bearer
 ):
-    revision = upload(session, files, secretary, document, make_docx("Thiếu mọi mục"), "Thiếu mọi mục")
+    revision = upload(session, files, secretary, document, REFERRED_DOSSIER, "Hồ sơ chỉ dẫn chiếu")
     lifecycle.act(session, secretary, revision.id, "submit", today=today)
     with pytest.raises(Invalid) as refused:
         lifecycle.act(session, reviewer, revision.id, "pass", today=today)
