@@ -64,7 +64,10 @@ def test_two_revisions_of_one_document_acted_on_at_once_never_deadlock(
 
     pairs = list(zip(first_answers, second_answers, strict=True))
     assert [pair for pair in pairs if any(status >= 500 for status, _code in pair)] == []
-    assert pairs[:ROUNDS] == [((200, None), (200, None))] * ROUNDS
+    # The approval always goes through; the draft's submission too, unless the approval took effect first: the draft,
+    # based on no issue, is then stale (issue 16) and refused with 409, never a 500.
+    for submitted, approved in pairs[:ROUNDS]:
+        assert approved == (200, None) and submitted in ((200, None), (409, "stale_revision")), (submitted, approved)
     for pair in pairs[ROUNDS:]:
         assert sorted(pair, key=lambda answer: answer[0]) == [(200, None), (409, "approval_pending")], pair
     report = trail.verify(session, files)
