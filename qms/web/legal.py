@@ -146,15 +146,7 @@ def show(number: str) -> ResponseReturnValue:
     form = LegalDocumentForm()
     if not form.validate():
         return render_template("legal/show.html", entry=entry, form=form, error=first_error(form)), 422
-    changes = {
-        "doc_type": form.doc_type.data or "",
-        "title": form.title.data or "",
-        "issuer": form.issuer.data or "",
-        "issued_on": form.issued_on.data,
-        "effective_from": form.effective_from.data,
-        "amends": numbers_of(form.amends.data),
-        "replaces": numbers_of(form.replaces.data),
-    }
+    changes = form.changes()
     try:
         legal.update_legal_document(db.session, current_user, entry.document.number, changes, today=_today())
     except DomainError as error:
@@ -201,15 +193,7 @@ def propose() -> ResponseReturnValue:
 
     if not form.validate():
         return refused(first_error(form), 422)
-    changes = {
-        "doc_type": form.doc_type.data or "",
-        "title": form.title.data or "",
-        "issuer": form.issuer.data or "",
-        "issued_on": form.issued_on.data,
-        "effective_from": form.effective_from.data,
-        "amends": numbers_of(form.amends.data),
-        "replaces": numbers_of(form.replaces.data),
-    }
+    changes = form.changes()
     try:
         legal_proposals.propose(
             db.session, current_user, kind=kind, number=form.number.data or "", changes=changes, note=form.note.data

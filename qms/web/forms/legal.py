@@ -65,6 +65,18 @@ class LegalDocumentForm(FlaskForm):
     replaces = TextAreaField(_l("Thay thế các văn bản"), description=_l("Mỗi dòng một số hiệu."), render_kw={"rows": 2})
     submit = SubmitField(_l("Lưu"))
 
+    def changes(self) -> dict[str, object]:
+        """What the form says of the document, as the register's edit and a proposal both take it."""
+        return {
+            "doc_type": self.doc_type.data or "",
+            "title": self.title.data or "",
+            "issuer": self.issuer.data or "",
+            "issued_on": self.issued_on.data,
+            "effective_from": self.effective_from.data,
+            "amends": numbers_of(self.amends.data),
+            "replaces": numbers_of(self.replaces.data),
+        }
+
 
 class LegalImportForm(FlaskForm):
     file = FileField(
