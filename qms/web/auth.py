@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -56,9 +56,14 @@ def _flood(limit: RequestLimit) -> None:
         users.record_sign_in_flood(db.session, request.form.get("username", ""), remote_addr=request.remote_addr)
 
 
+def _failed(response: Response) -> bool:
+    """Only a failed sign-in counts: a whole office behind one address signs in at 8:00 without locking itself out."""
+    return response.status_code >= 400
+
+
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"], on_breach=_flood)
-@limiter.limit(_account_limit, key_func=_account_tried, methods=["POST"], on_breach=_flood)
+@limiter.limit(_login_limit, methods=["POST"], on_breach=_flood, deduct_when=_failed)
+@limiter.limit(_account_limit, key_func=_account_tried, methods=["POST"], on_breach=_flood, deduct_when=_failed)
 def login() -> ResponseReturnValue:
     form = LoginForm()
     if request.method == "GET":

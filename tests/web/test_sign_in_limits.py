@@ -103,3 +103,11 @@ def test_with_redis_all_workers_share_one_count_and_with_memory_each_counts_alon
         for key in store.scan_iter(f"*{prefix}*"):
             store.delete(key)
         store.close()
+
+
+def test_an_office_behind_one_address_signs_in_at_eight_without_locking_itself_out(behind_proxy, secretary, reviewer):
+    """Only failures count: twelve good sign-ins a minute from one address (the limit is 3) are all let in."""
+    good = [("thuky", "mat-khau-thu-nghiem"), ("kiemtra", "mat-khau-thu-nghiem")] * 6
+
+    assert [_sign_in(behind_proxy, user, "203.0.113.9", password=password) for user, password in good] == [302] * 12
+    assert [_sign_in(behind_proxy, "thuky", "203.0.113.9") for _ in range(4)] == [401] * 3 + [429]
