@@ -17,16 +17,24 @@ from typing import Any
 
 from flask import Flask, request
 
-from qms.errors import DomainError
+from qms.errors import DomainError, NotFound
 
-#: C0 and C1 controls, DEL and lone surrogates.
-ANY_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
-#: The same, but tab, line feed and carriage return are text.
-CONTROL_IN_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+#: C0 and C1 controls and DEL, as the body of a character class that Python and ECMAScript read alike (the API's
+#: schemas state the rule with it, ``qms.api.rules``).
+CONTROLS = r"\x00-\x1f\x7f-\x9f"
+#: The same without tab, line feed and carriage return, which are text in a submitted value.
+CONTROLS_IN_TEXT = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
+#: Lone surrogates: no valid JSON text or form encoding yields them, so no schema needs to mention them.
+_SURROGATES = "\ud800-\udfff"
+
+ANY_CONTROL = re.compile(f"[{CONTROLS}{_SURROGATES}]")
+CONTROL_IN_TEXT = re.compile(f"[{CONTROLS_IN_TEXT}{_SURROGATES}]")
 
 #: No request of this API nests deeper; a deeper body is refused before anything walks it.
 MAX_JSON_DEPTH = 32
 
+#: No identifier holds a control character (codes, numbers and names are all checked on the way in).
+NO_SUCH_PATH = "Không tìm thấy: địa chỉ có ký tự điều khiển."
 CONTROL_CODE = "control_character"
 DEPTH_CODE = "json_too_deep"
 #: The message of each refusal by its code (a label table, so the catalogue extracts and the pages translate it).
@@ -46,8 +54,11 @@ class Refused(DomainError):
 
 
 def check_request() -> None:
-    """Before every view: the request's path values, query, form and JSON body obey the rule, or ``Refused``."""
-    _check(request.view_args.values() if request.view_args else (), ANY_CONTROL)
+    """Before every view: the request's query, form and JSON body obey the rule, or ``Refused``; a path naming
+    something with a control character names nothing that can exist: ``NotFound``."""
+    for value in (request.view_args or {}).values():
+        if isinstance(value, str) and ANY_CONTROL.search(value):
+            raise NotFound(NO_SUCH_PATH)
     _check(request.args.keys(), ANY_CONTROL)
     _check(request.args.values(), CONTROL_IN_TEXT)
     if request.method in ("POST", "PUT", "PATCH", "DELETE"):

@@ -8,7 +8,9 @@ from typing import Any
 
 from flask import Flask
 from flask_smorest import Api
+from flask_smorest.spec.plugins import baseconverter2paramschema, unicodeconverter2paramschema
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import PathConverter, UnicodeConverter
 
 from qms.api import (
     audit,
@@ -23,6 +25,7 @@ from qms.api import (
     procedures,
     registers,
     revisions,
+    rules,
     search,
 )
 
@@ -57,6 +60,16 @@ class QmsApi(Api):
         return errors.from_http_exception(error)
 
 
+def _segment_schema(converter: UnicodeConverter) -> dict[str, Any]:
+    """A string path parameter as the input rule admits it: no control character (``qms.input_rule``)."""
+    return {**unicodeconverter2paramschema(converter), "pattern": rules.SEGMENT}
+
+
+def _path_schema(converter: PathConverter) -> dict[str, Any]:
+    """A path parameter that may hold slashes (a legal number), under the same rule."""
+    return {**baseconverter2paramschema(converter), "minLength": 1, "pattern": rules.SEGMENT}
+
+
 def _default_page(error: HTTPException) -> HTTPException:
     """Flask renders an HTTPException returned by a handler as its own HTML page."""
     return error
@@ -65,6 +78,10 @@ def _default_page(error: HTTPException) -> HTTPException:
 def init_app(app: Flask) -> None:
     """Register the API; after the pages, so that their app-wide error handlers are already there to wrap."""
     api = QmsApi(app, spec_kwargs={"security": [{SECURITY_SCHEME: []}]})
+    api.register_converter(UnicodeConverter, _segment_schema)
+    api.register_converter(PathConverter, _path_schema)
+    # flask-smorest registers its responses lazily (only those an operation uses appear in the document).
+    api.spec.components.responses_lazy["UNPROCESSABLE_ENTITY"]["description"] = rules.unprocessable_description()
     api.spec.components.security_scheme(
         SECURITY_SCHEME,
         {"type": "http", "scheme": "bearer", "description": "A token from `flask qms token USERNAME`."},

@@ -8,6 +8,7 @@ from typing import Any
 from flask import url_for
 
 from qms import clock
+from qms.api import rules
 from qms.api.auth import current_user
 from qms.api.blueprint import ID, ApiBlueprint
 from qms.api.schemas.legal import (
@@ -42,7 +43,7 @@ _NUMBER_PARAMETER = {
     "in": "path",
     "name": "number",
     "required": True,
-    "schema": {"type": "string"},
+    "schema": {"type": "string", "minLength": 1, "pattern": rules.SEGMENT},
     "description": "The number, URL-encoded: 61%2F2018%2FN%C4%90-CP (ASCII ND-CP is accepted too).",
 }
 

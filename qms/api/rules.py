@@ -1,9 +1,10 @@
 """Input rules of the API as marshmallow validators that the OpenAPI document states as they are enforced.
 
 apispec writes any validator with a compiled ``regex`` as the field's ``pattern``, so each rule here is one
-regular expression used both to check a request and to document it: a text without NUL, a text that is not
-blank, a legal document number, a day not after (or not before) today. Patterns are searched, as JSON
-Schema does, and written in the syntax Python and ECMAScript share.
+regular expression used both to check a request and to document it: a text as the input rule admits it
+(``qms.input_rule`` refuses the rest before any schema sees a request), a text that is not blank, a legal
+document number, a day not after (or not before) today. Patterns are searched, as JSON Schema does, and
+written in the syntax Python and ECMAScript share.
 """
 
 from __future__ import annotations
@@ -15,10 +16,34 @@ from typing import Any
 
 from marshmallow import ValidationError, validate
 
-#: Anything PostgreSQL can store: no NUL.
-TEXT = r"^[^\x00]*$"
+from qms.input_rule import CONTROLS, CONTROLS_IN_TEXT
+
+#: A submitted text as ``qms.input_rule`` admits it: no control character but tab, line feed and carriage return.
+TEXT = rf"^[^{CONTROLS_IN_TEXT}]*$"
 #: As TEXT, with at least one character that is not white space (services strip what they are given).
-NON_BLANK = r"^[^\x00]*[^\x00\s][^\x00]*$"
+NON_BLANK = rf"^[^{CONTROLS_IN_TEXT}]*[^{CONTROLS_IN_TEXT}\s][^{CONTROLS_IN_TEXT}]*$"
+#: A path segment as ``qms.input_rule`` admits it: no control character at all.
+SEGMENT = rf"^[^{CONTROLS}]*$"
+#: A white-space character that the input rule admits (``\s`` takes in the controls it refuses).
+SPACE = r"[^\S\x0b\x0c\x1c-\x1f\x85]"
+#: A value that is blank where blank means "none".
+BLANK = rf"{SPACE}*"
+
+#: Refusals (422, by ``error.code``) that a schema cannot state: they depend on stored data, on a dictionary, or on
+#: one field's value deciding whether another is needed. The OpenAPI document lists them under its 422 response.
+UNSTATED: dict[str, str] = {
+    "wrong_password": "The current password given is not the caller's.",
+    "weak_password": "The new password is too short, holds the user name, is too common, or equals the current one.",
+    "empty_proposal": "A proposed update changes nothing in the register as it stands.",
+    "title_required": "A proposal to create a legal document needs its title.",
+}
+
+
+def unprocessable_description() -> str:
+    """The 422 response as documented: the schema's own refusals, then the ones it cannot state."""
+    listed = "\n".join(f"- `{code}`: {meaning}" for code, meaning in UNSTATED.items())
+    return ("The body or query breaks its schema (`error.code` names the rule, `error.fields` the fields), or a rule "
+            f"that no schema can state:\n\n{listed}")
 
 
 class Coded(str):
@@ -40,12 +65,32 @@ class Pattern(validate.Validator):
 
     def __init__(self, regex: str, error: str, code: str | None = None) -> None:
         self.regex = re.compile(regex)
+        self.searched = as_searched(regex)
         self.error: str = Coded(error, code) if code else error
 
     def __call__(self, value: Any) -> Any:
-        if isinstance(value, str) and not self.regex.search(value):
+        if isinstance(value, str) and not self.searched.search(value):
             raise ValidationError(self.error)
         return value
+
+
+def as_searched(regex: str) -> re.Pattern[str]:
+    """``regex`` as JSON Schema (ECMAScript) reads it: ``$`` is the end of the text, where Python's ``$`` also
+    matches before a final line feed ("QT-01\\n" would pass a code's pattern here and fail it in every client)."""
+    python, escaped, in_class = [], False, False
+    for char in regex:
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == "[":
+            in_class = True
+        elif char == "]":
+            in_class = False
+        elif char == "$" and not in_class:
+            char = r"\Z"
+        python.append(char)
+    return re.compile("".join(python))
 
 
 class DayBound(validate.Validator):

@@ -9,6 +9,13 @@ from support.communes import MERGER, RESOLVED, two_communes
 
 from qms.audit import trail
 
+#: RESOLVED as the API takes it: each resolution a list of objects.
+RESOLVED_BODY = {
+    "codes": [{"document": document, "code": code} for document, code in RESOLVED["codes"].items()],
+    "procedures": [{"procedure": procedure, "document": document}
+                   for procedure, document in RESOLVED["procedures"].items()],
+}
+
 
 @pytest.fixture
 def communes(session, files, secretary, reviewer, approver, today):
@@ -34,7 +41,7 @@ def test_preview_then_409_then_the_change_then_the_lineage(client, session, file
     assert "QT-01" in refused.json["error"]["message"] and "1.001193" in refused.json["error"]["message"]
 
     done = client.post("/api/v1/organizations/restructure", headers=headers,
-                       json={**MERGER, "effective_on": merged_on, "resolutions": RESOLVED})
+                       json={**MERGER, "effective_on": merged_on, "resolutions": RESOLVED_BODY})
     assert done.status_code == 200, done.json
     assert done.json["done"] is True and done.json["code_changes"] == {"XA-DONGDANG:QT-01": "QT-01-DD"}
     assert done.json["withdrawals"] == ["XA-DONGDANG:QT-03"]
@@ -58,5 +65,5 @@ def test_only_administrators_and_bad_bodies(client, bearer, secretary, admin, co
     assert bad.status_code == 422
     future = client.post("/api/v1/organizations/restructure", headers=bearer(admin),
                          json={**MERGER, "effective_on": (today + timedelta(days=3)).isoformat(),
-                               "resolutions": RESOLVED})
+                               "resolutions": RESOLVED_BODY})
     assert future.status_code == 422 and future.json["error"]["code"] == "effective_on_future"

@@ -20,6 +20,9 @@ _FIELD_MESSAGES: dict[type[fields.Field], dict[str, str]] = {
 }
 
 
+_CONTROL_MESSAGE = "Không được chứa ký tự điều khiển."
+
+
 def _max_length(limit: int) -> validate.Length:
     return validate.Length(max=limit, error="Tối đa {max} ký tự.")
 
@@ -35,17 +38,36 @@ class ApiSchema(Schema):
                 for key, message in messages.items():
                     if not isinstance(field_obj.error_messages.get(key), rules.Coded):  # a field's own, with its code
                         field_obj.error_messages[key] = message
+        _state_the_input_rule(field_obj)
+
+
+def _state_the_input_rule(field: fields.Field) -> None:
+    """Every string a request carries, in lists and mappings too, is documented with the input rule's pattern,
+    unless the field states a stricter pattern or a list of choices of its own."""
+    if isinstance(field, fields.List):
+        _state_the_input_rule(field.inner)
+    elif isinstance(field, fields.Tuple):
+        for member in field.tuple_fields:
+            _state_the_input_rule(member)
+    elif isinstance(field, fields.Dict):
+        for inner in (field.key_field, field.value_field):
+            if inner is not None:
+                _state_the_input_rule(inner)
+    elif isinstance(field, fields.String) and not any(
+        isinstance(validator, rules.Pattern | validate.OneOf) for validator in field.validators
+    ):
+        field.validators.append(rules.Pattern(rules.TEXT, _CONTROL_MESSAGE))
 
 
 class Text(fields.String):
     """A string the database can store; ``blank=False``: it must also hold something besides white space, as the
-    services require of it. The OpenAPI pattern says both; control characters (NUL included) are refused for every
-    request by ``qms.input_rule``."""
+    services require of it. The OpenAPI pattern says both; control characters are refused for every request by
+    ``qms.input_rule`` before the schema sees it."""
 
     def __init__(self, *args: Any, blank: bool = True, blank_code: str | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.validators.append(
-            rules.Pattern(rules.TEXT, "Không được chứa ký tự NUL.") if blank
+            rules.Pattern(rules.TEXT, _CONTROL_MESSAGE) if blank
             else rules.Pattern(rules.NON_BLANK, "Không được để trống.", blank_code)
         )
 

@@ -34,7 +34,7 @@ class DocumentCreateSchema(ApiSchema):
     kind = fields.Enum(DocumentKind, by_value=True, required=True)
     # Blank means none; around the code, white space is dropped.
     procedure_code = Code(
-        rf"^\s*(?:{PROCEDURE_CODE.pattern.strip('^$')})?\s*$",
+        rf"^{rules.BLANK}(?:{PROCEDURE_CODE.pattern.strip('^$')})?{rules.BLANK}$",
         "Mã thủ tục hành chính không hợp lệ (ví dụ: 1.001193).",
         "invalid_procedure_code",
         load_default=None, allow_none=True, validate=_max_length(64), metadata={"example": "2.000635"},

@@ -26,7 +26,7 @@ _INVALID_NUMBER = "Số hiệu văn bản không hợp lệ (ví dụ: 61/2018/N
 
 def _number(*, blank: bool = False, **kwargs: Any) -> fields.String:
     """A legal document number in the form the register takes (a blank item of a list is skipped)."""
-    pattern = rf"^\s*$|{NUMBER_PATTERN}" if blank else NUMBER_PATTERN
+    pattern = rf"^{rules.BLANK}$|{NUMBER_PATTERN}" if blank else NUMBER_PATTERN
     return fields.String(
         validate=[validate.Length(max=MAX_NUMBER_LENGTH, error=rules.Coded("Tối đa {max} ký tự.", "invalid_number")),
                   rules.Pattern(pattern, _INVALID_NUMBER, "invalid_number")],
@@ -173,7 +173,7 @@ class ProposalCreateSchema(LegalUpdateSchema):
     kind = fields.String(
         required=True, validate=validate.OneOf(["create", "update"], error="Giá trị phải là một trong: {choices}.")
     )
-    number = Text(required=True, validate=_length(100), metadata=_NUMBER)
+    number = _number(required=True, metadata=_NUMBER)
     note = Text(load_default="", validate=_length(2000), metadata={"description": "Why the change is needed."})
 
 

@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from typing import Any
+
+from marshmallow import Schema, fields, post_load, validate
 
 from qms.api.schemas.common import ApiSchema, Text
 
 _CODE = validate.Length(min=1, max=64, error="Từ {min} đến {max} ký tự.")
+_NAME = validate.Length(min=1, max=200, error="Từ {min} đến {max} ký tự.")
 
 
-def _keyed(description: str) -> fields.Dict:
-    return fields.Dict(keys=Text(validate=validate.Length(max=200)), values=Text(validate=validate.Length(max=200)),
-                       metadata={"description": description})
+def _pairs(key: str, key_description: str, value: str, value_description: str, description: str) -> fields.List:
+    """Resolutions as a list of objects, not a mapping: what a key holds then has a documented form of its own."""
+    item = ApiSchema.from_dict(
+        {
+            key: Text(required=True, validate=_NAME, metadata={"description": key_description}),
+            value: Text(required=True, validate=_NAME, metadata={"description": value_description}),
+        },
+        name=f"Resolution{key.title()}{value.title()}",
+    )
+    return fields.List(fields.Nested(item), validate=validate.Length(max=2000), metadata={"description": description},
+                       load_default=list)
 
 
 class TargetSchema(ApiSchema):
@@ -22,11 +33,22 @@ class TargetSchema(ApiSchema):
 
 
 class ResolutionsSchema(ApiSchema):
-    codes = _keyed('{"ORG:CODE": new code} of a document whose code clashes.')
-    procedures = _keyed('{TTHC code: "ORG:CODE"}: the process that stays in force; the others are withdrawn with the '
-                        "reason «sáp nhập».")
-    documents = _keyed('Split: {"ORG:CODE": target code}.')
-    users = _keyed("Split: {username: target code}.")
+    codes = _pairs("document", "ORG:CODE of a document whose code clashes.", "code", "Its new code.",
+                   "New codes for the documents whose codes clash.")
+    procedures = _pairs("procedure", "A TTHC code covered twice.", "document", "ORG:CODE of the process that stays "
+                        "in force; the others are withdrawn with the reason «sáp nhập».",
+                        "The process that stays in force for each TTHC covered twice.")
+    documents = _pairs("document", "ORG:CODE of a document.", "organization", "The target organisation's code.",
+                       "Split: where each document goes.")
+    users = _pairs("username", "A user name.", "organization", "The target organisation's code.",
+                   "Split: where each user goes.")
+
+    @post_load
+    def _as_mappings(self, data: dict[str, Any], **kwargs: Any) -> dict[str, dict[str, str]]:
+        """The service takes each resolution as a mapping from the thing to what becomes of it."""
+        keys = {"codes": ("document", "code"), "procedures": ("procedure", "document"),
+                "documents": ("document", "organization"), "users": ("username", "organization")}
+        return {name: {item[keys[name][0]]: item[keys[name][1]] for item in items} for name, items in data.items()}
 
 
 class RestructureSchema(ApiSchema):

@@ -12,7 +12,8 @@ from qms.models import DocumentKind, RevisionStatus
 _STATUS = "|".join(status.value for status in RevisionStatus)
 
 
-SEARCH_STATUSES = rf"^\s*(?:all|(?:{_STATUS})(?:\s*,\s*(?:{_STATUS}))*)\s*$"
+_BLANK = rules.BLANK
+SEARCH_STATUSES = rf"^{_BLANK}(?:all|(?:{_STATUS})(?:{_BLANK},{_BLANK}(?:{_STATUS}))*){_BLANK}$"
 
 
 class SearchQuerySchema(ApiSchema):
