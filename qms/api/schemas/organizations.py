@@ -50,10 +50,16 @@ class MoveSchema(Schema):
 class ClashSchema(Schema):
     kind = fields.String(metadata={"description": "code | procedure"})
     target = fields.String()
-    subject = fields.String(metadata={"description": "The shared document code or TTHC code."})
+    subject = fields.String(metadata={
+        "description": "The shared document code, or the TTHC code(s): a national code and its provincial variant "
+                       "as `2.000635 / 2.000635.000.00.00.H55`."})
     documents = fields.List(fields.String())
     resolved = fields.Boolean()
     resolution = fields.Dict()
+    codes = fields.Dict(
+        keys=fields.String(), values=fields.String(),
+        metadata={"description": "procedure: each document's TTHC code as it links it (national or provincial)."},
+    )
     message = fields.String()
 
 
