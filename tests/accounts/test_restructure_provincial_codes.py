@@ -1,4 +1,4 @@
-"""A national TTHC code and its provincial variant are one procedure: two communes' processes for it are covered twice."""
+"""A national TTHC code and its provincial variant are one procedure: two communes' processes for it clash."""
 
 from __future__ import annotations
 

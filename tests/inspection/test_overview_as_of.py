@@ -1,4 +1,4 @@
-"""The province overview as of a day: the organisations of that day with what they owned then, the former ones marked."""
+"""The province overview as of a day: the organisations of that day with what they owned then, former ones marked."""
 
 from __future__ import annotations
 
