@@ -257,17 +257,37 @@ def carry_out(
     resolutions: Mapping[str, Any] | None = None,
 ) -> tuple[Plan, OrganizationEvent]:
     """Carry the restructure out in one unit of work, audited; a clash left open is a 409 naming it."""
+    with unit_of_work(session):
+        return carry_out_within(session, actor, kind=kind, sources=sources, targets=targets,
+                                effective_on=effective_on, today=today, resolutions=resolutions)
+
+
+def carry_out_within(
+    session: Session,
+    actor: User | None,
+    *,
+    kind: str,
+    sources: list[str],
+    targets: list[Mapping[str, Any]],
+    effective_on: date,
+    today: date,
+    resolutions: Mapping[str, Any] | None = None,
+) -> tuple[Plan, OrganizationEvent]:
+    """``carry_out`` inside the caller's unit of work (a scheduled restructure is marked done in the same one)."""
     if actor is not None:
         permissions.require_admin(actor)
     if effective_on > today:
         raise Invalid("Ngày sắp xếp không được sau ngày hôm nay.", code="effective_on_future")
-    with unit_of_work(session):
-        plan = _plan(session, kind, sources, targets, effective_on, dict(resolutions or {}))
-        if plan.unresolved:
-            named = "; ".join(clash.describe() for clash in plan.unresolved)
-            raise Conflict(f"Còn xung đột chưa xử lý: {named}.", code="unresolved_clashes")
-        event = _apply(session, actor, plan, today)
-    return plan, event
+    plan = _plan(session, kind, sources, targets, effective_on, dict(resolutions or {}))
+    require_settled(plan)
+    return plan, _apply(session, actor, plan, today)
+
+
+def require_settled(plan: Plan) -> None:
+    """A clash left open is a 409 naming it."""
+    if plan.unresolved:
+        named = "; ".join(clash.describe() for clash in plan.unresolved)
+        raise Conflict(f"Còn xung đột chưa xử lý: {named}.", code="unresolved_clashes")
 
 
 def _apply(session: Session, actor: User | None, plan: Plan, today: date) -> OrganizationEvent:
