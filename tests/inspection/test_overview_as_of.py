@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 
+import openpyxl
 import pytest
 from support.communes import DAY_BEFORE, MERGED_ON, merged_on_1_july_2025
 from support.pages import signed_in, text_of
@@ -63,6 +65,10 @@ def test_the_page_as_of_a_day(app, runner, inspector, merged):
     # Sorting keeps the day.
     assert "as_of=2025-07-01" in html.split('id="org-')[0]
     assert client.get("/inspect?as_of=30-06-2025").status_code == 422
+    sheet = openpyxl.load_workbook(io.BytesIO(client.get("/inspect/overview.xlsx?as_of=2025-07-01").data)).active
+    cells = [[cell for cell in row if cell is not None] for row in sheet.iter_rows(values_only=True)]
+    assert any("tình hình ngày 01/07/2025" in str(row[0]) for row in cells if row)
+    assert ["XA-DONGDANG", f"UBND xã Đồng Đăng ({MARK})"] in cells
     verified = runner.invoke(args=["qms", "verify"])
     assert verified.exit_code == 0, verified.output
 
