@@ -662,7 +662,7 @@ def _procedure_clashes(
             subject = " / ".join(named)
             keys = [keyed[i][0] for i in ids]
             ids_by_key = dict(zip(keys, ids, strict=True))
-            keep = next((chosen[c] for c in (*named, national) if c in chosen), None)
+            keep = next((chosen[c] for c in (*named, national, normalize_code(subject)) if c in chosen), None)
             if keep is not None and keep not in keys:
                 raise Invalid(f"Quy trình được giữ cho TTHC {subject} phải là một trong: {', '.join(keys)}.",
                               code="invalid_resolution")
