@@ -219,7 +219,7 @@ def _row_on(
     in_force = [r for d in held for r in d.revisions if statuses[r.id] is RevisionStatus.EFFECTIVE]
     processes = [r for r in in_force if r.document.kind is DocumentKind.PROCESS]
     kinds = Counter(d.kind for d in held)
-    covered, uncovered = coverage.coverage_on(session, organization, day)
+    covered, uncovered = coverage.coverage_on(session, organization, day, in_force=[r.document for r in in_force])
     listed = len(covered) + len(uncovered)
     with_findings = session.scalar(
         select(func.count(RevisionCheck.id)).where(RevisionCheck.revision_id.in_([r.id for r in processes]),
