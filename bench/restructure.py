@@ -35,8 +35,10 @@ def populate(connection: object, documents: int) -> None:
         {"id": 3, "code": "XA-B", "name": "UBND xã B", "parent_id": 1, "created_at": now},
     ])
     users = [{"id": 1, "username": "quantri", "full_name": "Quản trị", "title": "", "organization_id": 1,
+              "password_hash": "!bench", "is_active": True, "created_at": now},
+             {"id": 2, "username": "doankiemtra", "full_name": "Đoàn kiểm tra", "title": "", "organization_id": 1,
               "password_hash": "!bench", "is_active": True, "created_at": now}]
-    roles = [{"user_id": 1, "role": "admin"}]
+    roles = [{"user_id": 1, "role": "admin"}, {"user_id": 2, "role": "inspector"}]
     for org in (2, 3):
         for offset, role in enumerate(("secretary", "reviewer", "approver"), 1):
             uid = org * 10 + offset
@@ -92,6 +94,7 @@ def main(argv: list[str] | None = None) -> None:
     from qms import create_app
     from qms.accounts import restructure
     from qms.extensions import db
+    from qms.inspection import overview
     from qms.models import Base, User
     from qms.ops import schema
 
@@ -137,6 +140,13 @@ def main(argv: list[str] | None = None) -> None:
         print(f"preview: {preview_seconds:.2f} s ({len(plan.moves)} moves, {len(plan.clashes)} clashes)")
         print(f"merge:   {merge_seconds:.2f} s ({len(plan.moves)} documents, {len(plan.withdrawals)} withdrawn, "
               f"{len(plan.procedures)} catalogue rows)")
+        inspector = session.scalar(select(User).where(User.username == "doankiemtra"))
+        for day in (date(2025, 6, 30), date(2025, 7, 1)):
+            started = time.perf_counter()
+            found = overview.overview(session, inspector, today=date.today(), as_of=day)
+            print(f"overview as of {day:%d/%m/%Y}: {time.perf_counter() - started:.2f} s "
+                  f"({', '.join(f'{row.organization.code} {row.documents}' for row in found.rows)}; "
+                  f"{len(found.former)} former)")
         db.session.remove()
         del Base
     app.extensions["qms.search"].close()

@@ -13,7 +13,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from qms import clock, conformity, search, tasks
-from qms.accounts import organizations, users
+from qms.accounts import organizations, restructure_schedule, users
 from qms.audit import anchors, trail
 from qms.documents import lifecycle, processing
 from qms.errors import DomainError
@@ -127,11 +127,14 @@ def _token_state(token: ApiToken) -> str:
 @qms_cli.command("take-effect")
 def take_effect_command() -> None:
     (
-        "Let approved revisions whose date has come take effect and open legal reviews due "
-        "(for cron; requests do it too)."
+        "Let approved revisions whose date has come take effect, carry out restructures scheduled for today or "
+        "before and open legal reviews due (for cron; requests do it too)."
     )
     today = clock.today()
     done = lifecycle.take_effect_due(db.session, today)
+    restructured = restructure_schedule.carry_out_due(db.session, today)
+    if restructured:
+        click.echo(f"{len(restructured)} sắp xếp đơn vị đã hẹn được thực hiện.")
     changed = legal_reviews.refresh_reviews(db.session, today)
     click.echo(f"{len(done)} phiên bản có hiệu lực; {changed} mục rà soát căn cứ pháp lý được mở hoặc đóng.")
 

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from qms.accounts import permissions
 from qms.accounts.organizations import ORGANIZATION_CODE, by_code, descendant_ids
 from qms.audit import trail
-from qms.catalogue.codes import normalize_code
+from qms.catalogue.codes import national_part, normalize_code
 from qms.catalogue.coverage import match
 from qms.catalogue.links import document_codes
 from qms.database import unit_of_work
@@ -90,6 +90,8 @@ class Clash:
     resolved: bool
     #: code: {document key: its new code}; procedure: {"keep": document key, "withdraw": [document keys]}.
     resolution: dict[str, Any] = field(default_factory=dict)
+    #: procedure: each document's TTHC code as it links it (a national code and its provincial variant).
+    codes: dict[str, str] = field(default_factory=dict)
 
     def describe(self) -> str:
         if self.kind == "code":
@@ -139,6 +141,10 @@ class Plan:
     new_parent: str | None = None
     #: Documents already in a target that take a new code to settle a clash; they stay where they are.
     recodes: list[Move] = field(default_factory=list)
+    #: Where the moved organisation was before (a move), so the tree of an earlier day can be read back.
+    former_parent: str | None = None
+    #: Each child carried to a target → the former organisation it was under.
+    children_from: dict[str, str] = field(default_factory=dict)
 
     @property
     def unresolved(self) -> list[Clash]:
@@ -153,10 +159,12 @@ class Plan:
             "targets": [{"code": t.code, "name": t.name, "parent": t.parent, "new": t.code in self.new_targets}
                         for t in self.targets],
             "new_parent": self.new_parent,
+            **({"former_parent": self.former_parent} if self.kind is RestructureKind.MOVE else {}),
             "moves": [{"document_id": m.document_id, "from": m.source, "code": m.code, "to": m.target,
                        "new_code": m.new_code} for m in self.moves],
             "clashes": [{"kind": c.kind, "target": c.target, "subject": c.subject, "documents": c.documents,
-                         "resolved": c.resolved, "resolution": c.resolution, "message": c.describe()}
+                         "resolved": c.resolved, "resolution": c.resolution, "codes": c.codes,
+                         "message": c.describe()}
                         for c in self.clashes],
             "code_changes": {m.key: m.new_code for m in [*self.moves, *self.recodes] if m.new_code},
             "withdrawals": self.withdrawals,
@@ -166,7 +174,7 @@ class Plan:
                 "differences": [{"target": d.target, "code": d.code, "rows": d.rows, "differing": d.differing,
                                  "kept": d.kept} for d in self.catalogue],
             },
-            "children": [{"code": c, "to": p} for c, p in self.children],
+            "children": [{"code": c, "to": p, "from": self.children_from.get(c)} for c, p in self.children],
             "coverage_after": [{"target": c.target, "covered": c.covered, "total": c.total, "percent": c.percent,
                                 "uncovered": c.uncovered} for c in self.coverage_after],
         }
@@ -249,17 +257,37 @@ def carry_out(
     resolutions: Mapping[str, Any] | None = None,
 ) -> tuple[Plan, OrganizationEvent]:
     """Carry the restructure out in one unit of work, audited; a clash left open is a 409 naming it."""
+    with unit_of_work(session):
+        return carry_out_within(session, actor, kind=kind, sources=sources, targets=targets,
+                                effective_on=effective_on, today=today, resolutions=resolutions)
+
+
+def carry_out_within(
+    session: Session,
+    actor: User | None,
+    *,
+    kind: str,
+    sources: list[str],
+    targets: list[Mapping[str, Any]],
+    effective_on: date,
+    today: date,
+    resolutions: Mapping[str, Any] | None = None,
+) -> tuple[Plan, OrganizationEvent]:
+    """``carry_out`` inside the caller's unit of work (a scheduled restructure is marked done in the same one)."""
     if actor is not None:
         permissions.require_admin(actor)
     if effective_on > today:
         raise Invalid("Ngày sắp xếp không được sau ngày hôm nay.", code="effective_on_future")
-    with unit_of_work(session):
-        plan = _plan(session, kind, sources, targets, effective_on, dict(resolutions or {}))
-        if plan.unresolved:
-            named = "; ".join(clash.describe() for clash in plan.unresolved)
-            raise Conflict(f"Còn xung đột chưa xử lý: {named}.", code="unresolved_clashes")
-        event = _apply(session, actor, plan, today)
-    return plan, event
+    plan = _plan(session, kind, sources, targets, effective_on, dict(resolutions or {}))
+    require_settled(plan)
+    return plan, _apply(session, actor, plan, today)
+
+
+def require_settled(plan: Plan) -> None:
+    """A clash left open is a 409 naming it."""
+    if plan.unresolved:
+        named = "; ".join(clash.describe() for clash in plan.unresolved)
+        raise Conflict(f"Còn xung đột chưa xử lý: {named}.", code="unresolved_clashes")
 
 
 def _apply(session: Session, actor: User | None, plan: Plan, today: date) -> OrganizationEvent:
@@ -513,18 +541,19 @@ def _plan(
         users.append((user.username, by_id[user.organization_id].code, target))
 
     procedures, catalogue = _catalogue(session, sources, existing, target_codes, moves, documents)
-    children = [
-        (child.code, target_codes[0])
-        for child in session.scalars(
+    under = [
+        child for child in session.scalars(
             select(Organization).where(Organization.parent_id.in_(source_ids)).order_by(Organization.code)
         )
         if child.id not in source_ids
     ]
+    children = [(child.code, target_codes[0]) for child in under]
     plan = Plan(
         kind=restructure, effective_on=effective_on, sources=sources, targets=targets, new_targets=new_targets,
         moves=moves, clashes=clashes, withdrawals=[key for key, _ in withdrawals],
         withdraw_ids=[document_id for _, document_id in withdrawals], users=users, procedures=procedures,
         catalogue=catalogue, children=children, coverage_after=[], recodes=recodes,
+        children_from={child.code: by_id[child.parent_id].code for child in under if child.parent_id in by_id},
     )
     plan.coverage_after = _coverage_after(session, plan, existing, documents)
     return plan
@@ -539,6 +568,7 @@ def _move_plan(session: Session, source: Organization, spec: TargetSpec, effecti
         moves=[], clashes=[], withdrawals=[], withdraw_ids=[], users=[], procedures=[], catalogue=[], children=[],
         coverage_after=[],
         new_parent=parent.code if parent else None,
+        former_parent=source.parent.code if source.parent else None,
     )
 
 
@@ -614,32 +644,47 @@ def _procedure_clashes(
             keyed[document.id] = (f"{target}:{document.code}", target, document)
     active = [d for _, _, d in keyed.values() if d.status is DocumentStatus.ACTIVE and d.kind is DocumentKind.PROCESS]
     codes = document_codes(session, active)
-    serving: dict[tuple[str, str], list[int]] = {}
+    # Links grouped by national part: a national code and a provincial variant of it name one procedure.
+    serving: dict[tuple[str, str], list[tuple[int, str]]] = {}
     for document in active:
         for code in codes[document.id]:
-            serving.setdefault((keyed[document.id][1], code), []).append(document.id)
+            serving.setdefault((keyed[document.id][1], national_part(code)), []).append((document.id, code))
     chosen = {normalize_code(k): str(v) for k, v in (resolutions.get("procedures") or {}).items()}
     withdrawals: list[tuple[str, int]] = []
     clashes = []
-    for (target, code), ids in sorted(serving.items()):
-        origins = {keyed[i][0].partition(":")[0] for i in ids}
-        if len(ids) < 2 or len(origins) < 2:
-            continue
-        keys = [keyed[i][0] for i in ids]
-        ids_by_key = dict(zip(keys, ids, strict=True))
-        keep = chosen.get(code)
-        if keep is not None and keep not in keys:
-            raise Invalid(f"Quy trình được giữ cho TTHC {code} phải là một trong: {', '.join(keys)}.",
-                          code="invalid_resolution")
-        others = [k for k in keys if k != keep] if keep else []
-        clashes.append(Clash("procedure", target, code, keys, keep is not None,
-                             {"keep": keep, "withdraw": others} if keep else {}))
-        withdrawals.extend((k, ids_by_key[k]) for k in others if (k, ids_by_key[k]) not in withdrawals)
+    for (target, national), links in sorted(serving.items()):
+        for cluster in _same_procedure(national, links):
+            ids = list(dict.fromkeys(document_id for document_id, _ in cluster))
+            origins = {keyed[i][0].partition(":")[0] for i in ids}
+            if len(ids) < 2 or len(origins) < 2:
+                continue
+            named = sorted({code for _, code in cluster}, key=lambda c: (c != national, c))
+            subject = " / ".join(named)
+            keys = [keyed[i][0] for i in ids]
+            ids_by_key = dict(zip(keys, ids, strict=True))
+            keep = next((chosen[c] for c in (*named, national, normalize_code(subject)) if c in chosen), None)
+            if keep is not None and keep not in keys:
+                raise Invalid(f"Quy trình được giữ cho TTHC {subject} phải là một trong: {', '.join(keys)}.",
+                              code="invalid_resolution")
+            others = [k for k in keys if k != keep] if keep else []
+            linked = {keyed[i][0]: code for i, code in reversed(cluster)}
+            clashes.append(Clash("procedure", target, subject, keys, keep is not None,
+                                 {"keep": keep, "withdraw": others} if keep else {}, codes=linked))
+            withdrawals.extend((k, ids_by_key[k]) for k in others if (k, ids_by_key[k]) not in withdrawals)
     kept = {str(c.resolution["keep"]) for c in clashes if c.resolved}
     both = sorted(kept.intersection(k for k, _ in withdrawals))
     if both:
         raise Invalid(f"Tài liệu {', '.join(both)} vừa được giữ vừa bị thu hồi.", code="invalid_resolution")
     return withdrawals, clashes
+
+
+def _same_procedure(national: str, links: list[tuple[int, str]]) -> list[list[tuple[int, str]]]:
+    """The links that name one procedure: all of them when one is the national code itself (it matches every
+    variant), else one group per provincial variant (two different variants are two procedures)."""
+    if any(code == national for _, code in links):
+        return [links]
+    variants = sorted({code for _, code in links})
+    return [[link for link in links if link[1] == variant] for variant in variants]
 
 
 def _catalogue(

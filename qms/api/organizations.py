@@ -5,10 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from qms import clock
-from qms.accounts import restructure
+from qms.accounts import restructure, restructure_schedule
 from qms.api.auth import current_user
 from qms.api.blueprint import ApiBlueprint
-from qms.api.schemas.organizations import LineageSchema, RestructurePlanSchema, RestructureSchema
+from qms.api.schemas.organizations import (
+    LineageSchema,
+    RestructurePlanSchema,
+    RestructureSchema,
+    ScheduledRestructureSchema,
+)
 from qms.extensions import db
 
 blp = ApiBlueprint("api_organizations", __name__, description="Organisations merged, split and moved, as of a day.")
@@ -19,8 +24,8 @@ blp = ApiBlueprint("api_organizations", __name__, description="Organisations mer
 @blp.response(200, RestructurePlanSchema)
 @blp.error_responses(403, 404, 409, 422)
 def restructure_organizations(data: dict[str, Any]) -> dict[str, Any]:
-    """With ``dry_run`` the preview (moves, clashes, coverage_after); without, the change, or 409 naming the clashes
-    left unresolved. Administrators only."""
+    """With ``dry_run`` the preview (moves, clashes, coverage_after); without, the change (kept as ``scheduled`` for
+    an ``effective_on`` after today), or 409 naming the clashes left unresolved. Administrators only."""
     arguments = {
         "kind": data["kind"], "sources": data["sources"], "targets": data["targets"],
         "effective_on": data["effective_on"], "resolutions": data["resolutions"],
@@ -28,8 +33,25 @@ def restructure_organizations(data: dict[str, Any]) -> dict[str, Any]:
     if data["dry_run"]:
         plan = restructure.preview(db.session, current_user(), **arguments)
         return {"done": False, "event_id": None, **plan.as_dict()}
-    plan, event = restructure.carry_out(db.session, current_user(), **arguments, today=clock.today())
-    return {"done": True, "event_id": event.id, **plan.as_dict()}
+    submitted = restructure_schedule.submit(db.session, current_user(), **arguments, today=clock.today())
+    return {"done": submitted.event is not None, "event_id": submitted.event.id if submitted.event else None,
+            "scheduled": submitted.scheduled, **submitted.plan.as_dict()}
+
+
+@blp.route("/organizations/restructure/scheduled", methods=["GET"])
+@blp.response(200, ScheduledRestructureSchema(many=True))
+@blp.error_responses(403)
+def list_scheduled() -> list[Any]:
+    """The restructures kept for a day: those still waiting first, then those done, cancelled or failed."""
+    return restructure_schedule.scheduled(db.session, current_user())
+
+
+@blp.route("/organizations/restructure/scheduled/<int:scheduled_id>/cancel", methods=["POST"])
+@blp.response(200, ScheduledRestructureSchema)
+@blp.error_responses(403, 404, 409)
+def cancel_scheduled(scheduled_id: int) -> Any:
+    """Cancel a restructure whose day has not come (409 once it is carried out, cancelled or failed)."""
+    return restructure_schedule.cancel(db.session, current_user(), scheduled_id)
 
 
 @blp.route("/organizations/<code>/lineage", methods=["GET"])

@@ -22,7 +22,8 @@ blp = ApiBlueprint("api_overview", __name__, description="The province overview 
 @blp.response(200, OverviewSchema)
 @blp.error_responses(403, 404, 422)
 def get_overview(query: dict[str, Any]) -> overview.Overview:
-    """One row per organisation: documents, coverage, reviews, findings, approvals, audit chain; inspectors only."""
+    """One row per organisation that existed on the day asked (``as_of``, default today): documents, coverage,
+    reviews, findings, approvals, audit chain; those merged or split by then under ``former``; inspectors only."""
     return overview.overview(
         db.session,
         current_user(),
@@ -31,4 +32,5 @@ def get_overview(query: dict[str, Any]) -> overview.Overview:
         sort=query["sort"],
         descending=query["order"] == "desc",
         anchor_file=anchors.anchor_file(current_app),
+        as_of=query.get("as_of"),
     )

@@ -32,6 +32,7 @@ def search_documents(query: dict[str, Any]) -> SearchResults:
         procedure=query.get("procedure"),
         effective_from=query.get("effective_from"),
         effective_to=query.get("effective_to"),
+        as_of=query.get("as_of"),
         sort=query["sort"],
         page=query["page"],
         per_page=query["per_page"],

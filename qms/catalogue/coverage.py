@@ -115,15 +115,17 @@ def match(
 
 
 def coverage_on(
-    session: Session, organization: Organization, day: date
+    session: Session, organization: Organization, day: date, *, in_force: list[Document] | None = None
 ) -> tuple[list[CoveredProcedure], list[Procedure]]:
-    """Coverage as it stood on ``day``: the procedures listed that day against the documents in force that day."""
+    """Coverage as it stood on ``day``: the procedures listed that day against the documents in force that day
+    (``in_force``: those documents, by code, when the caller has read them already)."""
     # From the day it was merged or split an organisation lists nothing; the rows a merger left it are its past.
     ended = organization.ended_on is not None and day >= organization.ended_on
     held = [] if ended else procedures_held_on(session, organization.id, day)
     procedures = sorted(held, key=lambda p: (p.code, p.id))
     listed = [procedure for procedure in procedures if _listed_on(procedure, day)]
-    in_force = [revision.document for revision in as_of.effective_on(session, organization.id, day)]
+    if in_force is None:
+        in_force = [revision.document for revision in as_of.effective_on(session, organization.id, day)]
     return match(listed, in_force, document_codes(session, in_force))
 
 

@@ -53,6 +53,30 @@ def owned_on(organization_id: int, day: date) -> ColumnElement[bool]:
     )
 
 
+def owner_on(session: Session, document_id: int, day: date) -> int | None:
+    """The organisation the document belonged to on ``day``; None when it was not there yet."""
+    document = session.get(Document, document_id)
+    if document is None or not _by(document.created_at, day):
+        return None
+    held = session.scalar(
+        select(DocumentOwnership.organization_id).where(
+            DocumentOwnership.document_id == document_id,
+            or_(DocumentOwnership.valid_from.is_(None), DocumentOwnership.valid_from <= day),
+            or_(DocumentOwnership.valid_until.is_(None), DocumentOwnership.valid_until >= day),
+        ).limit(1)
+    )
+    return held if held is not None else document.organization_id
+
+
+def document_ids_on(session: Session, organization_ids: set[int], day: date) -> set[int]:
+    """The documents that any of the organisations had on ``day`` (created by then, theirs on that day)."""
+    found: set[int] = set()
+    for organization_id in sorted(organization_ids):
+        rows = session.execute(select(Document.id, Document.created_at).where(owned_on(organization_id, day)))
+        found.update(document_id for document_id, created_at in rows if _by(created_at, day))
+    return found
+
+
 def codes_on(session: Session, documents: list[Document], day: date) -> dict[int, str]:
     """Each document's code on ``day``: a code changed in a merger reads as it was before it."""
     codes = {document.id: document.code for document in documents}

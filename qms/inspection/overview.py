@@ -4,6 +4,11 @@ A row counts the organisation's documents by kind (withdrawn ones not counted), 
 coverage, open legal reviews, processes with conformity findings (when ``qms.conformity`` is there),
 revisions awaiting approval, documents past their periodic review, the date of the last approval, and
 whether its entries of the audit chain verify. The chain is walked once for all rows.
+
+As of a past day the rows are the organisations that existed that day, under the parents of that day, each
+counting what it owned then (its documents by their ownership intervals, each revision's status that day,
+coverage against the catalogue it held that day); the organisations merged or split by then are listed apart,
+marked with what they became and from when.
 """
 
 from __future__ import annotations
@@ -16,13 +21,15 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from qms import conformity
-from qms.accounts import organizations, permissions
+from qms import clock, conformity
+from qms.accounts import permissions, tree_as_of
+from qms.accounts.tree_as_of import FormerOrganization, TreeOn
 from qms.audit.anchors import Anchor, AnchorFile
 from qms.audit.chain import ChainHealth, check_chain
 from qms.catalogue import coverage
+from qms.documents import as_of as documents_as_of
 from qms.errors import Forbidden, Invalid, NotFound
-from qms.inspection.dashboard import overdue_reviews
+from qms.inspection.dashboard import add_months, overdue_reviews
 from qms.models import (
     Document,
     DocumentKind,
@@ -31,6 +38,7 @@ from qms.models import (
     Organization,
     ReviewState,
     Revision,
+    RevisionCheck,
     RevisionStatus,
     User,
 )
@@ -66,6 +74,8 @@ class OverviewRow:
     overdue_reviews: int
     last_approval: datetime | None
     chain_ok: bool
+    #: Its parent on the day of the overview.
+    parent: Organization | None = None
 
     @property
     def documents(self) -> int:
@@ -80,6 +90,10 @@ class Overview:
     parent: Organization | None = None
     sort: str = "name"
     descending: bool = False
+    #: The day the rows answer for (today unless asked).
+    as_of: date | None = None
+    #: The organisations merged or split by that day, with what they became.
+    former: list[FormerOrganization] = field(default_factory=list)
 
 
 def require_inspector(viewer: User) -> None:
@@ -97,30 +111,44 @@ def overview(
     sort: str = "name",
     descending: bool = False,
     anchor_file: AnchorFile | None = None,
+    as_of: date | None = None,
 ) -> Overview:
-    """One row per organisation (under ``parent_code`` when given, the parent included), sorted; the
-    chain head it saw is anchored, so entries removed after an inspection are found by ``verify``."""
+    """One row per organisation that existed on ``as_of`` (default today; under ``parent_code`` when given, the
+    parent included), sorted; the chain head it saw is anchored, so entries removed after an inspection are found
+    by ``verify``."""
     require_inspector(viewer)
     if sort not in SORTS:
         raise Invalid(f"Cách sắp xếp phải là một trong: {', '.join(SORTS)}.", code="invalid_sort")
-    tree = organizations.tree(session)
+    day = as_of or today
+    if day > today:
+        raise Invalid("Ngày xem không được sau ngày hôm nay.", code="as_of_future")
+    tree = tree_as_of.organizations_on(session, day)
     parent = None
-    # Former organisations (merged, split) hold nothing today; they stay readable through their own pages.
-    chosen = [organization for _depth, organization in tree if organization.is_active]
+    entries = tree.organizations
+    former = tree.former
     if parent_code:
-        parent = next((o for o in chosen if o.code == parent_code.strip()), None)
+        parent = tree.by_code(parent_code)
         if parent is None:
             raise NotFound("Không tìm thấy đơn vị.")
-        below = organizations.descendant_ids(session, parent.id)
-        chosen = [organization for organization in chosen if organization.id in below]
+        below = tree.below(parent.id)
+        entries = [entry for entry in entries if entry.organization.id in below]
+        former = [f for f in former if any(s.id in below for s in f.successors)]
     chain = check_chain(session, anchor_file)
     if anchor_file is not None and chain.ok:
         anchor_file.try_append(Anchor(today, chain.head_seq, chain.head_hash, f"overview:{viewer.username}"))
-    counts = _Counts(session)
-    rows = [_row(session, viewer, organization, counts, chain, today) for organization in chosen]
+    if day < today:
+        rows = [_row_on(session, entry.organization, entry.parent, chain, day) for entry in entries]
+    else:
+        counts = _Counts(session)
+        rows = [_row(session, viewer, entry.organization, entry.parent, counts, chain, today) for entry in entries]
     rows.sort(key=lambda row: _sort_key(row, sort), reverse=descending)
-    parents = [(depth, o) for depth, o in tree if any(other.parent_id == o.id for _d, other in tree)]
-    return Overview(rows, chain, parents, parent, sort, descending)
+    parents = [(entry.depth, entry.organization) for entry in tree.parents()]
+    return Overview(rows, chain, parents, parent, sort, descending, as_of=day, former=former)
+
+
+def organizations_on(session: Session, day: date) -> TreeOn:
+    """The organisation tree of ``day`` (what existed, under which parent, what had been merged or split)."""
+    return tree_as_of.organizations_on(session, day)
 
 
 class _Counts:
@@ -155,6 +183,7 @@ def _row(
     session: Session,
     viewer: User,
     organization: Organization,
+    parent: Organization | None,
     counts: _Counts,
     chain: ChainHealth,
     today: date,
@@ -177,7 +206,54 @@ def _row(
         overdue_reviews=len(overdue_reviews(session, organization.id, today)),
         last_approval=last,
         chain_ok=chain.organization_ok(organization.id),
+        parent=parent,
     )
+
+
+def _row_on(
+    session: Session, organization: Organization, parent: Organization | None, chain: ChainHealth, day: date
+) -> OverviewRow:
+    """The row as the organisation stood at the end of ``day``: what it owned then, in the states of then."""
+    held = [d for d in documents_as_of.documents_on(session, organization.id, day) if not _by(d.withdrawn_at, day)]
+    statuses = {r.id: documents_as_of.status_on(r, day) for d in held for r in d.revisions}
+    in_force = [r for d in held for r in d.revisions if statuses[r.id] is RevisionStatus.EFFECTIVE]
+    processes = [r for r in in_force if r.document.kind is DocumentKind.PROCESS]
+    kinds = Counter(d.kind for d in held)
+    covered, uncovered = coverage.coverage_on(session, organization, day, in_force=[r.document for r in in_force])
+    listed = len(covered) + len(uncovered)
+    with_findings = session.scalar(
+        select(func.count(RevisionCheck.id)).where(RevisionCheck.revision_id.in_([r.id for r in processes]),
+                                                   RevisionCheck.finding_count > 0)
+    ) if processes else 0
+    approvals = [r.approved_at for d in held for r in d.revisions if r.approved_at and _by(r.approved_at, day)]
+    open_reviews = [
+        review for review in session.scalars(
+            select(LegalReview).where(LegalReview.document_id.in_([d.id for d in held]))
+        ) if _by(review.opened_at, day) and not _by(review.closed_at, day)
+    ] if held else []
+    overdue = [r for r in in_force if r.effective_from is not None
+               and add_months(r.effective_from, r.document.review_interval_months) < day]
+    return OverviewRow(
+        organization=organization,
+        documents_by_kind={kind: count for kind in DocumentKind if (count := kinds[kind])},
+        effective_processes=len(processes),
+        covered=len(covered),
+        listed=listed,
+        coverage_percent=round(100 * len(covered) / listed, 1) if listed else 0.0,
+        open_reviews=len(open_reviews),
+        processes_with_findings=with_findings or 0,
+        awaiting_approval=sum(1 for status in statuses.values() if status is RevisionStatus.REVIEWED),
+        overdue_reviews=len(overdue),
+        last_approval=max(approvals, default=None),
+        chain_ok=chain.organization_ok(organization.id),
+        parent=parent,
+    )
+
+
+def _by(instant: datetime | None, day: date) -> bool:
+    """The instant fell on ``day`` or before, in the agencies' time zone."""
+    found = clock.local_day(instant)
+    return found is not None and found <= day
 
 
 def _sort_key(row: OverviewRow, sort: str) -> tuple[Any, ...]:

@@ -25,7 +25,7 @@ def headings() -> list[str]:
 def row_cells(row: OverviewRow) -> list[Cell]:
     organization = row.organization
     return [
-        organization.code, organization.name, organization.parent.name if organization.parent else "", row.documents,
+        organization.code, organization.name, row.parent.name if row.parent else "", row.documents,
         *(row.documents_by_kind.get(kind, 0) for kind in KIND_LABELS),
         row.effective_processes, row.covered, row.listed, row.coverage_percent, row.open_reviews,
         row.processes_with_findings,
@@ -35,7 +35,15 @@ def row_cells(row: OverviewRow) -> list[Cell]:
 
 def workbook(overview: Overview, *, made_on: date) -> bytes:
     scope = f"các đơn vị thuộc {overview.parent.name}" if overview.parent else "tất cả các đơn vị"
+    day = f" · tình hình ngày {overview.as_of:%d/%m/%Y}" if overview.as_of and overview.as_of != made_on else ""
+    # The former organisations follow the rows, their mark in the name column, nothing counted.
+    former: list[list[Cell]] = [
+        [f.organization.code, f"{f.organization.name} ({f.label()})", "",
+         *([None] * (len(headings()) - 3))]
+        for f in overview.former
+    ]
     return xlsx.workbook_bytes(
-        "Tổng quan", "TỔNG QUAN KIỂM SOÁT TÀI LIỆU ISO 9001", headings(), [row_cells(row) for row in overview.rows],
-        subtitle=f"{scope[0].upper()}{scope[1:]} · lập ngày {made_on:%d/%m/%Y}",
+        "Tổng quan", "TỔNG QUAN KIỂM SOÁT TÀI LIỆU ISO 9001", headings(),
+        [*(row_cells(row) for row in overview.rows), *former],
+        subtitle=f"{scope[0].upper()}{scope[1:]}{day} · lập ngày {made_on:%d/%m/%Y}",
     )

@@ -33,6 +33,7 @@ from qms.models.organizations import (
 )
 from qms.models.procedures import DocumentProcedure, Procedure, ProcedureTransfer, TimeUnit
 from qms.models.renditions import ProcessingState, Rendition, RevisionProcessing, TextSource
+from qms.models.scheduled_restructures import ScheduledRestructure, ScheduleState
 from qms.models.search import IndexLogHead, IndexOperation
 from qms.models.users import ApiToken, Role, User, UserRole
 
@@ -69,6 +70,8 @@ __all__ = [
     "OrganizationEventMember",
     "OrganizationStatus",
     "RestructureKind",
+    "ScheduledRestructure",
+    "ScheduleState",
     "Revision",
     "RevisionCheck",
     "OPEN_STATUSES",

@@ -1,6 +1,6 @@
 """Dated transitions happen by themselves: approved revisions take effect on their date, legal
-changes that come into force on a date open their review items that day, and the audit chain's head
-is anchored outside the database once a day."""
+changes that come into force on a date open their review items that day, restructures scheduled for a
+day are carried out on it, and the audit chain's head is anchored outside the database once a day."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import logging
 from flask import Flask, request
 
 from qms import clock
+from qms.accounts import restructure_schedule
 from qms.audit import anchors
 from qms.documents import lifecycle
 from qms.extensions import db
@@ -20,6 +21,7 @@ log = logging.getLogger(__name__)
 def init_app(app: Flask) -> None:
     app.extensions["qms.reviews_refreshed_on"] = None
     app.extensions["qms.anchored_on"] = None
+    app.extensions["qms.restructured_on"] = None
 
     @app.before_request
     def _catch_up_with_the_calendar() -> None:
@@ -29,6 +31,10 @@ def init_app(app: Flask) -> None:
         # One indexed query per request; the first request on the day does the work.
         lifecycle.take_effect_due(db.session, today)
         # Reading every citation is heavier: once a day per process (and after every change that matters).
+        if app.extensions["qms.restructured_on"] != today:
+            # Before the reviews: a restructure withdraws duplicate processes, which closes their review items.
+            restructure_schedule.carry_out_due(db.session, today)
+            app.extensions["qms.restructured_on"] = today
         if app.extensions["qms.reviews_refreshed_on"] != today:
             reviews.refresh_reviews(db.session, today)
             app.extensions["qms.reviews_refreshed_on"] = today

@@ -19,7 +19,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, undefer
 from whoosh import query as wq
 
-from qms.accounts import organizations, permissions
+from qms.accounts import organizations, permissions, tree_as_of
+from qms.documents import as_of
 from qms.errors import Invalid, NotFound
 from qms.models import Document, Organization, Revision, RevisionStatus, User
 from qms.search import matches, passages, scoring
@@ -46,6 +47,8 @@ class SearchParams:
     procedure: str | None = None
     effective_from: date | None = None
     effective_to: date | None = None
+    #: The organisation filter answers for the tree of this day: the documents it (and those under it) owned then.
+    as_of: date | None = None
     sort: str = "relevance"
     page: int = 1
     per_page: int = 20
@@ -240,7 +243,13 @@ def build_adjacent_query(clauses: list[_Clause]) -> wq.Query | None:
 
 def _filters(session: Session, viewer: User, params: SearchParams) -> wq.Query | None:
     parts: list[wq.Query] = []
-    if params.organization_id is not None:
+    if params.organization_id is not None and params.as_of is not None:
+        # The index holds today's owner; the owners of a past day are read from the ownership intervals.
+        permissions.require_read(viewer, params.organization_id)
+        parts.append(_owned_on(session, params.organization_id, params.as_of))
+        if not permissions.sees_all_organizations(viewer):
+            parts.append(wq.Term("organization_id", str(viewer.organization_id)))
+    elif params.organization_id is not None:
         permissions.require_read(viewer, params.organization_id)
         allowed = organizations.descendant_ids(session, params.organization_id)
         if not permissions.sees_all_organizations(viewer):
@@ -264,6 +273,20 @@ def _filters(session: Session, viewer: User, params: SearchParams) -> wq.Query |
     if not parts:
         return None
     return parts[0] if len(parts) == 1 else wq.And(parts)
+
+
+def _owned_on(session: Session, organization_id: int, day: date) -> wq.Query:
+    """The revisions of the documents the organisation, and those under it that day, owned on ``day``."""
+    below = tree_as_of.organizations_on(session, day).below(organization_id)
+    document_ids = sorted(as_of.document_ids_on(session, below, day))
+    revision_ids: list[int] = []
+    for start in range(0, len(document_ids), 500):
+        revision_ids += session.scalars(
+            select(Revision.id).where(Revision.document_id.in_(document_ids[start:start + 500]))
+        )
+    if not revision_ids:
+        return wq.Term("revision_id", "none")  # no revision has this id: nothing was owned then
+    return wq.Or([wq.Term("revision_id", str(i)) for i in sorted(revision_ids)])
 
 
 def allowed_statuses(viewer: User, requested: list[str] | None) -> set[str] | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -9,11 +11,12 @@ from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
 from qms import clock
-from qms.accounts import organizations, permissions, restructure, users
+from qms.accounts import organizations, permissions, restructure, restructure_schedule, users
 from qms.errors import DomainError
 from qms.extensions import db
 from qms.models import Organization, User
 from qms.web import errors
+from qms.web.filters import format_date
 from qms.web.forms.accounts import OrganizationForm, RestructureForm, UserCreateForm, UserEditForm
 from qms.web.forms.common import first_error
 
@@ -99,9 +102,10 @@ def organization_restructure() -> ResponseReturnValue:
     permissions.require_admin(current_user)
     form = RestructureForm()
     if request.method == "GET":
-        return render_template("admin/restructure.html", form=form)
+        return render_template("admin/restructure.html", form=form, scheduled=_scheduled())
     if not form.validate():
-        return render_template("admin/restructure.html", form=form, error=first_error(form)), 422
+        return render_template("admin/restructure.html", form=form, error=first_error(form),
+                               scheduled=_scheduled()), 422
     assert form.effective_on.data is not None  # DataRequired
     arguments = {
         "kind": form.kind.data or "",
@@ -117,15 +121,34 @@ def organization_restructure() -> ResponseReturnValue:
     }
     try:
         if form.confirm.data:
-            plan, _event = restructure.carry_out(db.session, current_user, **arguments, today=clock.today())
+            submitted = restructure_schedule.submit(db.session, current_user, **arguments, today=clock.today())
+            plan = submitted.plan
         else:
             plan = restructure.preview(db.session, current_user, **arguments)
     except DomainError as error:
-        return render_template("admin/restructure.html", form=form, error=error.message), error.status
+        return render_template("admin/restructure.html", form=form, error=error.message,
+                               scheduled=_scheduled()), error.status
+    if form.confirm.data and submitted.scheduled is not None:
+        flash(_("Đã hẹn sắp xếp đơn vị vào ngày %(day)s: thực hiện tự động khi đến ngày.",
+                day=format_date(submitted.scheduled.effective_on)), "success")
+        return redirect(url_for(".organization_restructure"))
     if form.confirm.data:
         flash(_("Đã sắp xếp đơn vị: %(count)s tài liệu được chuyển.", count=len(plan.moves)), "success")
         return redirect(url_for(".organization_list"))
-    return render_template("admin/restructure.html", form=form, plan=plan.as_dict())
+    return render_template("admin/restructure.html", form=form, plan=plan.as_dict(), scheduled=_scheduled())
+
+
+def _scheduled() -> list[Any]:
+    return restructure_schedule.scheduled(db.session, current_user)
+
+
+@bp.post("/organizations/restructure/scheduled/<int:scheduled_id>/cancel")
+@login_required
+def cancel_scheduled_restructure(scheduled_id: int) -> ResponseReturnValue:
+    """An administrator cancels a restructure whose day has not come."""
+    row = restructure_schedule.cancel(db.session, current_user, scheduled_id)
+    flash(_("Đã huỷ sắp xếp hẹn ngày %(day)s.", day=format_date(row.effective_on)), "success")
+    return redirect(url_for(".organization_restructure"))
 
 
 def _pairs(text: str | None) -> dict[str, str]:

@@ -12,7 +12,7 @@ from flask_login import current_user, login_required
 
 from qms import clock
 from qms.audit import anchors
-from qms.errors import DomainError
+from qms.errors import DomainError, Invalid
 from qms.extensions import db
 from qms.inspection import overview, overview_file, register_files
 from qms.web import charts, errors
@@ -26,6 +26,17 @@ def _today() -> date:
     return clock.today()
 
 
+def _as_of() -> date | None:
+    """?as_of=YYYY-MM-DD (the date input's format); None for today."""
+    raw = (request.args.get("as_of") or "").strip()
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise Invalid("Ngày không hợp lệ, cần dạng YYYY-MM-DD.", code="invalid_date") from None
+
+
 def _overview(today: date) -> overview.Overview:
     sort = request.args.get("sort") or "name"
     return overview.overview(
@@ -36,13 +47,15 @@ def _overview(today: date) -> overview.Overview:
         sort=sort,
         descending=request.args.get("order") == "desc",
         anchor_file=anchors.anchor_file(current_app),
+        as_of=_as_of(),
     )
 
 
 def sort_link(found: overview.Overview, key: str) -> dict[str, Any]:
-    """Query arguments of a column heading: the same filter, this column, the other direction when it is sorted."""
+    """Query arguments of a column heading: the same filter and day, this column, the other direction when sorted."""
     order = "desc" if found.sort == key and not found.descending else "asc"
-    return {**({"parent": found.parent.code} if found.parent else {}), "sort": key, "order": order}
+    day = {"as_of": found.as_of.isoformat()} if found.as_of and request.args.get("as_of") else {}
+    return {**({"parent": found.parent.code} if found.parent else {}), **day, "sort": key, "order": order}
 
 
 @bp.get("/inspect")

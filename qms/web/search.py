@@ -52,6 +52,7 @@ def index() -> ResponseReturnValue:
         procedure=(form.procedure.data or "").strip() or None,
         effective_from=form.effective_from.data,
         effective_to=form.effective_to.data,
+        as_of=form.as_of.data if sees_all else None,
         sort=form.sort.data,
         page=form.page.data or 1,
         per_page=PER_PAGE,

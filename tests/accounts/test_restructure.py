@@ -243,7 +243,7 @@ def test_units_under_a_merged_commune_move_under_the_new_one(session, admin, age
     organizations.create(session, None, "THON-NA-PHAI", "Thôn Nà Phái", "XA-DONGDANG")
     plan, _ = restructure.carry_out(session, admin, kind="merge", sources=["XA-DONGDANG"],
                                     targets=[{"code": "XA-LOCBINH"}], effective_on=today, today=today)
-    assert plan.as_dict()["children"] == [{"code": "THON-NA-PHAI", "to": "XA-LOCBINH"}]
+    assert plan.as_dict()["children"] == [{"code": "THON-NA-PHAI", "to": "XA-LOCBINH", "from": "XA-DONGDANG"}]
     session.expire_all()
     unit = session.scalar(select(Organization).where(Organization.code == "THON-NA-PHAI"))
     assert unit.parent.code == "XA-LOCBINH"

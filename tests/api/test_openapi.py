@@ -34,6 +34,8 @@ ENDPOINTS = {
     "/api/v1/organizations/{code}/registers/{register}.{file_format}": {"get"},
     "/api/v1/organizations/{code}/dossier.zip": {"get"},
     "/api/v1/organizations/restructure": {"post"},
+    "/api/v1/organizations/restructure/scheduled": {"get"},
+    "/api/v1/organizations/restructure/scheduled/{scheduled_id}/cancel": {"post"},
     "/api/v1/organizations/{code}/lineage": {"get"},
     "/api/v1/revisions/{revision_id}/findings": {"get"},
     "/api/v1/revisions/{revision_id}/findings/recheck": {"post"},

@@ -24,6 +24,12 @@ CATALOGUE = (
 MERGER = {"kind": "merge", "sources": ["XA-LOCBINH", "XA-DONGDANG"],
           "targets": [{"code": "XA-LOCBINH-MOI", "name": "UBND xã Lộc Bình (mới)", "parent": "TINH-LS"}]}
 RESOLVED = {"codes": {"XA-DONGDANG:QT-01": "QT-01-DD"}, "procedures": {"1.001193": "XA-LOCBINH:QT-01"}}
+#: RESOLVED as the API takes it: each resolution a list of objects.
+RESOLVED_BODY = {
+    "codes": [{"document": document, "code": code} for document, code in RESOLVED["codes"].items()],
+    "procedures": [{"procedure": procedure, "document": document}
+                   for procedure, document in RESOLVED["procedures"].items()],
+}
 
 
 @contextmanager
@@ -46,9 +52,10 @@ def backdate(session: Session, days: int) -> None:
     session.commit()
 
 
-def two_communes(session: Session, files: FileStore, people_a: tuple[User, User, User], today: date) -> dict[str, int]:
+def two_communes(session: Session, files: FileStore, people_a: tuple[User, User, User], today: date,
+                 days: int = 30) -> dict[str, int]:
     """Lộc Bình (A: QT-01 for 1.001193, QT-02) and Đồng Đăng (B: QT-01 for 1.000894, QT-03 for 1.001193), made
-    30 days ago; the documents' ids by ``ORG:CODE``."""
+    ``days`` (30) days ago; the documents' ids by ``ORG:CODE``."""
     people_b = tuple(make_user(session, f"b{role}", "XA-DONGDANG", role) for role in ("secretary", "reviewer",
                                                                                       "approver"))
     made = {}
@@ -63,10 +70,25 @@ def two_communes(session: Session, files: FileStore, people_a: tuple[User, User,
         for code, title, kind, tthc in docs:
             document = lifecycle.create_document(session, people[0], organization_code=org, code=code, title=title,
                                                  kind=kind, procedure_code=tthc)
-            with days_ago(30) as then:
+            with days_ago(days) as then:
                 make_effective(session, files, document, people[0], people[1], people[2], then, make_docx(title))
             made[f"{org}:{code}"] = document.id
         procedures.import_procedures(session, people[0], org, "ds.csv", CATALOGUE.format(
             time="Trong ngày" if org == "XA-LOCBINH" else "01 ngày làm việc").encode("utf-8-sig"))
-    backdate(session, 30)
+    backdate(session, days)
+    return made
+
+
+#: The day the communes of 2025 were merged, and the day before it.
+MERGED_ON = date(2025, 7, 1)
+DAY_BEFORE = date(2025, 6, 30)
+
+
+def merged_on_1_july_2025(session: Session, files: FileStore, people_a: tuple[User, User, User], admin: User,
+                          today: date) -> dict[str, int]:
+    """The two communes, their documents in force from 2 June 2025, merged into Lộc Bình (mới) on 1 July 2025."""
+    from qms.accounts import restructure
+
+    made = two_communes(session, files, people_a, today, days=(today - date(2025, 6, 2)).days)
+    restructure.carry_out(session, admin, **MERGER, effective_on=MERGED_ON, today=today, resolutions=RESOLVED)
     return made

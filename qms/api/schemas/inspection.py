@@ -23,6 +23,12 @@ class OverviewQuerySchema(ApiSchema):
     order = fields.String(
         load_default="asc", validate=validate.OneOf(["asc", "desc"], error="Giá trị phải là asc hoặc desc.")
     )
+    as_of = fields.Date(
+        validate=rules.DayBound(clock.today, latest=True, error="Ngày xem không được sau ngày hôm nay.",
+                                code="as_of_future"),
+        metadata={"description": "The day the organisation tree and its rows answer for (YYYY-MM-DD), not after "
+                                 "today; default today."},
+    )
 
 
 class CoverageCountsSchema(Schema):
@@ -33,7 +39,7 @@ class CoverageCountsSchema(Schema):
 
 class OverviewRowSchema(Schema):
     organization = fields.Nested(OrganizationSchema)
-    parent = fields.Nested(OrganizationSchema, attribute="organization.parent", allow_none=True)
+    parent = fields.Nested(OrganizationSchema, allow_none=True, metadata={"description": "Its parent on that day."})
     documents = fields.Integer(metadata={"description": "Documents not withdrawn."})
     documents_by_kind = fields.Method(
         "_by_kind", metadata={"type": "object", "additionalProperties": {"type": "integer"}}
@@ -71,8 +77,22 @@ class ChainSchema(Schema):
         "description": "The latest head kept outside the database (before this overview recorded the one it saw)."})
 
 
+class FormerOrganizationSchema(Schema):
+    organization = fields.Nested(OrganizationSchema)
+    status = fields.String(attribute="status.value", metadata={"enum": ["merged", "split"]})
+    ended_on = fields.Date(metadata={"description": "The first day it no longer existed as itself."})
+    successors = fields.List(fields.Nested(OrganizationSchema), metadata={"description": "What it became."})
+    label = fields.Method("_label", metadata={"type": "string", "description": "«đã sáp nhập vào C từ dd/mm/yyyy»."})
+
+    def _label(self, former: Any) -> str:
+        return str(former.label())
+
+
 class OverviewSchema(Schema):
+    as_of = fields.Date(metadata={"description": "The day the rows answer for."})
     rows = fields.List(fields.Nested(OverviewRowSchema))
+    former = fields.List(fields.Nested(FormerOrganizationSchema), metadata={
+        "description": "The organisations merged or split by that day, with what they became."})
     chain = fields.Nested(ChainSchema)
     conformity_available = fields.Constant(
         True, metadata={"description": "Always true: the conformity reading is part of every installation."}

@@ -56,7 +56,8 @@ class RestructureSchema(ApiSchema):
                                                        error="Giá trị phải là một trong: {choices}."))
     sources = fields.List(Text(validate=_CODE), required=True, validate=validate.Length(min=1, max=50))
     targets = fields.List(fields.Nested(TargetSchema), required=True, validate=validate.Length(min=1, max=50))
-    effective_on = fields.Date(required=True, metadata={"description": "The first day of the new structure."})
+    effective_on = fields.Date(required=True, metadata={
+        "description": "The first day of the new structure; after today, the restructure is kept for that day."})
     resolutions = fields.Nested(ResolutionsSchema, load_default=dict)
     dry_run = fields.Boolean(load_default=False, metadata={"description": "True: the preview only, nothing changes."})
 
@@ -72,10 +73,16 @@ class MoveSchema(Schema):
 class ClashSchema(Schema):
     kind = fields.String(metadata={"description": "code | procedure"})
     target = fields.String()
-    subject = fields.String(metadata={"description": "The shared document code or TTHC code."})
+    subject = fields.String(metadata={
+        "description": "The shared document code, or the TTHC code(s): a national code and its provincial variant "
+                       "as `2.000635 / 2.000635.000.00.00.H55`."})
     documents = fields.List(fields.String())
     resolved = fields.Boolean()
     resolution = fields.Dict()
+    codes = fields.Dict(
+        keys=fields.String(), values=fields.String(),
+        metadata={"description": "procedure: each document's TTHC code as it links it (national or provincial)."},
+    )
     message = fields.String()
 
 
@@ -87,9 +94,34 @@ class CoverageAfterSchema(Schema):
     uncovered = fields.List(fields.String())
 
 
-class RestructurePlanSchema(Schema):
-    done = fields.Boolean(metadata={"description": "False for a preview, True when carried out."})
+class ScheduledRestructureSchema(Schema):
+    id = fields.Integer()
+    kind = fields.String(attribute="kind.value")
+    effective_on = fields.Date()
+    state = fields.String(attribute="state.value", metadata={"enum": ["scheduled", "done", "cancelled", "failed"]})
+    sources = fields.Method("_sources", metadata={"type": "array", "items": {"type": "string"}})
+    targets = fields.Method("_targets", metadata={"type": "array", "items": {"type": "object"}})
+    resolutions = fields.Method("_resolutions", metadata={"type": "object"})
     event_id = fields.Integer(allow_none=True)
+    failure = fields.String(allow_none=True, metadata={"description": "Why it could not be carried out on its day."})
+    created_at = fields.DateTime()
+
+    def _sources(self, row: Any) -> list[str]:
+        return list(row.asked["sources"])
+
+    def _targets(self, row: Any) -> list[dict[str, Any]]:
+        return list(row.asked["targets"])
+
+    def _resolutions(self, row: Any) -> dict[str, Any]:
+        return dict(row.asked["resolutions"])
+
+
+class RestructurePlanSchema(Schema):
+    done = fields.Boolean(metadata={"description": "False for a preview or a restructure scheduled for a later day, "
+                                                   "True when carried out."})
+    event_id = fields.Integer(allow_none=True)
+    scheduled = fields.Nested(ScheduledRestructureSchema, allow_none=True, metadata={
+        "description": "With an ``effective_on`` after today: kept, and carried out by the daily job on that day."})
     kind = fields.String()
     effective_on = fields.String()
     sources = fields.List(fields.String())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from qms import clock
 from qms.api import rules
 from qms.api.schemas.common import ApiSchema, Text, _max_length
 from qms.models import DocumentKind, RevisionStatus
@@ -30,6 +31,12 @@ class SearchQuerySchema(ApiSchema):
     procedure = Text(validate=_max_length(64), metadata={"description": "TTHC code."})
     effective_from = fields.Date(metadata={"description": "Effective on or after."})
     effective_to = fields.Date(metadata={"description": "Effective on or before."})
+    as_of = fields.Date(
+        validate=rules.DayBound(clock.today, latest=True, error="Ngày không được sau ngày hôm nay.",
+                                code="as_of_future"),
+        metadata={"description": "With `organization`: the documents it, and those under it, owned on that day "
+                                 "(the tree of that day); default today's tree."},
+    )
     sort = fields.String(load_default="relevance", validate=validate.OneOf(["relevance", "date"]))
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=10_000))
     per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))

@@ -34,6 +34,9 @@ class SearchForm(FlaskForm):
                                render_kw={"placeholder": "dd/mm/yyyy"}, description=None)
     effective_to = DateField(_l("đến ngày"), format=["%d/%m/%Y", "%Y-%m-%d"], validators=[Optional()],
                              render_kw={"placeholder": "dd/mm/yyyy"})
+    as_of = DateField(_l("Đơn vị như vào ngày"), format=["%d/%m/%Y", "%Y-%m-%d"], validators=[Optional()],
+                      render_kw={"placeholder": "dd/mm/yyyy"},
+                      description=_l("Tài liệu đơn vị (và đơn vị trực thuộc) sở hữu vào ngày ấy; mặc định hôm nay."))
     sort = SelectField(_l("Sắp xếp"),
                        choices=[SelectChoice("relevance", _l("Phù hợp nhất")), SelectChoice("date", _l("Mới nhất"))],
                        default="relevance", invalid_choice_message=NOT_A_CHOICE)

@@ -1,0 +1,143 @@
+"""Restructures decided ahead of their day: previewed and settled now, kept, carried out by the daily job on or
+after the day, or cancelled by an administrator. Until then the tree, the documents and the registers are as
+they were."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from qms import clock
+from qms.accounts import permissions, restructure
+from qms.accounts.restructure import Plan
+from qms.audit import trail
+from qms.database import unit_of_work
+from qms.errors import Conflict, DomainError, NotFound
+from qms.models import OrganizationEvent, ScheduledRestructure, ScheduleState, User
+
+
+@dataclass(frozen=True)
+class Submitted:
+    plan: Plan
+    #: The change, when its day has come.
+    event: OrganizationEvent | None
+    #: The schedule, when its day is after today.
+    scheduled: ScheduledRestructure | None
+
+
+def submit(
+    session: Session,
+    actor: User | None,
+    *,
+    kind: str,
+    sources: list[str],
+    targets: list[Mapping[str, Any]],
+    effective_on: date,
+    today: date,
+    resolutions: Mapping[str, Any] | None = None,
+) -> Submitted:
+    """Carried out now when its day has come, else kept for its day; either way its clashes must be settled."""
+    if effective_on <= today:
+        plan, event = restructure.carry_out(session, actor, kind=kind, sources=sources, targets=targets,
+                                            effective_on=effective_on, today=today, resolutions=resolutions)
+        return Submitted(plan, event, None)
+    if actor is not None:
+        permissions.require_admin(actor)
+    with unit_of_work(session):
+        plan = restructure.preview(session, None, kind=kind, sources=sources, targets=targets,
+                                   effective_on=effective_on, resolutions=resolutions)
+        restructure.require_settled(plan)
+        codes = {o.code for o in plan.sources}
+        for pending in _pending(session):
+            taken = codes.intersection(pending.asked["sources"])
+            if taken:
+                raise Conflict(f"Đơn vị {', '.join(sorted(taken))} đã có sắp xếp hẹn ngày "
+                               f"{pending.effective_on:%d/%m/%Y}.", code="already_scheduled")
+        scheduled = ScheduledRestructure(
+            kind=plan.kind, effective_on=effective_on, created_by_id=actor.id if actor else None,
+            request=trail.canonical_json({"sources": [o.code for o in plan.sources],
+                                          "targets": [dict(t) for t in targets],
+                                          "resolutions": dict(resolutions or {})}),
+        )
+        session.add(scheduled)
+        session.flush()
+        trail.record(session, "organization_restructure_scheduled", actor=actor, organization_id=plan.sources[0].id,
+                     subject=f"scheduled_restructure:{scheduled.id}",
+                     details={"kind": plan.kind.value, "effective_on": effective_on.isoformat(),
+                              "sources": [o.code for o in plan.sources], "targets": [t.code for t in plan.targets]})
+    return Submitted(plan, None, scheduled)
+
+
+def scheduled(session: Session, actor: User) -> list[ScheduledRestructure]:
+    """Every restructure kept for a day, the pending ones first, by day."""
+    permissions.require_admin(actor)
+    rows = session.scalars(select(ScheduledRestructure).order_by(ScheduledRestructure.effective_on,
+                                                                  ScheduledRestructure.id))
+    return sorted(rows, key=lambda row: row.state is not ScheduleState.SCHEDULED)
+
+
+def cancel(session: Session, actor: User, scheduled_id: int) -> ScheduledRestructure:
+    """An administrator cancels a restructure whose day has not come; one carried out is undone by another."""
+    permissions.require_admin(actor)
+    with unit_of_work(session):
+        row = session.get(ScheduledRestructure, scheduled_id, with_for_update=True)
+        if row is None:
+            raise NotFound("Không tìm thấy sắp xếp đã hẹn.")
+        if row.state is not ScheduleState.SCHEDULED:
+            raise Conflict("Sắp xếp này không còn chờ đến ngày.", code="not_scheduled")
+        row.state, row.closed_at, row.closed_by_id = ScheduleState.CANCELLED, clock.now(), actor.id
+        trail.record(session, "organization_restructure_cancelled", actor=actor,
+                     subject=f"scheduled_restructure:{row.id}",
+                     details={"effective_on": row.effective_on.isoformat(), **row.asked})
+    return row
+
+
+def carry_out_due(session: Session, today: date) -> list[ScheduledRestructure]:
+    """The daily job: each restructure whose day has come is carried out as its administrator settled it, in one
+    unit of work with its mark; one that cannot be any more (a clash appeared since) is marked failed, with why."""
+    due = session.scalars(
+        select(ScheduledRestructure.id).where(ScheduledRestructure.state == ScheduleState.SCHEDULED,
+                                              ScheduledRestructure.effective_on <= today)
+        .order_by(ScheduledRestructure.effective_on, ScheduledRestructure.id)
+    ).all()
+    done = []
+    for scheduled_id in due:
+        try:
+            with unit_of_work(session):
+                row = session.get(ScheduledRestructure, scheduled_id, with_for_update=True)
+                if row is None or row.state is not ScheduleState.SCHEDULED:
+                    continue  # another worker took it
+                asked = row.asked
+                _plan, event = restructure.carry_out_within(
+                    session, row.created_by, kind=row.kind.value, sources=asked["sources"],
+                    targets=asked["targets"], effective_on=row.effective_on, today=today,
+                    resolutions=asked["resolutions"],
+                )
+                row.state, row.event_id, row.closed_at = ScheduleState.DONE, event.id, clock.now()
+        except DomainError as refused:
+            _fail(session, scheduled_id, refused)
+            continue
+        done.append(row)
+    return done
+
+
+def _fail(session: Session, scheduled_id: int, refused: DomainError) -> None:
+    with unit_of_work(session):
+        row = session.get(ScheduledRestructure, scheduled_id, with_for_update=True)
+        if row is None or row.state is not ScheduleState.SCHEDULED:
+            return
+        row.state, row.closed_at, row.failure = ScheduleState.FAILED, clock.now(), refused.message
+        trail.record(session, "organization_restructure_failed", actor=None, subject=f"scheduled_restructure:{row.id}",
+                     details={"effective_on": row.effective_on.isoformat(), "reason": refused.message,
+                              "code": refused.code})
+
+
+def _pending(session: Session) -> list[ScheduledRestructure]:
+    return list(session.scalars(select(ScheduledRestructure).where(
+        ScheduledRestructure.state == ScheduleState.SCHEDULED)))
+
