@@ -80,6 +80,8 @@ def limits_from(config: Any) -> ConversionLimits:
         max_image_pixels=int(config["OCR_MAX_PIXELS"]),
         ocr_language=str(config["OCR_LANGUAGE"]),
         ocr_jobs=int(config["OCR_JOBS"]),
+        converter=str(config.get("CONVERTER") or "persistent"),
+        converter_python=str(config.get("CONVERTER_PYTHON") or "/usr/bin/python3"),
     )
 
 

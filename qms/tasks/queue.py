@@ -59,6 +59,14 @@ def make_queue(app: Flask) -> TaskQueue:
             raise RetryTask()
         return outcome
 
+    @huey.on_startup(name="warm_converter")
+    def warm_converter() -> None:
+        # Each consumer thread starts its LibreOffice now, not when the first upload is waiting for it.
+        from qms.documents import processing
+        from qms.files import conversion
+
+        conversion.warm(processing.limits_from(app.config))
+
     @huey.periodic_task(crontab(minute="*"), name="recover_unfinished")
     def recover_unfinished() -> int:
         return recover(app, huey_queue, at_start=False)
