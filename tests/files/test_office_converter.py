@@ -82,7 +82,7 @@ def test_one_libreoffice_converts_file_after_file_and_each_rendition_holds_only_
     assert "betamarker" in second and "alphamarker" not in second and "tiep nhan" not in second
     assert "gammamarker" in third and "betamarker" not in third and "tham dinh" not in third
     # What one soffice per file makes of the same document, in a fresh profile.
-    alone = text_of(rtf("Quy trinh betamarker", "Buoc 2: tham dinh"), ConversionLimits(timeout=60, converter="per-file"))
+    alone = text_of(rtf("Quy trinh betamarker", "Buoc 2: tham dinh"), ConversionLimits(converter="per-file"))
     assert second == alone
 
 
