@@ -139,6 +139,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=8, help="10-page .doc uploads, one after another")
     parser.add_argument("--repeat", type=int, default=1, help="run the .doc series this many times (medians)")
     parser.add_argument("--skip-ocr", action="store_true", help="leave out the recognition figures")
+    parser.add_argument("--converter", choices=["persistent", "per-file"], default="persistent",
+                        help="QMS_CONVERTER of the worker")
     parser.add_argument("--scan-pages", type=int, default=3, help="pages of the scan for the recognition figures")
     parser.add_argument("--mixed", type=int, default=20, help="uploads sent at once (.doc, scans, .docx)")
     parser.add_argument("--server-workers", type=int, default=2, help="gunicorn workers")
@@ -153,7 +155,7 @@ def main() -> None:
         "DATABASE_URL": args.database_url or f"sqlite:///{work / 'qms.sqlite3'}",
         "STORAGE_DIR": work, "FILES_DIR": work / "files", "INDEX_DIR": work / "index", "SECRET_KEY": "formats-bench",
     }
-    env = server_env(config, QMS_LOG_LEVEL="WARNING", QMS_TASKS_RETRY_DELAY="2")
+    env = server_env(config, QMS_LOG_LEVEL="WARNING", QMS_TASKS_RETRY_DELAY="2", QMS_CONVERTER=args.converter)
     token = prepare(env)
     headers = {"Authorization": f"Bearer {token}"}
     rng = random.Random(14)

@@ -89,9 +89,17 @@ def _alive(desktop, office: subprocess.Popen) -> bool:  # noqa: ANN001
 
 
 def main() -> None:
-    soffice, profile_uri, pipe, start_seconds = sys.argv[1:5]
+    """Serve until stdin closes; however this ends (an answer to a worker that has gone raises BrokenPipeError,
+    a bug raises anything), the group goes with it: LibreOffice never outlives its bridge."""
     if os.getpgid(0) != os.getpid():
         os.setsid()  # _end kills this group: it must be ours alone
+    try:
+        _serve(*sys.argv[1:5])
+    finally:
+        _end()
+
+
+def _serve(soffice: str, profile_uri: str, pipe: str, start_seconds: str) -> None:
     uno = importlib.import_module("uno")
     signal.signal(signal.SIGTERM, _end)
     office = subprocess.Popen(
@@ -104,13 +112,13 @@ def main() -> None:
         desktop = _connect(uno, pipe, office, float(start_seconds))
     except Exception as error:  # noqa: BLE001 - reported to the worker, which falls back to one soffice per file
         _send({"ready": False, "error": f"{type(error).__name__}: {error}"})
-        _end()
+        return
     _send({"ready": True, "office_pid": office.pid})
     for line in sys.stdin:
         request = json.loads(line)
         if not _alive(desktop, office):
             _send({"ok": False, "gone": True})  # died since the last file: the worker starts another for this one
-            _end()
+            return
         watchdog = threading.Timer(float(request["timeout"]) + 5, _end)
         watchdog.start()
         try:
@@ -119,12 +127,12 @@ def main() -> None:
             crashed = not _alive(desktop, office)
             _send({"ok": False, "error": f"{type(error).__name__}: {error}", "crashed": crashed})
             if crashed:
-                _end()  # LibreOffice died under this document: nothing is left to serve the next one
+                return  # LibreOffice died under this document: nothing is left to serve the next one
         else:
             _send({"ok": True})
         finally:
             watchdog.cancel()
-    _end()  # stdin closed: the worker has gone
+    # stdin closed: the worker has gone
 
 
 if __name__ == "__main__":
