@@ -132,7 +132,7 @@ def to_docx(data: bytes, file_type: str, limits: ConversionLimits) -> Produced:
 
 
 def warm(limits: ConversionLimits) -> None:
-    """Start a persistent converter for the calling worker thread now, if that is the converter in use."""
+    """Start one persistent converter now (a worker thread's, as the worker starts) if that is the converter in use."""
     if limits.converter == PERSISTENT:
         with contextlib.suppress(OfficeUnavailable):  # logged; conversions fall back to one soffice per file
             office_converter.POOL.warm(limits.converter_python, SOFFICE)
@@ -152,7 +152,7 @@ def _convert_persistent(source: Path, target: Path, limits: ConversionLimits) ->
     except OfficeTimeout:
         raise _timed_out(limits.timeout) from None
     except OfficeCrashed:
-        raise ConversionFailed("crashed", "LibreOffice dừng đột ngột khi chuyển đổi tệp; sẽ thử lại.") from None
+        raise ConversionFailed("crashed", "LibreOffice dừng đột ngột khi chuyển đổi tệp.") from None
     except OfficeRefused:
         raise _unreadable() from None
     return True

@@ -91,6 +91,7 @@ class OfficeConverter:
         self.office_pid: int | None = None
         self.converted = 0
         self._buffer = b""
+        self._ended = False  # the bridge's stdout reached its end
         self._work: Path | None = None
 
     def start(self) -> None:
@@ -132,7 +133,7 @@ class OfficeConverter:
             raise OfficeCrashed("the bridge had ended") from None
         answer = self._read(timeout)
         if answer is None:
-            timed_out = self.alive()
+            timed_out = not self._ended and self.alive()
             self.stop()
             raise OfficeTimeout() if timed_out else OfficeCrashed("the bridge ended during the conversion")
         if answer.get("gone"):
@@ -170,6 +171,7 @@ class OfficeConverter:
                 return None
             chunk = os.read(descriptor, 65536)
             if not chunk:
+                self._ended = True
                 return None
             self._buffer += chunk
         line, _, self._buffer = self._buffer.partition(b"\n")
