@@ -148,3 +148,60 @@ def test_without_uno_bindings_each_file_gets_its_own_soffice(caplog):
     assert office_converter.POOL.idle(no_uno.converter_python, SOFFICE) == []
     assert any("persistent LibreOffice converter unavailable" in record.getMessage() for record in caplog.records)
     assert "lanhai" in text_of(rtf("Quy trinh lanhai"), no_uno)  # not tried again for a minute: straight to soffice
+
+
+def odt_running_a_macro_on_load(marker: Path) -> bytes:
+    """The fixture .odt with a Basic macro bound to the document's load event that writes `marker` (LibreOffice runs
+    it when macros are allowed: loaded visibly with MacroExecutionMode ALWAYS_EXECUTE_NO_WARN and security level 0)."""
+    import io
+    import zipfile
+
+    from support.format_files import fixture
+
+    doctype = '<!DOCTYPE {0} PUBLIC "-//OpenOffice.org//DTD OfficeDocument 1.0//EN" "{1}">'
+    basic = {
+        "Basic/script-lc.xml": doctype.format("library:libraries", "libraries.dtd")
+        + '<library:libraries xmlns:library="http://openoffice.org/2000/library" '
+        'xmlns:xlink="http://www.w3.org/1999/xlink"><library:library library:name="Standard" library:link="false"/>'
+        "</library:libraries>",
+        "Basic/Standard/script-lb.xml": doctype.format("library:library", "library.dtd")
+        + '<library:library xmlns:library="http://openoffice.org/2000/library" library:name="Standard" '
+        'library:readonly="false" library:passwordprotected="false"><library:element library:name="Module1"/>'
+        "</library:library>",
+        "Basic/Standard/Module1.xml": doctype.format("script:module", "module.dtd")
+        + '<script:module xmlns:script="http://openoffice.org/2000/script" script:name="Module1" '
+        f'script:language="StarBasic">Sub Main\nOpen &quot;{marker}&quot; For Output As #1\nPrint #1, &quot;ran&quot;'
+        "\nClose #1\nEnd Sub\n</script:module>",
+    }
+    listener = (
+        '<office:scripts><office:event-listeners><script:event-listener script:language="ooo:script" '
+        'script:event-name="dom:load" xlink:type="simple" '
+        'xlink:href="vnd.sun.star.script:Standard.Module1.Main?language=Basic&amp;location=document"/>'
+        "</office:event-listeners></office:scripts>"
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(fixture("process.odt"))) as source, zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "content.xml":
+                assert b"<office:scripts/>" in data
+                data = data.replace(b"<office:scripts/>", listener.encode())
+            elif info.filename == "META-INF/manifest.xml":
+                entries = "".join(f'<manifest:file-entry manifest:full-path="{name}" manifest:media-type="text/xml"/>'
+                                  for name in basic)
+                data = data.replace(b"</manifest:manifest>", entries.encode() + b"</manifest:manifest>")
+            target.writestr(info, data)
+        for name, text in basic.items():
+            target.writestr(name, '<?xml version="1.0" encoding="UTF-8"?>\n' + text)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("converter", ["persistent", "per-file"])
+def test_a_macro_bound_to_the_document_opening_never_runs(tmp_path, converter):
+    marker = tmp_path / "macro-ran.txt"
+    limits = ConversionLimits(timeout=60, converter=converter)
+    produced = conversion.to_docx(odt_running_a_macro_on_load(marker), "odt", limits)
+    text = extract_text(produced.content, "rendition.docx").text
+    assert "trích lục" in text.lower()  # converted as any other .odt
+    time.sleep(1)
+    assert not marker.exists()
