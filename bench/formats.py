@@ -4,7 +4,10 @@
     .venv/bin/python -m bench.formats --rounds 5 --mixed 20 --scan-pages 3
 
 Measures, with the secretary's API token:
-- a 10-page Word 97-2003 (.doc) upload: response time (p50/p95), and upload → processed and found by search (p95);
+- a 10-page Word 97-2003 (.doc) upload: response time (p50/p95), upload → processed and found by search (p50/p95),
+  and where that time went, from the worker's log line of each job: queue wait, conversion, reading (text,
+  citations, conformity, the unit of work), indexing; with --repeat N the series runs N times (medians reported);
+  the load averages are recorded beside every figure (the machine is shared);
 - recognition (OCRmyPDF + Tesseract vie) of 300 dpi A4 pages of typed Vietnamese drawn with DejaVu Sans:
   pages per minute, and character accuracy against the known text (1 − edit distance / length);
 - N mixed uploads at once (.doc, scans, .docx): none lost, none processed twice, all searchable, how long.
@@ -15,7 +18,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
+import statistics
 import subprocess
 import tempfile
 import threading
@@ -132,6 +137,10 @@ class Bench:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rounds", type=int, default=8, help="10-page .doc uploads, one after another")
+    parser.add_argument("--repeat", type=int, default=1, help="run the .doc series this many times (medians)")
+    parser.add_argument("--skip-ocr", action="store_true", help="leave out the recognition figures")
+    parser.add_argument("--converter", choices=["persistent", "per-file"], default="persistent",
+                        help="QMS_CONVERTER of the worker")
     parser.add_argument("--scan-pages", type=int, default=3, help="pages of the scan for the recognition figures")
     parser.add_argument("--mixed", type=int, default=20, help="uploads sent at once (.doc, scans, .docx)")
     parser.add_argument("--server-workers", type=int, default=2, help="gunicorn workers")
@@ -146,18 +155,20 @@ def main() -> None:
         "DATABASE_URL": args.database_url or f"sqlite:///{work / 'qms.sqlite3'}",
         "STORAGE_DIR": work, "FILES_DIR": work / "files", "INDEX_DIR": work / "index", "SECRET_KEY": "formats-bench",
     }
-    env = server_env(config, QMS_LOG_LEVEL="WARNING", QMS_TASKS_RETRY_DELAY="2")
+    env = server_env(config, QMS_LOG_LEVEL="WARNING", QMS_TASKS_RETRY_DELAY="2", QMS_CONVERTER=args.converter)
     token = prepare(env)
     headers = {"Authorization": f"Bearer {token}"}
     rng = random.Random(14)
     print("preparing files (LibreOffice makes the .doc files) …", flush=True)
-    needed = [*range(args.rounds), *(args.rounds + n for n in range(args.mixed) if n % 3 == 0)]
+    series = args.rounds * args.repeat
+    needed = [*range(series), *(series + n for n in range(args.mixed) if n % 3 == 0), series + args.mixed]
     docs = {n: to_doc(ten_page_docx(f"mabench{n:04d}", rng), work) for n in needed}
     figures: dict[str, object] = {}
 
     worker_log = open(work / "worker.log", "ab")  # noqa: SIM115 - the worker writes to it until stopped
     worker = subprocess.Popen([PYTHON, "-m", "flask", "--app", "wsgi", "qms", "worker", "--workers",
-                               str(args.queue_workers)], cwd=ROOT, env=env, stdout=worker_log,
+                               str(args.queue_workers)], cwd=ROOT, env={**env, "QMS_LOG_LEVEL": "INFO"},
+                              stdout=worker_log,
                               stderr=subprocess.STDOUT, start_new_session=True)
     try:
         with running(env, work / "server.log", workers=args.server_workers) as server:
@@ -165,39 +176,20 @@ def main() -> None:
             listed = server.request("/api/v1/documents?organization=XA-LOCBINH", headers=headers).json()
             documents = [item["id"] for item in listed if item["status"] == "active"]
 
-            responses, ready = [], []
-            for n in range(args.rounds):
-                revision_id, answered = bench.upload(documents[n % len(documents)], f"quy-trinh-{n}.doc", docs[n])
-                responses.append(answered)
-                ready.append(answered + bench.wait_done(revision_id, f"mabench{n:04d}"))
-                print(f".doc {n + 1}/{args.rounds}: response {answered * 1000:.0f} ms, searchable after "
-                      f"{ready[-1]:.1f} s", flush=True)
-            responses.sort()
-            ready.sort()
-            figures["doc_10_pages"] = {
-                "uploads": args.rounds,
-                "response_p50_ms": round(percentile(responses, 0.5) * 1000, 1),
-                "response_p95_ms": round(percentile(responses, 0.95) * 1000, 1),
-                "searchable_p50_s": round(percentile(ready, 0.5), 2),
-                "searchable_p95_s": round(percentile(ready, 0.95), 2),
+            warm_up(bench, documents, docs[series + args.mixed], args.server_workers)
+            runs = [doc_series(bench, documents, docs, args, work, start=args.rounds * number)
+                    for number in range(args.repeat)]
+            figures["doc_10_pages"] = runs[0] if len(runs) == 1 else {
+                "runs": runs,
+                "median": {key: statistics.median(run[key] for run in runs)  # type: ignore[type-var]
+                           for key, value in runs[0].items() if isinstance(value, float)},
             }
-
-            scan = scan_pdf(SCAN_TEXT, args.scan_pages)
-            revision_id, answered = bench.upload(documents[0], "ban-quet.pdf", scan)
-            seconds = answered + bench.wait_done(revision_id, None)
-            text = _revision_text(config, revision_id)
-            expected = "\n".join(SCAN_TEXT * args.scan_pages)
-            state = bench.revision(revision_id)
-            figures["ocr"] = {
-                "pages": args.scan_pages, "seconds": round(seconds, 1),
-                "pages_per_minute": round(args.scan_pages / seconds * 60, 2),
-                "char_accuracy": round(char_accuracy(expected, text), 4),
-                "text_source": state["text_source"], "producer": (state["rendition"] or {}).get("producer"),
-            }
-            print(f"OCR: {figures['ocr']}", flush=True)
-
-            figures["mixed"] = mixed(bench, documents, docs, args, config)
-            print(f"mixed: {figures['mixed']}", flush=True)
+            if not args.skip_ocr:
+                figures["ocr"] = recognition(bench, documents, config, args)
+                print(f"OCR: {figures['ocr']}", flush=True)
+            if args.mixed:
+                figures["mixed"] = mixed(bench, documents, docs, args, config, series)
+                print(f"mixed: {figures['mixed']}", flush=True)
     finally:
         worker.terminate()
         try:
@@ -205,20 +197,93 @@ def main() -> None:
         except subprocess.TimeoutExpired:
             worker.kill()
         worker_log.close()
+    return_figures(figures, args, work)
+
+
+def recognition(bench: Bench, documents: list[int], config: dict, args: argparse.Namespace) -> dict[str, object]:
+    """A 300 dpi scan recognised: pages per minute and character accuracy."""
+    scan = scan_pdf(SCAN_TEXT, args.scan_pages)
+    revision_id, answered = bench.upload(documents[0], "ban-quet.pdf", scan)
+    seconds = answered + bench.wait_done(revision_id, None)
+    text = _revision_text(config, revision_id)
+    expected = "\n".join(SCAN_TEXT * args.scan_pages)
+    state = bench.revision(revision_id)
+    return {
+        "pages": args.scan_pages, "seconds": round(seconds, 1),
+        "pages_per_minute": round(args.scan_pages / seconds * 60, 2),
+        "char_accuracy": round(char_accuracy(expected, text), 4),
+        "text_source": state["text_source"], "producer": (state["rendition"] or {}).get("producer"),
+        "load": [round(x, 2) for x in os.getloadavg()],
+    }
+
+
+def return_figures(figures: dict[str, object], args: argparse.Namespace, work: Path) -> None:
     print(json.dumps(figures, indent=2, ensure_ascii=False))
     (work / "formats.json").write_text(json.dumps({"arguments": vars(args) | {"workdir": str(work)},
                                                    "figures": figures}, default=str, indent=2, ensure_ascii=False))
     print(f"results: {work / 'formats.json'}")
 
 
+def warm_up(bench: Bench, documents: list[int], doc: bytes, server_workers: int) -> None:
+    """Not timed: the servers' first requests, and the converter's first document (~1 s more)."""
+    for n in range(server_workers):
+        bench.upload(documents[n % len(documents)], f"khoi-dong-{n}.docx", make_docx(f"Khởi động {n}", *SENTENCES))
+    revision_id, _answered = bench.upload(documents[0], "khoi-dong.doc", doc)
+    bench.wait_done(revision_id, None)
+
+
+def doc_series(bench: Bench, documents: list[int], docs: dict[int, bytes], args: argparse.Namespace, work: Path,
+               start: int) -> dict[str, object]:
+    """10-page .doc uploads one after another: response, upload → searchable, and the worker's stages."""
+    load_before = [round(x, 2) for x in os.getloadavg()]
+    responses, ready, revisions = [], [], []
+    for n in range(start, start + args.rounds):
+        revision_id, answered = bench.upload(documents[n % len(documents)], f"quy-trinh-{n}.doc", docs[n])
+        responses.append(answered)
+        ready.append(answered + bench.wait_done(revision_id, f"mabench{n:04d}"))
+        revisions.append(revision_id)
+        print(f".doc {n + 1 - start}/{args.rounds}: response {answered * 1000:.0f} ms, searchable after "
+              f"{ready[-1]:.1f} s", flush=True)
+    time.sleep(0.5)  # the worker's log line follows its index commit
+    stages = worker_stages(work / "worker.log", revisions)
+    figures: dict[str, object] = {
+        "uploads": args.rounds,
+        "response_p50_ms": round(percentile(sorted(responses), 0.5) * 1000, 1),
+        "response_p95_ms": round(percentile(sorted(responses), 0.95) * 1000, 1),
+        "searchable_p50_s": round(percentile(sorted(ready), 0.5), 2),
+        "searchable_p95_s": round(percentile(sorted(ready), 0.95), 2),
+    }
+    for stage in ("queued", "convert", "record", "index"):
+        values = sorted(line[f"{stage}_s"] for line in stages if f"{stage}_s" in line)
+        if values:
+            figures[f"{stage}_p50_s"] = round(percentile(values, 0.5), 3)
+            figures[f"{stage}_p95_s"] = round(percentile(values, 0.95), 3)
+    figures["load_before"], figures["load_after"] = load_before, [round(x, 2) for x in os.getloadavg()]
+    print(f".doc series: {json.dumps(figures)}", flush=True)
+    return figures
+
+
+def worker_stages(log: Path, revisions: list[int]) -> list[dict]:
+    """The worker's JSON line for each job of these revisions that finished (see qms.tasks.queue)."""
+    wanted, lines = set(revisions), []
+    for raw in log.read_text(errors="replace").splitlines():
+        try:
+            line = json.loads(raw)
+        except ValueError:
+            continue
+        if isinstance(line, dict) and line.get("revision_id") in wanted and line.get("outcome") == "done":
+            lines.append(line)
+    return lines
+
+
 def mixed(bench: Bench, documents: list[int], docs: dict[int, bytes], args: argparse.Namespace,
-          config: dict) -> dict[str, object]:
+          config: dict, series: int) -> dict[str, object]:
     """N uploads sent at once; then wait for the queue to drain and check each one."""
     uploads: list[tuple[str, bytes, str]] = []
     for n in range(args.mixed):
         marker = f"{91000 + n}"
         if n % 3 == 0:
-            uploads.append((f"hon-hop-{n}.doc", docs[args.rounds + n], f"mabench{args.rounds + n:04d}"))
+            uploads.append((f"hon-hop-{n}.doc", docs[series + n], f"mabench{series + n:04d}"))
         elif n % 3 == 1:
             uploads.append((f"hon-hop-{n}.pdf", scan_pdf([f"Số hiệu hồ sơ {marker}", *SCAN_TEXT[:3]], 1), marker))
         else:

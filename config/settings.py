@@ -94,9 +94,15 @@ TASKS_WORKERS = int(_env("TASKS_WORKERS", "2"))
 #: Seconds before a failed conversion is tried again, and how many tries in all before it is marked failed.
 TASKS_RETRY_DELAY = float(_env("TASKS_RETRY_DELAY", "30"))
 PROCESSING_ATTEMPTS = int(_env("PROCESSING_ATTEMPTS", "3"))
+#: Longest pause, in seconds, between two looks of an idle worker thread into the SQLite queue (Redis waits instead).
+TASKS_POLL_INTERVAL = float(_env("TASKS_POLL_INTERVAL", "0.25"))
 
 #: LibreOffice (.doc, .odt, .rtf → .docx): seconds before the converter's process group is killed.
 CONVERSION_TIMEOUT = float(_env("CONVERSION_TIMEOUT", "120"))
+#: persistent: a long-lived LibreOffice per worker thread, driven through UNO by CONVERTER_PYTHON (a Python with
+#: Debian's python3-uno), falling back to one soffice per file when it cannot start; per-file: always one per file.
+CONVERTER = _env("CONVERTER", "persistent")
+CONVERTER_PYTHON = _env("CONVERTER_PYTHON", "/usr/bin/python3")
 #: Pages a converted or recognised file may have; pixels a page picture may have (Pillow's bomb guard too).
 CONVERSION_MAX_PAGES = int(_env("CONVERSION_MAX_PAGES", "500"))
 OCR_MAX_PIXELS = int(_env("OCR_MAX_PIXELS", str(60_000_000)))

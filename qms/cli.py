@@ -389,6 +389,8 @@ def worker_command(workers: int | None) -> None:
     click.echo(f"Bộ xử lý hàng đợi bắt đầu; {requeued} việc đang chờ được đưa lại vào hàng đợi.")
     consumer = queue.huey.create_consumer(
         workers=workers or int(app.config["TASKS_WORKERS"]), worker_type="thread", periodic=True,
+        # An idle SQLite queue is polled; Huey's default backoff up to 10 s left uploads waiting for seconds.
+        max_delay=float(app.config["TASKS_POLL_INTERVAL"]),
     )
     consumer.run()
 

@@ -185,7 +185,8 @@ def add_revision(
                 **({"code_mismatch": mismatch} if mismatch else {}),
             },
         )
-        search_log.changed(session, [revision])
+        # A file the worker converts is searchable once converted; its entry waits for the worker (or a search).
+        search_log.changed(session, [revision], apply_after_commit=extracted is not None)
         faults.pause("upload.before_commit")
     if extracted is None:
         tasks.enqueue_processing(revision.id)

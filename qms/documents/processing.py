@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 import logging
 import socket
+import time
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any, BinaryIO
@@ -80,6 +81,8 @@ def limits_from(config: Any) -> ConversionLimits:
         max_image_pixels=int(config["OCR_MAX_PIXELS"]),
         ocr_language=str(config["OCR_LANGUAGE"]),
         ocr_jobs=int(config["OCR_JOBS"]),
+        converter=str(config.get("CONVERTER") or "persistent"),
+        converter_python=str(config.get("CONVERTER_PYTHON") or "/usr/bin/python3"),
     )
 
 
@@ -201,8 +204,12 @@ def open_rendition(session: Session, files: FileStore, viewer: User, revision_id
 
 
 def run(session: Session, files: FileStore, revision_id: int, limits: ConversionLimits, *, worker: str,
-        max_attempts: int = 3) -> str:
-    """Claim, convert or recognise, and record the result once; DONE, SKIPPED, RETRY (try again later) or FAILED."""
+        max_attempts: int = 3, stages: dict[str, float] | None = None) -> str:
+    """Claim, convert or recognise, and record the result once; DONE, SKIPPED, RETRY (try again later) or FAILED.
+
+    ``stages`` receives the seconds of each stage (queued, convert, record), for the worker's log line.
+    """
+    stages = {} if stages is None else stages
     with unit_of_work(session):
         row = _lock(session, revision_id)
         if row is None or row.state != ProcessingState.QUEUED:
@@ -215,7 +222,9 @@ def run(session: Session, files: FileStore, revision_id: int, limits: Conversion
         revision = session.get(Revision, revision_id)
         assert revision is not None
         file_type, sha256 = row.file_type, revision.file_sha256
+        stages["queued"] = (row.claimed_at - revision.created_at).total_seconds()
     faults.pause("processing.running")
+    started = time.perf_counter()
     try:
         with files.open(sha256) as stream:
             data = stream.read()
@@ -227,6 +236,8 @@ def run(session: Session, files: FileStore, revision_id: int, limits: Conversion
         _log.exception("processing of revision %s failed", revision_id)
         unexpected = ConversionFailed("error", f"Lỗi khi xử lý tệp ({type(error).__name__}).")
         return _attempt_failed(session, revision_id, worker, unexpected, max_attempts)
+    converted = time.perf_counter()
+    stages["convert"] = converted - started
     # The rendition is safe on disk before any row points to it; an unreferenced file is harmless.
     stored = files.put(io.BytesIO(produced.content))
     faults.pause("processing.stored")
@@ -244,6 +255,7 @@ def run(session: Session, files: FileStore, revision_id: int, limits: Conversion
                      "ocr_confidence": row.ocr_confidence, "pages": produced.pages, "procedure_codes": linked},
         )
         search_log.changed(session, [revision])
+    stages["record"] = time.perf_counter() - converted
     return DONE
 
 

@@ -1,9 +1,11 @@
 """Word 97-2003, OpenDocument and RTF files converted into a .docx rendition by LibreOffice in headless mode.
 
-Each conversion runs in a fresh user profile (no state shared between files, no lock held by a hung
-run), with macros disabled by that profile and a time limit after which the whole process group is
-killed. GNU ``timeout`` bounds the run as well, so a converter outlives neither its limit nor a worker
-that was killed while it waited.
+By default a persistent LibreOffice of the worker converts the file (office_converter.py: starting LibreOffice
+is most of the time of a conversion); when none can be started, or with ``QMS_CONVERTER=per-file``, each
+conversion runs its own soffice in a fresh user profile (no state shared between files, no lock held by a
+hung run). Either way macros are disabled by the profile and never executed, and a time limit kills the
+whole process group. GNU ``timeout`` bounds a per-file run as well, so a converter outlives neither its
+limit nor a worker that was killed while it waited.
 """
 
 from __future__ import annotations
@@ -20,20 +22,14 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-SOFFICE = "soffice"
+from qms.files import office_converter
+from qms.files.office_converter import OfficeCrashed, OfficeGone, OfficeRefused, OfficeTimeout, OfficeUnavailable
 
-# Macros never run: the highest security level, and macro execution switched off altogether.
-_PROFILE_SETTINGS = """<?xml version="1.0" encoding="UTF-8"?>
-<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema"
- xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
-<item oor:path="/org.openoffice.Office.Common/Security/Scripting"><prop oor:name="MacroSecurityLevel" oor:op="fuse">
-<value>3</value></prop></item>
-<item oor:path="/org.openoffice.Office.Common/Security/Scripting"><prop oor:name="DisableMacrosExecution"
- oor:op="fuse"><value>true</value></prop></item>
-<item oor:path="/org.openoffice.Office.Common/Misc"><prop oor:name="FirstRun" oor:op="fuse"><value>false</value>
-</prop></item>
-</oor:items>
-"""
+SOFFICE = "soffice"
+#: The export filter of the .docx rendition.
+DOCX_FILTER = "MS Word 2007 XML"
+PERSISTENT, PER_FILE = "persistent", "per-file"
+
 _PAGES = re.compile(rb"<(?:\w+:)?Pages>(\d+)</(?:\w+:)?Pages>")
 
 
@@ -47,6 +43,10 @@ class ConversionLimits:
     max_image_pixels: int = 60_000_000
     ocr_language: str = "vie"
     ocr_jobs: int = 1
+    #: persistent (a long-lived LibreOffice per worker thread, falling back to per-file) or per-file.
+    converter: str = PERSISTENT
+    #: A Python with LibreOffice's UNO bindings (Debian's python3-uno), which runs the persistent converter.
+    converter_python: str = "/usr/bin/python3"
 
 
 @dataclass(frozen=True)
@@ -85,9 +85,7 @@ def run_bounded(args: list[str], *, timeout: float, cwd: Path, env: dict[str, st
     except subprocess.TimeoutExpired:
         _kill_group(process.pid)
         process.communicate()
-        raise ConversionFailed(
-            "timeout", f"Quá thời gian xử lý cho phép ({timeout:g} giây); tệp có thể quá lớn hoặc bị lỗi."
-        ) from None
+        raise _timed_out(timeout) from None
     finally:
         _kill_group(process.pid)  # anything the converter left running in its group
     return process.returncode, (err or b"").decode("utf-8", "replace")[-2000:]
@@ -110,36 +108,79 @@ def libreoffice_version() -> str:
 
 
 def to_docx(data: bytes, file_type: str, limits: ConversionLimits) -> Produced:
-    """A .docx rendition of a .doc, .odt or .rtf, converted in a profile of its own with macros off."""
+    """A .docx rendition of a .doc, .odt or .rtf, converted with macros off, by the persistent converter if it can."""
     with tempfile.TemporaryDirectory(prefix="qms-convert-") as work:
         root = Path(work)
-        profile = root / "profile"
-        (profile / "user").mkdir(parents=True)
-        (profile / "user" / "registrymodifications.xcu").write_text(_PROFILE_SETTINGS, encoding="utf-8")
         source = root / f"source.{file_type}"
         source.write_bytes(data)
-        out = root / "out"
-        out.mkdir()
-        env = {**os.environ, "HOME": str(root), "SAL_USE_VCLPLUGIN": "svp"}
-        code, err = run_bounded(
-            [SOFFICE, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--invisible", "--nologo",
-             "--nodefault", "--nolockcheck", "--norestore", "--convert-to", "docx:MS Word 2007 XML",
-             "--outdir", str(out), str(source)],
-            timeout=limits.timeout, cwd=root, env=env,
-        )
-        produced = out / "source.docx"
-        if not produced.is_file() or produced.stat().st_size == 0:
-            raise ConversionFailed(
-                "unreadable",
-                "LibreOffice không chuyển đổi được tệp (tệp hỏng, bị mã hoá hoặc không phải văn bản).",
-            )
-        content = produced.read_bytes()
+        target = root / "out" / "source.docx"
+        target.parent.mkdir()
+        converted = False
+        if limits.converter == PERSISTENT:
+            converted = _convert_persistent(source, target, limits)
+        if not converted:
+            _convert_per_file(root, source, target.parent, limits)
+        if not target.is_file() or target.stat().st_size == 0:
+            raise _unreadable()
+        content = target.read_bytes()
     pages = docx_pages(content)
     if pages is not None and pages > limits.max_pages:
         raise ConversionFailed(
             "too_many_pages", f"Tài liệu có {pages} trang, vượt quá giới hạn {limits.max_pages} trang.", retry=False
         )
     return Produced(content, "docx", "LibreOffice", libreoffice_version(), pages)
+
+
+def warm(limits: ConversionLimits) -> None:
+    """Start one persistent converter now (a worker thread's, as the worker starts) if that is the converter in use."""
+    if limits.converter == PERSISTENT:
+        with contextlib.suppress(OfficeUnavailable):  # logged; conversions fall back to one soffice per file
+            office_converter.POOL.warm(limits.converter_python, SOFFICE)
+
+
+def _convert_persistent(source: Path, target: Path, limits: ConversionLimits) -> bool:
+    """Convert with a long-lived LibreOffice; False when none can be started (the caller runs one per file)."""
+    try:
+        try:
+            with office_converter.POOL.converter(limits.converter_python, SOFFICE) as converter:
+                converter.convert(source, target, DOCX_FILTER, limits.timeout)
+        except OfficeGone:  # it had died between two files: not this file's fault, a new one takes it
+            with office_converter.POOL.converter(limits.converter_python, SOFFICE) as converter:
+                converter.convert(source, target, DOCX_FILTER, limits.timeout)
+    except (OfficeUnavailable, OfficeGone):
+        return False
+    except OfficeTimeout:
+        raise _timed_out(limits.timeout) from None
+    except OfficeCrashed:
+        raise ConversionFailed("crashed", "LibreOffice dừng đột ngột khi chuyển đổi tệp.") from None
+    except OfficeRefused:
+        raise _unreadable() from None
+    return True
+
+
+def _convert_per_file(root: Path, source: Path, out: Path, limits: ConversionLimits) -> None:
+    """One soffice for this file alone, in a fresh profile, killed with its process group on time-out."""
+    profile = root / "profile"
+    office_converter.write_profile(profile)
+    env = {**os.environ, "HOME": str(root), "SAL_USE_VCLPLUGIN": "svp"}
+    run_bounded(
+        [SOFFICE, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--invisible", "--nologo",
+         "--nodefault", "--nolockcheck", "--norestore", "--convert-to", f"docx:{DOCX_FILTER}",
+         "--outdir", str(out), str(source)],
+        timeout=limits.timeout, cwd=root, env=env,
+    )
+
+
+def _unreadable() -> ConversionFailed:
+    return ConversionFailed(
+        "unreadable", "LibreOffice không chuyển đổi được tệp (tệp hỏng, bị mã hoá hoặc không phải văn bản)."
+    )
+
+
+def _timed_out(timeout: float) -> ConversionFailed:
+    return ConversionFailed(
+        "timeout", f"Quá thời gian xử lý cho phép ({timeout:g} giây); tệp có thể quá lớn hoặc bị lỗi."
+    )
 
 
 def docx_pages(content: bytes) -> int | None:

@@ -50,12 +50,13 @@ def extract_basis(session: Session, revision: Revision) -> list[Citation]:
     become stubs. Re-running replaces the extracted citations and keeps the secretary's own.
     """
     text = revision.text if revision.has_text else ""
+    sections = basis_text(text) if text else ""  # once: finding the sections folds every line of the text
     found: dict[str, str] = {}
-    for citation in find_citations(basis_text(text)) if text else []:
+    for citation in find_citations(sections) if sections else []:
         number = resolve_partial(session, citation.number) if citation.partial else citation.number
         if number is not None and number not in found:
             found[number] = citation.raw
-    for law in find_named_laws(basis_text(text)) if text else []:
+    for law in find_named_laws(sections) if sections else []:
         number = resolve_named(session, law)  # never a stub: a law not in the register has no number to make up
         if number is not None and number not in found:
             found[number] = law.raw

@@ -14,8 +14,13 @@ from qms.models import IndexLogHead, IndexOperation, Revision
 PENDING = "qms.index_pending"
 
 
-def changed(session: Session, revisions: Iterable[Revision]) -> None:
-    """Search must re-read these revisions; the entry commits (or not) with the change itself."""
+def changed(session: Session, revisions: Iterable[Revision], *, apply_after_commit: bool = True) -> None:
+    """Search must re-read these revisions; the entry commits (or not) with the change itself.
+
+    With ``apply_after_commit=False`` the request does not apply it to the index after its commit (a Whoosh
+    commit, ~100 ms): for an upload that a worker converts, the worker applies it with the converted text, and
+    any search applies what is pending before it reads.
+    """
     ids = sorted({revision.id for revision in revisions})
     if not ids:
         return
@@ -34,4 +39,5 @@ def changed(session: Session, revisions: Iterable[Revision]) -> None:
         IndexOperation(position=position, revision_id=revision_id, created_at=now)
         for position, revision_id in zip(range(first, last + 1), ids, strict=True)
     )
-    session.info[PENDING] = True
+    if apply_after_commit:
+        session.info[PENDING] = True

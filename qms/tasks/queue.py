@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -45,19 +46,34 @@ def make_queue(app: Flask) -> TaskQueue:
         from qms.files.store import file_store
         from qms.search import IndexUnavailable, search_index
 
+        stages: dict[str, float] = {}
         with app.app_context():
             outcome = processing.run(
                 db.session, file_store(app), revision_id, processing.limits_from(app.config),
-                worker=processing.worker_name(), max_attempts=max_attempts,
+                worker=processing.worker_name(), max_attempts=max_attempts, stages=stages,
             )
             if outcome == processing.DONE:
+                started = time.perf_counter()
                 try:  # this host's index at once; the others catch up from the log
                     search_index(app).apply_log(db.engine)
                 except IndexUnavailable as error:
                     _log.warning("search index not updated: %s", error)
+                stages["index"] = time.perf_counter() - started
+        # Where the time of an upload went (bench.formats reads these lines): queue wait, conversion, reading, index.
+        _log.info("revision %s %s", revision_id, outcome, extra={
+            "revision_id": revision_id, "outcome": outcome, **{f"{stage}_s": round(seconds, 3)
+                                                              for stage, seconds in stages.items()}})
         if outcome == processing.RETRY:
             raise RetryTask()
         return outcome
+
+    @huey.on_startup(name="warm_converter")
+    def warm_converter() -> None:
+        # Each consumer thread starts its LibreOffice now, not when the first upload is waiting for it.
+        from qms.documents import processing
+        from qms.files import conversion
+
+        conversion.warm(processing.limits_from(app.config))
 
     @huey.periodic_task(crontab(minute="*"), name="recover_unfinished")
     def recover_unfinished() -> int:

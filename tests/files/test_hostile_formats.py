@@ -69,6 +69,7 @@ def test_a_conversion_that_keeps_timing_out_fails_with_a_reason_and_the_original
     app, session, files, secretary, document
 ):
     app.config["CONVERSION_TIMEOUT"] = 0.3  # LibreOffice cannot even start: as a hung converter, killed each time
+    app.config["CONVERTER"] = "per-file"  # the persistent one's time-out: tests/files/test_office_converter.py
     client = app.test_client()
     login(client, secretary)
     data = fixture("process.doc")
