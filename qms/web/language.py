@@ -18,6 +18,7 @@ from flask_babel import get_locale, gettext
 
 from config.settings import PROJECT_DIR
 from qms.extensions import babel
+from qms.messages import Message
 
 LANGUAGES = {"vi": "Tiếng Việt", "en": "English"}
 DEFAULT = "vi"
@@ -43,6 +44,8 @@ def translate(text: Any) -> str:
     """A Vietnamese text kept by a service (a label, a domain error message) in the visitor's language."""
     if text is None or text == "":
         return ""
+    if isinstance(text, Message):
+        return text.render(gettext)
     return gettext(str(text))
 
 

@@ -37,6 +37,7 @@ def index() -> ResponseReturnValue:
         "sees_all": sees_all,
         "sees_history": permissions.sees_non_current(current_user),
         "organization_names": {o.code: o.name for _depth, o in tree},
+        "organization_ids": {o.code: o.id for _depth, o in tree},
         "results": None,
     }
     if not request.args:
