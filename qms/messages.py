@@ -30,16 +30,20 @@ class Message(str):
         # copy/deepcopy/pickle (dataclasses.asdict deep-copies) keep the id and the values.
         return (_rebuilt, (self.msgid, self.params))
 
-    def render(self, gettext: Callable[[str], str]) -> str:
-        """The text in the language ``gettext`` translates into; values that are Messages too."""
+    def render(self, gettext: Callable[[str], str], value: Callable[[Any], Any] = str) -> Any:
+        """The text in the language ``gettext`` translates into; values that are Messages too.
+
+        ``value`` turns each other value into what is put in the text (the web escapes it and marks a name or a
+        quote as Vietnamese content); the text itself then goes through ``value`` too when it is markup-aware.
+        """
         if not self.params:
             return gettext(self.msgid)
-        values = {name: value.render(gettext) if isinstance(value, Message) else str(value)
-                  for name, value in self.params.items()}
+        values = {name: item.render(gettext, value) if isinstance(item, Message) else value(item)
+                  for name, item in self.params.items()}
         try:
-            return gettext(self.msgid) % values
+            return _formatted(gettext(self.msgid), values, value)
         except (KeyError, ValueError, TypeError):  # a translation that lost a placeholder: the Vietnamese is right
-            return self.msgid % values
+            return _formatted(self.msgid, values, value)
 
     def as_data(self) -> dict[str, Any]:
         """A JSON-ready form: the id and the values, nested Messages included."""
@@ -54,6 +58,11 @@ class Message(str):
             for name, value in (data.get("params") or {}).items()
         }
         return cls(str(data["msgid"]), **params)
+
+
+def _formatted(text: str, values: dict[str, Any], value: Callable[[Any], Any]) -> Any:
+    markup = getattr(value, "markup", None)
+    return (markup(text) if markup is not None else text) % values
 
 
 def _rebuilt(msgid: str, params: dict[str, Any]) -> Message:

@@ -30,7 +30,7 @@ def index() -> ResponseReturnValue:
     tree = organizations.tree(db.session)
     if sees_all:
         form.organization.choices = [SelectChoice("", _("Tất cả đơn vị"))] + [
-            SelectChoice(str(o.id), "\u2003" * depth + o.name) for depth, o in tree
+            SelectChoice(str(o.id), "\u2003" * depth + o.name, render_kw={"lang": "vi"}) for depth, o in tree
         ]
     context = {
         "form": form,
