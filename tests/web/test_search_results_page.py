@@ -26,7 +26,7 @@ def two_processes(session, files, secretary, reviewer, approver, document, today
 def test_the_title_opens_the_text_and_the_record_is_one_click_further(app, staff, two_processes):
     extract, _form = two_processes
     page = signed_in(app, staff).get("/search?q=trich+luc").get_data(as_text=True)
-    title = re.search(r'<a href="([^"]+)" class="hit-title">', page)
+    title = re.search(r'<a href="([^"]+)" class="hit-title"', page)
     assert title is not None and title.group(1) == f"/revisions/{extract.id}/read"
     assert f'href="/documents/{extract.document_id}"' in page
 
