@@ -70,7 +70,8 @@ def test_a_long_process_on_a_phone_starts_above_the_fold_and_jumps_by_its_conten
     heading = page.locator("article.doc-body").get_by_role("heading", name=re.compile("Thành phần hồ sơ"))
     expect(heading).to_be_in_viewport()
     contents.get_by_role("link", name=re.compile("Quy trình xử lý")).click()  # the contents stay open
-    expect(page.locator("article.doc-body").get_by_role("heading", name=re.compile("Quy trình xử lý"))).to_be_in_viewport()
+    steps = page.locator("article.doc-body").get_by_role("heading", name=re.compile("Quy trình xử lý"))
+    expect(steps).to_be_in_viewport()
     assert_accessible(page, "the reading view on a phone")
 
 
