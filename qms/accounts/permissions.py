@@ -47,7 +47,9 @@ def require_role(user: User, roles: tuple[Role, ...], organization_id: int) -> N
     """The user holds one of ``roles`` in that organisation; reading rights alone are not enough."""
     require_read(user, organization_id)
     if user.organization_id != organization_id or not user.has_role(*roles):
-        wanted = " hoặc ".join(ROLE_LABELS[role] for role in roles)
+        wanted = Message(ROLE_LABELS[roles[0]])
+        for role in roles[1:]:
+            wanted = Message("%(first)s hoặc %(second)s", first=wanted, second=Message(ROLE_LABELS[role]))
         raise Forbidden(
             Message("Cần vai trò %(wanted)s của đơn vị để thực hiện thao tác này.", wanted=wanted),
             code="role_required",
