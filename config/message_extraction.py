@@ -1,7 +1,8 @@
 """Babel extraction for `make translations`: the Vietnamese texts services keep, translated at the boundary.
 
 Babel extraction method (babel.cfg): the usual ``_()``/``_l()`` calls, plus the values of module-level label tables
-(``*LABELS``, ``SORTS``) and the literal messages of domain errors (``raise Invalid("…")``). Those stay Vietnamese in
+(``*LABELS``, ``SORTS``), the literal messages of domain errors (``raise Invalid("…")``) and the ids of the
+messages services build with values (``Message("… %(value)s …", value=…)``, ``qms.messages``). Those stay Vietnamese in
 the services (registers, dossiers and the API use them as they are); ``qms.web.language.translate`` looks them up.
 """
 
@@ -17,6 +18,8 @@ if TYPE_CHECKING:
     from babel.messages.extract import _PyOptions
 
 ERRORS = {"DomainError", "NotFound", "Forbidden", "Conflict", "Invalid"}
+#: Calls whose first literal argument is a catalogue id.
+CALLS = ERRORS | {"Message"}
 
 
 def _is_label_table(node: ast.stmt) -> bool:
@@ -33,7 +36,7 @@ def _texts(tree: ast.Module) -> Iterator[ast.Constant]:
         if _is_label_table(statement) and isinstance(table, ast.Dict):
             yield from (value for value in table.values if isinstance(value, ast.Constant))
     for node in ast.walk(tree):
-        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ERRORS):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in CALLS):
             continue
         if node.args and isinstance(node.args[0], ast.Constant):
             yield node.args[0]

@@ -13,6 +13,7 @@ from qms.accounts import permissions
 from qms.audit import trail
 from qms.database import unit_of_work
 from qms.errors import Conflict, Invalid, NotFound
+from qms.messages import Message
 from qms.models import (
     Document,
     Organization,
@@ -30,7 +31,7 @@ ORGANIZATION_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")
 def by_code(session: Session, code: str) -> Organization:
     organization = session.scalar(select(Organization).where(Organization.code == (code or "").strip()))
     if organization is None:
-        raise NotFound(f"Không tìm thấy đơn vị mã {code}.")
+        raise NotFound(Message("Không tìm thấy đơn vị mã %(code)s.", code=code))
     return organization
 
 
@@ -80,7 +81,7 @@ def create(session: Session, actor: User | None, code: str, name: str, parent_co
     code, name = _validate(code, name)
     with unit_of_work(session):
         if session.scalar(select(Organization.id).where(Organization.code == code)):
-            raise Conflict(f"Mã đơn vị {code} đã tồn tại.", code="duplicate_code")
+            raise Conflict(Message("Mã đơn vị %(code)s đã tồn tại.", code=code), code="duplicate_code")
         parent = by_code(session, parent_code) if parent_code else None
         organization = Organization(code=code, name=name, parent_id=parent.id if parent else None)
         session.add(organization)
@@ -111,7 +112,7 @@ def update(
             select(Organization.id).where(Organization.code == code, Organization.id != organization.id)
         )
         if clash:
-            raise Conflict(f"Mã đơn vị {code} đã tồn tại.", code="duplicate_code")
+            raise Conflict(Message("Mã đơn vị %(code)s đã tồn tại.", code=code), code="duplicate_code")
         if parent_id is not None and parent_id in descendant_ids(session, organization.id):
             raise Invalid("Đơn vị cấp trên không thể là chính nó hoặc đơn vị trực thuộc nó.", code="invalid_parent")
         before = {"code": organization.code, "name": organization.name, "parent_id": organization.parent_id}

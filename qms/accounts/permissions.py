@@ -9,6 +9,7 @@ existence does not leak.
 from __future__ import annotations
 
 from qms.errors import Forbidden, NotFound
+from qms.messages import Message
 from qms.models import Role, User
 
 #: Roles that see drafts, superseded and withdrawn revisions, not only current ones.
@@ -46,8 +47,13 @@ def require_role(user: User, roles: tuple[Role, ...], organization_id: int) -> N
     """The user holds one of ``roles`` in that organisation; reading rights alone are not enough."""
     require_read(user, organization_id)
     if user.organization_id != organization_id or not user.has_role(*roles):
-        wanted = " hoặc ".join(ROLE_LABELS[role] for role in roles)
-        raise Forbidden(f"Cần vai trò {wanted} của đơn vị để thực hiện thao tác này.", code="role_required")
+        wanted = Message(ROLE_LABELS[roles[0]])
+        for role in roles[1:]:
+            wanted = Message("%(first)s hoặc %(second)s", first=wanted, second=Message(ROLE_LABELS[role]))
+        raise Forbidden(
+            Message("Cần vai trò %(wanted)s của đơn vị để thực hiện thao tác này.", wanted=wanted),
+            code="role_required",
+        )
 
 
 def require_admin(user: User) -> None:

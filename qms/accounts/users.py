@@ -20,6 +20,7 @@ from qms.accounts import organizations, permissions
 from qms.audit import trail
 from qms.database import unit_of_work
 from qms.errors import Conflict, Forbidden, Invalid, NotFound
+from qms.messages import Message
 from qms.models import ApiToken, Role, User, UserRole
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9_.\-]{1,63}$")
@@ -60,7 +61,10 @@ def check_password(password: str, username: str) -> None:
     """At least 10 characters, not the user name, not one of the common passwords of leaked sets."""
     password = password or ""
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise Invalid(f"Mật khẩu cần ít nhất {MIN_PASSWORD_LENGTH} ký tự.", code="weak_password")
+        raise Invalid(
+            Message("Mật khẩu cần ít nhất %(min_password_length)s ký tự.", min_password_length=MIN_PASSWORD_LENGTH),
+            code="weak_password",
+        )
     folded = password.casefold()
     name = (username or "").casefold()
     if name and (folded == name or (len(name) >= 4 and name in folded)):
@@ -74,7 +78,7 @@ def check_password(password: str, username: str) -> None:
 def by_username(session: Session, username: str) -> User:
     user = session.scalar(select(User).where(User.username == (username or "").strip().lower()))
     if user is None:
-        raise NotFound(f"Không tìm thấy người dùng {username}.")
+        raise NotFound(Message("Không tìm thấy người dùng %(username)s.", username=username))
     return user
 
 
@@ -103,7 +107,7 @@ def create(
     organization = organizations.by_code(session, organization_code)
     with unit_of_work(session):
         if session.scalar(select(User.id).where(User.username == username)):
-            raise Conflict(f"Tên đăng nhập {username} đã có.", code="duplicate_username")
+            raise Conflict(Message("Tên đăng nhập %(username)s đã có.", username=username), code="duplicate_username")
         user = User(
             username=username,
             full_name=full_name,

@@ -16,6 +16,7 @@ from xml.etree import ElementTree
 from openpyxl import load_workbook
 
 from qms.errors import Invalid
+from qms.messages import Message
 
 #: Rows and uncompressed bytes beyond which a "catalogue" is refused rather than read; columns beyond are ignored.
 MAX_ROWS = 20_000
@@ -76,7 +77,7 @@ def _read_xlsx(content: bytes) -> list[Sheet]:
     sheets = []
     for worksheet in workbook.worksheets:
         if worksheet.max_row > MAX_ROWS:
-            raise _too_many_rows(f"Trang tính «{worksheet.title}»")
+            raise _too_many_rows(Message("Trang tính «%(sheet)s»", sheet=worksheet.title))
         columns = min(worksheet.max_column, MAX_COLUMNS)
         grid: list[list[object]] = [list(row) for row in worksheet.iter_rows(max_col=columns, values_only=True)]
         for merged in worksheet.merged_cells.ranges:
@@ -106,7 +107,8 @@ def _refuse_long_sheets(content: bytes, broken: Invalid) -> None:
                             number = element.get("r")
                             last = int(number) if number and number.isdigit() else last + 1
                             if last > MAX_ROWS:
-                                raise _too_many_rows(f"Trang tính «{_sheet_title(archive, part)}»")
+                                sheet = _sheet_title(archive, part)
+                                raise _too_many_rows(Message("Trang tính «%(sheet)s»", sheet=sheet))
                             element.clear()
     except Invalid:
         raise
@@ -141,7 +143,10 @@ def _sheet_title(archive: zipfile.ZipFile, part: str) -> str:
 
 
 def _too_many_rows(what: str) -> Invalid:
-    return Invalid(f"{what} có quá nhiều dòng (tối đa {MAX_ROWS}).", code="too_large")
+    return Invalid(
+        Message("%(what)s có quá nhiều dòng (tối đa %(max_rows)s).", what=what, max_rows=MAX_ROWS),
+        code="too_large",
+    )
 
 
 def _read_csv(content: bytes) -> Sheet:
@@ -169,7 +174,7 @@ def _csv_records(content: bytes, encoding: str) -> list[list[str]]:
     try:
         for record in csv.reader(text, dialect):
             if len(records) == MAX_ROWS:
-                raise _too_many_rows("Tệp CSV")
+                raise _too_many_rows(Message("Tệp CSV"))
             records.append(record)
     except csv.Error:
         raise Invalid("Không đọc được tệp CSV (dấu ngoặc kép không khớp?).", code="content_mismatch") from None

@@ -16,6 +16,7 @@ from qms.catalogue.statutory_time import NORMAL, PART, TimeCase, parse_time
 from qms.conformity.form_codes import form_key
 from qms.conformity.headings import DOSSIER, FORMS, LEGAL_BASIS, RECORDS, REFERENCES, STEPS
 from qms.conformity.structure import Step, Structure
+from qms.messages import Message
 from qms.models import TimeUnit
 
 UNREADABLE = "unreadable"
@@ -57,31 +58,31 @@ CODE_LABELS = {
     LEGAL_BASIS_UNREGISTERED: "Căn cứ nêu theo tên, chưa có trong danh mục",
 }
 
-CONTROL_BLOCK = "Thông tin kiểm soát (mã hiệu, lần ban hành)"
-RUNNING_LINES = "Đầu trang, chân trang"
-AMENDMENT_TABLE = "Bảng theo dõi sửa đổi"
+CONTROL_BLOCK = Message("Thông tin kiểm soát (mã hiệu, lần ban hành)")
+RUNNING_LINES = Message("Đầu trang, chân trang")
+AMENDMENT_TABLE = Message("Bảng theo dõi sửa đổi")
 _UNIT_LABELS = {
-    "working_day": "ngày làm việc",
-    "day": "ngày",
-    "working_hour": "giờ làm việc",
-    "hour": "giờ",
-    "same_day": "ngày",
-    "month": "tháng",
+    "working_day": Message("%(count)s ngày làm việc"),
+    "day": Message("%(count)s ngày"),
+    "working_hour": Message("%(count)s giờ làm việc"),
+    "hour": Message("%(count)s giờ"),
+    "same_day": Message("%(count)s ngày"),
+    "month": Message("%(count)s tháng"),
 }
 _DAY_UNITS = ("working_day", "day", "month")
 _EPSILON = 1e-6
 
 # Why a file could not be read, from the English reason of the text extractor.
 _PROBLEMS = (
-    ("no text layer", "tệp PDF không có lớp văn bản (có thể là bản quét)"),
-    ("encrypted", "tệp PDF được đặt mật khẩu"),
-    ("zip bomb", "tệp .docx có cấu trúc bất thường, không được mở"),
-    ("DOCTYPE", "tệp .docx có cấu trúc bất thường, không được mở"),
-    ("contains no text", "tài liệu không có nội dung chữ"),
-    ("no text", "tài liệu không có nội dung chữ"),
-    (".doc)", "tệp Word cũ (.doc); hãy lưu lại dưới dạng .docx"),
-    ("corrupt", "tệp bị hỏng hoặc không đầy đủ"),
-    ("not a Word", "tệp không phải văn bản Word"),
+    ("no text layer", Message("tệp PDF không có lớp văn bản (có thể là bản quét)")),
+    ("encrypted", Message("tệp PDF được đặt mật khẩu")),
+    ("zip bomb", Message("tệp .docx có cấu trúc bất thường, không được mở")),
+    ("DOCTYPE", Message("tệp .docx có cấu trúc bất thường, không được mở")),
+    ("contains no text", Message("tài liệu không có nội dung chữ")),
+    ("no text", Message("tài liệu không có nội dung chữ")),
+    (".doc)", Message("tệp Word cũ (.doc); hãy lưu lại dưới dạng .docx")),
+    ("corrupt", Message("tệp bị hỏng hoặc không đầy đủ")),
+    ("not a Word", Message("tệp không phải văn bản Word")),
 )
 
 
@@ -98,10 +99,19 @@ class Finding:
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
+    def to_stored(self) -> dict[str, Any]:
+        """As stored: the message also as its catalogue id and values, so that it renders in any language."""
+        stored = self.to_dict()
+        if isinstance(self.message, Message):
+            stored["message_data"] = self.message.as_data()
+        return stored
+
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Finding:
+        # A finding stored before messages kept their values has only its Vietnamese text: shown as it is.
+        message = Message.from_data(data["message_data"]) if data.get("message_data") else data.get("message", "")
         return cls(
-            data["code"], data.get("severity", WARNING), data.get("message", ""), dict(data.get("where") or {}),
+            data["code"], data.get("severity", WARNING), message, dict(data.get("where") or {}),
             data.get("quote", ""),
         )
 
@@ -160,12 +170,13 @@ def run_checks(structure: Structure, context: Context) -> list[Finding]:
 
 def _unreadable(problem: str | None) -> Finding:
     reason = next((text for key, text in _PROBLEMS if key.lower() in (problem or "").lower()), None)
-    reason = reason or "tệp bị hỏng hoặc không đúng định dạng"
+    reason = reason or Message("tệp bị hỏng hoặc không đúng định dạng")
     # Nothing was read, so nothing is known to be wrong with the process: the reader's limit, not an error.
     damaged = any(word in (problem or "").lower() for word in ("corrupt", "not a word", "zip bomb", "doctype"))
     return Finding(
         UNREADABLE, WARNING if damaged else INFO,
-        f"Không đọc được nội dung tài liệu: {reason}. Hãy tải lên tệp .docx hoặc PDF có lớp văn bản.",
+        Message("Không đọc được nội dung tài liệu: %(reason)s. Hãy tải lên tệp .docx hoặc PDF có lớp văn bản.",
+                reason=reason),
         _where(None),
     )
 
@@ -176,15 +187,20 @@ def _metadata(structure: Structure, context: Context) -> list[Finding]:
     if code and _code_key(code) != _code_key(context.document_code):
         found.append(Finding(
             METADATA_MISMATCH, WARNING,
-            f"Mã hiệu trong tệp ({code}) khác mã hiệu của tài liệu ({context.document_code}).",
+            Message("Mã hiệu trong tệp (%(code)s) khác mã hiệu của tài liệu (%(expected)s).", code=code,
+                    expected=context.document_code),
             _where(CONTROL_BLOCK),
         ))
     issue = structure.control.issue_number
     if issue is not None and context.expected_issue is not None and issue != context.expected_issue:
-        which = "của phiên bản này" if context.issued else "mà phiên bản này sẽ nhận khi được phê duyệt"
+        text = (
+            "Lần ban hành trong tệp (%(issue)s) khác lần ban hành của phiên bản này (%(expected)s)." if context.issued
+            else "Lần ban hành trong tệp (%(issue)s) khác lần ban hành mà phiên bản này sẽ nhận khi được phê duyệt"
+            " (%(expected)s)."
+        )
         found.append(Finding(
             METADATA_MISMATCH, WARNING,
-            f"Lần ban hành trong tệp ({issue:02d}) khác lần ban hành {which} ({context.expected_issue:02d}).",
+            Message(text, issue=f"{issue:02d}", expected=f"{context.expected_issue:02d}"),
             _where(CONTROL_BLOCK),
         ))
     found += _running_lines(structure)
@@ -199,14 +215,15 @@ def _running_lines(structure: Structure) -> list[Finding]:
     if control.running_code and control.code:
         found.append(Finding(
             METADATA_MISMATCH, WARNING,
-            f"Mã hiệu ở đầu trang/chân trang ({control.running_code}) khác mã hiệu ở trang bìa ({control.code}).",
+            Message("Mã hiệu ở đầu trang/chân trang (%(running)s) khác mã hiệu ở trang bìa (%(code)s).",
+                    running=control.running_code, code=control.code),
             _where(RUNNING_LINES), f"{control.running_code} / {control.code}",
         ))
     if control.running_issue is not None and control.issue_number is not None:
         found.append(Finding(
             METADATA_MISMATCH, WARNING,
-            f"Lần ban hành ở đầu trang/chân trang ({control.running_issue:02d}) khác lần ban hành ở trang bìa"
-            f" ({control.issue_number:02d}).",
+            Message("Lần ban hành ở đầu trang/chân trang (%(running)s) khác lần ban hành ở trang bìa (%(issue)s).",
+                    running=f"{control.running_issue:02d}", issue=f"{control.issue_number:02d}"),
             _where(RUNNING_LINES), f"{control.running_issue:02d} / {control.issue_number:02d}",
         ))
     return found
@@ -219,7 +236,8 @@ def _amendments(structure: Structure, context: Context) -> list[Finding]:
         return []
     return [Finding(
         AMENDMENTS_EMPTY, WARNING,
-        f"Tài liệu ban hành lần {issue:02d} nhưng bảng theo dõi sửa đổi để trống: chưa ghi nội dung sửa đổi.",
+        Message("Tài liệu ban hành lần %(issue)s nhưng bảng theo dõi sửa đổi để trống: chưa ghi nội dung sửa đổi.",
+                issue=f"{issue:02d}"),
         _where(AMENDMENT_TABLE),
     )]
 
@@ -233,22 +251,24 @@ def _dossier(structure: Structure) -> list[Finding]:
     if dossier.reference:
         return [Finding(
             DOSSIER_MISSING, ERROR,
-            f"Mục «{dossier.section}» không liệt kê thành phần hồ sơ mà chỉ dẫn chiếu «{dossier.reference}»;"
-            " cần nêu từng giấy tờ (bản chính/bản sao).",
+            Message("Mục «%(section)s» không liệt kê thành phần hồ sơ mà chỉ dẫn chiếu «%(reference)s»;"
+                    " cần nêu từng giấy tờ (bản chính/bản sao).", section=dossier.section, reference=dossier.reference),
             where, dossier.reference,
         )]
     if dossier.section is None:
         return [Finding(
             DOSSIER_MISSING, WARNING,
-            "Không tìm thấy mục Thành phần hồ sơ: chưa liệt kê các giấy tờ người dân phải nộp.", where,
+            Message("Không tìm thấy mục Thành phần hồ sơ: chưa liệt kê các giấy tờ người dân phải nộp."), where,
         )]
     if dossier.unread:
         return [Finding(
             NOT_READ, INFO,
-            f"Không đọc được thành phần hồ sơ trong mục «{dossier.section}»; hãy kiểm tra trực tiếp.",
+            Message("Không đọc được thành phần hồ sơ trong mục «%(section)s»; hãy kiểm tra trực tiếp.",
+                    section=dossier.section),
             where, dossier.unread,
         )]
-    return [Finding(DOSSIER_MISSING, WARNING, f"Mục «{dossier.section}» không liệt kê thành phần hồ sơ.", where)]
+    return [Finding(DOSSIER_MISSING, WARNING,
+                    Message("Mục «%(section)s» không liệt kê thành phần hồ sơ.", section=dossier.section), where)]
 
 
 def _steps(structure: Structure, context: Context) -> list[Finding]:
@@ -258,13 +278,14 @@ def _steps(structure: Structure, context: Context) -> list[Finding]:
         if steps.unread:
             return [Finding(
                 NOT_READ, INFO,
-                f"Không đọc được bảng quy trình xử lý trong mục «{section}»; hãy kiểm tra trực tiếp.",
+                Message("Không đọc được bảng quy trình xử lý trong mục «%(section)s»; hãy kiểm tra trực tiếp.",
+                        section=section),
                 _where(section), steps.unread,
             )]
         return [Finding(
             STEPS_MISSING, WARNING,
-            "Không tìm thấy bảng quy trình xử lý"
-            " (Bước | Nội dung công việc | Trách nhiệm | Thời gian | Biểu mẫu/Kết quả).",
+            Message("Không tìm thấy bảng quy trình xử lý"
+                    " (Bước | Nội dung công việc | Trách nhiệm | Thời gian | Biểu mẫu/Kết quả)."),
             _where(section),
         )]
     found: list[Finding] = []
@@ -273,28 +294,34 @@ def _steps(structure: Structure, context: Context) -> list[Finding]:
         if not step.responsible and ("responsible" in steps.columns or not steps.columns):
             found.append(Finding(
                 STEP_NO_RESPONSIBLE, ERROR if sure else WARNING,
-                f"Bước {step.number} chưa ghi người hoặc đơn vị thực hiện.",
+                Message("Bước %(step)s chưa ghi người hoặc đơn vị thực hiện.", step=step.number),
                 _where(section, step.number, row), _step_quote(step),
             ))
         if step.shared_time:
             continue
         if not step.time_text and not any(time.text for time in step.times):
             found.append(Finding(
-                STEP_NO_TIME, WARNING, f"Bước {step.number} chưa ghi thời gian thực hiện.",
+                STEP_NO_TIME, WARNING, Message("Bước %(step)s chưa ghi thời gian thực hiện.", step=step.number),
                 _where(section, step.number, row), _step_quote(step),
             ))
         for time in step.times or []:
             if time.text and time.hours is None and not time.shared_time:
-                column = f" (cột «{time.condition}»)" if len(step.times) > 1 and time.condition else ""
+                text = (
+                    Message("Không đọc được thời gian của bước %(step)s (cột «%(column)s»): «%(time)s».",
+                            step=step.number, column=time.condition, time=time.text)
+                    if len(step.times) > 1 and time.condition
+                    else Message("Không đọc được thời gian của bước %(step)s: «%(time)s».", step=step.number,
+                                 time=time.text)
+                )
                 found.append(Finding(
-                    STEP_TIME_UNREADABLE, INFO,
-                    f"Không đọc được thời gian của bước {step.number}{column}: «{time.text}».",
+                    STEP_TIME_UNREADABLE, INFO, text,
                     _where(section, step.number, row), time.text,
                 ))
         if not step.times and step.time_text and step.hours is None:
             found.append(Finding(
                 STEP_TIME_UNREADABLE, INFO,
-                f"Không đọc được thời gian của bước {step.number}: «{step.time_text}».",
+                Message("Không đọc được thời gian của bước %(step)s: «%(time)s».", step=step.number,
+                        time=step.time_text),
                 _where(section, step.number, row), step.time_text,
             ))
     found += _numbering(structure, section)
@@ -316,13 +343,14 @@ def _numbering(structure: Structure, section: str) -> list[Finding]:
     found: list[Finding] = []
     for row, (before, after) in enumerate(zip(numbers, numbers[1:], strict=False), start=2):
         if after == before:
-            problem = f"bước {after} được đánh số hai lần"
+            problem = Message("Số thứ tự các bước không liền mạch: bước %(step)s được đánh số hai lần.", step=after)
         elif after > before + 1:
-            problem = f"sau bước {before} là bước {after} (thiếu bước {before + 1})"
+            problem = Message("Số thứ tự các bước không liền mạch: sau bước %(before)s là bước %(after)s"
+                              " (thiếu bước %(missing)s).", before=before, after=after, missing=before + 1)
         else:
             continue
         found.append(Finding(
-            STEP_NUMBERING, WARNING, f"Số thứ tự các bước không liền mạch: {problem}.",
+            STEP_NUMBERING, WARNING, problem,
             _where(section, str(after), row), ", ".join(str(n) for n in numbers),
         ))
     return found
@@ -339,8 +367,9 @@ def _column_totals(structure: Structure, section: str) -> list[Finding]:
             continue
         found.append(Finding(
             COLUMN_TOTAL_MISMATCH, WARNING,
-            f"Các bước ở cột «{column.heading}» cộng lại là {_duration(hours, 'working_day')},"
-            f" vượt thời gian ghi ở tiêu đề cột ({_duration(column.stated_hours, 'working_day')}).",
+            Message("Các bước ở cột «%(column)s» cộng lại là %(total)s, vượt thời gian ghi ở tiêu đề cột (%(stated)s).",
+                    column=column.heading, total=_duration(hours, "working_day"),
+                    stated=_duration(column.stated_hours, "working_day")),
             _where(section), column.heading,
         ))
     return found
@@ -386,14 +415,20 @@ def _total_time(structure: Structure, context: Context, section: str) -> list[Fi
         if whole_days is not None and whole_days <= hours + _EPSILON:
             severity = WARNING  # only over with "trong ngày" steps counted as whole days: they may run in one day
         if statutory.procedure_code:
-            where = f"thời hạn giải quyết {text} của thủ tục {statutory.procedure_code}"
+            where = Message("thời hạn giải quyết %(time)s của thủ tục %(procedure)s", time=text,
+                            procedure=statutory.procedure_code)
         else:
-            where = f"thời gian xử lý {text} nêu tại mục «{statutory.section}»"
-        column = f" ở cột «{columns[index].heading}»" if len(columns) > 1 else ""
+            where = Message("thời gian xử lý %(time)s nêu tại mục «%(section)s»", time=text, section=statutory.section)
         unit = statutory.unit if statutory.unit != "same_day" or total < 8 else "working_day"
+        message = (
+            Message("Tổng thời gian các bước ở cột «%(column)s» là %(total)s, vượt %(limit)s.",
+                    column=columns[index].heading, total=_duration(total, unit), limit=where)
+            if len(columns) > 1
+            else Message("Tổng thời gian các bước là %(total)s, vượt %(limit)s.", total=_duration(total, unit),
+                         limit=where)
+        )
         found.append(Finding(
-            TIME_EXCEEDS_STATUTORY, severity,
-            f"Tổng thời gian các bước{column} là {_duration(total, unit)}, vượt {where}.",
+            TIME_EXCEEDS_STATUTORY, severity, message,
             _where(section), text,
         ))
     return found
@@ -442,7 +477,8 @@ def _forms(structure: Structure) -> list[Finding]:
     section = forms.section or _label(FORMS)
     listed = {form_key(form.code) for form in forms.items if form.code}
     if not forms.items:
-        return [Finding(FORMS_MISSING, WARNING, "Không có danh mục biểu mẫu sử dụng trong quy trình.", _where(section))]
+        return [Finding(FORMS_MISSING, WARNING, Message("Không có danh mục biểu mẫu sử dụng trong quy trình."),
+                        _where(section))]
     found: list[Finding] = []
     reported: set[str] = set()
     for step in structure.steps.rows:
@@ -453,7 +489,8 @@ def _forms(structure: Structure) -> list[Finding]:
             reported.add(key)
             found.append(Finding(
                 FORMS_MISSING, WARNING,
-                f"{code} được nêu ở bước {step.number} nhưng không có trong danh mục biểu mẫu (mục «{section}»).",
+                Message("%(form)s được nêu ở bước %(step)s nhưng không có trong danh mục biểu mẫu (mục «%(section)s»).",
+                        form=code, step=step.number, section=section),
                 _where(section, step.number),
             ))
     return found
@@ -464,11 +501,13 @@ def _records(structure: Structure) -> list[Finding]:
     if records.items:
         return []
     if records.section is None:
-        message = "Không tìm thấy mục Hồ sơ cần lưu (hồ sơ, nơi lưu, thời gian lưu)."
+        message = Message("Không tìm thấy mục Hồ sơ cần lưu (hồ sơ, nơi lưu, thời gian lưu).")
     elif records.reference:
-        message = f"Mục «{records.section}» không nêu hồ sơ cần lưu mà chỉ dẫn chiếu «{records.reference}»."
+        message = Message("Mục «%(section)s» không nêu hồ sơ cần lưu mà chỉ dẫn chiếu «%(reference)s».",
+                          section=records.section, reference=records.reference)
     else:
-        message = f"Mục «{records.section}» không nêu hồ sơ cần lưu (hồ sơ, nơi lưu, thời gian lưu)."
+        message = Message("Mục «%(section)s» không nêu hồ sơ cần lưu (hồ sơ, nơi lưu, thời gian lưu).",
+                          section=records.section)
     return [Finding(RECORDS_MISSING, WARNING, message, _where(records.section or _label(RECORDS)))]
 
 
@@ -477,22 +516,28 @@ def _legal(structure: Structure, context: Context) -> list[Finding]:
     found: list[Finding] = []
     for cited in context.outdated:
         by = ", ".join(cited.by)
-        since = f" (từ ngày {cited.since.strftime('%d/%m/%Y')})" if cited.since else ""
+        since = cited.since.strftime("%d/%m/%Y") if cited.since else None
         if cited.change == "replaced":
-            message = f"Căn cứ {cited.number} đã bị thay thế bởi {by}{since}."
+            message = (
+                Message("Căn cứ %(number)s đã bị thay thế bởi %(by)s (từ ngày %(since)s).", number=cited.number, by=by,
+                        since=since)
+                if since else Message("Căn cứ %(number)s đã bị thay thế bởi %(by)s.", number=cited.number, by=by)
+            )
             severity = ERROR
         else:
             message = (
-                f"Căn cứ {cited.number} đã được sửa đổi, bổ sung bởi {by}{since},"
-                " sau khi phiên bản này được ban hành."
+                Message("Căn cứ %(number)s đã được sửa đổi, bổ sung bởi %(by)s (từ ngày %(since)s), sau khi phiên bản"
+                        " này được ban hành.", number=cited.number, by=by, since=since)
+                if since else Message("Căn cứ %(number)s đã được sửa đổi, bổ sung bởi %(by)s, sau khi phiên bản này"
+                                      " được ban hành.", number=cited.number, by=by)
             )
             severity = WARNING
         found.append(Finding(LEGAL_BASIS_OUTDATED, severity, message, _where(section), cited.number))
     for raw in context.unregistered:
         found.append(Finding(
             LEGAL_BASIS_UNREGISTERED, INFO,
-            f"«{raw}» được nêu theo tên, không có trong danh mục văn bản pháp luật: chưa xác định được số hiệu"
-            " và hiệu lực. Hãy thêm văn bản vào danh mục hoặc ghi số hiệu.",
+            Message("«%(cited)s» được nêu theo tên, không có trong danh mục văn bản pháp luật: chưa xác định được số"
+                    " hiệu và hiệu lực. Hãy thêm văn bản vào danh mục hoặc ghi số hiệu.", cited=raw),
             _where(section), raw,
         ))
     return found
@@ -527,11 +572,12 @@ def _code_key(code: str) -> str:
 def _duration(hours: float, unit: str | None) -> str:
     """Working hours as the statutory time counts them: days for a time in days, hours otherwise."""
     if unit in _DAY_UNITS:
-        label = "ngày làm việc" if unit == "working_day" else "ngày"
-        return f"{_number(hours / 8)} {label}"
+        days = _number(hours / 8)
+        return Message("%(count)s ngày làm việc", count=days) if unit == "working_day" else Message("%(count)s ngày",
+                                                                                                       count=days)
     if unit == "same_day":
-        return f"{_number(hours)} giờ làm việc"
-    return f"{_number(hours)} {_UNIT_LABELS.get(unit or 'hour', 'giờ')}"
+        return Message("%(count)s giờ làm việc", count=_number(hours))
+    return Message(_UNIT_LABELS.get(unit or "hour", _UNIT_LABELS["hour"]).msgid, count=_number(hours))
 
 
 def _number(value: float) -> str:

@@ -116,7 +116,7 @@ def _check_and_store(session: Session, revision: Revision, structure: Structure,
         row = RevisionCheck(revision_id=revision.id)
         session.add(row)
     row.structure = json.dumps(structure.to_dict(), ensure_ascii=False)
-    row.findings = json.dumps([finding.to_dict() for finding in findings], ensure_ascii=False)
+    row.findings = json.dumps([finding.to_stored() for finding in findings], ensure_ascii=False)
     row.finding_count = len(findings)
     row.checked_at = clock.now()
     row.checker_version = CHECKER_VERSION

@@ -26,6 +26,7 @@ from qms.errors import Conflict, Invalid, NotFound
 from qms.files import filetypes
 from qms.files.store import FileStore
 from qms.legal import reviews as legal_reviews
+from qms.messages import Message
 from qms.models import (
     OPEN_STATUSES,
     Document,
@@ -43,7 +44,7 @@ from qms.search import log as search_log
 
 DOCUMENT_CODE = re.compile(r"^[\w][\w .\-/]{0,63}$")
 PROCEDURE_CODE = re.compile(r"^[1-9]\.\d{6}(\.[0-9A-Za-z]+)*$")
-WITHDRAWN_NO_UPLOAD = "Tài liệu đã bị thu hồi, không thể thêm phiên bản."
+WITHDRAWN_NO_UPLOAD = Message("Tài liệu đã bị thu hồi, không thể thêm phiên bản.")
 
 
 def _clean(text: str | None) -> str:
@@ -86,7 +87,7 @@ def create_document(
             select(Document.id).where(Document.organization_id == organization.id, Document.code == code)
         )
         if taken:
-            raise Conflict(f"Đơn vị đã có tài liệu mã hiệu {code}.", code="duplicate_code")
+            raise Conflict(Message("Đơn vị đã có tài liệu mã hiệu %(code)s.", code=code), code="duplicate_code")
         document = Document(
             organization_id=organization.id,
             code=code,
@@ -243,14 +244,18 @@ def _reason(findings: list[conformity.Finding], comment: str | None, doing: str)
     beside the findings; without errors a comment is kept all the same."""
     reason = (comment or "").strip() or None
     if reason is None and any(finding.severity == conformity.ERROR for finding in findings):
-        raise Invalid(f"Phiên bản có phát hiện mức lỗi: cần ghi lý do vẫn {doing}.", code="reason_required")
+        raise Invalid(
+            Message("Phiên bản có phát hiện mức lỗi: cần ghi lý do vẫn kiểm tra đạt.") if doing == "pass"
+            else Message("Phiên bản có phát hiện mức lỗi: cần ghi lý do vẫn phê duyệt."),
+            code="reason_required",
+        )
     return reason
 
 
 def _pass(session: Session, actor: User, revision: Revision, comment: str | None) -> None:
     workflow.require(actor, revision, "pass")
     stored = conformity.stored_check(session, revision.id)  # what the reviewer was shown
-    reason = _reason(stored.findings if stored is not None else [], comment, "kiểm tra đạt")
+    reason = _reason(stored.findings if stored is not None else [], comment, "pass")
     revision.review_reason = reason
     revision.status = RevisionStatus.REVIEWED
     revision.reviewed_by_id = actor.id
@@ -289,7 +294,7 @@ def _approve(
     if any(r.status is RevisionStatus.APPROVED for r in document.revisions):
         raise Conflict("Tài liệu đã có một phiên bản được phê duyệt đang chờ hiệu lực.", code="approval_pending")
     findings = conformity.current_findings(session, revision, today=today)
-    reason = _reason(findings, comment, "phê duyệt")
+    reason = _reason(findings, comment, "approve")
     issued = [r.issue_number for r in document.revisions if r.issue_number]
     revision.issue_number = max(issued, default=0) + 1
     revision.status = RevisionStatus.APPROVED
@@ -411,8 +416,8 @@ def _confirmed_code_mismatch(
     reason = (reason or "").strip()
     if not reason:
         raise Conflict(
-            f"Khối kiểm soát trong tệp ghi mã hiệu {named}, khác mã hiệu của tài liệu ({document.code}). Nếu đúng là "
-            "tệp của tài liệu này, hãy xác nhận và ghi lý do.",
+            Message("Khối kiểm soát trong tệp ghi mã hiệu %(named)s, khác mã hiệu của tài liệu (%(code)s). Nếu đúng"
+                    " là tệp của tài liệu này, hãy xác nhận và ghi lý do.", named=named, code=document.code),
             code="code_mismatch",
         )
     return {"named": named, "reason": reason}
@@ -429,7 +434,8 @@ def _check_catalogue(session: Session, organization: Organization, procedure_cod
         return True
     if listed:
         raise Invalid(
-            f"Mã thủ tục hành chính {procedure_code} không có trong danh mục TTHC của {organization.name}.",
+            Message("Mã thủ tục hành chính %(procedure)s không có trong danh mục TTHC của %(organization)s.",
+                    procedure=procedure_code, organization=organization.name),
             code="unknown_procedure",
         )
     return False
@@ -442,12 +448,14 @@ def _refuse_duplicate(document: Document, sha256: str) -> None:
             continue
         if other.is_current:
             raise Conflict(
-                f"Tệp này giống hệt phiên bản {other.number} (lần ban hành {other.issue_number}) đang có hiệu lực.",
+                Message("Tệp này giống hệt phiên bản %(number)s (lần ban hành %(issue)s) đang có hiệu lực.",
+                        number=other.number, issue=other.issue_number),
                 code="duplicate_file",
             )
         if other.status in OPEN_STATUSES:
             raise Conflict(
-                f"Tệp này giống hệt phiên bản {other.number} đang mở ({STATUS_LABELS[other.status]}).",
+                Message("Tệp này giống hệt phiên bản %(number)s đang mở (%(status)s).", number=other.number,
+                        status=Message(STATUS_LABELS[other.status])),
                 code="duplicate_file",
             )
 

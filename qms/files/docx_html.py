@@ -8,7 +8,10 @@ from __future__ import annotations
 import io
 import logging
 import os
+import re
 import tempfile
+from dataclasses import dataclass
+from html import unescape
 from pathlib import Path
 from typing import BinaryIO
 
@@ -16,6 +19,7 @@ import mammoth
 import nh3
 
 from qms.text.extract import package_refusal
+from qms.text.vietnamese import slug
 
 _log = logging.getLogger(__name__)
 
@@ -133,3 +137,40 @@ class HtmlCache:
         except OSError as error:  # a full disk costs the next reader a conversion, not this one the page
             _log.warning("reading view not cached (%s): %s", sha256[:12], error.strerror)
         return html
+
+
+@dataclass(frozen=True)
+class Heading:
+    """One entry of a page's table of contents: its level (2-6), its anchor and its text."""
+
+    level: int
+    anchor: str
+    text: str
+
+
+_HEADING = re.compile(r"<h([2-6])>(.*?)</h\1>", re.S)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def with_contents(html: str) -> tuple[str, list[Heading]]:
+    """The page with an anchor on each heading, and its headings in order, for a table of contents.
+
+    The HTML is ``clean``'s (headings carry no attribute), so a heading is found by its plain tag; anchors are made
+    from the text (``s-thanh-phan-ho-so``), numbered when two headings read the same.
+    """
+    headings: list[Heading] = []
+    used: set[str] = set()
+
+    def anchored(match: re.Match[str]) -> str:
+        text = " ".join(unescape(_TAG.sub("", match.group(2))).split())
+        if not text:
+            return match.group(0)
+        base = "s-" + (slug(text)[:60].strip("-") or str(len(headings) + 1))
+        anchor, number = base, 2
+        while anchor in used:
+            anchor, number = f"{base}-{number}", number + 1
+        used.add(anchor)
+        headings.append(Heading(int(match.group(1)), anchor, text))
+        return f'<h{match.group(1)} id="{anchor}">{match.group(2)}</h{match.group(1)}>'
+
+    return _HEADING.sub(anchored, html), headings

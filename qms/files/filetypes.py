@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import BinaryIO
 
 from qms.errors import Invalid
+from qms.messages import Message
 from qms.text.extract import Extracted
 
 CONTENT_TYPES = {
@@ -28,7 +29,7 @@ _EXTENSION_ALIASES = {"jpeg": "jpg", "tiff": "tif"}
 CONVERTED = frozenset({"doc", "odt", "rtf"})
 #: Pictures of pages, recognised (OCR) into a searchable PDF rendition.
 IMAGES = frozenset({"jpg", "png", "tif"})
-ACCEPTED_MESSAGE = (
+ACCEPTED_MESSAGE = Message(
     "Chỉ nhận tệp Word (.docx, .doc), OpenDocument (.odt), RTF, PDF hoặc ảnh chụp trang (.jpg, .png, .tif)."
 )
 
@@ -61,12 +62,12 @@ _WORD_STREAM = "WordDocument".encode("utf-16-le")
 
 #: Why a .docx that is a zip holding word/document.xml is still refused (codes from text.extract).
 _UNSAFE_DOCX = {
-    "zip_bomb": "Tệp .docx giải nén ra dung lượng bất thường (nghi là «bom nén»), không được nhận.",
-    "too_many_parts": "Tệp .docx có số phần bất thường, không được nhận.",
-    "xml_entities": "Tệp .docx chứa khai báo DOCTYPE/ENTITY trong XML, không được nhận.",
-    "corrupt": "Tệp .docx bị hỏng hoặc không đầy đủ (có thể tải lên bị ngắt giữa chừng). Hãy mở lại bằng Word, "
-    "lưu rồi tải lên lại.",
-    "not_word": "Tệp không phải là văn bản Word (.docx).",
+    "zip_bomb": Message("Tệp .docx giải nén ra dung lượng bất thường (nghi là «bom nén»), không được nhận."),
+    "too_many_parts": Message("Tệp .docx có số phần bất thường, không được nhận."),
+    "xml_entities": Message("Tệp .docx chứa khai báo DOCTYPE/ENTITY trong XML, không được nhận."),
+    "corrupt": Message("Tệp .docx bị hỏng hoặc không đầy đủ (có thể tải lên bị ngắt giữa chừng). Hãy mở lại bằng Word, "
+                       "lưu rồi tải lên lại."),
+    "not_word": Message("Tệp không phải là văn bản Word (.docx)."),
 }
 
 _log = logging.getLogger(__name__)
@@ -139,7 +140,7 @@ def safe_filename(name: str) -> str:
     return name or "tai-lieu"
 
 
-_ENCRYPTED_MESSAGE = (
+_ENCRYPTED_MESSAGE = Message(
     "Tệp được đặt mật khẩu (mã hoá), hệ thống không đọc và kiểm tra được. Hãy gỡ mật khẩu rồi tải lên lại."
 )
 
@@ -150,7 +151,7 @@ def check_upload(stream: BinaryIO, filename: str, limits: UploadLimits | None = 
     size = stream.tell()
     stream.seek(0)
     if size == 0:
-        raise _refused("empty_file", "Tệp tải lên rỗng.", filename)
+        raise _refused("empty_file", Message("Tệp tải lên rỗng."), filename)
     extension = extension_of(filename)
     if extension not in CONTENT_TYPES:
         raise _refused("unsupported_type", ACCEPTED_MESSAGE, filename)
@@ -167,13 +168,15 @@ def check_upload(stream: BinaryIO, filename: str, limits: UploadLimits | None = 
             if actual == "doc" or _WORD_STREAM in stream.read():
                 raise _refused(
                     "legacy_doc",
-                    "Tệp là định dạng Word 97-2003 (.doc) nhưng mang tên .docx; hãy đổi tên thành .doc rồi tải lên.",
+                    Message("Tệp là định dạng Word 97-2003 (.doc) nhưng mang tên .docx; hãy đổi tên thành .doc rồi"
+                            " tải lên."),
                     filename,
                 )
         stream.seek(0)
         raise _refused(
             "content_mismatch",
-            f"Nội dung tệp không phải là tệp .{extension} hợp lệ (tệp hỏng hoặc sai định dạng).",
+            Message("Nội dung tệp không phải là tệp .%(extension)s hợp lệ (tệp hỏng hoặc sai định dạng).",
+                    extension=extension),
             filename,
         )
     limits = limits or UploadLimits()
@@ -192,7 +195,10 @@ def check_pages(pages: int, filename: str, limits: UploadLimits | None = None) -
     limit = (limits or UploadLimits()).max_pages
     if pages > limit:
         raise _refused(
-            "too_many_pages", f"Tệp có {pages} trang, vượt quá giới hạn {limit} trang cho một lần tải lên.", filename
+            "too_many_pages",
+            Message("Tệp có %(pages)s trang, vượt quá giới hạn %(limit)s trang cho một lần tải lên.", pages=pages,
+                    limit=limit),
+            filename,
         )
 
 
@@ -221,8 +227,8 @@ def _check_doc(stream: BinaryIO, filename: str, limits: UploadLimits) -> None:
         check_pages(pages, filename, limits)
 
 
-_CORRUPT_DOC = "Tệp .doc bị hỏng hoặc không đầy đủ, không đọc được."
-_MACROS_MESSAGE = (
+_CORRUPT_DOC = Message("Tệp .doc bị hỏng hoặc không đầy đủ, không đọc được.")
+_MACROS_MESSAGE = Message(
     "Tệp có chứa macro (mã lệnh tự chạy); hệ thống không nhận tệp có macro. "
     "Hãy lưu lại thành tệp không có macro (.docx hoặc .doc) rồi tải lên."
 )
@@ -241,12 +247,14 @@ def _check_odt(stream: BinaryIO, filename: str, limits: UploadLimits) -> None:
                 for member in members
             )
             if bomb:
-                raise _refused("zip_bomb", "Tệp .odt giải nén ra dung lượng bất thường, không được nhận.", filename)
+                raise _refused(
+                    "zip_bomb", Message("Tệp .odt giải nén ra dung lượng bất thường, không được nhận."), filename
+                )
             names = [member.filename for member in members]
             manifest = archive.read("META-INF/manifest.xml") if "META-INF/manifest.xml" in names else b""
             meta = archive.read("meta.xml") if "meta.xml" in names else b""
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError):
-        raise _refused("corrupt", "Tệp .odt bị hỏng hoặc không đầy đủ, không đọc được.", filename) from None
+        raise _refused("corrupt", Message("Tệp .odt bị hỏng hoặc không đầy đủ, không đọc được."), filename) from None
     finally:
         stream.seek(0)
     if b"encryption-data" in manifest:
@@ -275,7 +283,7 @@ def _check_image(stream: BinaryIO, filename: str, limits: UploadLimits) -> None:
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise _refused("image_too_large", _image_too_large(limits), filename) from None
     except Exception:  # noqa: BLE001 - Pillow raises many kinds of error on a broken image
-        raise _refused("corrupt", "Tệp ảnh bị hỏng hoặc không đọc được.", filename) from None
+        raise _refused("corrupt", Message("Tệp ảnh bị hỏng hoặc không đọc được."), filename) from None
     finally:
         stream.seek(0)
     if width * height > limits.max_image_pixels:
@@ -284,8 +292,8 @@ def _check_image(stream: BinaryIO, filename: str, limits: UploadLimits) -> None:
 
 
 def _image_too_large(limits: UploadLimits) -> str:
-    return (f"Ảnh quá lớn (vượt {limits.max_image_pixels // 1_000_000} triệu điểm ảnh một trang); "
-            "hãy quét lại ở 300 dpi.")
+    return Message("Ảnh quá lớn (vượt %(millions)s triệu điểm ảnh một trang); hãy quét lại ở 300 dpi.",
+                   millions=limits.max_image_pixels // 1_000_000)
 
 
 def check_extracted(extracted: Extracted, filename: str) -> None:

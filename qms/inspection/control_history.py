@@ -20,9 +20,10 @@ from qms.documents import reading
 from qms.documents.reading import KIND_LABELS, STATUS_LABELS
 from qms.legal.reviews import RESOLUTION_LABELS
 from qms.legal.status import CHANGE_LABELS
+from qms.messages import Message, joined
 from qms.models import AuditEntry, Document, DocumentKind, RelationKind, Revision, RevisionStatus, User
 
-SYSTEM = "Hệ thống (tự động)"
+SYSTEM = Message("Hệ thống (tự động)")
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,7 @@ class Event:
     seq: int
     occurred_at: datetime
     action: str
-    #: What happened, in Vietnamese.
+    #: What happened: Vietnamese as text, any language through the catalogue (a Message).
     label: str
     actor_username: str | None
     actor_name: str | None
@@ -38,7 +39,8 @@ class Event:
     revision_id: int | None
     revision_number: int | None
     file_sha256: str | None
-    #: (label, value) pairs in Vietnamese: comment, reason, file, dates …
+    #: (label, value) pairs: labels are Messages; a value is a Message when the application words it, else what a
+    #: person wrote or the file holds (comment, reason, file name), shown as it is.
     facts: list[tuple[str, str]]
     details: dict[str, Any]
     hash: str
@@ -89,16 +91,16 @@ def events_of(document: Document, entries: Iterable[AuditEntry], *, until: date 
 
 # --- wording -------------------------------------------------------------------------------------
 
-Describer = Callable[[dict[str, Any], str, dict[int, int]], tuple[str, list[tuple[str, str]]]]
+Describer = Callable[[dict[str, Any], Message, dict[int, int]], tuple[Message, list[tuple[str, str]]]]
 
 
 def _describe(
     action: str, details: dict[str, Any], number: int | None, numbers: dict[int, int]
-) -> tuple[str, list[tuple[str, str]]]:
-    revision = f"phiên bản {number}" if number is not None else "phiên bản"
+) -> tuple[Message, list[tuple[str, str]]]:
+    revision = Message("phiên bản %(number)s", number=number) if number is not None else Message("phiên bản")
     describer = _DESCRIBERS.get(action)
     if describer is None:
-        return f"Thao tác «{action}»", _generic(details)
+        return Message("Thao tác «%(action)s»", action=action), _generic(details)
     return describer(details, revision, numbers)
 
 
@@ -111,24 +113,24 @@ def _date(value: Any) -> str:
 
 def _status(value: Any) -> str:
     try:
-        return STATUS_LABELS[RevisionStatus(value)]
+        return Message(STATUS_LABELS[RevisionStatus(value)])
     except ValueError:
         return str(value)
 
 
 def _kind(value: Any) -> str:
     try:
-        return KIND_LABELS[DocumentKind(value)]
+        return Message(KIND_LABELS[DocumentKind(value)])
     except ValueError:
         return str(value)
 
 
 def _numbers(value: Any) -> str:
-    return ", ".join(str(item) for item in value) if value else "(không có)"
+    return ", ".join(str(item) for item in value) if value else Message("(không có)")
 
 
 def _size(value: Any) -> str:
-    return f"{int(value):,} byte".replace(",", ".") if isinstance(value, int) else str(value)
+    return Message("%(size)s byte", size=f"{int(value):,}".replace(",", ".")) if isinstance(value, int) else str(value)
 
 
 def _generic(details: dict[str, Any]) -> list[tuple[str, str]]:
@@ -137,90 +139,114 @@ def _generic(details: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 def _facts(*pairs: tuple[str, Any]) -> list[tuple[str, str]]:
-    return [(label, str(value)) for label, value in pairs if value not in (None, "", [])]
+    return [(label, value if isinstance(value, Message) else str(value)) for label, value in pairs
+            if value not in (None, "", [])]
 
 
-def _create(d: dict[str, Any], _r: str, _n: dict[int, int]) -> tuple[str, list[tuple[str, str]]]:
-    return "Tạo tài liệu", _facts(("Mã hiệu", d.get("code")), ("Tên tài liệu", d.get("title")),
-                                  ("Loại", _kind(d.get("kind"))), ("Mã TTHC", d.get("procedure_code")))
+def _create(d: dict[str, Any], _r: Message, _n: dict[int, int]) -> tuple[Message, list[tuple[str, str]]]:
+    return Message("Tạo tài liệu"), _facts(
+        (Message("Mã hiệu"), d.get("code")), (Message("Tên tài liệu"), d.get("title")),
+        (Message("Loại"), _kind(d.get("kind"))), (Message("Mã TTHC"), d.get("procedure_code")))
 
 
-def _upload(d: dict[str, Any], r: str, _n: dict[int, int]) -> tuple[str, list[tuple[str, str]]]:
-    return f"Tải lên {r} (dự thảo)", _facts(
-        ("Tệp", d.get("filename")), ("Dung lượng", _size(d.get("size")) if d.get("size") is not None else None),
-        ("Nội dung sửa đổi", d.get("change_summary")),
-        ("TTHC đọc được từ tệp", ", ".join(d.get("procedure_codes") or [])),
+def _upload(d: dict[str, Any], r: Message, _n: dict[int, int]) -> tuple[Message, list[tuple[str, str]]]:
+    return Message("Tải lên %(revision)s (dự thảo)", revision=r), _facts(
+        (Message("Tệp"), d.get("filename")),
+        (Message("Dung lượng"), _size(d.get("size")) if d.get("size") is not None else None),
+        (Message("Nội dung sửa đổi"), d.get("change_summary")),
+        (Message("TTHC đọc được từ tệp"), ", ".join(d.get("procedure_codes") or [])),
     )
 
 
-def _approve(d: dict[str, Any], r: str, _n: dict[int, int]) -> tuple[str, list[tuple[str, str]]]:
-    return f"Phê duyệt {r}, lần ban hành {d.get('issue_number')}", _facts(
-        ("Hiệu lực từ", _date(d["effective_from"]) if d.get("effective_from") else None),
-        ("Phát hiện lúc phê duyệt", _numbers(d["findings"]) if d.get("findings") else None),
-        ("Lý do", d.get("reason")))
+def _approve(d: dict[str, Any], r: Message, _n: dict[int, int]) -> tuple[Message, list[tuple[str, str]]]:
+    return Message("Phê duyệt %(revision)s, lần ban hành %(issue)s", revision=r, issue=d.get("issue_number")), _facts(
+        (Message("Hiệu lực từ"), _date(d["effective_from"]) if d.get("effective_from") else None),
+        (Message("Phát hiện lúc phê duyệt"), _numbers(d["findings"]) if d.get("findings") else None),
+        (Message("Lý do"), d.get("reason")))
 
 
-def _take_effect(d: dict[str, Any], r: str, _n: dict[int, int]) -> tuple[str, list[tuple[str, str]]]:
-    return f"{r.capitalize()} (lần ban hành {d.get('issue_number')}) có hiệu lực", _facts(
-        ("Hiệu lực từ", _date(d["effective_from"]) if d.get("effective_from") else None))
+def _take_effect(d: dict[str, Any], r: Message, _n: dict[int, int]) -> tuple[Message, list[tuple[str, str]]]:
+    return Message("Phiên bản %(number)s (lần ban hành %(issue)s) có hiệu lực", number=r.params.get("number", ""),
+                   issue=d.get("issue_number")), _facts(
+        (Message("Hiệu lực từ"), _date(d["effective_from"]) if d.get("effective_from") else None))
 
 
-def _supersede(d: dict[str, Any], r: str, n: dict[int, int]) -> tuple[str, list[tuple[str, str]]]:
+def _supersede(d: dict[str, Any], r: Message, n: dict[int, int]) -> tuple[Message, list[tuple[str, str]]]:
     successor = n.get(d.get("superseded_by") or 0)
-    return f"{r.capitalize()} hết hiệu lực", _facts(
-        ("Thay bằng", f"phiên bản {successor} (lần ban hành {d.get('issue_number')})" if successor else None))
+    return Message("Phiên bản %(number)s hết hiệu lực", number=r.params.get("number", "")), _facts(
+        (Message("Thay bằng"), Message("phiên bản %(number)s (lần ban hành %(issue)s)", number=successor,
+                                       issue=d.get("issue_number")) if successor else None))
 
 
-def _withdraw(d: dict[str, Any], _r: str, _n: dict[int, int]) -> tuple[str, list[tuple[str, str]]]:
-    ended = "; ".join(f"phiên bản {item.get('number')} (trước đó: {_status(item.get('was')).lower()})"
-                      for item in d.get("revisions") or [])
-    return "Thu hồi tài liệu", _facts(("Lý do", d.get("reason")), ("Phiên bản bị thu hồi", ended))
+def _withdraw(d: dict[str, Any], _r: Message, _n: dict[int, int]) -> tuple[Message, list[tuple[str, str]]]:
+    ended = [Message("phiên bản %(number)s (trước đó: %(status)s)", number=item.get("number"),
+                     status=_status(item.get("was"))) for item in d.get("revisions") or []]
+    return Message("Thu hồi tài liệu"), _facts(
+        (Message("Lý do"), d.get("reason")), (Message("Phiên bản bị thu hồi"), joined(ended) if ended else None))
 
 
-def _review(d: dict[str, Any], r: str, _n: dict[int, int], verb: str) -> tuple[str, list[tuple[str, str]]]:
+def _review(d: dict[str, Any], r: Message, _n: dict[int, int], verb: str) -> tuple[Message, list[tuple[str, str]]]:
     try:
-        change = CHANGE_LABELS[RelationKind(d.get("change", ""))].lower()
+        change: str = Message(CHANGE_LABELS[RelationKind(d.get("change", ""))])
     except ValueError:
         change = str(d.get("change"))
+    resolution = RESOLUTION_LABELS.get(d.get("resolution") or "")
     facts = _facts(
-        ("Văn bản được trích dẫn", d.get("cited")), ("Thay đổi", f"{change} bởi {d.get('trigger')}"),
-        ("Áp dụng từ", _date(d["since"]) if d.get("since") else None),
-        ("Kết quả", RESOLUTION_LABELS.get(d.get("resolution") or "", d.get("resolution"))), ("Lý do", d.get("reason")),
+        (Message("Văn bản được trích dẫn"), d.get("cited")),
+        (Message("Thay đổi"), Message("%(change)s bởi %(trigger)s", change=change, trigger=d.get("trigger"))),
+        (Message("Áp dụng từ"), _date(d["since"]) if d.get("since") else None),
+        (Message("Kết quả"), Message(resolution) if resolution else d.get("resolution")),
+        (Message("Lý do"), d.get("reason")),
     )
-    return f"{verb} rà soát căn cứ pháp lý của {r}", facts
+    verbs = {
+        "open": Message("Mở rà soát căn cứ pháp lý của %(revision)s", revision=r),
+        "close": Message("Đóng rà soát căn cứ pháp lý của %(revision)s", revision=r),
+        "resolve": Message("Kết luận rà soát căn cứ pháp lý của %(revision)s", revision=r),
+    }
+    return verbs[verb], facts
+
+
+_SOURCES = {"conversion": "chuyển đổi sang .docx", "ocr": "nhận dạng chữ (OCR)"}
+
+
+def _processed(d: dict[str, Any], r: Message, _n: dict[int, int]) -> tuple[Message, list[tuple[str, str]]]:
+    source = d.get("text_source") or ""
+    return Message("Xử lý xong tệp của %(revision)s", revision=r), _facts(
+        (Message("Nguồn nội dung"), Message(_SOURCES[source]) if source in _SOURCES else d.get("text_source")),
+        (Message("Công cụ"), d.get("producer")),
+        (Message("Độ tin cậy nhận dạng"), f"{d['ocr_confidence']}%" if d.get("ocr_confidence") is not None else None),
+        (Message("Bản chuyển đổi SHA-256"), d.get("rendition_sha256")),
+        (Message("TTHC đọc được từ tệp"), ", ".join(d.get("procedure_codes") or [])))
 
 
 _DESCRIBERS: dict[str, Describer] = {
     "create": _create,
     "upload": _upload,
-    "submit": lambda d, r, n: (f"Trình kiểm tra {r}", []),
-    "pass": lambda d, r, n: (f"Kiểm tra đạt {r}, chuyển phê duyệt", _facts(("Lý do", d.get("reason")))),
-    "discard": lambda d, r, n: (f"Hủy {r} (bản dự thảo)", _facts(("Lý do", d.get("reason")))),
-    "return": lambda d, r, n: (f"Trả lại {r}", _facts(("Ý kiến", d.get("comment")))),
+    "submit": lambda d, r, n: (Message("Trình kiểm tra %(revision)s", revision=r), []),
+    "pass": lambda d, r, n: (Message("Kiểm tra đạt %(revision)s, chuyển phê duyệt", revision=r),
+                             _facts((Message("Lý do"), d.get("reason")))),
+    "discard": lambda d, r, n: (Message("Hủy %(revision)s (bản dự thảo)", revision=r),
+                                _facts((Message("Lý do"), d.get("reason")))),
+    "return": lambda d, r, n: (Message("Trả lại %(revision)s", revision=r),
+                               _facts((Message("Ý kiến"), d.get("comment")))),
     "approve": _approve,
     "take_effect": _take_effect,
     "supersede": _supersede,
     "withdraw": _withdraw,
-    "read": lambda d, r, n: (f"Xem {r} (không phải bản hiện hành)",
-                             _facts(("Trạng thái khi xem", _status(d.get("status"))))),
-    "download": lambda d, r, n: (f"Tải xuống {r} (không phải bản hiện hành)",
-                                 _facts(("Trạng thái khi tải", _status(d.get("status"))))),
-    "legal_basis_change": lambda d, r, n: (f"Sửa căn cứ pháp lý của {r}", _facts(
-        ("Trước", _numbers(d.get("before"))), ("Sau", _numbers(d.get("after"))))),
-    "legal_review_open": lambda d, r, n: _review(d, r, n, "Mở"),
-    "legal_review_close": lambda d, r, n: _review(d, r, n, "Đóng"),
-    "legal_review_resolve": lambda d, r, n: _review(d, r, n, "Kết luận"),
-    "procedure_links": lambda d, r, n: ("Sửa mã TTHC mà tài liệu phục vụ", _facts(
-        ("Trước", _numbers(d.get("before"))), ("Sau", _numbers(d.get("after"))))),
-    "processed": lambda d, r, n: (f"Xử lý xong tệp của {r}", _facts(
-        ("Nguồn nội dung", {"conversion": "chuyển đổi sang .docx", "ocr": "nhận dạng chữ (OCR)"}.get(
-            d.get("text_source") or "", d.get("text_source"))),
-        ("Công cụ", d.get("producer")),
-        ("Độ tin cậy nhận dạng", f"{d['ocr_confidence']}%" if d.get("ocr_confidence") is not None else None),
-        ("Bản chuyển đổi SHA-256", d.get("rendition_sha256")),
-        ("TTHC đọc được từ tệp", ", ".join(d.get("procedure_codes") or [])))),
-    "processing_failed": lambda d, r, n: (f"Xử lý tệp của {r} không thành công", _facts(
-        ("Lý do", d.get("reason")), ("Số lần thử", d.get("attempts")))),
-    "conformity_check": lambda d, r, n: (f"Kiểm tra sự phù hợp của {r}", _facts(
-        ("Phát hiện trước", _numbers(d.get("before"))), ("Phát hiện sau", _numbers(d.get("after"))))),
+    "read": lambda d, r, n: (Message("Xem %(revision)s (không phải bản hiện hành)", revision=r),
+                             _facts((Message("Trạng thái khi xem"), _status(d.get("status"))))),
+    "download": lambda d, r, n: (Message("Tải xuống %(revision)s (không phải bản hiện hành)", revision=r),
+                                 _facts((Message("Trạng thái khi tải"), _status(d.get("status"))))),
+    "legal_basis_change": lambda d, r, n: (Message("Sửa căn cứ pháp lý của %(revision)s", revision=r), _facts(
+        (Message("Trước"), _numbers(d.get("before"))), (Message("Sau"), _numbers(d.get("after"))))),
+    "legal_review_open": lambda d, r, n: _review(d, r, n, "open"),
+    "legal_review_close": lambda d, r, n: _review(d, r, n, "close"),
+    "legal_review_resolve": lambda d, r, n: _review(d, r, n, "resolve"),
+    "procedure_links": lambda d, r, n: (Message("Sửa mã TTHC mà tài liệu phục vụ"), _facts(
+        (Message("Trước"), _numbers(d.get("before"))), (Message("Sau"), _numbers(d.get("after"))))),
+    "processed": _processed,
+    "processing_failed": lambda d, r, n: (Message("Xử lý tệp của %(revision)s không thành công", revision=r), _facts(
+        (Message("Lý do"), d.get("reason")), (Message("Số lần thử"), d.get("attempts")))),
+    "conformity_check": lambda d, r, n: (Message("Kiểm tra sự phù hợp của %(revision)s", revision=r), _facts(
+        (Message("Phát hiện trước"), _numbers(d.get("before"))), (Message("Phát hiện sau"), _numbers(d.get("after"))))),
 }

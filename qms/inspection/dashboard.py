@@ -9,6 +9,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from qms import conformity
 from qms.accounts import permissions
 from qms.catalogue import coverage
 from qms.catalogue.coverage import Coverage
@@ -40,6 +41,8 @@ class Dashboard:
     overdue_reviews: list[OverdueReview] = field(default_factory=list)
     #: What waits for the viewer, counted as the header and the workspace count it (``Workspace.count``).
     waiting_for_viewer: int = 0
+    #: Processes in force whose current revision has conformity findings, by code.
+    findings: list[conformity.ProcessFindings] = field(default_factory=list)
 
 
 def add_months(day: date, months: int) -> date:
@@ -96,4 +99,5 @@ def for_organization(session: Session, viewer: User, organization_code: str, tod
         awaiting_approval=_waiting(session, organization.id, RevisionStatus.REVIEWED),
         overdue_reviews=overdue_reviews(session, organization.id, today),
         waiting_for_viewer=workspace.for_user(session, viewer, today).count,
+        findings=conformity.organization_findings(session, viewer, organization.code),
     )

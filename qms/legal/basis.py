@@ -20,6 +20,7 @@ from qms.errors import Conflict, Invalid
 from qms.legal.register import ensure_registered, is_partial, parse_number, resolve_partial
 from qms.legal.reviews import open_cited_ids, refresh_reviews
 from qms.legal.status import LegalStatus, incoming_relations, status_on, triggers
+from qms.messages import Message
 from qms.models import Citation, LegalDocument, RelationKind, Revision, RevisionStatus, Role, User
 from qms.text.citations import NamedLaw, find_citations, find_named_laws
 from qms.text.legal_sections import basis_text
@@ -195,5 +196,8 @@ def _parse_typed(session: Session, numbers: list[str]) -> dict[str, str]:
             code="invalid_number",
         )
     if len(typed) > MAX_CITATIONS:
-        raise Invalid(f"Tối đa {MAX_CITATIONS} văn bản trong căn cứ pháp lý.", code="too_many")
+        raise Invalid(
+            Message("Tối đa %(max_citations)s văn bản trong căn cứ pháp lý.", max_citations=MAX_CITATIONS),
+            code="too_many",
+        )
     return typed

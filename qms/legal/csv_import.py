@@ -32,6 +32,7 @@ from qms.legal.register import (
 )
 from qms.legal.reviews import refresh_reviews
 from qms.legal.status import STATUS_LABELS, LegalStatus, incoming_relations, status_on
+from qms.messages import Message
 from qms.models import LegalDocument, LegalRelation, RelationKind, User
 from qms.text.vietnamese import normalize
 
@@ -122,7 +123,10 @@ def _parse(data: bytes) -> list[_Row]:
     reader = csv.DictReader(io.StringIO(text, newline=""))
     header = [(name or "").strip().lower() for name in reader.fieldnames or []]
     if "number" not in header:
-        raise Invalid(f"Tệp CSV cần dòng tiêu đề với các cột: {','.join(COLUMNS)}.", code="invalid_csv")
+        raise Invalid(
+            Message("Tệp CSV cần dòng tiêu đề với các cột: %(values)s.", values=','.join(COLUMNS)),
+            code="invalid_csv",
+        )
     reader.fieldnames = header
     problems: list[str] = []
     rows: list[_Row] = []
@@ -133,7 +137,7 @@ def _parse(data: bytes) -> list[_Row]:
         if not any(cells.values()):
             continue
         if len(rows) >= MAX_ROWS:
-            raise Invalid(f"Tệp CSV có quá {MAX_ROWS} dòng.", code="invalid_csv")
+            raise Invalid(Message("Tệp CSV có quá %(max_rows)s dòng.", max_rows=MAX_ROWS), code="invalid_csv")
         row = _row(line, cells, problems)
         if row is None:
             continue

@@ -19,6 +19,7 @@ from qms.audit import trail
 from qms.database import unit_of_work
 from qms.errors import Conflict, Forbidden, Invalid, NotFound
 from qms.legal import register
+from qms.messages import Message
 from qms.models import LegalDocument, LegalProposal, ProposalKind, ProposalState, RelationKind, User
 
 STATE_LABELS = {
@@ -49,7 +50,7 @@ def _loaded(changes: Mapping[str, Any]) -> dict[str, Any]:
 def _clean_note(note: str | None) -> str:
     text = " ".join((note or "").replace("\x00", "").split())
     if len(text) > _NOTE_LIMIT:
-        raise Invalid(f"Ghi chú dài quá {_NOTE_LIMIT} ký tự.", code="too_long")
+        raise Invalid(Message("Ghi chú dài quá %(note_limit)s ký tự.", note_limit=_NOTE_LIMIT), code="too_long")
     return text
 
 
@@ -70,7 +71,10 @@ def propose(
         canonical, values, wanted = register.check_new_document(number=number, **_new_fields(changes))
         existing = session.scalar(select(LegalDocument).where(LegalDocument.number == canonical))
         if existing is not None and not existing.is_stub:
-            raise Conflict(f"Văn bản {canonical} đã có trong danh mục.", code="duplicate_number")
+            raise Conflict(
+                Message("Văn bản %(canonical)s đã có trong danh mục.", canonical=canonical),
+                code="duplicate_number",
+            )
     else:
         document = register.find_document(session, number)
         canonical = document.number
@@ -107,7 +111,7 @@ def propose(
 def _new_fields(changes: Mapping[str, Any]) -> dict[str, Any]:
     unknown = set(changes) - set(register.FIELDS) - set(register.RELATION_FIELDS)
     if unknown:
-        raise Invalid(f"Không có trường: {', '.join(sorted(unknown))}.", code="invalid_field")
+        raise Invalid(Message("Không có trường: %(values)s.", values=', '.join(sorted(unknown))), code="invalid_field")
     fields: dict[str, Any] = {field: changes[field] for field in register.FIELDS if changes.get(field) is not None}
     relations: dict[str, Iterable[str]] = {name: changes.get(name) or () for name in register.RELATION_FIELDS}
     return fields | relations
@@ -148,7 +152,10 @@ def _lock_pending(session: Session, proposal_id: int) -> LegalProposal:
     if proposal is None:
         raise NotFound("Không tìm thấy đề xuất.")
     if proposal.state is not ProposalState.PENDING:
-        raise Conflict(f"Đề xuất đã được xử lý ({STATE_LABELS[proposal.state]}).", code="proposal_decided")
+        raise Conflict(
+            Message("Đề xuất đã được xử lý (%(state)s).", state=Message(STATE_LABELS[proposal.state])),
+            code="proposal_decided",
+        )
     return proposal
 
 

@@ -29,6 +29,7 @@ from qms.legal.status import (
     outgoing_relations,
     status_on,
 )
+from qms.messages import Message
 from qms.models import LegalDocument, LegalRelation, RelationKind, Role, User
 from qms.text.citations import canonical_number, find_all
 from qms.text.vietnamese import fold, normalize
@@ -60,7 +61,10 @@ def parse_number(raw: str | None) -> str:
     whole = len(found) == 1 and not found[0].partial and (found[0].start, found[0].end) == (0, len(number))
     if not whole or len(number) > MAX_NUMBER_LENGTH:
         raise Invalid(
-            f"Số hiệu văn bản «{text}» không hợp lệ (ví dụ: 61/2018/NĐ-CP, 60/2014/QH13, 101/QĐ-BKHCN).",
+            Message(
+                "Số hiệu văn bản «%(text)s» không hợp lệ (ví dụ: 61/2018/NĐ-CP, 60/2014/QH13, 101/QĐ-BKHCN).",
+                text=text,
+            ),
             code="invalid_number",
         )
     return found[0].number
@@ -149,7 +153,7 @@ def find_document(session: Session, number: str) -> LegalDocument:
     canonical = _as_number(number)
     document = session.scalar(select(LegalDocument).where(LegalDocument.number == canonical)) if canonical else None
     if document is None:
-        raise NotFound(f"Không tìm thấy văn bản {number} trong danh mục.")
+        raise NotFound(Message("Không tìm thấy văn bản %(number)s trong danh mục.", number=number))
     return document
 
 
@@ -239,7 +243,7 @@ def apply_create(
     registered, created = ensure_registered(session, [number])
     document = lock_document(session, registered[number].id)
     if not document.is_stub:
-        raise Conflict(f"Văn bản {number} đã có trong danh mục.", code="duplicate_number")
+        raise Conflict(Message("Văn bản %(number)s đã có trong danh mục.", number=number), code="duplicate_number")
     for field, value in values.items():
         setattr(document, field, value)
     document.is_stub = False
@@ -281,7 +285,10 @@ def check_changes(
     """The cleaned fields and relations of an edit of document ``number``, or the error that refuses it."""
     unknown = set(changes) - set(FIELDS) - set(RELATION_FIELDS)
     if unknown:
-        raise Invalid(f"Không sửa được trường: {', '.join(sorted(unknown))}.", code="invalid_field")
+        raise Invalid(
+            Message("Không sửa được trường: %(values)s.", values=', '.join(sorted(unknown))),
+            code="invalid_field",
+        )
     values = clean_fields({field: changes[field] for field in FIELDS if field in changes})
     wanted = {kind: parse_numbers(changes[name] or []) for name, kind in RELATION_FIELDS.items() if name in changes}
     _refuse_self(number, wanted)
@@ -341,7 +348,10 @@ def clean_fields(values: Mapping[str, Any]) -> dict[str, Any]:
             continue
         text = " ".join(normalize(str(value or "").replace("\x00", "")).split())
         if len(text) > _LIMITS[field]:
-            raise Invalid(f"Trường {field} dài quá {_LIMITS[field]} ký tự.", code="too_long")
+            raise Invalid(
+                Message("Trường %(field)s dài quá %(limits)s ký tự.", field=field, limits=_LIMITS[field]),
+                code="too_long",
+            )
         cleaned[field] = text
     return cleaned
 
@@ -429,4 +439,7 @@ def _jsonable(values: Mapping[str, Any]) -> dict[str, Any]:
 
 def _refuse_self(number: str, wanted: Mapping[RelationKind, list[str]]) -> None:
     if any(number in numbers for numbers in wanted.values()):
-        raise Invalid(f"Văn bản {number} không thể tự sửa đổi hay thay thế chính nó.", code="self_relation")
+        raise Invalid(
+            Message("Văn bản %(number)s không thể tự sửa đổi hay thay thế chính nó.", number=number),
+            code="self_relation",
+        )

@@ -30,6 +30,7 @@ def _options(tree: list[tuple[int, Organization]], *, by_code: bool) -> list[Sel
         SelectChoice(
             organization.code if by_code else str(organization.id),
             "\u2003" * depth + f"{organization.name} ({organization.code})",
+            render_kw={"lang": "vi"},
         )
         for depth, organization in tree
     ]

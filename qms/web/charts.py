@@ -51,6 +51,11 @@ class BarChart:
     #: The headings and rows of the table that gives the same numbers.
     columns: tuple[str, ...]
     rows: list[tuple[str, ...]]
+    #: When the labels are names the agencies wrote (fields, organisations): the description's own sentence, and
+    #: its listing of labels and numbers, which is marked as Vietnamese content on an English page.
+    lead: str = ""
+    listing: str = ""
+    content_labels: bool = False
 
     @property
     def height(self) -> int:
@@ -79,17 +84,18 @@ def _share(part: int, whole: int) -> str:
 def coverage_by_field(fields: list[FieldCoverage]) -> BarChart:
     bars = [Bar(item.field or _("Chưa ghi lĩnh vực"), item.covered, item.total, _share(item.covered, item.total))
             for item in fields]
-    described = "; ".join(f"{bar.label}: {bar.text}" for bar in bars) or _("Chưa có danh mục thủ tục hành chính.")
+    listing = "; ".join(f"{bar.label}: {bar.text}" for bar in bars)
+    lead = _("Số thủ tục có quy trình đang hiệu lực trên tổng số thủ tục của từng lĩnh vực.")
+    if not listing:
+        lead = f"{lead} {_('Chưa có danh mục thủ tục hành chính.')}"
     return BarChart(
         "coverage-by-field",
         _("Bao phủ quy trình theo lĩnh vực"),
-        _(
-            "Số thủ tục có quy trình đang hiệu lực trên tổng số thủ tục của từng lĩnh vực. %(described)s",
-            described=described,
-        ),
+        f"{lead} {listing}".strip(),
         _laid_out(bars, max((item.total for item in fields), default=0)),
         (_("Lĩnh vực"), _("Có quy trình"), _("Tổng số thủ tục"), _("Tỷ lệ")),
         [(bar.label, number(bar.value), number(bar.whole), _percent(bar.value, bar.whole)) for bar in bars],
+        lead=lead, listing=listing, content_labels=True,
     )
 
 
@@ -113,14 +119,21 @@ def reviews_by_age(items: list[ReviewItem]) -> BarChart:
 
 
 def province_coverage(rows: list[OverviewRow]) -> BarChart:
-    bars = [Bar(row.organization.name, row.coverage_percent, 100, _share(row.covered, row.listed)) for row in rows]
+    bars = [Bar(row.organization.name, row.coverage_percent, 100, _coverage(row.covered, row.listed)) for row in rows]
+    lead = _("Phần trăm thủ tục hành chính có quy trình ISO đang hiệu lực, từng đơn vị.")
+    listing = "; ".join(f"{bar.label}: {bar.text}" for bar in bars)
     return BarChart(
         "province-coverage",
         _("Tỷ lệ bao phủ quy trình TTHC theo đơn vị"),
-        _("Phần trăm thủ tục hành chính có quy trình ISO đang hiệu lực, từng đơn vị. ")
-        + "; ".join(f"{bar.label}: {bar.text}" for bar in bars),
+        f"{lead} {listing}",
         _laid_out(bars, 100),
         (_("Đơn vị"), _("Có quy trình / tổng số"), _("Rà soát pháp lý mở"), _("Quá hạn xem xét")),
-        [(row.organization.name, _share(row.covered, row.listed), str(row.open_reviews), str(row.overdue_reviews))
+        [(row.organization.name, _coverage(row.covered, row.listed), str(row.open_reviews), str(row.overdue_reviews))
          for row in rows],
+        lead=lead, listing=listing, content_labels=True,
     )
+
+
+def _coverage(covered: int, listed: int) -> str:
+    """An agency's coverage; with no catalogue there is nothing to cover, which 0/0 (0 %) would hide."""
+    return _share(covered, listed) if listed else _("chưa có danh mục")

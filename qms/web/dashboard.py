@@ -9,10 +9,12 @@ from flask_login import current_user, login_required
 from qms import clock
 from qms.accounts import organizations, permissions
 from qms.catalogue import coverage
+from qms.conformity.checks import CODE_LABELS
 from qms.errors import DomainError
 from qms.extensions import db
 from qms.inspection import dashboard
 from qms.web import charts, errors
+from qms.web.language import Translated
 
 bp = Blueprint("dashboard", __name__)
 bp.register_error_handler(DomainError, errors.domain_error_page)
@@ -32,4 +34,5 @@ def index() -> ResponseReturnValue:
         today=today,
         coverage_chart=charts.coverage_by_field(coverage.by_field(board.coverage)),
         age_chart=charts.reviews_by_age(board.open_reviews),
+        CODE_LABELS=Translated(CODE_LABELS),
     )

@@ -24,6 +24,7 @@ from qms.web import errors
 from qms.web.filters import format_date
 from qms.web.forms.common import first_error
 from qms.web.forms.documents import ActionForm, DocumentFilterForm, DocumentForm, UploadForm
+from qms.web.language import translate_text
 
 bp = Blueprint("documents", __name__)
 bp.register_error_handler(DomainError, errors.domain_error_page)
@@ -60,7 +61,7 @@ def index() -> ResponseReturnValue:
     filters = {"form": form, "sees_all": sees_all, "sees_history": permissions.sees_non_current(current_user)}
     if sees_all:
         form.organization.choices = [SelectChoice("", _("Tất cả đơn vị"))] + [
-            SelectChoice(str(organization.id), "\u2003" * depth + organization.name)
+            SelectChoice(str(organization.id), "\u2003" * depth + organization.name, render_kw={"lang": "vi"})
             for depth, organization in organizations.tree(db.session)
         ]
     if not form.validate():
@@ -237,7 +238,7 @@ def upload(document_id: int) -> ResponseReturnValue:
         message, status = first_error(form), 422
     if _from_script():
         # The script keeps the chosen file and shows the message next to the form.
-        return jsonify(error={"code": "upload_refused", "message": message}), status
+        return jsonify(error={"code": "upload_refused", "message": translate_text(message)}), status
     # The form again, with the message, only for a document still open to uploads (else the error page).
     return _upload_page(form, lifecycle.upload_target(db.session, current_user, document_id), message), status
 

@@ -7,6 +7,7 @@ here, at the boundary, by looking their text up in the same catalogue.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 from urllib.parse import urlsplit
@@ -15,9 +16,11 @@ from babel.numbers import format_decimal
 from flask import Blueprint, Flask, g, has_request_context, redirect, request, session
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale, gettext
+from markupsafe import Markup, escape
 
 from config.settings import PROJECT_DIR
 from qms.extensions import babel
+from qms.messages import Message
 
 LANGUAGES = {"vi": "Tiếng Việt", "en": "English"}
 DEFAULT = "vi"
@@ -43,7 +46,29 @@ def translate(text: Any) -> str:
     """A Vietnamese text kept by a service (a label, a domain error message) in the visitor's language."""
     if text is None or text == "":
         return ""
+    if isinstance(text, Message):
+        return text.render(gettext, _content_value)
     return gettext(str(text))
+
+
+def translate_text(text: Any) -> str:
+    """``translate`` as plain text, for JSON answers."""
+    if isinstance(text, Message):
+        return str(text.render(gettext))
+    return translate(text)
+
+
+#: A letter only Vietnamese writes: a value holding one is content (a name, a heading, a quote), marked so.
+_VIETNAMESE = re.compile(r"[àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ]", re.I)
+
+
+def _content_value(value: Any) -> Markup:
+    """A value put into a translated text: escaped, and marked lang="vi" when it is Vietnamese content."""
+    text = str(value)
+    return Markup('<span lang="vi">%s</span>') % text if _VIETNAMESE.search(text) else escape(text)
+
+
+_content_value.markup = lambda text: Markup(escape(text))  # type: ignore[attr-defined]
 
 
 def format_number(value: float | int, decimals: int = 1, *, fixed: bool = False) -> str:
@@ -112,6 +137,8 @@ def init_app(app: Flask) -> None:
         g.pop("_flask_babel", None)
 
     app.add_template_filter(translate, "translate")
+    # A value a service worded (a Message) is translated; any other is what a person wrote: content, lang="vi".
+    app.jinja_env.tests["message"] = lambda value: isinstance(value, Message)
     app.add_template_filter(format_number, "number")
     app.add_template_filter(format_percent, "percent")
     app.jinja_env.globals.update(LANGUAGES=LANGUAGES, current_language=current_language)

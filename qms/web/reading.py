@@ -12,7 +12,7 @@ from qms import clock
 from qms.documents import reading
 from qms.errors import DomainError
 from qms.extensions import db
-from qms.files.docx_html import HtmlCache
+from qms.files.docx_html import HtmlCache, with_contents
 from qms.files.filetypes import CONTENT_TYPES
 from qms.files.store import file_store
 from qms.models import Rendition, Revision
@@ -22,6 +22,8 @@ bp = Blueprint("reading", __name__)
 bp.register_error_handler(DomainError, errors.domain_error_page)
 
 #: The inline PDF may be framed by our own read page and nothing else; the viewer needs object-src.
+#: A table of contents is offered from this many headings: a short document needs none.
+MIN_CONTENTS = 3
 PDF_POLICY = "default-src 'none'; object-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'self'"
 
 
@@ -77,7 +79,9 @@ def current(document_id: int) -> ResponseReturnValue:
 @login_required
 def read(revision_id: int) -> ResponseReturnValue:
     revision, html = _body(revision_id)
+    html, contents = with_contents(html) if html else (html, [])
     return render_template("reading/read.html", revision=revision, document=revision.document, html=html,
+                           contents=contents if len(contents) >= MIN_CONTENTS else [],
                            inline_pdf=_inline_pdf(revision) is not None)
 
 

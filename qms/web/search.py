@@ -30,13 +30,14 @@ def index() -> ResponseReturnValue:
     tree = organizations.tree(db.session)
     if sees_all:
         form.organization.choices = [SelectChoice("", _("Tất cả đơn vị"))] + [
-            SelectChoice(str(o.id), "\u2003" * depth + o.name) for depth, o in tree
+            SelectChoice(str(o.id), "\u2003" * depth + o.name, render_kw={"lang": "vi"}) for depth, o in tree
         ]
     context = {
         "form": form,
         "sees_all": sees_all,
         "sees_history": permissions.sees_non_current(current_user),
         "organization_names": {o.code: o.name for _depth, o in tree},
+        "organization_ids": {o.code: o.id for _depth, o in tree},
         "results": None,
     }
     if not request.args:

@@ -22,7 +22,7 @@ def test_admin_creates_an_organisation_under_a_parent_and_sees_it_indented(app, 
     page = client.get("/admin/organizations")
     assert "Đã tạo đơn vị UBND phường Tam Thanh (PHUONG-TX)." in text_of(page)
     assert re.search(
-        r'<li class="depth-1">\s*<a href="/admin/organizations/\d+">UBND phường Tam Thanh</a>',
+        r'<li class="depth-1">\s*<a href="/admin/organizations/\d+" lang="vi">UBND phường Tam Thanh</a>',
         page.get_data(as_text=True),
     )
 
@@ -91,7 +91,7 @@ def test_a_refused_user_creation_keeps_the_input(app, admin, agency):
     assert response.status_code == 422
     assert "Người dùng cần ít nhất một vai trò." in text_of(response)
     html = response.get_data(as_text=True)
-    assert 'value="Lê Văn Bình"' in html and '<option selected value="XA-LOCBINH">' in html
+    assert 'value="Lê Văn Bình"' in html and '<option lang="vi" selected value="XA-LOCBINH">' in html
 
 
 def test_admin_changes_roles_and_the_change_is_audited(app, session, admin, staff):

@@ -61,8 +61,8 @@ def test_labels_flash_messages_and_service_errors_are_translated(app, session, f
     text = text_of(refused)
     assert "Document file (Word, OpenDocument, RTF, PDF or page images)" in text
     assert "Please choose the file again before sending." in text
-    # A service message built with values (here the file's extension) stays as the service wrote it.
-    assert "Nội dung tệp không phải là tệp .docx hợp lệ" in text
+    # A service message built with values (here the file's extension) is translated with its values.
+    assert "The content of the file is not a valid .docx file (damaged or of another format)." in text
     revision = upload(session, files, secretary, document)
     text = text_of(author.get(f"/documents/{document.id}"))
     assert "Revision 1 Draft" in text and "Submit for review" in text and "Upload a new revision" in text

@@ -19,8 +19,9 @@ def test_search_without_diacritics_finds_and_links_the_current_procedure(client,
     login(client, staff)
     page = client.get("/search?q=cap+ban+sao+trich+luc").get_data(as_text=True)
     assert "1 kết quả" in page
+    assert f'href="/revisions/{extract.id}/read" class="hit-title"' in page  # the text first, the record one click on
     assert f'href="/documents/{document.id}"' in page
-    assert "<mark>trích</mark>" in page and "Đang hiệu lực" in page
+    assert "<mark>Cấp bản sao trích lục</mark>" in page and "Đang hiệu lực" in page
 
 
 def test_search_box_is_on_every_page(client, staff, extract):
