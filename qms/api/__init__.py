@@ -21,6 +21,7 @@ from qms.api import (
     organizations,
     overview,
     procedures,
+    records,
     registers,
     revisions,
     search,
@@ -73,6 +74,6 @@ def init_app(app: Flask) -> None:
         api.spec.components.schema(name, schema=schema)
     for module in (
         me, documents, revisions, audit, search, procedures, legal, overview, diff, registers, conformity,
-        organizations,
+        organizations, records,
     ):
         api.register_blueprint(module.blp)
