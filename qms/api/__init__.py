@@ -24,6 +24,7 @@ from qms.api import (
     records,
     registers,
     revisions,
+    scorecard,
     search,
 )
 
@@ -74,6 +75,6 @@ def init_app(app: Flask) -> None:
         api.spec.components.schema(name, schema=schema)
     for module in (
         me, documents, revisions, audit, search, procedures, legal, overview, diff, registers, conformity,
-        organizations, records,
+        organizations, records, scorecard,
     ):
         api.register_blueprint(module.blp)
