@@ -92,7 +92,8 @@ def _page(code: str, *, error: str | None = None, status: int = 200,
     page = render_template(
         "records/index.html", records=found, organization=organization, today=today, forms=forms,
         finding_form=finding_form, action_form=CorrectiveActionForm(formdata=None),
-        verify_form=VerifyForm(formdata=None), result_form=ResultForm(formdata=None), may_write=may_write, may_approve=may_approve, error=error,
+        verify_form=VerifyForm(formdata=None), result_form=ResultForm(formdata=None), may_write=may_write,
+        may_approve=may_approve, error=error,
         inputs=Translated(INPUTS), finding_labels=Translated({k.value: v for k, v in FINDING_LABELS.items()}),
         nonconformity=FindingKind.NONCONFORMITY,
     )
