@@ -39,3 +39,20 @@ def test_secretary_records_a_publication_and_an_audit_through_the_page(app, secr
     inspected = signed_in(app, inspector).get("/organizations/XA-LOCBINH/records")
     assert inspected.status_code == 200 and "Ghi nhận cuộc đánh giá nội bộ" not in text_of(inspected)
     assert "Xác nhận hiệu lực của hệ thống" in text_of(signed_in(app, approver).get("/records", follow_redirects=True))
+
+
+def test_an_overdue_corrective_action_waits_in_the_workspace(app, session, files, secretary, approver, document,
+                                                              today):
+    from datetime import timedelta
+
+    from qms.records import corrective_actions, internal_audits
+
+    audit = internal_audits.create(session, files, secretary, "XA-LOCBINH", starts_on=today, ends_on=None,
+                                   auditors=["A"], processes=["QT-HT-04"], report=None, today=today)
+    finding = internal_audits.add_finding(session, secretary, audit.id, kind="nonconformity",
+                                          description="Chưa phân phối tài liệu", document_ids=[document.id])
+    corrective_actions.create(session, secretary, finding.id, cause="c", action="a", responsible="Thư ký ISO",
+                              due_on=today - timedelta(days=1))
+    for user in (secretary, approver):
+        text = text_of(signed_in(app, user).get("/tasks"))
+        assert "Hành động khắc phục quá hạn (1)" in text and "Chưa phân phối tài liệu" in text
