@@ -22,6 +22,7 @@ from qms.audit.anchors import Anchor, AnchorFile
 from qms.audit.chain import ChainHealth, check_chain
 from qms.catalogue import coverage
 from qms.errors import Forbidden, Invalid, NotFound
+from qms.inspection import scorecard
 from qms.inspection.dashboard import overdue_reviews
 from qms.models import (
     Document,
@@ -48,6 +49,7 @@ SORTS = {
     "overdue": "Quá hạn xem xét",
     "last_approval": "Phê duyệt gần nhất",
     "chain": "Nhật ký toàn vẹn",
+    "gaps": "Tồn tại, hạn chế",
 }
 
 
@@ -66,6 +68,8 @@ class OverviewRow:
     overdue_reviews: int
     last_approval: datetime | None
     chain_ok: bool
+    #: The codes of the scorecard's gaps (this year, as of today).
+    scorecard_gaps: tuple[str, ...] = ()
 
     @property
     def documents(self) -> int:
@@ -177,6 +181,7 @@ def _row(
         overdue_reviews=len(overdue_reviews(session, organization.id, today)),
         last_approval=last,
         chain_ok=chain.organization_ok(organization.id),
+        scorecard_gaps=tuple(item.code for item in scorecard.of_organization(session, organization, today=today).gaps),
     )
 
 
@@ -194,5 +199,6 @@ def _sort_key(row: OverviewRow, sort: str) -> tuple[Any, ...]:
         "overdue": (row.overdue_reviews,),
         "last_approval": (row.last_approval is not None, row.last_approval or datetime.min.replace(tzinfo=UTC)),
         "chain": (row.chain_ok,),
+        "gaps": (len(row.scorecard_gaps),),
     }
     return (*keys[sort], *name)

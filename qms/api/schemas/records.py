@@ -232,3 +232,15 @@ class ScorecardSchema(Schema):
     year = fields.Integer()
     as_of = fields.Date()
     items = fields.List(fields.Nested(ScorecardItemSchema))
+
+
+class AnnualReportQuerySchema(ApiSchema):
+    year = fields.Integer(load_default=None, validate=_YEAR, metadata={"description": "Default: the year of as_of."})
+    as_of = fields.Date(load_default=None, metadata={"description": "Default: 31 December of the year (or today)."})
+
+
+class MinutesQuerySchema(ApiSchema):
+    organizations = Text(required=True, blank=False, validate=_max(6500), metadata={
+        "description": "Organisation codes, separated by commas, in the order the minutes list them.",
+        "example": "XA-LOCBINH,XA-DONGDANG"})
+    date = fields.Date(load_default=None, metadata={"description": "The day of the inspection (default today)."})

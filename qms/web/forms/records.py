@@ -117,3 +117,12 @@ class ScorecardForm(FlaskForm):
 
     year = _year_field(_l("Năm"))
     as_of = _date_field(_l("Tình trạng tại ngày"))
+
+
+class MinutesForm(FlaskForm):
+    """The day of the inspection, from the query string; the organisations are the boxes ticked on the overview."""
+
+    class Meta:
+        csrf = False
+
+    date = _date_field(_l("Ngày kiểm tra"))
