@@ -32,6 +32,7 @@ from qms.api.schemas.records import (
     lines_of,
 )
 from qms.extensions import db
+from qms.files import filetypes
 from qms.files.store import file_store
 from qms.models import EffectivenessConfirmation, ManagementReview, ObjectiveResult, Publication, QualityObjective
 from qms.records import (
@@ -223,8 +224,8 @@ def list_confirmations(code: str) -> list[EffectivenessConfirmation]:
 
 
 @blp.route(f"/records/<any({_FILE_KINDS}):kind>/<{ID}:record_id>/file", methods=["GET"])
-@blp.doc(responses={"200": {"description": "The record's file as stored.",
-                            "content": {"application/octet-stream": _BINARY}}})
+@blp.doc(responses={"200": {"description": "The record's file as stored, in the media type of what it is.",
+                            "content": {content_type: _BINARY for content_type in filetypes.CONTENT_TYPES.values()}}})
 @blp.error_responses(404)
 def download(kind: str, record_id: int) -> Response:
     """The file of a publication, an audit report, a corrective action's evidence, minutes or a confirmation."""
