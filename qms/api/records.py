@@ -45,7 +45,7 @@ from qms.records import (
     summary,
 )
 from qms.records.evidence import Upload
-from qms.records.management_reviews import INPUTS
+from qms.records.management_reviews import INPUT_LABELS
 from qms.records.summary import AuditView, FindingView
 
 blp = ApiBlueprint("api_records", __name__, description="Records of the quality system (hồ sơ), kept as evidence.")
@@ -158,7 +158,7 @@ def create_management_review(data: dict[str, Any], code: str) -> ManagementRevie
     """Record a management review: date, chair, inputs (at least one), decisions, the minutes file."""
     return management_reviews.create(
         db.session, file_store(current_app), current_user(), code, held_on=data["held_on"], chair=data["chair"],
-        inputs={name: data.get(name) or "" for name in INPUTS}, decisions=data["decisions"],
+        inputs={name: data.get(name) or "" for name in INPUT_LABELS}, decisions=data["decisions"],
         minutes=_upload(data, "minutes"), today=_today(),
     )
 

@@ -131,7 +131,7 @@ class ManagementReview(Base):
     organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
     held_on: Mapped[date] = mapped_column(Date)
     chair: Mapped[str] = mapped_column(String(200))
-    #: Input name (``qms.records.management_reviews.INPUTS``) → what was reviewed.
+    #: Input name (``qms.records.management_reviews.INPUT_LABELS``) → what was reviewed.
     inputs: Mapped[dict[str, Any]] = mapped_column(JSON)
     decisions: Mapped[str] = mapped_column(Text)
     minutes_sha256: Mapped[str | None] = mapped_column(ForeignKey("stored_files.sha256"))

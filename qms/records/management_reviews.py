@@ -17,7 +17,7 @@ from qms.records import evidence
 from qms.records.evidence import Upload
 
 #: The inputs of clause 9.2.2 as agencies name them in their minutes.
-INPUTS = {
+INPUT_LABELS = {
     "audit_results": "Kết quả đánh giá nội bộ",
     "objectives": "Mức độ đạt mục tiêu chất lượng",
     "customer_feedback": "Ý kiến phản hồi, khiếu nại của tổ chức, công dân",
@@ -46,7 +46,7 @@ def create(
     if held_on > today:
         raise Invalid("Ngày họp xem xét không được sau hôm nay.", code="held_on_future")
     chair = evidence.text(chair, "Cần ghi người chủ trì.", "chair_required", limit=200)
-    unknown = sorted(set(inputs or {}) - set(INPUTS))
+    unknown = sorted(set(inputs or {}) - set(INPUT_LABELS))
     if unknown:
         raise Invalid(f"Đầu vào không có trong danh mục: {', '.join(unknown)}.", code="invalid_inputs")
     considered = {name: value.strip() for name, value in (inputs or {}).items() if value and value.strip()}

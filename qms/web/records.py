@@ -30,7 +30,7 @@ from qms.records import (
 )
 from qms.records.evidence import Upload
 from qms.records.internal_audits import FINDING_LABELS
-from qms.records.management_reviews import INPUTS
+from qms.records.management_reviews import INPUT_LABELS
 from qms.web import errors
 from qms.web.forms.common import first_error
 from qms.web.forms.legal import numbers_of
@@ -94,7 +94,7 @@ def _page(code: str, *, error: str | None = None, status: int = 200,
         finding_form=finding_form, action_form=CorrectiveActionForm(formdata=None),
         verify_form=VerifyForm(formdata=None), result_form=ResultForm(formdata=None), may_write=may_write,
         may_approve=may_approve, error=error,
-        inputs=Translated(INPUTS), finding_labels=Translated({k.value: v for k, v in FINDING_LABELS.items()}),
+        inputs=Translated(INPUT_LABELS), finding_labels=Translated({k.value: v for k, v in FINDING_LABELS.items()}),
         nonconformity=FindingKind.NONCONFORMITY,
     )
     return page, status
@@ -186,7 +186,7 @@ def add_review(code: str) -> ResponseReturnValue:
     form = ManagementReviewForm()
     return _submit(code, "review", form, lambda: management_reviews.create(
         db.session, file_store(current_app), current_user, code, held_on=form.held_on.data, chair=form.chair.data,
-        inputs={name: getattr(form, name).data or "" for name in INPUTS}, decisions=form.decisions.data,
+        inputs={name: getattr(form, name).data or "" for name in INPUT_LABELS}, decisions=form.decisions.data,
         minutes=_upload(form.minutes), today=_today(),
     ), _("Đã ghi nhận cuộc xem xét của lãnh đạo."), "reviews")
 

@@ -10,7 +10,7 @@ from marshmallow import Schema, fields, validate
 
 from qms.api.schemas.common import ApiSchema, File, OrganizationSchema, Text
 from qms.models import FindingKind
-from qms.records.management_reviews import INPUTS
+from qms.records.management_reviews import INPUT_LABELS
 from qms.records.objectives import FIRST_YEAR, LAST_YEAR
 
 _SEPARATORS = re.compile(r"[\n;,]+")
@@ -136,15 +136,15 @@ class ManagementReviewCreateSchema(ApiSchema):
     chair = Text(required=True, blank=False, validate=_max(200))
     decisions = Text(required=True, blank=False)
     minutes = File(load_default=None, metadata={"description": "The minutes (biên bản họp)."})
-    # The inputs of clause 9.2.2 (qms.records.management_reviews.INPUTS), at least one.
-    audit_results = Text(load_default=None, allow_none=True, metadata={"description": INPUTS["audit_results"]})
-    objectives = Text(load_default=None, allow_none=True, metadata={"description": INPUTS["objectives"]})
+    # The inputs of clause 9.2.2 (qms.records.management_reviews.INPUT_LABELS), at least one.
+    audit_results = Text(load_default=None, allow_none=True, metadata={"description": INPUT_LABELS["audit_results"]})
+    objectives = Text(load_default=None, allow_none=True, metadata={"description": INPUT_LABELS["objectives"]})
     customer_feedback = Text(load_default=None, allow_none=True,
-                             metadata={"description": INPUTS["customer_feedback"]})
+                             metadata={"description": INPUT_LABELS["customer_feedback"]})
     corrective_actions = Text(load_default=None, allow_none=True,
-                              metadata={"description": INPUTS["corrective_actions"]})
-    legal_changes = Text(load_default=None, allow_none=True, metadata={"description": INPUTS["legal_changes"]})
-    risks = Text(load_default=None, allow_none=True, metadata={"description": INPUTS["risks"]})
+                              metadata={"description": INPUT_LABELS["corrective_actions"]})
+    legal_changes = Text(load_default=None, allow_none=True, metadata={"description": INPUT_LABELS["legal_changes"]})
+    risks = Text(load_default=None, allow_none=True, metadata={"description": INPUT_LABELS["risks"]})
 
 
 class ManagementReviewSchema(Schema):

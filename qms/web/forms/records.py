@@ -10,7 +10,7 @@ from wtforms import DateField, IntegerField, SelectChoice, SelectField, StringFi
 from wtforms.validators import Optional
 from wtforms.widgets import TextInput
 
-from qms.records.management_reviews import INPUTS
+from qms.records.management_reviews import INPUT_LABELS
 from qms.web.forms.common import NOT_A_CHOICE, NOT_A_DATE, MultiCheckboxField
 
 
@@ -84,7 +84,7 @@ class ManagementReviewForm(FlaskForm):
 
 
 # One box per input of the standard (clause 9.2.2), named as the API names them.
-for _name, _label in INPUTS.items():
+for _name, _label in INPUT_LABELS.items():
     setattr(ManagementReviewForm, _name, TextAreaField(_l(_label), render_kw={"rows": 1}))
 
 
