@@ -104,6 +104,12 @@ def quality_objectives(context: _Context) -> Item:
     if found:
         return Item("objectives_missing", True,
                     f"Đã phê duyệt {len(found)} mục tiêu chất lượng năm {context.year}.", links)
+    # Agencies that issue their objectives as a controlled document (MTCL) approve them through the workflow.
+    issued = [r for r in _of_kind(context, DocumentKind.OBJECTIVES)
+              if r.effective_from is not None and r.effective_from.year == context.year]
+    if issued:
+        return Item("objectives_missing", True,
+                    f"Mục tiêu chất lượng năm {context.year} được ban hành bằng tài liệu.", [_document_link(issued[0])])
     return Item("objectives_missing", False,
                 f"Chưa xây dựng, phê duyệt mục tiêu chất lượng năm {context.year}.", links)
 

@@ -87,3 +87,14 @@ def test_scorecard_page_and_refusals(client, bearer, secretary, outsider, inspec
     assert page.status_code == 200
     text = text_of(page)
     assert "Chưa công bố HTQLCL phù hợp TCVN ISO 9001:2015." in text and "Chưa theo dõi" in text
+
+
+def test_objectives_issued_as_a_document_of_the_year_count(client, bearer, session, files, secretary, reviewer,
+                                                            approver, inspector, today):
+    objectives = lifecycle.create_document(session, secretary, organization_code="XA-LOCBINH", code="MTCL",
+                                           title="Mục tiêu chất lượng", kind="objectives")
+    make_effective(session, files, objectives, secretary, reviewer, approver, today)
+    item = items_of(client, bearer(inspector))["objectives_missing"]
+    assert item["ok"] is True and item["detail"] == f"Mục tiêu chất lượng năm {today.year} được ban hành bằng tài liệu."
+    last_year = items_of(client, bearer(inspector), year=today.year - 1)["objectives_missing"]
+    assert last_year["ok"] is False
