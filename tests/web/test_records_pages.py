@@ -34,6 +34,9 @@ def test_secretary_records_a_publication_and_an_audit_through_the_page(app, secr
     assert "Ghi hành động khắc phục" in text
     assert "Xác nhận hiệu lực của hệ thống" not in text.split("Chưa có xác nhận.")[1]  # the approver's form
 
+    decision = signed_in(app, staff).get("/records/publication/1/file")
+    assert decision.status_code == 200 and decision.data.startswith(b"%PDF") and decision.mimetype == "application/pdf"
+    assert signed_in(app, staff).get("/records/publication/2/file").status_code == 404
     reader = text_of(signed_in(app, staff).get("/organizations/XA-LOCBINH/records"))
     assert "45/QĐ-UBND" in reader and "Ghi nhận quyết định công bố" not in reader
     inspected = signed_in(app, inspector).get("/organizations/XA-LOCBINH/records")
