@@ -108,3 +108,21 @@ def test_the_annual_report_states_the_figures_of_the_pages_and_is_the_same_twice
                    for line in lines)
     gaps = [item["detail"] for item in items.values() if item["ok"] is False]
     assert [line.split(". ", 1)[1] for line in lines[lines.index("7. Tồn tại, hạn chế") + 1:][:len(gaps)]] == gaps
+
+
+def demo_client(app, username):
+    client = app.test_client()
+    assert client.post("/login", data={"username": username, "password": demo.PASSWORD}).status_code == 302
+    return client
+
+
+def test_the_demo_records_page_tells_the_same_story(app, inspector_headers):
+    from support.pages import text_of
+
+    text = text_of(demo_client(app, "pheduyet").get("/organizations/XA-LOCBINH/records"))
+    assert "Đã khắc phục" in text and "(lần ban hành mới của QT-HT-DGNB)" in text
+    assert "Quá hạn" in text and demo_records.OVERDUE_FINDING in text
+    assert "Xác nhận đã khắc phục" in text  # the approver may close the overdue one with evidence
+    assert "Phạm vi thay đổi — cần công bố lại" not in text
+    card = text_of(demo_client(app, "thanhtra").get("/organizations/XA-DONGDANG/scorecard"))
+    assert "Chưa thực hiện đánh giá nội bộ trong 12 tháng qua." in card
