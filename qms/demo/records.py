@@ -77,7 +77,8 @@ def load(session: Session, files: FileStore, today: date, people: dict[str, User
         session, files, secretary, code, number=SECOND_DECISION, signed_on=today, signer="Lý Văn Đức",
         upload=_upload("QD-cong-bo-lai.docx", f"Quyết định số {SECOND_DECISION}",
                        ["Công bố lại HTQLCL do điều chỉnh phạm vi áp dụng."]),
-        today=today, posted_office_on=today, notified_on=today, notified_to=SCOPE_NOTICE,
+        today=today, posted_office_on=today, posted_website_on=today, website_url="https://locbinh.langson.gov.vn",
+        notified_on=today, notified_to=SCOPE_NOTICE,
     )
 
     # The audit procedure, in force before the audit found it wanting.

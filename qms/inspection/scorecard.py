@@ -162,9 +162,18 @@ def publication(context: _Context) -> Item:
     found = publications.of_organization(context.session, context.organization.id, context.day)
     if found:
         latest = found[0]
+        decision = f"Quyết định số {latest.number} ngày {latest.signed_on:%d/%m/%Y}"
+        link = [_records(context, f"publication-{latest.id}")]
+        # The publication counts once it is made known: posted at the office and online, notified to the province.
+        missing = [what for what, day in (("niêm yết tại trụ sở", latest.posted_office_on),
+                                          ("đăng trên trang thông tin điện tử", latest.posted_website_on),
+                                          ("thông báo cơ quan chủ trì", latest.notified_on))
+                   if day is None or day > context.day]
+        if missing:
+            return Item("publication_missing", False,
+                        f"Đã công bố HTQLCL ({decision}) nhưng chưa {', '.join(missing)}.", link)
         return Item("publication_missing", True,
-                    f"Đã công bố HTQLCL phù hợp TCVN ISO 9001:2015 (Quyết định số {latest.number} ngày "
-                    f"{latest.signed_on:%d/%m/%Y}).", [_records(context, f"publication-{latest.id}")])
+                    f"Đã công bố HTQLCL phù hợp TCVN ISO 9001:2015 ({decision}).", link)
     return Item("publication_missing", False, "Chưa công bố HTQLCL phù hợp TCVN ISO 9001:2015.",
                 [_records(context, "publications")])
 

@@ -41,7 +41,8 @@ def test_an_agency_without_records_has_every_gap_and_records_close_them(
     base = "/api/v1/organizations/XA-LOCBINH"
     client.post(f"{base}/publications", headers=headers, data={
         "number": "45/QĐ-UBND", "signed_on": today.isoformat(), "signer": "Lý Văn Đức",
-        "file": (io.BytesIO(minimal_pdf("QD")), "qd.pdf")})
+        "file": (io.BytesIO(minimal_pdf("QD")), "qd.pdf"), "posted_office_on": today.isoformat(),
+        "notified_on": today.isoformat()})
     client.post(f"{base}/internal-audits", headers=headers, data={
         "starts_on": (today - timedelta(days=30)).isoformat(), "auditors": "A", "processes": "CSCL"})
     client.post(f"{base}/management-reviews", headers=headers, data={
@@ -50,13 +51,22 @@ def test_an_agency_without_records_has_every_gap_and_records_close_them(
                                                                          "target": "100%"}).get_json()
     items = items_of(client, bearer(inspector))
     assert items["objectives_missing"]["ok"] is False  # not approved yet
+    assert items["publication_missing"] == {
+        "code": "publication_missing", "ok": False,
+        "detail": f"Đã công bố HTQLCL (Quyết định số 45/QĐ-UBND ngày {today:%d/%m/%Y}) nhưng chưa đăng trên trang "
+                  "thông tin điện tử.",
+        "links": [{"label": "Hồ sơ HTQLCL", "href": "/organizations/XA-LOCBINH/records#publication-1"}]}
+    client.post(f"{base}/publications", headers=headers, data={
+        "number": "46/QĐ-UBND", "signed_on": today.isoformat(), "signer": "Lý Văn Đức",
+        "file": (io.BytesIO(minimal_pdf("QD 46")), "qd.pdf"), "posted_office_on": today.isoformat(),
+        "posted_website_on": today.isoformat(), "notified_on": today.isoformat()})
     client.post(f"/api/v1/objectives/{objective['id']}/approve", headers=bearer(approver))
 
     items = items_of(client, bearer(inspector))
     for code in ("policy_missing", "objectives_missing", "internal_audit_missing", "management_review_missing",
                  "publication_missing", "republication_needed", "corrective_action_overdue", "legal_review_overdue"):
         assert items[code]["ok"] is True, items[code]
-    assert items["publication_missing"]["links"][0]["href"].endswith("/organizations/XA-LOCBINH/records#publication-1")
+    assert items["publication_missing"]["links"][0]["href"].endswith("/organizations/XA-LOCBINH/records#publication-2")
     assert items["coverage_incomplete"]["ok"] is False
     assert items["coverage_incomplete"]["detail"].startswith("Chưa xây dựng quy trình cho 14/14 TTHC")
 
