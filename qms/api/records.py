@@ -15,6 +15,7 @@ from qms.api.schemas.records import (
     ActionVerifySchema,
     AuditFindingCreateSchema,
     AuditFindingSchema,
+    AuditReportSchema,
     ConfirmationCreateSchema,
     ConfirmationSchema,
     CorrectiveActionCreateSchema,
@@ -107,6 +108,17 @@ def create_internal_audit(data: dict[str, Any], code: str) -> AuditView:
 def list_internal_audits(code: str) -> list[AuditView]:
     """Audits, latest first, with their findings and each corrective action's state today."""
     return summary.audits(db.session, current_user(), code, _today())
+
+
+@blp.route(f"/internal-audits/<{ID}:audit_id>/report", methods=["POST"])
+@blp.arguments(AuditReportSchema, location="form_and_files")
+@blp.response(200, InternalAuditSchema)
+@blp.error_responses(403, 404, 409, 413, 422)
+def attach_audit_report(data: dict[str, Any], audit_id: int) -> AuditView:
+    """The report of an audit recorded before it was written; once attached it stays."""
+    user, today = current_user(), _today()
+    internal_audits.attach_report(db.session, file_store(current_app), user, audit_id, _upload(data, "report"))
+    return summary.audit_view(db.session, user, audit_id, today)
 
 
 @blp.route(f"/internal-audits/<{ID}:audit_id>/findings", methods=["POST"])

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from qms.accounts import permissions
 from qms.database import lock_row, unit_of_work
-from qms.errors import Invalid, NotFound
+from qms.errors import Conflict, Invalid, NotFound
 from qms.files.store import FileStore
 from qms.models import AuditFinding, Document, FindingKind, InternalAudit, User
 from qms.records import evidence
@@ -77,7 +77,7 @@ def attach_report(
         locked = lock_row(session, InternalAudit, audit_id)
         assert locked is not None
         if locked.report_sha256 is not None:
-            raise Invalid("Cuộc đánh giá đã có báo cáo.", code="report_exists")
+            raise Conflict("Cuộc đánh giá đã có báo cáo.", code="report_exists")
         evidence.register_file(session, stored)
         locked.report_sha256, locked.report_filename = stored.sha256, stored.filename
         evidence.audit(session, "internal_audit_report", actor, locked.organization_id, f"internal_audit:{audit_id}",

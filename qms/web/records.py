@@ -35,6 +35,7 @@ from qms.web import errors
 from qms.web.forms.common import first_error
 from qms.web.forms.legal import numbers_of
 from qms.web.forms.records import (
+    AuditReportForm,
     ConfirmationForm,
     CorrectiveActionForm,
     FindingForm,
@@ -92,7 +93,8 @@ def _page(code: str, *, error: str | None = None, status: int = 200,
     page = render_template(
         "records/index.html", records=found, organization=organization, today=today, forms=forms,
         finding_form=finding_form, action_form=CorrectiveActionForm(formdata=None),
-        verify_form=VerifyForm(formdata=None), result_form=ResultForm(formdata=None), may_write=may_write,
+        verify_form=VerifyForm(formdata=None), result_form=ResultForm(formdata=None),
+        report_form=AuditReportForm(formdata=None), may_write=may_write,
         may_approve=may_approve, error=error,
         inputs=Translated(INPUT_LABELS), finding_labels=Translated({k.value: v for k, v in FINDING_LABELS.items()}),
         nonconformity=FindingKind.NONCONFORMITY,
@@ -141,6 +143,16 @@ def add_audit(code: str) -> ResponseReturnValue:
         ends_on=form.ends_on.data, auditors=numbers_of(form.auditors.data), processes=numbers_of(form.processes.data),
         report=_upload(form.report), today=_today(),
     ), _("Đã ghi nhận cuộc đánh giá nội bộ."), "audits")
+
+
+@bp.post("/records/internal-audits/<int:audit_id>/report")
+@login_required
+def add_report(audit_id: int) -> ResponseReturnValue:
+    audit = internal_audits.get(db.session, current_user, audit_id)
+    form = AuditReportForm()
+    return _submit(audit.organization.code, "report", form, lambda: internal_audits.attach_report(
+        db.session, file_store(current_app), current_user, audit_id, _upload(form.report),
+    ), _("Đã tải lên báo cáo đánh giá."), f"audit-{audit_id}")
 
 
 @bp.post("/records/internal-audits/<int:audit_id>/findings")

@@ -41,6 +41,7 @@ ENDPOINTS = {
     "/api/v1/organizations/{code}/publications": {"get", "post"},
     "/api/v1/organizations/{code}/internal-audits": {"get", "post"},
     "/api/v1/internal-audits/{audit_id}/findings": {"post"},
+    "/api/v1/internal-audits/{audit_id}/report": {"post"},
     "/api/v1/audit-findings/{finding_id}/corrective-action": {"post"},
     "/api/v1/corrective-actions/{action_id}/verify": {"post"},
     "/api/v1/organizations/{code}/management-reviews": {"get", "post"},

@@ -179,3 +179,20 @@ def test_management_review_objectives_and_confirmation(client, bearer, session, 
     actions = set(session.scalars(select(AuditEntry.action)))
     assert {"management_review_create", "objective_create", "objective_approve", "objective_result",
             "effectiveness_confirm"} <= actions
+
+
+def test_an_audit_report_written_later_is_attached_once(client, bearer, secretary, staff, today):
+    planned = client.post("/api/v1/organizations/XA-LOCBINH/internal-audits", headers=bearer(secretary), data={
+        "starts_on": today.isoformat(), "auditors": "Hoàng Văn Minh", "processes": "QT-HT-04"})
+    audit_id = planned.get_json()["id"]
+    assert planned.get_json()["report_filename"] is None
+    url = f"/api/v1/internal-audits/{audit_id}/report"
+    assert client.post(url, headers=bearer(staff), data={
+        "report": (io.BytesIO(minimal_pdf("Bao cao")), "bao-cao.pdf")}).status_code == 403
+    attached = client.post(url, headers=bearer(secretary), data={
+        "report": (io.BytesIO(minimal_pdf("Bao cao")), "bao-cao.pdf")})
+    assert attached.status_code == 200 and attached.get_json()["report_filename"] == "bao-cao.pdf"
+    again = client.post(url, headers=bearer(secretary), data={
+        "report": (io.BytesIO(minimal_pdf("Bao cao 2")), "bao-cao-2.pdf")})
+    assert again.status_code == 409 and again.get_json()["error"]["code"] == "report_exists"
+    assert client.get(f"/api/v1/records/internal-audit/{audit_id}/file", headers=bearer(staff)).data.startswith(b"%PDF")

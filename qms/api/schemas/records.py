@@ -70,6 +70,10 @@ class InternalAuditCreateSchema(ApiSchema):
     report = File(load_default=None, metadata={"description": "The audit report, when written."})
 
 
+class AuditReportSchema(ApiSchema):
+    report = File(required=True, metadata={"description": "The audit report."})
+
+
 class CorrectiveActionCreateSchema(ApiSchema):
     cause = Text(required=True, blank=False)
     action = Text(required=True, blank=False)

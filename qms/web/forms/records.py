@@ -51,6 +51,11 @@ class InternalAuditForm(FlaskForm):
     submit = SubmitField(_l("Ghi nhận cuộc đánh giá"))
 
 
+class AuditReportForm(FlaskForm):
+    report = FileField(_l("Báo cáo đánh giá"))
+    submit = SubmitField(_l("Tải lên báo cáo"))
+
+
 class FindingForm(FlaskForm):
     kind = SelectField(_l("Loại"), choices=[SelectChoice("nonconformity", _l("Điểm không phù hợp")),
                                            SelectChoice("observation", _l("Khuyến nghị, lưu ý"))],
