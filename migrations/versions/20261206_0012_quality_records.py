@@ -191,8 +191,43 @@ def upgrade() -> None:
     sa.UniqueConstraint('finding_id', name=op.f('uq_corrective_actions_finding_id'))
     )
 
+    _no_delete(*RECORD_TABLES)
+
+
+#: Records are evidence: the database refuses to delete them (their rows change only as the services record).
+RECORD_TABLES = (
+    "publications", "internal_audits", "audit_findings", "audit_finding_documents", "corrective_actions",
+    "management_reviews", "quality_objectives", "objective_results", "effectiveness_confirmations",
+)
+
+
+def _no_delete(*tables: str) -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(
+            "CREATE OR REPLACE FUNCTION qms_no_delete() RETURNS trigger AS $$ "
+            "BEGIN RAISE EXCEPTION '% rows are records and are never deleted', TG_TABLE_NAME; END $$ LANGUAGE plpgsql"
+        )
+        for table in tables:
+            op.execute(f"CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table} "
+                       "FOR EACH ROW EXECUTE FUNCTION qms_no_delete()")
+    else:
+        for table in tables:
+            op.execute(f"CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table} "
+                       f"BEGIN SELECT RAISE(ABORT, '{table} rows are records and are never deleted'); END")
+
+
+def _drop_no_delete(*tables: str) -> None:
+    for table in tables:
+        if op.get_bind().dialect.name == "postgresql":
+            op.execute(f"DROP TRIGGER IF EXISTS {table}_no_delete ON {table}")
+        else:
+            op.execute(f"DROP TRIGGER IF EXISTS {table}_no_delete")
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP FUNCTION IF EXISTS qms_no_delete()")
+
 
 def downgrade() -> None:
+    _drop_no_delete(*RECORD_TABLES)
     op.drop_table('corrective_actions')
     with op.batch_alter_table('audit_finding_documents', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_audit_finding_documents_document_id'))
