@@ -244,7 +244,8 @@ class AnnualReportQuerySchema(ApiSchema):
 
 
 class MinutesQuerySchema(ApiSchema):
-    organizations = Text(required=True, blank=False, validate=_max(6500), metadata={
+    # Bounded so that the longest list, percent-encoded, fits the request line (MAX_QUERY_BYTES).
+    organizations = Text(required=True, blank=False, validate=_max(500), metadata={
         "description": "Organisation codes, separated by commas, in the order the minutes list them.",
         "example": "XA-LOCBINH,XA-DONGDANG"})
     date = fields.Date(load_default=None, metadata={"description": "The day of the inspection (default today)."})
