@@ -23,9 +23,11 @@ from qms.api import (
     organizations,
     overview,
     procedures,
+    records,
     registers,
     revisions,
     rules,
+    scorecard,
     search,
 )
 
@@ -90,6 +92,6 @@ def init_app(app: Flask) -> None:
         api.spec.components.schema(name, schema=schema)
     for module in (
         me, documents, revisions, audit, search, procedures, legal, overview, diff, registers, conformity,
-        organizations,
+        organizations, records, scorecard,
     ):
         api.register_blueprint(module.blp)

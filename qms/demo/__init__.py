@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from qms.accounts import organizations, restructure, users
 from qms.catalogue import procedures
+from qms.demo import records
 from qms.documents import lifecycle as documents
 from qms.files.store import FileStore
 from qms.legal import csv_import
@@ -82,6 +83,7 @@ def load(session: Session, files: FileStore, today: date) -> bool:
         session, people["quantri"], kind="merge", sources=["XA-DONGQUAN", "XA-TAMGIA"], targets=[MERGED_TARGET],
         effective_on=MERGED_ON, today=today, resolutions=MERGER_RESOLUTIONS,
     )
+    records.load(session, files, today, people)
     return True
 
 

@@ -29,6 +29,7 @@ from qms.audit.chain import ChainHealth, check_chain
 from qms.catalogue import coverage
 from qms.documents import as_of as documents_as_of
 from qms.errors import Forbidden, Invalid, NotFound
+from qms.inspection import scorecard
 from qms.inspection.dashboard import add_months, overdue_reviews
 from qms.models import (
     Document,
@@ -56,6 +57,7 @@ SORTS = {
     "overdue": "Quá hạn xem xét",
     "last_approval": "Phê duyệt gần nhất",
     "chain": "Nhật ký toàn vẹn",
+    "gaps": "Tồn tại, hạn chế",
 }
 
 
@@ -76,6 +78,8 @@ class OverviewRow:
     chain_ok: bool
     #: Its parent on the day of the overview.
     parent: Organization | None = None
+    #: The codes of the scorecard's gaps (this year, as of today).
+    scorecard_gaps: tuple[str, ...] = ()
 
     @property
     def documents(self) -> int:
@@ -207,6 +211,7 @@ def _row(
         last_approval=last,
         chain_ok=chain.organization_ok(organization.id),
         parent=parent,
+        scorecard_gaps=tuple(item.code for item in scorecard.of_organization(session, organization, today=today).gaps),
     )
 
 
@@ -247,6 +252,7 @@ def _row_on(
         last_approval=max(approvals, default=None),
         chain_ok=chain.organization_ok(organization.id),
         parent=parent,
+        scorecard_gaps=tuple(item.code for item in scorecard.of_organization(session, organization, today=day).gaps),
     )
 
 
@@ -270,5 +276,6 @@ def _sort_key(row: OverviewRow, sort: str) -> tuple[Any, ...]:
         "overdue": (row.overdue_reviews,),
         "last_approval": (row.last_approval is not None, row.last_approval or datetime.min.replace(tzinfo=UTC)),
         "chain": (row.chain_ok,),
+        "gaps": (len(row.scorecard_gaps),),
     }
     return (*keys[sort], *name)

@@ -14,6 +14,8 @@ from qms.documents import reading
 from qms.legal import reviews as legal_reviews
 from qms.legal.reviews import ReviewItem
 from qms.models import Revision, RevisionStatus, Role, User
+from qms.records import corrective_actions
+from qms.records.corrective_actions import ActionState
 
 
 @dataclass(frozen=True)
@@ -35,11 +37,14 @@ class Workspace:
     findings: list[ProcessFindings] = field(default_factory=list)
     to_review: list[Pending] = field(default_factory=list)
     to_approve: list[Pending] = field(default_factory=list)
+    #: Corrective actions of the organisation past their due date, for its secretaries and approvers.
+    overdue_actions: list[ActionState] = field(default_factory=list)
 
     @property
     def count(self) -> int:
         """Every item waiting, as the header, the workspace and the dashboard all show it."""
-        lists = (self.drafts, self.returned, self.legal_reviews, self.findings, self.to_review, self.to_approve)
+        lists = (self.drafts, self.returned, self.legal_reviews, self.findings, self.to_review, self.to_approve,
+                 self.overdue_actions)
         return sum(len(items) for items in lists)
 
 
@@ -69,4 +74,6 @@ def for_user(session: Session, user: User, today: date) -> Workspace:
         space.to_review = _pending(session, [r for r in waiting if r.status is RevisionStatus.IN_REVIEW])
     if user.has_role(Role.APPROVER):
         space.to_approve = _pending(session, [r for r in waiting if r.status is RevisionStatus.REVIEWED])
+    if user.has_role(Role.SECRETARY, Role.APPROVER):
+        space.overdue_actions = corrective_actions.overdue(session, user.organization_id, today)
     return space

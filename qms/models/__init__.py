@@ -32,12 +32,34 @@ from qms.models.organizations import (
     RestructureKind,
 )
 from qms.models.procedures import DocumentProcedure, Procedure, ProcedureTransfer, TimeUnit
+from qms.models.records import (
+    AuditFinding,
+    AuditFindingDocument,
+    CorrectiveAction,
+    EffectivenessConfirmation,
+    FindingKind,
+    InternalAudit,
+    ManagementReview,
+    ObjectiveResult,
+    Publication,
+    QualityObjective,
+)
 from qms.models.renditions import ProcessingState, Rendition, RevisionProcessing, TextSource
 from qms.models.scheduled_restructures import ScheduledRestructure, ScheduleState
 from qms.models.search import IndexLogHead, IndexOperation
 from qms.models.users import ApiToken, Role, User, UserRole
 
 __all__ = [
+    "AuditFinding",
+    "AuditFindingDocument",
+    "CorrectiveAction",
+    "EffectivenessConfirmation",
+    "FindingKind",
+    "InternalAudit",
+    "ManagementReview",
+    "ObjectiveResult",
+    "Publication",
+    "QualityObjective",
     "Citation",
     "DocumentProcedure",
     "LegalDocument",

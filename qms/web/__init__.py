@@ -43,7 +43,9 @@ def init_app(app: Flask) -> None:
         legal,
         procedures,
         reading,
+        records,
         registers,
+        scorecard,
         search,
         tokens,
         workspace,
@@ -68,6 +70,8 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(tokens.bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(reading.bp)
+    app.register_blueprint(records.bp)
+    app.register_blueprint(scorecard.bp)
     headers.init_app(app)
     errors.init_app(app)
     filters.init_app(app)

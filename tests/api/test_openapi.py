@@ -40,6 +40,21 @@ ENDPOINTS = {
     "/api/v1/revisions/{revision_id}/findings": {"get"},
     "/api/v1/revisions/{revision_id}/findings/recheck": {"post"},
     "/api/v1/revisions/{revision_id}/rendition": {"get"},
+    "/api/v1/organizations/{code}/publications": {"get", "post"},
+    "/api/v1/organizations/{code}/internal-audits": {"get", "post"},
+    "/api/v1/internal-audits/{audit_id}/findings": {"post"},
+    "/api/v1/internal-audits/{audit_id}/report": {"post"},
+    "/api/v1/audit-findings/{finding_id}/corrective-action": {"post"},
+    "/api/v1/corrective-actions/{action_id}/verify": {"post"},
+    "/api/v1/organizations/{code}/management-reviews": {"get", "post"},
+    "/api/v1/organizations/{code}/objectives": {"get", "post"},
+    "/api/v1/objectives/{objective_id}/approve": {"post"},
+    "/api/v1/objectives/{objective_id}/results": {"post"},
+    "/api/v1/organizations/{code}/effectiveness-confirmations": {"get", "post"},
+    "/api/v1/records/{kind}/{record_id}/file": {"get"},
+    "/api/v1/organizations/{code}/scorecard": {"get"},
+    "/api/v1/organizations/{code}/reports/annual.docx": {"get"},
+    "/api/v1/inspection-minutes.docx": {"get"},
 }
 
 

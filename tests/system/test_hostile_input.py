@@ -221,6 +221,12 @@ API_BODIES = {
     "api_legal.put_basis": {"json": {"numbers": []}},
     "api_legal.decline_proposal": {"json": {"reason": "Thử"}},
     "api_diff.get_diff": {"query_string": {"from": 1, "to": 1}},
+    "api_records.create_finding": {"json": {"kind": "observation", "description": "Thử"}},
+    "api_records.create_corrective_action": {"json": {"cause": "Thử", "action": "Thử", "responsible": "Thử",
+                                                      "due_on": "2026-01-01"}},
+    "api_records.verify_corrective_action": {"data": {"file": (b"%PDF-1.4", "bang-chung.pdf")}},
+    "api_records.attach_audit_report": {"data": {"report": (b"%PDF-1.4", "bao-cao.pdf")}},
+    "api_records.record_result": {"json": {"measured_on": "2026-01-01", "value": "Thử"}},
 }
 MISSING_ID = 2147483647
 

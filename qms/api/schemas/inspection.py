@@ -52,6 +52,8 @@ class OverviewRowSchema(Schema):
     overdue_reviews = fields.Integer(metadata={"description": "Documents past their periodic review."})
     last_approval = fields.DateTime(allow_none=True)
     chain_ok = fields.Boolean(metadata={"description": "None of the organisation's audit entries is bad."})
+    scorecard_gaps = fields.List(fields.String(), metadata={
+        "description": "Codes of the scorecard's gaps this year as of today (see /organizations/{code}/scorecard)."})
 
     def _by_kind(self, row: Any) -> dict[str, int]:
         return {kind.value: count for kind, count in row.documents_by_kind.items()}

@@ -1,6 +1,6 @@
 """restructure as of: restructures scheduled for a future day
 
-Revision ID: 0013
+Revision ID: 0010
 Revises: 0009
 Create Date: 2026-12-06 10:00:00
 """
@@ -12,7 +12,7 @@ from alembic import op
 
 import qms.models.base
 
-revision: str = '0013'
+revision: str = '0010'
 down_revision: str | None = '0009'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None

@@ -1,0 +1,67 @@
+"""The head of the agency confirms, once a year, that the quality system is maintained and effective."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from qms.accounts import permissions
+from qms.database import unit_of_work
+from qms.errors import Conflict, Invalid
+from qms.files.store import FileStore
+from qms.models import EffectivenessConfirmation, User
+from qms.records import evidence
+from qms.records.evidence import Upload
+from qms.records.objectives import check_year
+
+DEFAULT_STATEMENT = "Hệ thống quản lý chất lượng theo TCVN ISO 9001:2015 được duy trì, cải tiến và áp dụng có hiệu lực."
+
+
+def confirm(
+    session: Session, files: FileStore, actor: User, organization_code: str, *, year: int | None,
+    statement: str | None, upload: Upload | None, today: date,
+) -> EffectivenessConfirmation:
+    """The approver's confirmation for a year that has begun; one per year."""
+    organization = evidence.readable_organization(session, actor, organization_code)
+    permissions.require_role(actor, evidence.APPROVER_ROLES, organization.id)
+    year = check_year(year)
+    if year > today.year:
+        raise Invalid("Chưa thể xác nhận cho năm chưa bắt đầu.", code="invalid_year")
+    text = evidence.optional_text(statement) or DEFAULT_STATEMENT
+    stored = evidence.store(files, upload)
+    with unit_of_work(session):
+        if of_year(session, organization.id, year) is not None:
+            raise Conflict(f"Năm {year} đã được xác nhận.", code="already_confirmed")
+        evidence.register_file(session, stored)
+        confirmation = EffectivenessConfirmation(
+            organization_id=organization.id, year=year, confirmed_on=today, statement=text,
+            confirmed_by_name=actor.full_name, confirmed_by_title=actor.title,
+            file_sha256=stored.sha256 if stored else None, filename=stored.filename if stored else None,
+        )
+        session.add(confirmation)
+        session.flush()
+        evidence.audit(session, "effectiveness_confirm", actor, organization.id,
+                       f"effectiveness_confirmation:{confirmation.id}",
+                       {"year": year, "statement": text, "file": stored.filename if stored else None},
+                       stored.sha256 if stored else None)
+    return confirmation
+
+
+def of_year(
+    session: Session, organization_id: int, year: int, day: date | None = None
+) -> EffectivenessConfirmation | None:
+    """The year's confirmation, if it was given (by ``day`` when given)."""
+    found = session.scalar(select(EffectivenessConfirmation).where(
+        EffectivenessConfirmation.organization_id == organization_id, EffectivenessConfirmation.year == year))
+    if found is not None and day is not None and found.confirmed_on > day:
+        return None
+    return found
+
+
+def confirmations(session: Session, viewer: User, organization_code: str) -> list[EffectivenessConfirmation]:
+    organization = evidence.readable_organization(session, viewer, organization_code)
+    return list(session.scalars(select(EffectivenessConfirmation)
+                                .where(EffectivenessConfirmation.organization_id == organization.id)
+                                .order_by(EffectivenessConfirmation.year.desc())))

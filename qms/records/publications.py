@@ -1,0 +1,142 @@
+"""Publication (công bố) and re-publication (công bố lại) of the QMS, and the scope change that calls for one.
+
+The scope published is the organisation's TTHC list on the day the decision was signed, kept as a snapshot, unless
+the decision names its own list. When the catalogue later gains or loses procedures relative to the latest
+publication, the item «phạm vi thay đổi — cần công bố lại» lists them; a newer publication covering the scope
+closes it. The item is computed, never stored, so it is right for any day.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from qms.accounts import permissions
+from qms.catalogue import coverage
+from qms.catalogue.codes import codes_match, is_valid, normalize_code
+from qms.database import unit_of_work
+from qms.errors import Invalid, NotFound
+from qms.files.store import FileStore
+from qms.models import Organization, Procedure, Publication, User
+from qms.records import evidence
+from qms.records.evidence import Upload
+
+REPUBLICATION_ITEM = "Phạm vi thay đổi — cần công bố lại"
+
+
+@dataclass(frozen=True)
+class ScopeChange:
+    """The procedures listed now that the latest publication did not cover, and those it covered that are gone."""
+
+    publication: Publication
+    added: list[Procedure]
+    removed: list[str]
+
+    @property
+    def is_open(self) -> bool:
+        return bool(self.added or self.removed)
+
+
+def create(
+    session: Session,
+    files: FileStore,
+    actor: User,
+    organization_code: str,
+    *,
+    number: str | None,
+    signed_on: date | None,
+    signer: str | None,
+    upload: Upload | None,
+    today: date,
+    scope: list[str] | None = None,
+    posted_office_on: date | None = None,
+    posted_website_on: date | None = None,
+    website_url: str | None = None,
+    notified_on: date | None = None,
+    notified_to: str | None = None,
+) -> Publication:
+    """Record a publication decision with its file; the scope is the catalogue on ``signed_on`` unless given."""
+    organization = evidence.writable_organization(session, actor, organization_code)
+    number = evidence.text(number, "Cần ghi số quyết định công bố.", "number_required", limit=100)
+    signed_on = evidence.required_date(signed_on, "Cần ghi ngày ký quyết định.", "signed_on_required")
+    if signed_on > today:
+        raise Invalid("Ngày ký quyết định không được sau hôm nay.", code="signed_on_future")
+    signer = evidence.text(signer, "Cần ghi người ký quyết định.", "signer_required", limit=200)
+    for name, day in (("posted_office_on", posted_office_on), ("posted_website_on", posted_website_on),
+                      ("notified_on", notified_on)):
+        if day is not None and day < signed_on:
+            raise Invalid("Ngày niêm yết, đăng tải, thông báo không được trước ngày ký quyết định.", code=name)
+    published = _given_scope(scope) if scope else scope_on(session, organization, signed_on)
+    stored = evidence.store(files, upload, required="Cần tải lên tệp quyết định công bố.")
+    assert stored is not None  # required above
+    with unit_of_work(session):
+        evidence.register_file(session, stored)
+        publication = Publication(
+            organization_id=organization.id, number=number, signed_on=signed_on, signer=signer, scope=published,
+            file_sha256=stored.sha256, filename=stored.filename, posted_office_on=posted_office_on,
+            posted_website_on=posted_website_on, website_url=evidence.optional_text(website_url, 500),
+            notified_on=notified_on, notified_to=evidence.optional_text(notified_to, 300),
+            created_by_name=actor.full_name,
+        )
+        session.add(publication)
+        session.flush()
+        evidence.audit(session, "publication_create", actor, organization.id, f"publication:{publication.id}", {
+            "number": number, "signed_on": signed_on.isoformat(), "signer": signer, "scope": published,
+            "scope_given": bool(scope), "filename": stored.filename,
+            "posted_office_on": evidence.iso(posted_office_on), "posted_website_on": evidence.iso(posted_website_on),
+            "website_url": publication.website_url, "notified_on": evidence.iso(notified_on),
+            "notified_to": publication.notified_to,
+        }, stored.sha256)
+    return publication
+
+
+def _given_scope(scope: list[str]) -> list[str]:
+    codes = sorted({normalize_code(code) for code in scope if str(code).strip()})
+    wrong = [code for code in codes if not is_valid(code)]
+    if wrong:
+        raise Invalid(f"Mã TTHC không hợp lệ trong phạm vi công bố: {', '.join(wrong[:5])}.", code="invalid_scope")
+    return codes
+
+
+def scope_on(session: Session, organization: Organization, day: date) -> list[str]:
+    """The codes of the organisation's TTHC list on ``day``, as the coverage matcher reads the list."""
+    return sorted(procedure.code for procedure in listed_on(session, organization, day))
+
+
+def listed_on(session: Session, organization: Organization, day: date) -> list[Procedure]:
+    covered, uncovered = coverage.coverage_on(session, organization, day)
+    return sorted([item.procedure for item in covered] + uncovered, key=lambda p: p.code)
+
+
+def publications(session: Session, viewer: User, organization_code: str) -> list[Publication]:
+    """The organisation's publications, latest signed first."""
+    organization = evidence.readable_organization(session, viewer, organization_code)
+    return of_organization(session, organization.id)
+
+
+def of_organization(session: Session, organization_id: int, day: date | None = None) -> list[Publication]:
+    query = select(Publication).where(Publication.organization_id == organization_id)
+    if day is not None:
+        query = query.where(Publication.signed_on <= day)
+    return list(session.scalars(query.order_by(Publication.signed_on.desc(), Publication.id.desc())))
+
+
+def get(session: Session, viewer: User, publication_id: int) -> Publication:
+    publication = session.get(Publication, publication_id)
+    if publication is None or not permissions.can_read(viewer, publication.organization_id):
+        raise NotFound("Không tìm thấy quyết định công bố.")
+    return publication
+
+
+def scope_change(session: Session, organization: Organization, day: date) -> ScopeChange | None:
+    """The latest publication signed by ``day`` against the list on ``day``; None when nothing was published."""
+    latest = next(iter(of_organization(session, organization.id, day)), None)
+    if latest is None:
+        return None
+    listed = listed_on(session, organization, day)
+    added = [p for p in listed if not any(codes_match(code, p.code) for code in latest.scope)]
+    removed = [code for code in latest.scope if not any(codes_match(code, p.code) for p in listed)]
+    return ScopeChange(latest, added, removed)
