@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -10,23 +9,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from qms.accounts import permissions
+from qms.acknowledgements import status as acknowledgement_status
 from qms.catalogue import coverage
 from qms.catalogue.coverage import Coverage
 from qms.errors import NotFound
 from qms.inspection import workspace
 from qms.legal import reviews as legal_reviews
 from qms.legal.reviews import ReviewItem
-from qms.models import Document, DocumentStatus, Organization, Revision, RevisionStatus, User
+from qms.models import Document, Organization, Revision, RevisionStatus, User
+from qms.periodic_review import schedule
+from qms.periodic_review.schedule import ReviewDue, add_months
 
-
-@dataclass(frozen=True)
-class OverdueReview:
-    """A document whose current revision is older than its periodic review interval."""
-
-    document: Document
-    revision: Revision
-    due_on: date
-    days_overdue: int
+__all__ = ["Dashboard", "add_months", "for_organization", "overdue_reviews"]
 
 
 @dataclass
@@ -37,37 +31,18 @@ class Dashboard:
     open_reviews: list[ReviewItem] = field(default_factory=list)
     awaiting_review: list[Revision] = field(default_factory=list)
     awaiting_approval: list[Revision] = field(default_factory=list)
-    overdue_reviews: list[OverdueReview] = field(default_factory=list)
+    overdue_reviews: list[ReviewDue] = field(default_factory=list)
+    #: Reviews falling due within ``schedule.DUE_SOON_DAYS``, not yet overdue.
+    reviews_due_soon: list[ReviewDue] = field(default_factory=list)
+    #: Documents in force whose readers have not all confirmed «đã đọc và hiểu», with their rate.
+    unread: list[tuple[Document, acknowledgement_status.Rate]] = field(default_factory=list)
     #: What waits for the viewer, counted as the header and the workspace count it (``Workspace.count``).
     waiting_for_viewer: int = 0
 
 
-def add_months(day: date, months: int) -> date:
-    """The same day ``months`` later, or the month's last day when it has fewer days."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def overdue_reviews(session: Session, organization_id: int, today: date) -> list[OverdueReview]:
-    """Each document is reviewed every ``review_interval_months`` from its last effective revision."""
-    current = session.scalars(
-        select(Revision)
-        .join(Revision.document)
-        .where(
-            Document.organization_id == organization_id,
-            Document.status == DocumentStatus.ACTIVE,
-            Revision.status == RevisionStatus.EFFECTIVE,
-        )
-    )
-    overdue = []
-    for revision in current:
-        if revision.effective_from is None:
-            continue
-        due = add_months(revision.effective_from, revision.document.review_interval_months)
-        if due < today:
-            overdue.append(OverdueReview(revision.document, revision, due, (today - due).days))
-    return sorted(overdue, key=lambda item: item.due_on)
+def overdue_reviews(session: Session, organization_id: int, today: date) -> list[ReviewDue]:
+    """Documents in force past their periodic review day (qms.periodic_review.schedule)."""
+    return [item for item in schedule.schedule(session, on=today, organization_id=organization_id) if item.overdue]
 
 
 def _waiting(session: Session, organization_id: int, status: RevisionStatus) -> list[Revision]:
@@ -88,12 +63,18 @@ def for_organization(session: Session, viewer: User, organization_code: str, tod
         raise NotFound("Không tìm thấy đơn vị.")
     if not permissions.sees_non_current(viewer):
         raise NotFound("Không tìm thấy đơn vị.")
+    planned = schedule.schedule(session, on=today, organization_id=organization.id)
+    rates = acknowledgement_status.pending_by_document(session, organization.id)
+    unread = [(item.document, rates[item.document.id]) for item in sorted(planned, key=lambda i: i.document.code)
+              if item.document.id in rates and rates[item.document.id].acknowledged < rates[item.document.id].required]
     return Dashboard(
         organization=organization,
         coverage=coverage.coverage(session, viewer, organization.code),
         open_reviews=legal_reviews.reviews(session, viewer, organization.code, "open", today=today),
         awaiting_review=_waiting(session, organization.id, RevisionStatus.IN_REVIEW),
         awaiting_approval=_waiting(session, organization.id, RevisionStatus.REVIEWED),
-        overdue_reviews=overdue_reviews(session, organization.id, today),
+        overdue_reviews=[item for item in planned if item.overdue],
+        reviews_due_soon=[item for item in planned if not item.overdue and item.days_left <= schedule.DUE_SOON_DAYS],
+        unread=unread,
         waiting_for_viewer=workspace.for_user(session, viewer, today).count,
     )

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from qms import conformity
 from qms.accounts import organizations, permissions
+from qms.acknowledgements import status as acknowledgement_status
 from qms.audit.anchors import Anchor, AnchorFile
 from qms.audit.chain import ChainHealth, check_chain
 from qms.catalogue import coverage
@@ -46,6 +47,7 @@ SORTS = {
     "findings": "Quy trình có phát hiện",
     "awaiting": "Chờ phê duyệt",
     "overdue": "Quá hạn xem xét",
+    "acknowledged": "Tỷ lệ đã đọc",
     "last_approval": "Phê duyệt gần nhất",
     "chain": "Nhật ký toàn vẹn",
 }
@@ -66,10 +68,19 @@ class OverviewRow:
     overdue_reviews: int
     last_approval: datetime | None
     chain_ok: bool
+    #: Confirmations «đã đọc và hiểu» of the revisions in force, out of the people asked to read them.
+    acknowledged: int = 0
+    acknowledgement_required: int = 0
 
     @property
     def documents(self) -> int:
         return sum(self.documents_by_kind.values())
+
+    @property
+    def acknowledgement_percent(self) -> float | None:
+        if not self.acknowledgement_required:
+            return None
+        return round(100 * self.acknowledged / self.acknowledgement_required, 1)
 
 
 @dataclass
@@ -141,6 +152,7 @@ class _Counts:
             .join(Revision.document).where(Revision.status == RevisionStatus.REVIEWED))
         self.reviews = self._per_organization(session, select(LegalReview.organization_id, func.count(LegalReview.id))
             .where(LegalReview.state == ReviewState.OPEN))
+        self.acknowledgements = acknowledgement_status.rates(session)
         self.last_approval: dict[int, datetime | None] = dict(
             session.execute(select(Document.organization_id, func.max(Revision.approved_at)).join(Revision.document)
                             .group_by(Document.organization_id)).all()
@@ -164,6 +176,7 @@ def _row(
     findings = len(conformity.organization_findings(session, viewer, organization.code))
     last = counts.last_approval.get(organization.id)
     by_kind = counts.by_kind.get(organization.id, Counter())
+    read = counts.acknowledgements.get(organization.id, acknowledgement_status.Rate(0, 0))
     return OverviewRow(
         organization=organization,
         documents_by_kind={kind: count for kind in DocumentKind if (count := by_kind[kind])},
@@ -177,6 +190,8 @@ def _row(
         overdue_reviews=len(overdue_reviews(session, organization.id, today)),
         last_approval=last,
         chain_ok=chain.organization_ok(organization.id),
+        acknowledged=read.acknowledged,
+        acknowledgement_required=read.required,
     )
 
 
@@ -192,6 +207,7 @@ def _sort_key(row: OverviewRow, sort: str) -> tuple[Any, ...]:
         "findings": (row.processes_with_findings,),
         "awaiting": (row.awaiting_approval,),
         "overdue": (row.overdue_reviews,),
+        "acknowledged": (row.acknowledgement_percent is not None, row.acknowledgement_percent or 0.0),
         "last_approval": (row.last_approval is not None, row.last_approval or datetime.min.replace(tzinfo=UTC)),
         "chain": (row.chain_ok,),
     }
