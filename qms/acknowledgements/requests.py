@@ -17,6 +17,14 @@ from qms.errors import Forbidden, Invalid
 from qms.models import AcknowledgementRequest, Document, DocumentReader, Revision, User
 
 
+def members(session: Session, organization_id: int) -> list[User]:
+    """The organisation's active users, who read its documents unless the secretary narrowed them."""
+    return list(session.scalars(
+        select(User).where(User.organization_id == organization_id, User.is_active.is_(True))
+        .order_by(User.full_name, User.id)
+    ))
+
+
 def readers(session: Session, document: Document) -> list[User]:
     """The active users asked to read the document's revisions, by name."""
     chosen = select(DocumentReader.user_id).where(DocumentReader.document_id == document.id)

@@ -32,6 +32,10 @@ class AcknowledgementList:
     def percent(self) -> float | None:
         return round(100 * len(self.acknowledged) / self.required, 1) if self.required else None
 
+    @property
+    def pending_users(self) -> list[User]:
+        return [row.user for row in self.pending]
+
 
 def _still_asked() -> ColumnElement[bool]:
     """A request that counts: read, or unread by an active user and not closed."""

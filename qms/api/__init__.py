@@ -11,6 +11,7 @@ from flask_smorest import Api
 from werkzeug.exceptions import HTTPException
 
 from qms.api import (
+    acknowledgements,
     audit,
     conformity,
     diff,
@@ -20,6 +21,7 @@ from qms.api import (
     me,
     organizations,
     overview,
+    periodic_reviews,
     procedures,
     registers,
     revisions,
@@ -73,6 +75,6 @@ def init_app(app: Flask) -> None:
         api.spec.components.schema(name, schema=schema)
     for module in (
         me, documents, revisions, audit, search, procedures, legal, overview, diff, registers, conformity,
-        organizations,
+        organizations, periodic_reviews, acknowledgements,
     ):
         api.register_blueprint(module.blp)

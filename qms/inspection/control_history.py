@@ -221,6 +221,13 @@ _DESCRIBERS: dict[str, Describer] = {
         ("TTHC đọc được từ tệp", ", ".join(d.get("procedure_codes") or [])))),
     "processing_failed": lambda d, r, n: (f"Xử lý tệp của {r} không thành công", _facts(
         ("Lý do", d.get("reason")), ("Số lần thử", d.get("attempts")))),
+    "periodic_review": lambda d, r, n: (f"Xem xét định kỳ {r}", _facts(
+        ("Kết quả", {"no_change": "Còn phù hợp, không cần sửa đổi", "revise": "Cần sửa đổi"}.get(
+            d.get("outcome") or "", d.get("outcome"))),
+        ("Lý do", d.get("reason")), ("Hạn xem xét", _date(d["due_on"]) if d.get("due_on") else None))),
+    "acknowledge": lambda d, r, n: (f"Xác nhận đã đọc và hiểu {r}", []),
+    "acknowledgement_readers": lambda d, r, n: ("Chọn người cần đọc tài liệu", _facts(
+        ("Người cần đọc", ", ".join(d.get("readers") or []) or "mọi cán bộ, công chức của đơn vị"))),
     "conformity_check": lambda d, r, n: (f"Kiểm tra sự phù hợp của {r}", _facts(
         ("Phát hiện trước", _numbers(d.get("before"))), ("Phát hiện sau", _numbers(d.get("after"))))),
 }

@@ -1,0 +1,31 @@
+"""Forms of periodic review: the approver's outcome, and the organisation's interval per kind."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, RadioField, SelectChoice, TextAreaField
+from wtforms.validators import InputRequired, NumberRange, Optional
+
+from qms.models import ReviewOutcome
+from qms.periodic_review.intervals import MAX_MONTHS, MIN_MONTHS
+from qms.periodic_review.outcomes import OUTCOME_LABELS
+from qms.web.forms.common import NOT_A_CHOICE
+
+OUTCOME_CHOICES = [SelectChoice(outcome.value, _l(label)) for outcome, label in OUTCOME_LABELS.items()]
+
+
+class PeriodicReviewForm(FlaskForm):
+    outcome = RadioField(_l("Kết quả xem xét"), choices=OUTCOME_CHOICES, default=ReviewOutcome.NO_CHANGE.value,
+                         validators=[InputRequired(_l("Cần chọn kết quả xem xét."))],
+                         invalid_choice_message=NOT_A_CHOICE)
+    reason = TextAreaField(_l("Lý do, nhận xét"), render_kw={"rows": 3})
+
+
+class IntervalForm(FlaskForm):
+    """One kind's interval; blank: the kind's default."""
+
+    months = IntegerField(
+        _l("Số tháng"), validators=[Optional(), NumberRange(MIN_MONTHS, MAX_MONTHS, _l(
+            "Chu kỳ xem xét phải từ %(min)s đến %(max)s tháng.", min=MIN_MONTHS, max=MAX_MONTHS))]
+    )
