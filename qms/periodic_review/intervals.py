@@ -48,7 +48,7 @@ def set_interval(
     organization = _organization(session, actor, organization_code)
     permissions.require_role(actor, workflow.REVIEW_INTERVAL_ROLES, organization.id)
     if months is not None and not MIN_MONTHS <= months <= MAX_MONTHS:
-        raise Invalid(f"Chu kỳ xem xét phải từ {MIN_MONTHS} đến {MAX_MONTHS} tháng.", code="invalid_interval")
+        raise Invalid("Chu kỳ xem xét phải từ 1 đến 60 tháng.", code="invalid_interval")
     with unit_of_work(session):
         row = session.scalar(
             select(ReviewInterval).where(ReviewInterval.organization_id == organization.id,
