@@ -70,16 +70,28 @@ def next_review_on(document: Document, last_reviewed_on: date | None) -> date | 
     return add_months(start, document.review_interval_months)
 
 
-def last_reviews(session: Session, document_ids: Iterable[int]) -> dict[int, date]:
-    """The day of each document's last periodic review, whatever its outcome."""
+def last_reviews(session: Session, document_ids: Iterable[int], *, by: date | None = None) -> dict[int, date]:
+    """The day of each document's last periodic review (on or before ``by``), whatever its outcome."""
     ids = list(document_ids)
     if not ids:
         return {}
-    rows = session.execute(
-        select(PeriodicReview.document_id, func.max(PeriodicReview.reviewed_on))
-        .where(PeriodicReview.document_id.in_(ids)).group_by(PeriodicReview.document_id)
-    )
+    query = select(PeriodicReview.document_id, func.max(PeriodicReview.reviewed_on)).where(
+        PeriodicReview.document_id.in_(ids))
+    if by is not None:
+        query = query.where(PeriodicReview.reviewed_on <= by)
+    rows = session.execute(query.group_by(PeriodicReview.document_id))
     return dict(rows.all())
+
+
+def due_on_day(session: Session, in_force: list[Revision], day: date) -> dict[int, date]:
+    """Per document, the review day as it stood on ``day`` for the revision then in force (the registers)."""
+    last = last_reviews(session, (revision.document_id for revision in in_force), by=day)
+    due = {}
+    for revision in in_force:
+        if revision.effective_from is not None:
+            start = max(revision.effective_from, last.get(revision.document_id) or revision.effective_from)
+            due[revision.document_id] = add_months(start, revision.document.review_interval_months)
+    return due
 
 
 def for_document(session: Session, document: Document, on: date) -> ReviewDue | None:
