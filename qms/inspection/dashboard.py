@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -42,7 +42,7 @@ class Dashboard:
 
 def overdue_reviews(session: Session, organization_id: int, today: date) -> list[ReviewDue]:
     """Documents in force past their periodic review day (qms.periodic_review.schedule)."""
-    return [item for item in schedule.schedule(session, on=today, organization_id=organization_id) if item.overdue]
+    return schedule.schedule(session, on=today, organization_id=organization_id, until=today - timedelta(days=1))
 
 
 def _waiting(session: Session, organization_id: int, status: RevisionStatus) -> list[Revision]:
@@ -63,10 +63,12 @@ def for_organization(session: Session, viewer: User, organization_code: str, tod
         raise NotFound("Không tìm thấy đơn vị.")
     if not permissions.sees_non_current(viewer):
         raise NotFound("Không tìm thấy đơn vị.")
-    planned = schedule.schedule(session, on=today, organization_id=organization.id)
+    planned = schedule.schedule(session, on=today, organization_id=organization.id,
+                                until=today + timedelta(days=schedule.DUE_SOON_DAYS))
     rates = acknowledgement_status.pending_by_document(session, organization.id)
-    unread = [(item.document, rates[item.document.id]) for item in sorted(planned, key=lambda i: i.document.code)
-              if item.document.id in rates and rates[item.document.id].acknowledged < rates[item.document.id].required]
+    unread_ids = [document_id for document_id, rate in rates.items() if rate.acknowledged < rate.required]
+    unread = [(document, rates[document.id]) for document in session.scalars(
+        select(Document).where(Document.id.in_(unread_ids)).order_by(Document.code))] if unread_ids else []
     return Dashboard(
         organization=organization,
         coverage=coverage.coverage(session, viewer, organization.code),

@@ -104,25 +104,33 @@ def for_document(session: Session, document: Document, on: date) -> ReviewDue | 
     return ReviewDue(document, current, max(current.effective_from, last or current.effective_from), last, due_on, on)
 
 
-def schedule(session: Session, *, on: date, organization_id: int | None = None) -> list[ReviewDue]:
-    """Every active document in force (of one organisation, or all), earliest due first."""
+def schedule(
+    session: Session, *, on: date, organization_id: int | None = None, until: date | None = None
+) -> list[ReviewDue]:
+    """Every active document in force (of one organisation, or all) whose review falls due by ``until`` (None: any
+    day), earliest first. The days are computed from columns; only the documents listed are loaded."""
     query = (
-        select(Revision).join(Revision.document)
+        select(Revision.id, Revision.document_id, Revision.effective_from, Document.review_interval_months)
+        .join(Revision.document)
         .where(Document.status == DocumentStatus.ACTIVE, Revision.status == RevisionStatus.EFFECTIVE)
     )
     if organization_id is not None:
         query = query.where(Document.organization_id == organization_id)
-    current = list(session.scalars(query))
-    last = last_reviews(session, (revision.document_id for revision in current))
-    items = []
-    for revision in current:
-        if revision.effective_from is None:
+    rows = session.execute(query).all()
+    last = last_reviews(session, (document_id for _id, document_id, _from, _months in rows))
+    picked: dict[int, tuple[date, date | None, date]] = {}
+    for revision_id, document_id, effective_from, months in rows:
+        if effective_from is None:
             continue
-        document = revision.document
-        reviewed = last.get(document.id)
-        start = max(revision.effective_from, reviewed or revision.effective_from)
-        items.append(ReviewDue(document, revision, start, reviewed,
-                               add_months(start, document.review_interval_months), on))
+        reviewed = last.get(document_id)
+        start = max(effective_from, reviewed or effective_from)
+        due_on = add_months(start, months)
+        if until is None or due_on <= until:
+            picked[revision_id] = (start, reviewed, due_on)
+    if not picked:
+        return []
+    revisions = session.scalars(select(Revision).where(Revision.id.in_(picked)))
+    items = [ReviewDue(revision.document, revision, *picked[revision.id], on) for revision in revisions]
     return sorted(items, key=lambda item: (item.due_on, item.document.code))
 
 
@@ -131,8 +139,7 @@ def reviews_due(
 ) -> list[ReviewDue]:
     """Documents whose review falls due by ``on + within_days`` (overdue ones included), each with who is told: the
     organisation's active secretaries and approvers. For the notices: 30 days ahead, 0 (due today), overdue."""
-    horizon = on + timedelta(days=within_days)
-    due = [item for item in schedule(session, on=on, organization_id=organization_id) if item.due_on <= horizon]
+    due = schedule(session, on=on, organization_id=organization_id, until=on + timedelta(days=within_days))
     people = _secretaries_and_approvers(session, {item.document.organization_id for item in due})
     return [
         ReviewDue(item.document, item.revision, item.counted_from, item.last_reviewed_on, item.due_on, on,

@@ -15,7 +15,7 @@ from qms.extensions import db
 from qms.models import Document, Revision, RevisionStatus
 from qms.web import errors
 from qms.web.filters import format_date
-from qms.web.forms.acknowledgements import AcknowledgeForm, ReadersForm
+from qms.web.forms.acknowledgements import ReadersForm
 from qms.web.forms.common import first_error
 
 bp = Blueprint("acknowledgements", __name__)
@@ -25,7 +25,6 @@ bp.register_error_handler(DomainError, errors.domain_error_page)
 @bp.post("/revisions/<int:revision_id>/acknowledge")
 @login_required
 def acknowledge(revision_id: int) -> ResponseReturnValue:
-    AcknowledgeForm().validate()  # the CSRF token
     confirmed = confirmations.acknowledge(db.session, current_user, revision_id)
     assert confirmed.acknowledged_at is not None
     flash(_("Đã ghi nhận: bạn đã đọc và hiểu tài liệu (%(when)s).", when=format_date(confirmed.acknowledged_at)),

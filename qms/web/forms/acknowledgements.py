@@ -1,4 +1,4 @@
-"""Forms of read-and-acknowledge: the reader's confirmation, and the secretary's choice of readers."""
+"""The secretary's choice of the people who must read a document (the reader's confirmation is a bare button)."""
 
 from __future__ import annotations
 
@@ -6,10 +6,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 
 from qms.web.forms.common import NOT_A_CHOICE, MultiCheckboxField
-
-
-class AcknowledgeForm(FlaskForm):
-    """«Tôi đã đọc và hiểu»: the button is the whole form."""
 
 
 class ReadersForm(FlaskForm):
