@@ -155,7 +155,7 @@ def test_only_the_approver_records_a_review(client, bearer, app, session, files,
 
 
 def test_revise_opens_a_task_that_a_new_revision_in_force_closes(
-    client, bearer, app, session, files, secretary, reviewer, approver, document, today
+    client, bearer, app, runner, session, files, secretary, reviewer, approver, document, today
 ):
     make_effective(session, files, document, secretary, reviewer, approver, today)
     url = f"/api/v1/documents/{document.id}/periodic-review"
@@ -180,6 +180,8 @@ def test_revise_opens_a_task_that_a_new_revision_in_force_closes(
     assert review["open"] is False and review["closed_by_revision_id"] == second.id
     body = client.get(f"/api/v1/documents/{document.id}", headers=bearer(secretary)).get_json()
     assert body["next_review_on"] == add_months(tomorrow, 12).isoformat()
+    verified = runner.invoke(args=["qms", "verify"])  # the review's entry sits in the chain with the revision's
+    assert verified.exit_code == 0, verified.output
 
 
 @pytest.mark.parametrize("kind, months", [("process", 12), ("policy", 24), ("manual", 24), ("form", 12)])
