@@ -14,7 +14,7 @@ from qms.database import unit_of_work
 from qms.documents import locks, workflow
 from qms.documents.reading import get_document
 from qms.errors import Forbidden, Invalid
-from qms.models import AcknowledgementRequest, Document, DocumentReader, Revision, User
+from qms.models import AcknowledgementRequest, Document, DocumentKind, DocumentReader, Revision, User
 
 
 def members(session: Session, organization_id: int) -> list[User]:
@@ -39,10 +39,16 @@ def narrowed(session: Session, document_id: int) -> bool:
         is not None
 
 
+#: Records are evidence, not something people apply: nobody is asked to read them.
+NOT_READ_KINDS = frozenset({DocumentKind.RECORD})
+
+
 def open_on_take_effect(session: Session, revision: Revision, previous: Revision | None) -> int:
     """Inside the lifecycle's unit of work: the previous revision's unread requests close, the new one's open."""
     if previous is not None:
         close_pending(session, previous.id)
+    if revision.document.kind in NOT_READ_KINDS:
+        return 0
     now = clock.now()
     people = readers(session, revision.document)
     session.add_all(AcknowledgementRequest(revision_id=revision.id, user_id=user.id, requested_at=now)

@@ -169,3 +169,11 @@ def test_the_overview_rate_and_the_dossier_list(app, client, bearer, session, fi
     assert [person["username"] for person in listed["acknowledged"]] == ["canbo"]
     assert {person["username"] for person in listed["pending"]} == EVERYONE - {"canbo"}
     assert "xac-nhan-da-doc.json" in {entry["path"] for entry in manifest["files"]}
+
+
+def test_records_are_not_asked_to_be_read(client, bearer, session, files, secretary, reviewer, approver, today):
+    record = lifecycle.create_document(session, secretary, organization_code="XA-LOCBINH", code="HS-DGNB-2026",
+                                       title="Báo cáo đánh giá nội bộ năm 2026", kind="record")
+    revision = make_effective(session, files, record, secretary, reviewer, approver, today)
+    assert _listed(client, bearer, secretary, revision.id) == {"revision_id": revision.id, "required": 0,
+                                                                "acknowledged": [], "pending": []}
