@@ -221,6 +221,8 @@ API_BODIES = {
     "api_legal.put_basis": {"json": {"numbers": []}},
     "api_legal.decline_proposal": {"json": {"reason": "Thử"}},
     "api_diff.get_diff": {"query_string": {"from": 1, "to": 1}},
+    "api_periodic_reviews.record_periodic_review": {"json": {"outcome": "no_change", "reason": "Thử"}},
+    "api_acknowledgements.set_readers": {"json": {"usernames": []}},
 }
 MISSING_ID = 2147483647
 
