@@ -13,11 +13,15 @@ from qms.documents.reading import get_revision
 from qms.errors import Conflict, Forbidden
 from qms.models import AcknowledgementRequest, User
 
+NOT_ASKED = "Bạn không thuộc danh sách cần đọc tài liệu này."
+
 
 def acknowledge(session: Session, actor: User, revision_id: int) -> AcknowledgementRequest:
     """Only the revision in force, only by a person asked to read it; confirming again changes nothing (idempotent:
     the first confirmation is returned and no second audit entry is written)."""
-    get_revision(session, actor, revision_id)  # not found before forbidden before conflict
+    revision = get_revision(session, actor, revision_id)  # not found before forbidden before conflict
+    if actor.organization_id != revision.document.organization_id:
+        raise Forbidden(NOT_ASKED, code="not_required")  # only the organisation's own people are ever asked
     with unit_of_work(session):
         revision = locks.lock_revision(session, revision_id)
         if not revision.is_current:
@@ -27,7 +31,7 @@ def acknowledge(session: Session, actor: User, revision_id: int) -> Acknowledgem
                                                  AcknowledgementRequest.user_id == actor.id)
         )
         if request is None or (request.closed_at is not None and request.acknowledged_at is None):
-            raise Forbidden("Bạn không thuộc danh sách cần đọc tài liệu này.", code="not_required")
+            raise Forbidden(NOT_ASKED, code="not_required")
         if request.acknowledged_at is not None:
             return request
         request.acknowledged_at = clock.now()

@@ -5,20 +5,19 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, RadioField, SelectChoice, TextAreaField
-from wtforms.validators import InputRequired, NumberRange, Optional
+from wtforms.validators import NumberRange, Optional
 
 from qms.models import ReviewOutcome
 from qms.periodic_review.intervals import MAX_MONTHS, MIN_MONTHS
 from qms.periodic_review.outcomes import OUTCOME_LABELS
-from qms.web.forms.common import NOT_A_CHOICE
 
 OUTCOME_CHOICES = [SelectChoice(outcome.value, _l(label)) for outcome, label in OUTCOME_LABELS.items()]
 
 
 class PeriodicReviewForm(FlaskForm):
+    #: Checked by the service (qms.periodic_review.outcomes), after the role.
     outcome = RadioField(_l("Kết quả xem xét"), choices=OUTCOME_CHOICES, default=ReviewOutcome.NO_CHANGE.value,
-                         validators=[InputRequired(_l("Cần chọn kết quả xem xét."))],
-                         invalid_choice_message=NOT_A_CHOICE)
+                         validate_choice=False)
     reason = TextAreaField(_l("Lý do, nhận xét"), render_kw={"rows": 3})
 
 
