@@ -66,6 +66,9 @@ PERMANENT_SESSION_LIFETIME = int(_env("SESSION_LIFETIME_SECONDS", str(8 * 3600))
 #: Days an API token lives unless `flask qms token --days` says otherwise.
 TOKEN_DAYS = int(_env("TOKEN_DAYS", "90"))
 
+#: Days a reader has to confirm «Tôi đã đọc và hiểu» before the reminder (qms.acknowledgements.reminders).
+ACKNOWLEDGE_DAYS = int(_env("ACKNOWLEDGE_DAYS", "7"))
+
 #: Flask-Limiter back end; memory:// is per process, use redis:// for several workers.
 RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "memory://")
 RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)

@@ -13,6 +13,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import PathConverter, UnicodeConverter
 
 from qms.api import (
+    acknowledgements,
     audit,
     conformity,
     diff,
@@ -22,6 +23,7 @@ from qms.api import (
     me,
     organizations,
     overview,
+    periodic_reviews,
     procedures,
     records,
     registers,
@@ -93,5 +95,6 @@ def init_app(app: Flask) -> None:
     for module in (
         me, documents, revisions, audit, search, procedures, legal, overview, diff, registers, conformity,
         organizations, records, scorecard,
+        organizations, periodic_reviews, acknowledgements,
     ):
         api.register_blueprint(module.blp)

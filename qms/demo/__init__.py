@@ -8,7 +8,7 @@ clone has them).
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from docx import Document as WordDocument
@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from qms.accounts import organizations, restructure, users
+from qms.acknowledgements import confirmations
 from qms.catalogue import procedures
 from qms.demo import records
 from qms.documents import lifecycle as documents
@@ -73,6 +74,9 @@ def load(session: Session, files: FileStore, today: date) -> bool:
     csv_import.import_csv(session, None, _file("legal_documents.csv"), today=today)
     procedures.import_procedures(session, people["thuky"], "XA-LOCBINH", "procedures.xlsx", _file("procedures.xlsx"))
     _Agency(session, files, today, people["thuky"], people["kiemtra"], people["pheduyet"]).load_loc_binh()
+    # Read and confirmed by everybody asked (the policy), by one person (the birth registration), by nobody (the rest).
+    _acknowledge(session, "CSCL", [people[name] for name in ("thuky", "kiemtra", "pheduyet", "canbo")])
+    _acknowledge(session, "QT-HT-01", [people["canbo"]])
     # The drafter, the reviewer and the approver of a revision are three people, even where one holds two roles.
     _Agency(session, files, today, people["thuky.dd"], people["kiemtra.dd"], people["pheduyet.dd"]).load_dong_dang()
     for code, secretary in (("XA-DONGQUAN", "thuky.dq"), ("XA-TAMGIA", "thuky.tg")):
@@ -133,8 +137,10 @@ class _Agency:
         self.effective(policy, _file("CSCL_chinh-sach-chat-luong_lan-01.docx"), "CSCL_lan-01.docx", "Ban hành lần đầu")
 
         control = self.document("QT-HT-KS", "Quy trình kiểm soát tài liệu", "system_procedure")
-        self.effective(control, _file("QT-HT-KS_kiem-soat-tai-lieu_lan-01.docx"), "QT-HT-KS_lan-01.docx",
-                       "Ban hành lần đầu theo Quyết định 101/QĐ-BKHCN")
+        # In force for 13 months: its yearly periodic review is overdue.
+        _Agency(self.session, self.files, self.today - timedelta(days=395), self.secretary, self.reviewer,
+                self.approver).effective(control, _file("QT-HT-KS_kiem-soat-tai-lieu_lan-01.docx"),
+                                         "QT-HT-KS_lan-01.docx", "Ban hành lần đầu theo Quyết định 101/QĐ-BKHCN")
 
         objectives = self.document("MTCL", "Mục tiêu chất lượng", "objectives")
         year = self.today.year
@@ -209,6 +215,15 @@ class _Agency:
         # The commune adopts Lộc Bình's process as it is, control block included: the secretary confirms it.
         self.effective(birth, _file("QT-HT-01_dang-ky-khai-sinh_lan-02.docx"), "QT-01.docx", "Ban hành lần đầu",
                        code_mismatch_reason="Áp dụng quy trình mẫu của xã Lộc Bình; khối kiểm soát sửa ở lần sau.")
+
+
+def _acknowledge(session: Session, code: str, readers: list[User]) -> None:
+    document = session.scalar(
+        select(Document).join(Document.organization).where(Organization.code == "XA-LOCBINH", Document.code == code)
+    )
+    assert document is not None and document.current_revision is not None
+    for reader in readers:
+        confirmations.acknowledge(session, reader, document.current_revision.id)
 
 
 def _file(name: str) -> bytes:

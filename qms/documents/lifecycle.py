@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from qms import clock, conformity, faults, tasks
 from qms.accounts import permissions
+from qms.acknowledgements import requests as acknowledgement_requests
 from qms.audit import trail
 from qms.catalogue.codes import codes_match
 from qms.conformity.checks import same_code
@@ -40,6 +41,7 @@ from qms.models import (
     StoredFile,
     User,
 )
+from qms.periodic_review import intervals, outcomes
 from qms.search import log as search_log
 
 DOCUMENT_CODE = re.compile(r"^[\w][\w .\-/]{0,63}$")
@@ -94,6 +96,7 @@ def create_document(
             title=title,
             kind=document_kind,
             procedure_code=procedure_code,
+            review_interval_months=intervals.months_for(session, organization.id, document_kind),
             created_by_id=actor.id,
         )
         session.add(document)
@@ -349,6 +352,8 @@ def _end_document(session: Session, actor: User | None, document: Document, reas
     now = clock.now()
     ended = []
     for each in document.revisions:
+        if each.status is RevisionStatus.EFFECTIVE:
+            acknowledgement_requests.close_pending(session, each.id)
         if each.status in OPEN_STATUSES or each.status is RevisionStatus.EFFECTIVE:
             ended.append({"revision_id": each.id, "number": each.number, "was": each.status.value})
             each.status = RevisionStatus.OBSOLETE
@@ -400,6 +405,9 @@ def _take_effect(session: Session, revision: Revision, *, actor: User | None) ->
     revision.status = RevisionStatus.EFFECTIVE
     revision.took_effect_at = now
     trail.record(session, "take_effect", actor=actor, revision=revision, details=details, at=now)
+    # Its readers are asked to read it (the previous one's unread requests close); a «cần sửa đổi» is answered.
+    acknowledgement_requests.open_on_take_effect(session, revision, previous)
+    outcomes.close_on_take_effect(session, revision)
 
 
 # --- small pieces ----------------------------------------------------------------------------

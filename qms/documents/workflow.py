@@ -28,6 +28,17 @@ DOCUMENT_ACTIONS: dict[str, tuple[Role, ...]] = {"withdraw": (Role.APPROVER,)}
 #: Who uploads a new revision of an active document.
 UPLOAD_ROLES = (Role.SECRETARY,)
 
+#: Who records a periodic review's outcome («còn phù hợp» / «cần sửa đổi») of a document in force.
+PERIODIC_REVIEW_ROLES = (Role.APPROVER,)
+
+#: Who sets the organisation's own review interval for a kind of document.
+REVIEW_INTERVAL_ROLES = (Role.SECRETARY, Role.APPROVER)
+
+#: Who narrows the readers asked to acknowledge a document, and sees who has and has not read it (inspectors read
+#: the lists of every organisation too).
+READER_ROLES = (Role.SECRETARY,)
+ACKNOWLEDGEMENT_LIST_ROLES = (Role.SECRETARY, Role.REVIEWER, Role.APPROVER)
+
 #: Actions that move a revision towards effect: a stale revision takes none of them.
 FORWARD_ACTIONS = ("submit", "pass", "approve")
 
@@ -122,3 +133,18 @@ def may_withdraw(user: User, document: Document) -> bool:
     if not document.revisions or document.status is not DocumentStatus.ACTIVE:
         return False
     return _holds(user, DOCUMENT_ACTIONS["withdraw"], document)
+
+
+def may_record_review(user: User, document: Document) -> bool:
+    """A periodic review needs the approver's role and a document in force."""
+    return (document.status is DocumentStatus.ACTIVE and document.current_revision is not None
+            and _holds(user, PERIODIC_REVIEW_ROLES, document))
+
+
+def may_set_readers(user: User, document: Document) -> bool:
+    return document.status is DocumentStatus.ACTIVE and _holds(user, READER_ROLES, document)
+
+
+def may_see_acknowledgements(user: User, document: Document) -> bool:
+    """The organisation's control roles and inspectors see who has read a document."""
+    return permissions.sees_all_organizations(user) or _holds(user, ACKNOWLEDGEMENT_LIST_ROLES, document)

@@ -249,4 +249,12 @@ _DESCRIBERS: dict[str, Describer] = {
         (Message("Lý do"), d.get("reason")), (Message("Số lần thử"), d.get("attempts")))),
     "conformity_check": lambda d, r, n: (Message("Kiểm tra sự phù hợp của %(revision)s", revision=r), _facts(
         (Message("Phát hiện trước"), _numbers(d.get("before"))), (Message("Phát hiện sau"), _numbers(d.get("after"))))),
+    "periodic_review": lambda d, r, n: (Message("Xem xét định kỳ %(revision)s", revision=r), _facts(
+        (Message("Kết quả"), {"no_change": Message("Còn phù hợp, không cần sửa đổi"),
+                              "revise": Message("Cần sửa đổi")}.get(d.get("outcome") or "", d.get("outcome"))),
+        (Message("Lý do"), d.get("reason")),
+        (Message("Hạn xem xét"), _date(d["due_on"]) if d.get("due_on") else None))),
+    "acknowledge": lambda d, r, n: (Message("Xác nhận đã đọc và hiểu %(revision)s", revision=r), []),
+    "acknowledgement_readers": lambda d, r, n: (Message("Chọn người cần đọc tài liệu"), _facts(
+        (Message("Người cần đọc"), ", ".join(d.get("readers") or []) or Message("mọi cán bộ, công chức của đơn vị")))),
 }

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from qms import clock, conformity
 from qms.accounts import users
+from qms.acknowledgements import status as acknowledgement_status
 from qms.audit import trail
 from qms.audit.anchors import AnchorFile
 from qms.audit.chain import GENESIS, check_chain
@@ -77,7 +78,7 @@ def build(
     manifest = Manifest(organization, as_of)
     in_force = state_on.effective_on(session, organization.id, as_of)
     all_documents = state_on.documents_on(session, organization.id, as_of)
-    total = 6 + len(in_force) + len(all_documents) + 3
+    total = 6 + len(in_force) + len(all_documents) + 4
     done = 0
 
     def step() -> None:
@@ -111,8 +112,22 @@ def build(
         found = conformity.organization_findings(session, viewer or users.operator(), organization.code)
         writer.add_json("phat-hien-kiem-tra-phu-hop.json", [item.as_json() for item in found])
         step()
+        writer.add_json("xac-nhan-da-doc.json", _acknowledgements(session, in_force, codes, as_of))
+        step()
         writer.add_json(MANIFEST, _manifest_body(session, manifest, viewer, anchor_file), listed=False)
     return manifest
+
+
+def _acknowledgements(
+    session: Session, in_force: list[Revision], codes: dict[int, str], as_of: date
+) -> list[dict[str, Any]]:
+    """Each revision in force that day: who was asked to read it, who confirmed «đã đọc và hiểu» and when."""
+    return [
+        {"code": codes[revision.document_id], "title": revision.document.title, "revision_id": revision.id,
+         "number": revision.number, "issue_number": revision.issue_number,
+         **acknowledgement_status.on_day(session, revision, as_of)}
+        for revision in in_force
+    ]
 
 
 def build_to_temporary_file(

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from qms import clock, conformity
 from qms.accounts import permissions, tree_as_of
 from qms.accounts.tree_as_of import FormerOrganization, TreeOn
+from qms.acknowledgements import status as acknowledgement_status
 from qms.audit.anchors import Anchor, AnchorFile
 from qms.audit.chain import ChainHealth, check_chain
 from qms.catalogue import coverage
@@ -55,6 +56,7 @@ SORTS = {
     "findings": "Quy trình có phát hiện",
     "awaiting": "Chờ phê duyệt",
     "overdue": "Quá hạn xem xét",
+    "acknowledged": "Tỷ lệ đã đọc",
     "last_approval": "Phê duyệt gần nhất",
     "chain": "Nhật ký toàn vẹn",
     "gaps": "Tồn tại, hạn chế",
@@ -80,10 +82,19 @@ class OverviewRow:
     parent: Organization | None = None
     #: The codes of the scorecard's gaps (this year, as of today).
     scorecard_gaps: tuple[str, ...] = ()
+    #: Confirmations «đã đọc và hiểu» of the revisions in force, out of the people asked to read them.
+    acknowledged: int = 0
+    acknowledgement_required: int = 0
 
     @property
     def documents(self) -> int:
         return sum(self.documents_by_kind.values())
+
+    @property
+    def acknowledgement_percent(self) -> float | None:
+        if not self.acknowledgement_required:
+            return None
+        return round(100 * self.acknowledged / self.acknowledgement_required, 1)
 
 
 @dataclass
@@ -173,6 +184,7 @@ class _Counts:
             .join(Revision.document).where(Revision.status == RevisionStatus.REVIEWED))
         self.reviews = self._per_organization(session, select(LegalReview.organization_id, func.count(LegalReview.id))
             .where(LegalReview.state == ReviewState.OPEN))
+        self.acknowledgements = acknowledgement_status.rates(session)
         self.last_approval: dict[int, datetime | None] = dict(
             session.execute(select(Document.organization_id, func.max(Revision.approved_at)).join(Revision.document)
                             .group_by(Document.organization_id)).all()
@@ -197,6 +209,7 @@ def _row(
     findings = len(conformity.organization_findings(session, viewer, organization.code))
     last = counts.last_approval.get(organization.id)
     by_kind = counts.by_kind.get(organization.id, Counter())
+    read = counts.acknowledgements.get(organization.id, acknowledgement_status.Rate(0, 0))
     return OverviewRow(
         organization=organization,
         documents_by_kind={kind: count for kind in DocumentKind if (count := by_kind[kind])},
@@ -212,6 +225,8 @@ def _row(
         chain_ok=chain.organization_ok(organization.id),
         parent=parent,
         scorecard_gaps=tuple(item.code for item in scorecard.of_organization(session, organization, today=today).gaps),
+        acknowledged=read.acknowledged,
+        acknowledgement_required=read.required,
     )
 
 
@@ -274,6 +289,7 @@ def _sort_key(row: OverviewRow, sort: str) -> tuple[Any, ...]:
         "findings": (row.processes_with_findings,),
         "awaiting": (row.awaiting_approval,),
         "overdue": (row.overdue_reviews,),
+        "acknowledged": (row.acknowledgement_percent is not None, row.acknowledgement_percent or 0.0),
         "last_approval": (row.last_approval is not None, row.last_approval or datetime.min.replace(tzinfo=UTC)),
         "chain": (row.chain_ok,),
         "gaps": (len(row.scorecard_gaps),),

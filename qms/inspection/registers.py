@@ -23,6 +23,7 @@ from qms.exports.xlsx import Cell
 from qms.legal.status import STATUS_LABELS as LEGAL_STATUS_LABELS
 from qms.legal.status import incoming_relations, status_on, triggers
 from qms.models import Citation, DocumentKind, LegalDocument, Organization, RelationKind, RevisionStatus, User
+from qms.periodic_review import schedule
 
 INTERNAL, EXTERNAL, AMENDMENTS = "internal", "external", "amendments"
 KINDS = (INTERNAL, EXTERNAL, AMENDMENTS)
@@ -43,7 +44,8 @@ FILE_STEMS = {
     AMENDMENTS: "so-theo-doi-sua-doi-tai-lieu",
 }
 _HEADINGS = {
-    INTERNAL: ["STT", "Mã hiệu", "Tên tài liệu", "Loại tài liệu", "Lần ban hành", "Ngày ban hành", "Ngày hiệu lực"],
+    INTERNAL: ["STT", "Mã hiệu", "Tên tài liệu", "Loại tài liệu", "Lần ban hành", "Ngày ban hành", "Ngày hiệu lực",
+               "Hạn xem xét định kỳ"],
     EXTERNAL: ["STT", "Số, ký hiệu", "Loại văn bản", "Trích yếu", "Cơ quan ban hành", "Ngày ban hành",
                "Ngày hiệu lực", "Tình trạng", "Tài liệu viện dẫn"],
     AMENDMENTS: ["STT", "Mã hiệu", "Tên tài liệu", "Phiên bản", "Lần ban hành", "Nội dung sửa đổi", "Người soạn thảo",
@@ -51,7 +53,7 @@ _HEADINGS = {
 }
 #: Relative column widths in the Word table.
 WIDTHS = {
-    INTERNAL: [3, 8, 24, 10, 5, 7, 7],
+    INTERNAL: [3, 8, 22, 10, 5, 7, 7, 7],
     EXTERNAL: [3, 9, 7, 22, 9, 7, 7, 10, 8],
     AMENDMENTS: [3, 6, 12, 4, 4, 20, 10, 6, 10, 6, 6, 7],
 }
@@ -106,9 +108,10 @@ def _internal_rows(session: Session, organization_id: int, day: date) -> list[li
                 if r.document.kind is not DocumentKind.EXTERNAL]
     codes = state_on.codes_on(session, [r.document for r in in_force], day)
     in_force.sort(key=lambda r: (_KIND_ORDER[r.document.kind], codes[r.document_id]))
+    review_due = schedule.due_on_day(session, in_force, day)
     return [
         [number, codes[r.document_id], r.document.title, KIND_LABELS[r.document.kind], r.issue_number,
-         clock.local_day(r.approved_at), r.effective_from]
+         clock.local_day(r.approved_at), r.effective_from, review_due.get(r.document_id)]
         for number, r in enumerate(in_force, start=1)
     ]
 

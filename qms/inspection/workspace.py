@@ -8,12 +8,15 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
+from qms.acknowledgements import status as acknowledgement_status
 from qms.conformity import Finding, ProcessFindings, organization_findings
 from qms.conformity.store import stored_checks
-from qms.documents import reading
+from qms.documents import reading, workflow
 from qms.legal import reviews as legal_reviews
 from qms.legal.reviews import ReviewItem
-from qms.models import Revision, RevisionStatus, Role, User
+from qms.models import AcknowledgementRequest, PeriodicReview, Revision, RevisionStatus, Role, User
+from qms.periodic_review import outcomes, schedule
+from qms.periodic_review.schedule import ReviewDue
 from qms.records import corrective_actions
 from qms.records.corrective_actions import ActionState
 
@@ -39,12 +42,18 @@ class Workspace:
     to_approve: list[Pending] = field(default_factory=list)
     #: Corrective actions of the organisation past their due date, for its secretaries and approvers.
     overdue_actions: list[ActionState] = field(default_factory=list)
+    #: Revisions in force this person is asked to read and confirm («Tôi đã đọc và hiểu»).
+    to_acknowledge: list[AcknowledgementRequest] = field(default_factory=list)
+    #: The approver's periodic reviews due within ``schedule.DUE_SOON_DAYS`` or overdue.
+    reviews_due: list[ReviewDue] = field(default_factory=list)
+    #: The secretary's documents a periodic review found «cần sửa đổi», until a new revision takes effect.
+    revision_tasks: list[PeriodicReview] = field(default_factory=list)
 
     @property
     def count(self) -> int:
         """Every item waiting, as the header, the workspace and the dashboard all show it."""
         lists = (self.drafts, self.returned, self.legal_reviews, self.findings, self.to_review, self.to_approve,
-                 self.overdue_actions)
+                 self.overdue_actions, self.to_acknowledge, self.reviews_due, self.revision_tasks)
         return sum(len(items) for items in lists)
 
 
@@ -63,8 +72,12 @@ def _pending(session: Session, revisions: list[Revision]) -> list[Pending]:
 def for_user(session: Session, user: User, today: date) -> Workspace:
     """Only what the user's roles act on; drafts are the user's own, everything else the organisation's."""
     waiting = reading.awaiting_action(session, user)
-    space = Workspace()
+    space = Workspace(to_acknowledge=acknowledgement_status.pending_for(session, user))
+    if user.has_role(*workflow.PERIODIC_REVIEW_ROLES):
+        space.reviews_due = schedule.reviews_due(session, within_days=schedule.DUE_SOON_DAYS, on=today,
+                                                 organization_id=user.organization_id)
     if user.has_role(Role.SECRETARY):
+        space.revision_tasks = outcomes.open_tasks(session, user.organization_id)
         code = user.organization.code
         space.drafts = [r for r in waiting if r.status is RevisionStatus.DRAFT and r.drafted_by_id == user.id]
         space.returned = [r for r in waiting if r.status is RevisionStatus.RETURNED]

@@ -1,5 +1,6 @@
 """Typed SQLAlchemy models, one module per subject; import them from here."""
 
+from qms.models.acknowledgements import AcknowledgementRequest, DocumentReader
 from qms.models.audit import AuditEntry, AuditHead
 from qms.models.base import Base
 from qms.models.conformity import RevisionCheck
@@ -31,6 +32,7 @@ from qms.models.organizations import (
     OrganizationStatus,
     RestructureKind,
 )
+from qms.models.periodic_reviews import PeriodicReview, ReviewInterval, ReviewOutcome
 from qms.models.procedures import DocumentProcedure, Procedure, ProcedureTransfer, TimeUnit
 from qms.models.records import (
     AuditFinding,
@@ -60,6 +62,11 @@ __all__ = [
     "ObjectiveResult",
     "Publication",
     "QualityObjective",
+    "AcknowledgementRequest",
+    "DocumentReader",
+    "PeriodicReview",
+    "ReviewInterval",
+    "ReviewOutcome",
     "Citation",
     "DocumentProcedure",
     "LegalDocument",

@@ -70,6 +70,8 @@ class Document(Base):
     #: The TTHC code of a per-procedure process, e.g. 1.001193 or 2.000815.000.00.00.H55.
     procedure_code: Mapped[str | None] = mapped_column(String(64), index=True)
     status: Mapped[DocumentStatus] = mapped_column(enum_column(DocumentStatus, 24), default=DocumentStatus.ACTIVE)
+    #: The periodic review interval: its organisation's for the kind, else the kind's default, set at creation and
+    #: whenever the organisation changes it (qms.periodic_review.intervals).
     review_interval_months: Mapped[int] = mapped_column(Integer, default=12)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))

@@ -9,6 +9,7 @@ from qms.accounts.permissions import ROLE_LABELS
 from qms.documents.reading import KIND_LABELS, STATUS_LABELS
 from qms.extensions import db, login_manager
 from qms.models import DocumentKind, DocumentStatus, RevisionStatus, Role, User
+from qms.periodic_review.outcomes import OUTCOME_LABELS
 from qms.web.language import Translated, translate
 
 #: The user's session generation when the session began (see ``User.session_generation``).
@@ -28,6 +29,7 @@ def load_user(user_id: str) -> User | None:
 
 def init_app(app: Flask) -> None:
     from qms.web import (
+        acknowledgements,
         admin,
         auth,
         conformity,
@@ -41,6 +43,7 @@ def init_app(app: Flask) -> None:
         inspect,
         language,
         legal,
+        periodic_reviews,
         procedures,
         reading,
         records,
@@ -72,6 +75,8 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(reading.bp)
     app.register_blueprint(records.bp)
     app.register_blueprint(scorecard.bp)
+    app.register_blueprint(periodic_reviews.bp)
+    app.register_blueprint(acknowledgements.bp)
     headers.init_app(app)
     errors.init_app(app)
     filters.init_app(app)
@@ -80,6 +85,7 @@ def init_app(app: Flask) -> None:
         STATUS_LABELS=Translated(STATUS_LABELS),
         KIND_LABELS=Translated(KIND_LABELS),
         ROLE_LABELS=Translated(ROLE_LABELS),
+        OUTCOME_LABELS=Translated(OUTCOME_LABELS),
         Role=Role,
         RevisionStatus=RevisionStatus,
         DocumentStatus=DocumentStatus,

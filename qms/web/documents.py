@@ -20,10 +20,11 @@ from qms.extensions import db
 from qms.files import filetypes
 from qms.files.store import file_store
 from qms.models import Document, DocumentKind, Revision, RevisionStatus, Role
-from qms.web import errors
+from qms.web import document_panels, errors
 from qms.web.filters import format_date
 from qms.web.forms.common import first_error
 from qms.web.forms.documents import ActionForm, DocumentFilterForm, DocumentForm, UploadForm
+from qms.web.forms.periodic_reviews import PeriodicReviewForm
 from qms.web.language import translate_text
 
 bp = Blueprint("documents", __name__)
@@ -114,6 +115,7 @@ def _show(
     status: int = 200,
     error: str | None = None,
     failed: tuple[int, ActionForm] | None = None,
+    review_form: PeriodicReviewForm | None = None,
 ) -> ResponseReturnValue:
     """The document page; after a refused action the form that failed keeps what was typed."""
     today = _today()
@@ -141,8 +143,17 @@ def _show(
         processing={revision.id: processing.describe(revision) for revision in revisions},
         ownership=as_of.ownership_history(db.session, document.id),
         error=error,
+        review=document_panels.review_panel(document, today, review_form),
+        readers=document_panels.reading_panel(document),
     )
     return page, status
+
+
+def document_page(
+    document: Document, *, status: int, error: str, review_form: PeriodicReviewForm | None = None
+) -> ResponseReturnValue:
+    """The document page with the message of a form posted from it to another page group, which keeps its input."""
+    return _show(document, status=status, error=error, review_form=review_form)
 
 
 @bp.get("/documents/<int:document_id>")

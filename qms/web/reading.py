@@ -9,6 +9,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from qms import clock
+from qms.acknowledgements import status as acknowledgement_status
 from qms.documents import reading
 from qms.errors import DomainError
 from qms.extensions import db
@@ -80,9 +81,11 @@ def current(document_id: int) -> ResponseReturnValue:
 def read(revision_id: int) -> ResponseReturnValue:
     revision, html = _body(revision_id)
     html, contents = with_contents(html) if html else (html, [])
+    # The reader asked to read the revision in force confirms it here, after reading it.
+    asked = acknowledgement_status.request_of(db.session, current_user, revision) if revision.is_current else None
     return render_template("reading/read.html", revision=revision, document=revision.document, html=html,
                            contents=contents if len(contents) >= MIN_CONTENTS else [],
-                           inline_pdf=_inline_pdf(revision) is not None)
+                           inline_pdf=_inline_pdf(revision) is not None, acknowledgement=asked)
 
 
 @bp.get("/revisions/<int:revision_id>/print")

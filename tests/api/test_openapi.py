@@ -55,6 +55,12 @@ ENDPOINTS = {
     "/api/v1/organizations/{code}/scorecard": {"get"},
     "/api/v1/organizations/{code}/reports/annual.docx": {"get"},
     "/api/v1/inspection-minutes.docx": {"get"},
+    "/api/v1/documents/{document_id}/periodic-review": {"post"},
+    "/api/v1/documents/{document_id}/periodic-reviews": {"get"},
+    "/api/v1/organizations/{code}/review-intervals": {"get", "put"},
+    "/api/v1/revisions/{revision_id}/acknowledge": {"post"},
+    "/api/v1/revisions/{revision_id}/acknowledgements": {"get"},
+    "/api/v1/documents/{document_id}/readers": {"put"},
 }
 
 

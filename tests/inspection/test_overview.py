@@ -52,8 +52,8 @@ def province(session, files, today, admin, secretary, reviewer, approver, outsid
     lifecycle.act(session, reviewer, pending.id, "pass", today=today, comment="Đã xem")
     policy = lifecycle.create_document(session, secretary, organization_code="XA-LOCBINH", code="CSCL",
                                        title="Chính sách chất lượng", kind="policy")
-    # Approved as if 400 days ago, through the service, so the revision agrees with its audit entries.
-    old_policy = make_effective(session, files, policy, secretary, reviewer, approver, today - timedelta(days=400))
+    # Approved as if 800 days ago, through the service, so the revision agrees with its audit entries.
+    old_policy = make_effective(session, files, policy, secretary, reviewer, approver, today - timedelta(days=800))
     gone = lifecycle.create_document(session, secretary, organization_code="XA-LOCBINH", code="QT-HT-09",
                                      title="Đăng ký giám hộ", kind="process")
     withdrawn = make_effective(session, files, gone, secretary, reviewer, approver, today)
@@ -79,7 +79,7 @@ def test_one_row_per_organisation_counts_what_the_data_says(session, today, insp
     assert (commune.covered, commune.listed, commune.coverage_percent) == (1, 3, 33.3)
     assert commune.open_reviews == 1  # QT-HT-04 cites 61/2018, replaced by 118/2025
     assert commune.awaiting_approval == 1
-    assert commune.overdue_reviews == 1  # the policy took effect 400 days ago
+    assert commune.overdue_reviews == 1  # the policy (24 months) took effect 800 days ago
     last = session.scalar(select(func.max(Revision.approved_at)))
     assert commune.last_approval == last
     assert commune.chain_ok and found.chain.ok

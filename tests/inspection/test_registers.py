@@ -20,6 +20,7 @@ from qms.exports.xlsx import HEADING_ROW
 from qms.inspection import register_files, registers
 from qms.legal import register as legal
 from qms.models import Document, Revision
+from qms.periodic_review.schedule import add_months
 
 FORMULA_TITLE = '=HYPERLINK("http://example.invalid","Bấm vào đây")'
 
@@ -78,18 +79,19 @@ def agency_documents(session, files, admin, secretary, reviewer, approver, docum
 def test_internal_register_lists_the_documents_in_force_in_both_files(session, inspector, agency_documents, today):
     register = registers.register(session, inspector, "XA-LOCBINH", "internal", as_of=today)
     policy, form, process = (agency_documents[k] for k in ("policy", "form", "process"))
+    in_a_year, in_two_years = add_months(today, 12), add_months(today, 24)  # the policy's interval is 24 months
     expected = [
-        [1, "CSCL", "Chính sách chất lượng", "Chính sách chất lượng", 1, today, today],
-        [2, "QT-HT-04", "Cấp bản sao trích lục hộ tịch", "Quy trình giải quyết TTHC", 1, today, today],
-        [3, "BM-01", FORMULA_TITLE, "Biểu mẫu", 1, today, today],
+        [1, "CSCL", "Chính sách chất lượng", "Chính sách chất lượng", 1, today, today, in_two_years],
+        [2, "QT-HT-04", "Cấp bản sao trích lục hộ tịch", "Quy trình giải quyết TTHC", 1, today, today, in_a_year],
+        [3, "BM-01", FORMULA_TITLE, "Biểu mẫu", 1, today, today, in_a_year],
     ]
     assert register.rows == expected
     assert {policy.effective_from, form.effective_from, process.effective_from} == {today}
 
     headings, rows = sheet_rows(register_files.render(register, "xlsx", made_on=today))
     assert headings == ["STT", "Mã hiệu", "Tên tài liệu", "Loại tài liệu", "Lần ban hành", "Ngày ban hành",
-                        "Ngày hiệu lực"]
-    assert [[*row[:5], row[5].date(), row[6].date()] for row in rows] == expected
+                        "Ngày hiệu lực", "Hạn xem xét định kỳ"]
+    assert [[*row[:5], row[5].date(), row[6].date(), row[7].date()] for row in rows] == expected
     formula = openpyxl.load_workbook(io.BytesIO(register_files.render(register, "xlsx", made_on=today))).active
     assert formula.cell(row=HEADING_ROW + 3, column=3).data_type == "s"  # text, not a formula
 

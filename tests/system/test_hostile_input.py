@@ -227,6 +227,8 @@ API_BODIES = {
     "api_records.verify_corrective_action": {"data": {"file": (b"%PDF-1.4", "bang-chung.pdf")}},
     "api_records.attach_audit_report": {"data": {"report": (b"%PDF-1.4", "bao-cao.pdf")}},
     "api_records.record_result": {"json": {"measured_on": "2026-01-01", "value": "Thử"}},
+    "api_periodic_reviews.record_periodic_review": {"json": {"outcome": "no_change", "reason": "Thử"}},
+    "api_acknowledgements.set_readers": {"json": {"usernames": []}},
 }
 MISSING_ID = 2147483647
 

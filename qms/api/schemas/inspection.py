@@ -50,6 +50,9 @@ class OverviewRowSchema(Schema):
     processes_with_findings = fields.Integer(metadata={"description": "Processes in force with conformity findings."})
     awaiting_approval = fields.Integer()
     overdue_reviews = fields.Integer(metadata={"description": "Documents past their periodic review."})
+    acknowledgements = fields.Method("_acknowledgements", metadata={
+        "type": "object", "description": "Confirmations «đã đọc và hiểu» of the revisions in force, out of the people "
+                                         "asked: {acknowledged, required, percent (null when nobody is asked)}."})
     last_approval = fields.DateTime(allow_none=True)
     chain_ok = fields.Boolean(metadata={"description": "None of the organisation's audit entries is bad."})
     scorecard_gaps = fields.List(fields.String(), metadata={
@@ -57,6 +60,10 @@ class OverviewRowSchema(Schema):
 
     def _by_kind(self, row: Any) -> dict[str, int]:
         return {kind.value: count for kind, count in row.documents_by_kind.items()}
+
+    def _acknowledgements(self, row: Any) -> dict[str, Any]:
+        return {"acknowledged": row.acknowledged, "required": row.acknowledgement_required,
+                "percent": row.acknowledgement_percent}
 
     def _coverage(self, row: Any) -> dict[str, Any]:
         return {"covered": row.covered, "total": row.listed, "percent": row.coverage_percent}
