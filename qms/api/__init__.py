@@ -94,7 +94,6 @@ def init_app(app: Flask) -> None:
         api.spec.components.schema(name, schema=schema)
     for module in (
         me, documents, revisions, audit, search, procedures, legal, overview, diff, registers, conformity,
-        organizations, records, scorecard,
-        organizations, periodic_reviews, acknowledgements,
+        organizations, records, scorecard, periodic_reviews, acknowledgements,
     ):
         api.register_blueprint(module.blp)
