@@ -23,6 +23,7 @@ from qms.models.legal import (
     RelationKind,
     ReviewState,
 )
+from qms.models.notices import MailState, Notice
 from qms.models.organizations import (
     DocumentOwnership,
     Organization,
@@ -34,10 +35,13 @@ from qms.models.organizations import (
 from qms.models.procedures import DocumentProcedure, Procedure, ProcedureTransfer, TimeUnit
 from qms.models.renditions import ProcessingState, Rendition, RevisionProcessing, TextSource
 from qms.models.search import IndexLogHead, IndexOperation
-from qms.models.users import ApiToken, Role, User, UserRole
+from qms.models.users import ApiToken, NoticePreference, Role, User, UserRole
 
 __all__ = [
     "Citation",
+    "MailState",
+    "Notice",
+    "NoticePreference",
     "DocumentProcedure",
     "LegalDocument",
     "LegalProposal",
