@@ -18,6 +18,7 @@ from qms.api import (
     errors,
     legal,
     me,
+    notifications,
     organizations,
     overview,
     procedures,
@@ -73,6 +74,6 @@ def init_app(app: Flask) -> None:
         api.spec.components.schema(name, schema=schema)
     for module in (
         me, documents, revisions, audit, search, procedures, legal, overview, diff, registers, conformity,
-        organizations,
+        organizations, notifications,
     ):
         api.register_blueprint(module.blp)

@@ -13,10 +13,11 @@ from flask import Flask, Response, current_app
 from sqlalchemy.orm import Session
 
 from qms.files.conversion import ConversionLimits
-from qms.tasks.queue import TaskQueue, make_queue, recover
+from qms.tasks.queue import TaskQueue, digests, make_queue, recover
 
 __all__ = [
-    "TaskQueue", "conversion_limits", "enqueue_notices", "enqueue_processing", "init_app", "recover", "task_queue",
+    "TaskQueue", "conversion_limits", "digests", "enqueue_notices", "enqueue_processing", "init_app", "recover",
+    "task_queue",
 ]
 
 

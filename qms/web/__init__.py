@@ -28,6 +28,7 @@ def load_user(user_id: str) -> User | None:
 
 def init_app(app: Flask) -> None:
     from qms.web import (
+        account,
         admin,
         auth,
         conformity,
@@ -41,6 +42,7 @@ def init_app(app: Flask) -> None:
         inspect,
         language,
         legal,
+        notices,
         procedures,
         reading,
         registers,
@@ -68,6 +70,8 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(tokens.bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(reading.bp)
+    app.register_blueprint(notices.bp)
+    app.register_blueprint(account.bp)
     headers.init_app(app)
     errors.init_app(app)
     filters.init_app(app)
@@ -81,4 +85,5 @@ def init_app(app: Flask) -> None:
         DocumentStatus=DocumentStatus,
         KindOf=DocumentKind,
         awaiting_count=workspace.awaiting_count,
+        unread_notices=notices.unread_count,
     )
