@@ -12,7 +12,7 @@ import smtplib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from email.message import EmailMessage
+from email.message import Message
 
 from flask_babel import force_locale, gettext
 from sqlalchemy import select, update
@@ -53,7 +53,7 @@ def send_notices(session: Session, settings: MailSettings, notice_ids: list[int]
     if not claimed:
         return outcome
     notices = list(session.scalars(select(Notice).where(Notice.id.in_(claimed)).order_by(Notice.id)))
-    letters: dict[int, tuple[str, EmailMessage]] = {}
+    letters: dict[int, tuple[str, Message]] = {}
     no_address: list[int] = []
     for notice in notices:
         person = notice.recipient
@@ -67,7 +67,7 @@ def send_notices(session: Session, settings: MailSettings, notice_ids: list[int]
     return outcome
 
 
-def _notice_letter(settings: MailSettings, notice: Notice) -> EmailMessage:
+def _notice_letter(settings: MailSettings, notice: Notice) -> Message:
     language = mail.language_of(notice.recipient.language)
     item = _item(settings, notice, language)
     text, html = mail.render("notice", language, person=notice.recipient, item=item, base_url=settings.base_url)
@@ -100,7 +100,7 @@ def send_digests(session: Session, settings: MailSettings, through: date, *, max
         day = clock.local_day(notice.created_at)
         assert day is not None
         groups[(notice.recipient_id, day)].append(notice)
-    letters: dict[int, tuple[str, EmailMessage]] = {}
+    letters: dict[int, tuple[str, Message]] = {}
     members: dict[int, list[int]] = {}
     no_address: list[int] = []
     for (_, day), notices in groups.items():
@@ -162,7 +162,7 @@ def _claim(session: Session, notice_ids: list[int], waiting: MailState) -> list[
     return sorted(claimed)
 
 
-def _send(settings: MailSettings, letters: dict[int, tuple[str, EmailMessage]]) -> dict[int, str]:
+def _send(settings: MailSettings, letters: dict[int, tuple[str, Message]]) -> dict[int, str]:
     """Send each letter over one connection; the error text of each one that did not go."""
     errors: dict[int, str] = {}
     done: set[int] = set()

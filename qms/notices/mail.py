@@ -13,8 +13,11 @@ import ssl
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.header import Header
+from email.message import Message
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from email.utils import formataddr, formatdate, make_msgid, parseaddr
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -82,16 +85,21 @@ def subject_line(text: str) -> str:
     return line if len(line) <= SUBJECT_LENGTH else line[: SUBJECT_LENGTH - 1].rstrip() + "…"
 
 
-def letter(settings: MailSettings, to: str, subject: str, text: str, html: str) -> EmailMessage:
-    message = EmailMessage()
-    message["From"] = settings.sender
+def letter(settings: MailSettings, to: str, subject: str, text: str, html: str) -> Message:
+    """A multipart/alternative mail (plain text first, HTML second).
+
+    Built with the legacy ``email.mime`` classes and ``Header``: the modern policy's folding of a long non-ASCII
+    subject (Python 3.11) drops the space between two encoded words, so «hộ tịch» would arrive as «hộtịch».
+    """
+    message = MIMEMultipart("alternative")
+    message["From"] = formataddr(parseaddr(settings.sender), charset="utf-8")
     message["To"] = to
-    message["Subject"] = subject_line(subject)
+    message["Subject"] = Header(subject_line(subject), "utf-8")  # type: ignore[assignment]  # compat32 takes a Header
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = make_msgid(domain=_domain(settings.sender))
     message["Auto-Submitted"] = "auto-generated"  # RFC 3834: out-of-office replies stay away
-    message.set_content(text)
-    message.add_alternative(html, subtype="html")
+    message.attach(MIMEText(text, "plain", "utf-8"))
+    message.attach(MIMEText(html, "html", "utf-8"))
     return message
 
 
