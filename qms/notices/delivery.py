@@ -40,6 +40,8 @@ class Outcome:
     #: Failed this time, to be tried again later.
     waiting: list[int] = field(default_factory=list)
     failed: list[int] = field(default_factory=list)
+    #: Mails the server took (a digest is one mail for many notices).
+    mails: int = 0
 
     @property
     def retry(self) -> bool:
@@ -62,6 +64,7 @@ def send_notices(session: Session, settings: MailSettings, notice_ids: list[int]
             continue
         letters[notice.id] = (person.email, _notice_letter(settings, notice))
     errors = _send(settings, letters)
+    outcome.mails = sum(1 for key in letters if key not in errors)
     _record(session, claimed, errors, no_address, waiting_state=MailState.PENDING, max_attempts=max_attempts,
             outcome=outcome)
     return outcome
@@ -118,6 +121,7 @@ def send_digests(session: Session, settings: MailSettings, through: date, *, max
         letters[notices[0].id] = (person.email, mail.letter(settings, person.email, subject, text, html))
         members[notices[0].id] = [n.id for n in notices]
     errors = _send(settings, letters)
+    outcome.mails = sum(1 for key in letters if key not in errors)
     # A group shares its letter's fate.
     expanded = {member: error for head, error in errors.items() for member in members[head]}
     _record(session, claimed, expanded, no_address, waiting_state=MailState.DIGEST, max_attempts=max_attempts,

@@ -87,10 +87,11 @@ def _add_mail_jobs(app: Flask, huey: Huey, queue: TaskQueue, *, immediate: bool)
             settings = mail.settings_from(app.config)
             if settings is None:
                 return 0
-            outcome = delivery.send_notices(db.session, settings, notice_ids, max_attempts=mail_attempts)
+            attempts = max(int(app.config["MAIL_ATTEMPTS"]), 1)  # the notices' count decides, not Huey's
+            outcome = delivery.send_notices(db.session, settings, notice_ids, max_attempts=attempts)
         if outcome.retry:
             raise RetryTask()
-        return len(outcome.sent)
+        return outcome.mails
 
     @huey.periodic_task(crontab(minute="5"), name="send_digests")
     def send_digests() -> int:
@@ -125,7 +126,7 @@ def digests(app: Flask, *, through: date | None) -> int:
         day = through or clock.today() - timedelta(days=1)
         attempts = max(int(app.config["MAIL_ATTEMPTS"]), 1)
         outcome = delivery.send_digests(db.session, settings, day, max_attempts=attempts)
-    return len(outcome.sent)
+    return outcome.mails
 
 
 def recover(app: Flask, queue: TaskQueue, *, at_start: bool) -> int:

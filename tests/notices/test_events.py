@@ -23,7 +23,7 @@ SECRET = "Bước 3: công chức tra cứu sổ hộ tịch và in bản sao"
 
 
 def notices_of(session, user) -> list[Notice]:
-    session.expire_all()
+    session.rollback()  # a fresh snapshot: jobs and commands write through sessions of their own
     return list(session.scalars(select(Notice).where(Notice.recipient_id == user.id).order_by(Notice.id)))
 
 

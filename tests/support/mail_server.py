@@ -47,11 +47,19 @@ class Received:
 class MailServer:
     port: int
     messages: list[Received] = field(default_factory=list)
+    #: A reply such as "451 4.3.0 Mailbox unavailable": every recipient is refused with it while it is set.
+    refusal: str | None = None
     _lock: Lock = field(default_factory=Lock)
 
     @property
     def url(self) -> str:
         return f"smtp://127.0.0.1:{self.port}"
+
+    async def handle_RCPT(self, server, session, envelope, address, options) -> str:  # noqa: N802
+        if self.refusal:
+            return self.refusal
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope) -> str:  # aiosmtpd's handler hook  # noqa: N802
         message = email.message_from_bytes(envelope.original_content or envelope.content, policy=default)
