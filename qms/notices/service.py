@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session, scoped_session
 
 from qms import clock
@@ -34,33 +34,30 @@ def notify(
     params: dict[str, Any],
     link: str,
     skip: Iterable[User | None] = (),
-) -> list[Notice]:
+) -> list[int]:
     """A notice of ``event`` for each active recipient (once each, never those in ``skip``: the person acting, who
-    knows, or one the rule bars from the next step), in the caller's unit of work.
+    knows, or one the rule bars from the next step), in the caller's unit of work; the new notices' ids.
 
     Whether it is mailed follows the recipient's preference as it is now: a mail of its own, the daily digest,
-    or none (no address, or mail off).
+    or none (no address, or mail off). One INSERT for all of them: telling fifty people costs the request little.
     """
     events.require(event)
     if isinstance(session, scoped_session):
         session = session()
     now = clock.now()
-    added: list[Notice] = []
     seen: set[int] = {person.id for person in skip if person is not None}
+    rows = []
     for person in recipients:
         if person.id in seen or not person.is_active:
             continue
         seen.add(person.id)
-        notice = Notice(
-            recipient_id=person.id, event=event, params=dict(params), link=link, created_at=now,
-            mail_state=_mail_state(person),
-        )
-        session.add(notice)
-        added.append(notice)
-    if added:
-        session.flush()
-        session.info.setdefault(UNSENT, []).extend(n.id for n in added if n.mail_state is MailState.PENDING)
-    return added
+        rows.append({"recipient_id": person.id, "event": event, "params": dict(params), "link": link,
+                     "created_at": now, "mail_state": _mail_state(person), "mail_attempts": 0})
+    if not rows:
+        return []
+    added = list(session.execute(insert(Notice).returning(Notice.id, Notice.mail_state), rows))
+    session.info.setdefault(UNSENT, []).extend(row.id for row in added if row.mail_state is MailState.PENDING)
+    return [row.id for row in added]
 
 
 def _mail_state(person: User) -> MailState:
