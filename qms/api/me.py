@@ -34,7 +34,7 @@ def change_password(data: dict[str, Any]) -> User:
 
 
 @blp.route("/me", methods=["PATCH"])
-@blp.arguments(NoticeSettingsSchema)
+@blp.arguments(NoticeSettingsSchema, required=False)  # every field may be left out, so may the body
 @blp.response(200, MeSchema)
 @blp.error_responses(409, 422)
 def update_me(data: dict[str, Any]) -> User:
