@@ -296,6 +296,7 @@ def import_legal_command(file_path: str) -> None:
     content = _read_file(file_path)
     try:
         report = csv_import.import_csv(db.session, None, content, today=clock.today())
+        tasks.enqueue_notices(db.session)  # the reviews it opened are told by mail
     except csv_import.ImportRefused as refused:
         for problem in refused.problems:
             click.echo(f"Lỗi: {problem}", err=True)
