@@ -114,6 +114,19 @@ OCR_TIMEOUT = float(_env("OCR_TIMEOUT", "600"))
 OCR_LANGUAGE = _env("OCR_LANGUAGE", "vie")
 OCR_JOBS = int(_env("OCR_JOBS", "1"))
 
+#: E-mail of notices: smtp://host:port (STARTTLS when offered) or smtps://user:password@host:port; empty: mail is off
+#: and notices stay in the application. Credentials may come from QMS_SMTP_USER / QMS_SMTP_PASSWORD instead.
+SMTP_URL = _env("SMTP_URL", "")
+SMTP_USER = _env("SMTP_USER", "")
+SMTP_PASSWORD = _env("SMTP_PASSWORD", "")
+SMTP_TIMEOUT = float(_env("SMTP_TIMEOUT", "30"))
+MAIL_FROM = _env("MAIL_FROM", "")
+#: The address people open the application at; mail links are absolute (https://qms.example.gov.vn).
+BASE_URL = _env("BASE_URL", "http://127.0.0.1:5000")
+#: A mail the server refuses or cannot take is tried again after MAIL_RETRY_DELAY seconds, doubling, this many times.
+MAIL_ATTEMPTS = int(_env("MAIL_ATTEMPTS", "5"))
+MAIL_RETRY_DELAY = float(_env("MAIL_RETRY_DELAY", "60"))
+
 WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
 
 API_TITLE = "QMS ISO 9001 API"

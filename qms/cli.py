@@ -70,9 +70,11 @@ def create_org_command(code: str, name: str, parent_code: str | None) -> None:
 )
 @click.option("--name", "full_name", default="", help="Họ và tên.")
 @click.option("--title", default="", help="Chức vụ.")
+@click.option("--email", default="", help="Thư điện tử nhận thông báo.")
 @click.option("--password-stdin", is_flag=True, help="Đọc mật khẩu từ dòng đầu của stdin.")
 def create_user_command(
-    username: str, organization_code: str, roles: tuple[str, ...], full_name: str, title: str, password_stdin: bool
+    username: str, organization_code: str, roles: tuple[str, ...], full_name: str, title: str, email: str,
+    password_stdin: bool,
 ) -> None:
     """Create user USERNAME with one or more roles in an organisation."""
     if password_stdin:
@@ -82,7 +84,7 @@ def create_user_command(
     try:
         user = users.create(
             db.session, None, username=username, full_name=full_name, title=title,
-            organization_code=organization_code, roles=list(roles), password=password,
+            organization_code=organization_code, roles=list(roles), password=password, email=email or None,
         )
     except DomainError as error:
         _fail(error)
@@ -136,7 +138,20 @@ def take_effect_command() -> None:
     if restructured:
         click.echo(f"{len(restructured)} sắp xếp đơn vị đã hẹn được thực hiện.")
     changed = legal_reviews.refresh_reviews(db.session, today)
+    tasks.enqueue_notices(db.session)
     click.echo(f"{len(done)} phiên bản có hiệu lực; {changed} mục rà soát căn cứ pháp lý được mở hoặc đóng.")
+
+
+@qms_cli.command("send-digests")
+@click.option("--through", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Gửi bản tổng hợp của các ngày đến hết ngày này (mặc định: hôm qua).")
+def send_digests_command(through: datetime | None) -> None:
+    """Mail each daily-digest reader one mail per day of their notices (for cron, shortly after midnight)."""
+    if not current_app.config.get("SMTP_URL"):
+        click.echo("Chưa cấu hình QMS_SMTP_URL: không gửi thư.")
+        return
+    sent = tasks.digests(current_app, through=through.date() if through else None)
+    click.echo(f"Đã gửi {sent} thư tổng hợp.")
 
 
 @qms_cli.command("recheck")
@@ -284,6 +299,7 @@ def import_legal_command(file_path: str) -> None:
     content = _read_file(file_path)
     try:
         report = csv_import.import_csv(db.session, None, content, today=clock.today())
+        tasks.enqueue_notices(db.session)  # the reviews it opened are told by mail
     except csv_import.ImportRefused as refused:
         for problem in refused.problems:
             click.echo(f"Lỗi: {problem}", err=True)

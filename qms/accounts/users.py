@@ -6,6 +6,7 @@ import hashlib
 import re
 import secrets
 from datetime import datetime, timedelta
+from types import EllipsisType
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -21,9 +22,14 @@ from qms.audit import trail
 from qms.database import unit_of_work
 from qms.errors import Conflict, Forbidden, Invalid, NotFound
 from qms.messages import Message
-from qms.models import ApiToken, Role, User, UserRole
+from qms.models import ApiToken, NoticePreference, Role, User, UserRole
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9_.\-]{1,63}$")
+#: An address mail servers take: one @, a dotted domain, no spaces or control characters (nothing for a header).
+EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?"
+                   r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?)+$")
+EMAIL_LENGTH = 254
+LANGUAGES = ("vi", "en")
 MIN_PASSWORD_LENGTH = 10
 #: The 30,000 most common passwords of leaked sets, as zxcvbn ships them (lower case).
 COMMON_PASSWORDS = frozenset(FREQUENCY_LISTS["passwords"])
@@ -75,6 +81,37 @@ def check_password(password: str, username: str) -> None:
         raise Invalid("Mật khẩu này quá phổ biến hoặc dễ đoán. Hãy chọn mật khẩu khác.", code="weak_password")
 
 
+def clean_email(email: str | None) -> str | None:
+    """An e-mail address as kept (trimmed, domain in lower case), None for none; a malformed one is refused."""
+    email = (email or "").strip()
+    if not email:
+        return None
+    if len(email) > EMAIL_LENGTH or not EMAIL.match(email) or ".." in email:
+        raise Invalid("Địa chỉ thư điện tử không hợp lệ (ví dụ: ten@langson.gov.vn).", code="invalid_email")
+    local, domain = email.rsplit("@", 1)
+    return f"{local}@{domain.lower()}"
+
+
+def _refuse_taken_email(session: Session, email: str | None, user_id: int | None) -> None:
+    """One address, one account, whatever its case."""
+    if email is None:
+        return
+    taken = select(User.id).where(func.lower(User.email) == email.lower())
+    if user_id is not None:
+        taken = taken.where(User.id != user_id)
+    if session.scalar(taken.limit(1)) is not None:
+        raise Conflict("Địa chỉ thư điện tử này đã được dùng cho tài khoản khác.", code="duplicate_email")
+
+
+def _preference(value: str | None) -> NoticePreference:
+    try:
+        return NoticePreference(value or NoticePreference.EACH.value)
+    except ValueError:
+        raise Invalid(
+            "Cách nhận thông báo không hợp lệ (each, daily, off).", code="invalid_notice_preference"
+        ) from None
+
+
 def by_username(session: Session, username: str) -> User:
     user = session.scalar(select(User).where(User.username == (username or "").strip().lower()))
     if user is None:
@@ -92,6 +129,7 @@ def create(
     organization_code: str,
     roles: list[str],
     password: str,
+    email: str | None = None,
 ) -> User:
     """``actor`` None is the operator at the command line."""
     if actor is not None:
@@ -103,16 +141,19 @@ def create(
         )
     full_name = " ".join((full_name or "").split()) or username
     parsed = _parse_roles(roles)
+    email = clean_email(email)
     check_password(password, username)
     organization = organizations.by_code(session, organization_code)
     with unit_of_work(session):
         if session.scalar(select(User.id).where(User.username == username)):
             raise Conflict(Message("Tên đăng nhập %(username)s đã có.", username=username), code="duplicate_username")
+        _refuse_taken_email(session, email, None)
         user = User(
             username=username,
             full_name=full_name,
             title=" ".join((title or "").split()),
             organization_id=organization.id,
+            email=email,
             password_hash=hash_password(password),
             # A password an administrator chose is theirs to know: the person chooses their own at first sign-in.
             must_change_password=actor is not None,
@@ -127,7 +168,8 @@ def create(
             organization_id=organization.id,
             subject=f"user:{user.id}",
             details={
-                "username": username, "full_name": full_name, "title": user.title, "roles": [r.value for r in parsed]
+                "username": username, "full_name": full_name, "title": user.title, "roles": [r.value for r in parsed],
+                "email_set": email is not None,  # the address itself stays out of the permanent record
             },
         )
     return user
@@ -143,11 +185,14 @@ def update(
     roles: list[str],
     is_active: bool,
     password: str | None = None,
+    email: str | None | EllipsisType = ...,
 ) -> User:
-    """Change a person's name, title, roles or access; past approvals keep what they were."""
+    """Change a person's name, title, roles, access or e-mail address (``...``: as it is); past approvals keep what
+    they were."""
     if actor is not None:
         permissions.require_admin(actor)
     parsed = _parse_roles(roles)
+    address = None if email is ... else clean_email(email)
     with unit_of_work(session):
         user = session.get(User, user_id)
         if user is None:
@@ -155,6 +200,11 @@ def update(
         if password:
             check_password(password, user.username)
         _keep_an_administrator(session, actor, user, parsed, is_active)
+        if email is ...:
+            address = user.email
+        _refuse_taken_email(session, address, user.id)
+        email_changed = address != user.email
+        user.email = address
         before = {
             "full_name": user.full_name,
             "title": user.title,
@@ -190,11 +240,13 @@ def update(
         if (
             {k: v for k, v in before.items() if k != "roles"} != {k: v for k, v in after.items() if k != "roles"}
             or password
+            or email_changed
         ):
             trail.record(
                 session, "user_update", actor=actor, organization_id=user.organization_id, subject=subject,
                 details={
-                    "username": user.username, "before": before, "after": after, "password_changed": bool(password)
+                    "username": user.username, "before": before, "after": after, "password_changed": bool(password),
+                    "email_changed": email_changed,
                 },
             )
     return user
@@ -244,6 +296,39 @@ def change_own_password(session: Session, user: User, *, current_password: str, 
             subject=f"user:{changed.id}", details={"username": changed.username},
         )
     return changed
+
+
+def change_own_notices(session: Session, user: User, *, email: str | None, preference: str | None) -> User:
+    """Everyone sets their own e-mail address and how they are told: each event, a daily digest, or no mail."""
+    email = clean_email(email)
+    chosen = _preference(preference)
+    with unit_of_work(session):
+        changed = session.get(User, user.id)
+        if changed is None:
+            raise NotFound("Không tìm thấy người dùng.")
+        _refuse_taken_email(session, email, changed.id)
+        email_changed = email != changed.email
+        before = changed.notice_preference
+        changed.email = email
+        changed.notice_preference = chosen
+        if email_changed or before is not chosen:
+            trail.record(
+                session, "notice_settings", actor=changed, organization_id=changed.organization_id,
+                subject=f"user:{changed.id}",
+                details={"username": changed.username, "email_changed": email_changed, "preference": chosen.value},
+            )
+    return changed
+
+
+def set_language(session: Session, user: User, language: str) -> None:
+    """Keep the language a person chose with the switch: their notices are written in it."""
+    if language not in LANGUAGES or language == user.language:
+        return
+    with unit_of_work(session):
+        changed = session.get(User, user.id)
+        if changed is not None:
+            changed.language = language
+    user.language = language
 
 
 def authenticate(session: Session, username: str, password: str, *, remote_addr: str | None) -> User | None:

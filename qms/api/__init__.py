@@ -21,6 +21,7 @@ from qms.api import (
     errors,
     legal,
     me,
+    notifications,
     organizations,
     overview,
     periodic_reviews,
@@ -94,6 +95,6 @@ def init_app(app: Flask) -> None:
         api.spec.components.schema(name, schema=schema)
     for module in (
         me, documents, revisions, audit, search, procedures, legal, overview, diff, registers, conformity,
-        organizations, records, scorecard, periodic_reviews, acknowledgements,
+        organizations, records, scorecard, periodic_reviews, acknowledgements, notifications,
     ):
         api.register_blueprint(module.blp)

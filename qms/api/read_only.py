@@ -10,7 +10,7 @@ from qms.errors import Forbidden
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 #: Writes that concern the caller alone: an inspector changes their own password too.
-OWN_ACCOUNT = frozenset({"api_me.change_password"})
+OWN_ACCOUNT = frozenset({"api_me.change_password", "api_me.update_me", "api_notifications.mark_read"})
 
 
 def refuse_writes() -> None:

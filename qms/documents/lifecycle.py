@@ -42,6 +42,7 @@ from qms.models import (
     User,
 )
 from qms.periodic_review import intervals, outcomes
+from qms.notices import events, notify, with_roles
 from qms.search import log as search_log
 
 DOCUMENT_CODE = re.compile(r"^[\w][\w .\-/]{0,63}$")
@@ -232,6 +233,7 @@ def act(
             faults.pause("approve.before_commit")
     if action == "approve":
         faults.pause("approve.committed")
+    tasks.enqueue_notices(session)  # the mail of what was committed, off the request
     return revision
 
 
@@ -240,6 +242,9 @@ def _submit(session: Session, actor: User, revision: Revision) -> None:
     revision.status = RevisionStatus.IN_REVIEW
     revision.submitted_at = clock.now()
     trail.record(session, "submit", actor=actor, revision=revision)
+    # The drafter may not pass their own revision: the other reviewers are told.
+    drafter = session.get(User, revision.drafted_by_id)
+    _tell(session, revision, events.REVISION_SUBMITTED, (Role.REVIEWER,), skip=(actor, drafter))
 
 
 def _reason(findings: list[conformity.Finding], comment: str | None, doing: str) -> str | None:
@@ -266,6 +271,9 @@ def _pass(session: Session, actor: User, revision: Revision, comment: str | None
     revision.reviewed_by_title = actor.title
     revision.reviewed_at = clock.now()
     trail.record(session, "pass", actor=actor, revision=revision, details={"reason": reason} if reason else None)
+    # The drafter may not approve their own revision either.
+    drafter = session.get(User, revision.drafted_by_id)
+    _tell(session, revision, events.REVISION_PASSED, (Role.APPROVER,), skip=(actor, drafter))
 
 
 def _return(session: Session, actor: User, revision: Revision, comment: str | None) -> None:
@@ -278,6 +286,12 @@ def _return(session: Session, actor: User, revision: Revision, comment: str | No
     revision.returned_at = clock.now()
     revision.return_comment = comment
     trail.record(session, "return", actor=actor, revision=revision, details={"comment": comment})
+    drafter = session.get(User, revision.drafted_by_id)
+    notify(
+        session, recipients=[drafter] if drafter is not None else [], event=events.REVISION_RETURNED,
+        params={**_notice_params(revision), "comment": comment, "by": actor.full_name},
+        link=events.document_page(revision.document_id),
+    )
 
 
 def _approve(
@@ -314,6 +328,8 @@ def _approve(
     trail.record(session, "approve", actor=actor, revision=revision, details=details)
     if effective_from <= today:
         _take_effect(session, revision, actor=actor)
+    else:
+        _tell(session, revision, events.REVISION_APPROVED, (Role.SECRETARY,), skip=(actor,))
 
 
 def _discard(session: Session, actor: User, revision: Revision, reason: str | None) -> None:
@@ -385,6 +401,7 @@ def take_effect_due(session: Session, today: date) -> list[Revision]:
                 search_log.changed(session, revision.document.revisions)
                 done.append(revision)
         legal_reviews.refresh_reviews(session, today)
+    tasks.enqueue_notices(session)
     return done
 
 
@@ -408,9 +425,30 @@ def _take_effect(session: Session, revision: Revision, *, actor: User | None) ->
     # Its readers are asked to read it (the previous one's unread requests close); a «cần sửa đổi» is answered.
     acknowledgement_requests.open_on_take_effect(session, revision, previous)
     outcomes.close_on_take_effect(session, revision)
+    _tell(session, revision, events.REVISION_EFFECTIVE, (Role.SECRETARY,), skip=(actor,))
 
 
 # --- small pieces ----------------------------------------------------------------------------
+
+
+def _notice_params(revision: Revision) -> dict[str, object]:
+    """What a notice says of a revision: which document and issue, never what it says."""
+    document = revision.document
+    return {
+        "code": document.code, "title": document.title, "number": revision.number,
+        "issue_number": revision.issue_number,
+        "effective_from": revision.effective_from.isoformat() if revision.effective_from else None,
+    }
+
+
+def _tell(
+    session: Session, revision: Revision, event: str, roles: tuple[Role, ...], *, skip: tuple[User | None, ...]
+) -> None:
+    """Tell the people of the revision's organisation holding ``roles``, in this unit of work."""
+    notify(
+        session, recipients=with_roles(session, revision.document.organization_id, roles), event=event,
+        params=_notice_params(revision), link=events.document_page(revision.document_id), skip=skip,
+    )
 
 
 def _confirmed_code_mismatch(

@@ -36,6 +36,7 @@ from qms.models import (
     Role,
     User,
 )
+from qms.notices import events, notify, with_roles
 
 STATES = ("open", "closed", "all")
 NEW_REVISION, WITHDRAWN, NO_CHANGE, NOT_APPLICABLE = "new_revision", "withdrawn", "no_change", "not_applicable"
@@ -217,6 +218,7 @@ def _apply(session: Session, plan: _Plan) -> int:
             continue
         review = session.get_one(LegalReview, review_id)
         trail.record(session, "legal_review_open", actor=None, revision=review.revision, details=_details(review))
+        _tell_opened(session, review)
         done += 1
     now = clock.now()
     for review_id, resolution in plan.to_close:
@@ -239,6 +241,18 @@ def _apply(session: Session, plan: _Plan) -> int:
         )
         done += 1
     return done
+
+
+def _tell_opened(session: Session, review: LegalReview) -> None:
+    """The organisation's secretaries and approvers learn that a process must be reviewed, and where."""
+    notify(
+        session,
+        recipients=with_roles(session, review.organization_id, (Role.SECRETARY, Role.APPROVER)),
+        event=events.LEGAL_REVIEW_OPENED,
+        params={"code": review.document.code, "title": review.document.title, "cited": review.cited.number,
+                "trigger": review.trigger.number, "change": review.change.value},
+        link=events.legal_review_page(session.get_one(Organization, review.organization_id).code, review.id),
+    )
 
 
 def _details(review: LegalReview) -> dict[str, object]:

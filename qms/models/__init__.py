@@ -24,6 +24,7 @@ from qms.models.legal import (
     RelationKind,
     ReviewState,
 )
+from qms.models.notices import MailState, Notice
 from qms.models.organizations import (
     DocumentOwnership,
     Organization,
@@ -49,7 +50,7 @@ from qms.models.records import (
 from qms.models.renditions import ProcessingState, Rendition, RevisionProcessing, TextSource
 from qms.models.scheduled_restructures import ScheduledRestructure, ScheduleState
 from qms.models.search import IndexLogHead, IndexOperation
-from qms.models.users import ApiToken, Role, User, UserRole
+from qms.models.users import ApiToken, NoticePreference, Role, User, UserRole
 
 __all__ = [
     "AuditFinding",
@@ -68,6 +69,9 @@ __all__ = [
     "ReviewInterval",
     "ReviewOutcome",
     "Citation",
+    "MailState",
+    "Notice",
+    "NoticePreference",
     "DocumentProcedure",
     "LegalDocument",
     "LegalProposal",

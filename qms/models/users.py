@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint, false
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, UniqueConstraint, false, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from qms.models.base import Base, UTCDateTime, enum_column, utcnow
@@ -21,6 +21,14 @@ class Role(enum.StrEnum):
     ADMIN = "admin"
     #: Keeps the installation-wide legal register (usually at the provincial Department of Justice).
     REGISTRAR = "registrar"
+
+
+class NoticePreference(enum.StrEnum):
+    """How a person wants to be told by e-mail: a mail per event, one digest a day, or no mail (in-app only)."""
+
+    EACH = "each"
+    DAILY = "daily"
+    OFF = "off"
 
 
 class User(Base):
@@ -40,6 +48,13 @@ class User(Base):
     #: Set when an administrator sets the password: the user chooses their own at the next sign-in.
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: Where notices are mailed; unique whatever its case (index ``uq_users_email_lower``).
+    email: Mapped[str | None] = mapped_column(String(254))
+    notice_preference: Mapped[NoticePreference] = mapped_column(
+        enum_column(NoticePreference), default=NoticePreference.EACH, server_default=NoticePreference.EACH.value
+    )
+    #: The language last chosen with the switch ("vi", "en"); None is Vietnamese. Notices are written in it.
+    language: Mapped[str | None] = mapped_column(String(8))
 
     organization: Mapped[Organization] = relationship(lazy="joined")
     role_rows: Mapped[list[UserRole]] = relationship(
@@ -67,6 +82,9 @@ class User(Base):
 
     def __repr__(self) -> str:
         return f"<User {self.username}>"
+
+
+Index("uq_users_email_lower", func.lower(User.email), unique=True)
 
 
 class UserRole(Base):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,9 @@ class TaskQueue:
     huey: Huey
     process_revision: Any
     recover_unfinished: Any
+    send_notices: Any = None
+    send_digests: Any = None
+    mail_stranded: Any = None
 
 
 def make_queue(app: Flask) -> TaskQueue:
@@ -80,7 +84,65 @@ def make_queue(app: Flask) -> TaskQueue:
         return recover(app, huey_queue, at_start=False)
 
     huey_queue = TaskQueue(huey, process_revision, recover_unfinished)
+    _add_mail_jobs(app, huey, huey_queue, immediate=immediate)
     return huey_queue
+
+
+def _add_mail_jobs(app: Flask, huey: Huey, queue: TaskQueue, *, immediate: bool) -> None:
+    """Notices' e-mail: one job per batch of notices, retried with back-off; the daily digest; a sweep."""
+    mail_attempts = max(int(app.config["MAIL_ATTEMPTS"]), 1)
+    # Attempts are counted on the notices; Huey only brings the job back later, each time twice as late.
+    delay = 0 if immediate else float(app.config["MAIL_RETRY_DELAY"])
+
+    @huey.task(retries=mail_attempts, retry_delay=delay, retry_backoff=2, name="send_notices")
+    def send_notices(notice_ids: list[int]) -> int:
+        from qms.extensions import db
+        from qms.notices import delivery, mail
+
+        with app.app_context():
+            settings = mail.settings_from(app.config)
+            if settings is None:
+                return 0
+            attempts = max(int(app.config["MAIL_ATTEMPTS"]), 1)  # the notices' count decides, not Huey's
+            outcome = delivery.send_notices(db.session, settings, notice_ids, max_attempts=attempts)
+        if outcome.retry:
+            raise RetryTask()
+        return outcome.mails
+
+    @huey.periodic_task(crontab(minute="5"), name="send_digests")
+    def send_digests() -> int:
+        return digests(app, through=None)
+
+    @huey.periodic_task(crontab(minute="*"), name="mail_stranded")
+    def mail_stranded() -> int:
+        from qms.extensions import db
+        from qms.notices import delivery, mail
+
+        with app.app_context():
+            if mail.settings_from(app.config) is None:
+                return 0
+            stranded = delivery.stranded(db.session)
+        if stranded:
+            send_notices(stranded)
+        return len(stranded)
+
+    queue.send_notices, queue.send_digests, queue.mail_stranded = send_notices, send_digests, mail_stranded
+
+
+def digests(app: Flask, *, through: date | None) -> int:
+    """Send the daily digests of every day up to ``through`` (default: yesterday); how many mails went."""
+    from qms import clock
+    from qms.extensions import db
+    from qms.notices import delivery, mail
+
+    with app.app_context():
+        settings = mail.settings_from(app.config)
+        if settings is None:
+            return 0
+        day = through or clock.today() - timedelta(days=1)
+        attempts = max(int(app.config["MAIL_ATTEMPTS"]), 1)
+        outcome = delivery.send_digests(db.session, settings, day, max_attempts=attempts)
+    return outcome.mails
 
 
 def recover(app: Flask, queue: TaskQueue, *, at_start: bool) -> int:

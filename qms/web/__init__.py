@@ -30,6 +30,7 @@ def load_user(user_id: str) -> User | None:
 def init_app(app: Flask) -> None:
     from qms.web import (
         acknowledgements,
+        account,
         admin,
         auth,
         conformity,
@@ -44,6 +45,7 @@ def init_app(app: Flask) -> None:
         language,
         legal,
         periodic_reviews,
+        notices,
         procedures,
         reading,
         records,
@@ -77,6 +79,8 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(scorecard.bp)
     app.register_blueprint(periodic_reviews.bp)
     app.register_blueprint(acknowledgements.bp)
+    app.register_blueprint(notices.bp)
+    app.register_blueprint(account.bp)
     headers.init_app(app)
     errors.init_app(app)
     filters.init_app(app)
@@ -91,4 +95,5 @@ def init_app(app: Flask) -> None:
         DocumentStatus=DocumentStatus,
         KindOf=DocumentKind,
         awaiting_count=workspace.awaiting_count,
+        unread_notices=notices.unread_count,
     )

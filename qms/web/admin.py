@@ -192,6 +192,7 @@ def user_new() -> ResponseReturnValue:
             organization_code=form.organization.data or "",
             roles=form.roles.data or [],
             password=form.password.data or "",
+            email=form.email.data or None,
         )
     except DomainError as error:
         return render_template("admin/user_new.html", form=form, error=error.message), error.status
@@ -215,6 +216,7 @@ def user_edit(user_id: int) -> ResponseReturnValue:
             data={
                 "full_name": user.full_name,
                 "title": user.title,
+                "email": user.email or "",
                 "roles": sorted(role.value for role in user.roles),
                 "is_active": user.is_active,
             }
@@ -233,6 +235,7 @@ def user_edit(user_id: int) -> ResponseReturnValue:
             roles=form.roles.data or [],
             is_active=bool(form.is_active.data),
             password=form.password.data or None,
+            email=form.email.data or None,
         )
     except DomainError as error:
         return render_template("admin/user_edit.html", form=form, user=user, error=error.message), error.status

@@ -81,6 +81,8 @@ def login() -> ResponseReturnValue:
     session.clear()  # nothing from before the sign-in survives into the signed-in session
     session.permanent = True
     session[SESSION_GENERATION] = user.session_generation
+    if user.language:
+        session["language"] = user.language  # the language the person chose last time, on any device
     login_user(user)
     return redirect(local_path(form.next.data) or url_for("documents.index"))
 

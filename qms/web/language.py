@@ -16,10 +16,12 @@ from babel.numbers import format_decimal
 from flask import Blueprint, Flask, g, has_request_context, redirect, request, session
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale, gettext
+from flask_login import current_user
 from markupsafe import Markup, escape
 
 from config.settings import PROJECT_DIR
-from qms.extensions import babel
+from qms.accounts import users
+from qms.extensions import babel, db
 from qms.messages import Message
 
 LANGUAGES = {"vi": "Tiếng Việt", "en": "English"}
@@ -119,6 +121,8 @@ def choose() -> ResponseReturnValue:
     chosen = request.form.get("language", "")
     if chosen in LANGUAGES:
         session["language"] = chosen
+        if current_user.is_authenticated:  # kept on the account too: the person's notices are written in it
+            users.set_language(db.session, current_user, chosen)
     return redirect(_local_target(request.form.get("next")))
 
 

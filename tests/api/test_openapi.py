@@ -7,7 +7,9 @@ from typing import Any
 import pytest
 
 ENDPOINTS = {
-    "/api/v1/me": {"get"},
+    "/api/v1/me": {"get", "patch"},
+    "/api/v1/notifications": {"get"},
+    "/api/v1/notifications/read": {"post"},
     "/api/v1/me/password": {"post"},
     "/api/v1/documents": {"get", "post"},
     "/api/v1/documents/{document_id}": {"get"},

@@ -27,6 +27,9 @@ def test_me_tells_the_caller_who_they_are(client, bearer, approver):
         "title": "Chủ tịch UBND xã",
         "organization": {"code": "XA-LOCBINH", "name": "UBND xã Lộc Bình"},
         "roles": ["approver"],
+        "email": None,
+        "notice_preference": "each",
+        "language": None,
     }
 
 

@@ -38,6 +38,8 @@ WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 # may do both.
 NOT_WRITES = {
     "auth.login", "auth.logout", "language.choose", "tokens.revoke", "auth.password", "api_me.change_password",
+    # One's own e-mail address, notice preference and notices concern only oneself too.
+    "account.settings", "notices.mark_read", "api_me.update_me", "api_notifications.mark_read",
 }
 COUNTED = (AuditEntry, Document, Revision, Citation, LegalDocument, LegalReview, Organization, User, UserRole,
            Procedure, DocumentProcedure, LegalProposal)

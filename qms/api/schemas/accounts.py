@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from qms.api.schemas.common import ApiSchema, OrganizationSchema
-from qms.models import Role, User
+from qms.api.schemas.common import ApiSchema, OrganizationSchema, Text
+from qms.models import NoticePreference, Role, User
 
 
 class PasswordChangeSchema(ApiSchema):
@@ -18,9 +18,21 @@ class MeSchema(Schema):
     full_name = fields.String()
     title = fields.String()
     organization = fields.Nested(OrganizationSchema)
+    email = fields.String(allow_none=True)
+    #: each: a mail per event; daily: one digest a day; off: no mail (notices stay in the application).
+    notice_preference = fields.Enum(NoticePreference, by_value=True)
+    #: The language the user chose in the application; their notices are written in it (null: Vietnamese).
+    language = fields.String(allow_none=True)
     roles = fields.Method(
         "_roles", metadata={"type": "array", "items": {"type": "string", "enum": [role.value for role in Role]}}
     )
 
     def _roles(self, user: User) -> list[str]:
         return sorted(role.value for role in user.roles)
+
+
+class NoticeSettingsSchema(ApiSchema):
+    """The caller's own address and how they are told; a field left out stays as it is, ``email: null`` removes it."""
+
+    email = Text(allow_none=True, validate=validate.Length(max=254, error="Tối đa {max} ký tự."))
+    notice_preference = fields.Enum(NoticePreference, by_value=True)

@@ -9,6 +9,7 @@ from wtforms import (
     DateField,
     HiddenField,
     PasswordField,
+    RadioField,
     SelectChoice,
     SelectField,
     StringField,
@@ -58,6 +59,10 @@ class UserCreateForm(FlaskForm):
     )
     full_name = StringField(_l("Họ và tên"))
     title = StringField(_l("Chức vụ"))
+    email = StringField(
+        _l("Thư điện tử"), description=_l("Để nhận thông báo qua thư (không bắt buộc)."),
+        render_kw={"type": "email", "autocomplete": "off", "autocapitalize": "none"},
+    )
     organization = SelectField(
         _l("Đơn vị"), choices=[], validators=[DataRequired(_l("Cần chọn đơn vị."))], invalid_choice_message=NOT_A_CHOICE
     )
@@ -76,12 +81,39 @@ class UserCreateForm(FlaskForm):
 class UserEditForm(FlaskForm):
     full_name = StringField(_l("Họ và tên"))
     title = StringField(_l("Chức vụ"))
+    email = StringField(
+        _l("Thư điện tử"), description=_l("Để trống nếu không nhận thông báo qua thư."),
+        render_kw={"type": "email", "autocomplete": "off", "autocapitalize": "none"},
+    )
     roles = MultiCheckboxField(_l("Vai trò"), choices=ROLE_CHOICES, invalid_choice_message=NOT_A_CHOICE)
     is_active = BooleanField(_l("Đang hoạt động (được đăng nhập)"))
     password = PasswordField(
         _l("Mật khẩu mới"), description=_l("Để trống nếu không đổi."), render_kw={"autocomplete": "new-password"}
     )
     submit = SubmitField(_l("Lưu thay đổi"))
+
+
+NOTICE_PREFERENCE_CHOICES = [
+    SelectChoice("each", _l("Mỗi sự kiện một thư")),
+    SelectChoice("daily", _l("Tổng hợp hằng ngày (một thư mỗi ngày)")),
+    SelectChoice("off", _l("Không nhận thư (chỉ xem trong ứng dụng)")),
+]
+
+
+class NoticeSettingsForm(FlaskForm):
+    email = StringField(
+        _l("Thư điện tử"), description=_l("Thông báo được gửi tới địa chỉ này; để trống nếu không nhận thư."),
+        render_kw={"type": "email", "autocomplete": "email", "autocapitalize": "none"},
+    )
+    preference = RadioField(
+        _l("Nhận thông báo qua thư"), choices=NOTICE_PREFERENCE_CHOICES, default="each",
+        invalid_choice_message=NOT_A_CHOICE,
+    )
+    submit = SubmitField(_l("Lưu"))
+
+
+class MarkReadForm(FlaskForm):
+    submit = SubmitField(_l("Đánh dấu đã đọc"))
 
 
 class RestructureForm(FlaskForm):
