@@ -41,8 +41,8 @@ from qms.models import (
     StoredFile,
     User,
 )
-from qms.periodic_review import intervals, outcomes
 from qms.notices import events, notify, with_roles
+from qms.periodic_review import intervals, outcomes
 from qms.search import log as search_log
 
 DOCUMENT_CODE = re.compile(r"^[\w][\w .\-/]{0,63}$")

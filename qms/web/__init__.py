@@ -29,8 +29,8 @@ def load_user(user_id: str) -> User | None:
 
 def init_app(app: Flask) -> None:
     from qms.web import (
-        acknowledgements,
         account,
+        acknowledgements,
         admin,
         auth,
         conformity,
@@ -44,8 +44,8 @@ def init_app(app: Flask) -> None:
         inspect,
         language,
         legal,
-        periodic_reviews,
         notices,
+        periodic_reviews,
         procedures,
         reading,
         records,

@@ -16,7 +16,8 @@ from qms.notices import events, notify, service
 
 
 def bell(page) -> int:
-    found = re.search(r'id="notice-bell".*?<span class="bell-count[^"]*">(\d+)</span>', page.get_data(as_text=True), re.S)
+    found = re.search(r'id="notice-bell".*?<span class="bell-count[^"]*">(\d+)</span>', page.get_data(as_text=True),
+                      re.S)
     assert found, "the header has a bell"
     return int(found.group(1))
 
