@@ -19,8 +19,8 @@ CM = 360_000
 
 def test_every_sheet_prints_landscape_fitted_to_the_width_with_filters_and_headings_on_each_page():
     content = xlsx.sheets_bytes([
-        xlsx.Sheet("Phiên bản", "LỊCH SỬ", ["STT", "Mã", "Lúc"], [[1, "QT-01", xlsx.LocalTime(datetime(2026, 3, 5, 14, 7))],
-                                                               [2, "=1+1", None]], subtitle="Phụ đề"),
+        xlsx.Sheet("Phiên bản", "LỊCH SỬ", ["STT", "Mã", "Lúc"],
+                   [[1, "QT-01", xlsx.LocalTime(datetime(2026, 3, 5, 14, 7))], [2, "=1+1", None]], subtitle="Phụ đề"),
         xlsx.Sheet("Phiên bản", "KHÁC", ["A"], []),
     ])
     book = openpyxl.load_workbook(io.BytesIO(content))
