@@ -73,10 +73,12 @@ def document_bytes(
     made_on: date,
     landscape: bool = True,
     signed: bool = False,
+    intro: Sequence[str] = (),
 ) -> bytes:
     """The Word file: header block, title, subtitle, then the table; ``signed``: the page numbers and the signature
     block of a register, whose date line then stands over the head's signature instead of under the motto.
-    Without ``widths`` the columns are fitted to their content."""
+    Without ``widths`` the columns are fitted to their content; ``intro``: paragraphs between the subtitle and the
+    table (a heading in capitals is set in bold)."""
     word = WordDocument()
     _set_fonts(word)
     usable = _set_page(word, landscape)
@@ -84,6 +86,9 @@ def document_bytes(
     _paragraph(word.add_paragraph(), title, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, space_before=Pt(12))
     if subtitle:
         _paragraph(word.add_paragraph(), subtitle, italic=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    for number, text in enumerate(intro):
+        _paragraph(word.add_paragraph(), text, bold=text.isupper(), align=WD_ALIGN_PARAGRAPH.JUSTIFY,
+                   space_before=Pt(12) if number == 0 or text.isupper() else Pt(3))
     _table(word, headings, rows, widths, usable)
     if signed:
         _page_numbers(word)

@@ -73,7 +73,7 @@ def test_the_demo_dossier_holds_everything_and_verifies(session, files, demo_dos
     assert set(REGISTERS) <= set(names)
     assert {f"lich-su/{document.code}.json" for document in all_documents} <= set(names)
     assert len([name for name in names if name.startswith("tai-lieu/")]) == len(in_force) == 5
-    assert {entry["path"] for entry in manifest["files"]} == set(names) - {"manifest.json"}
+    assert {entry["path"] for entry in manifest["files"]} == set(names) - {"manifest.json", "SHA256SUMS"}
     head = session.get(AuditHead, 1)
     assert manifest["audit"]["head_hash"] == head.hash and manifest["audit"]["head_seq"] == head.seq
     assert manifest["audit"]["chain_verified"] and manifest["organization"]["code"] == "XA-LOCBINH"
