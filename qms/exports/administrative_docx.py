@@ -74,11 +74,12 @@ def document_bytes(
     landscape: bool = True,
     signed: bool = False,
     intro: Sequence[str] = (),
+    page_numbers: bool = False,
 ) -> bytes:
     """The Word file: header block, title, subtitle, then the table; ``signed``: the page numbers and the signature
     block of a register, whose date line then stands over the head's signature instead of under the motto.
     Without ``widths`` the columns are fitted to their content; ``intro``: paragraphs between the subtitle and the
-    table (a heading in capitals is set in bold)."""
+    table (a heading in capitals is set in bold); ``page_numbers``: "Trang x/y" without a signature block."""
     word = WordDocument()
     _set_fonts(word)
     usable = _set_page(word, landscape)
@@ -90,8 +91,9 @@ def document_bytes(
         _paragraph(word.add_paragraph(), text, bold=text.isupper(), align=WD_ALIGN_PARAGRAPH.JUSTIFY,
                    space_before=Pt(12) if number == 0 or text.isupper() else Pt(3))
     _table(word, headings, rows, widths, usable)
-    if signed:
+    if signed or page_numbers:
         _page_numbers(word)
+    if signed:
         _signature_block(word, organization, made_on, usable)
     out = io.BytesIO()
     word.save(out)

@@ -151,7 +151,7 @@ def _text(cell: OpenpyxlCell | MergedCell, text: str) -> OpenpyxlCell | MergedCe
 
 def _put(cell: OpenpyxlCell | MergedCell, value: Cell) -> None:
     if isinstance(value, LocalTime):
-        cell.value = value.value.replace(tzinfo=None)
+        cell.value = value.value.replace(tzinfo=None, microsecond=0)  # shown to the second
         cell.number_format = "DD/MM/YYYY HH:MM:SS"
         return
     if isinstance(value, datetime):

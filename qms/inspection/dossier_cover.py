@@ -73,6 +73,6 @@ def cover_bytes(
     rows: list[list[Cell]] = [[number, path, description]
                               for number, (path, description) in enumerate(members, start=1)]
     return administrative_docx.document_bytes(
-        organization, TITLE, f"Tình trạng tại ngày {as_of:%d/%m/%Y}", ["STT", "Tệp", "Nội dung"], rows,
-        made_on=made_on, landscape=False, intro=intro,
+        organization, TITLE, "", ["STT", "Tệp", "Nội dung"], rows, made_on=made_on, landscape=False, intro=intro,
+        page_numbers=True,
     )

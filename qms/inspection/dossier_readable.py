@@ -16,9 +16,9 @@ from qms.exports.xlsx import Cell, LocalTime
 
 
 def zone_label() -> str:
-    """The time zone the times are shown in, e.g. "giờ Asia/Ho_Chi_Minh (UTC+07:00)"."""
+    """The time zone the times are shown in, e.g. "giờ Asia/Ho_Chi_Minh, UTC+07:00"."""
     offset = clock.local(clock.now()).strftime("%z")
-    return f"giờ {clock.zone().key} (UTC{offset[:3]}:{offset[3:]})"
+    return f"giờ {clock.zone().key}, UTC{offset[:3]}:{offset[3:]}"
 
 
 def local_time(value: str | None) -> LocalTime | None:
