@@ -30,7 +30,7 @@ from docx.shared import Cm, Pt
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
-from qms.exports import column_widths
+from qms.exports import column_widths as fitting
 from qms.exports.xlsx import Cell, LocalTime, clean_text
 from qms.models import Organization
 
@@ -145,7 +145,7 @@ def _table(word: WordFile, headings: Sequence[str], rows: Sequence[Sequence[Cell
     texts = [[_text(value) for value in values] for values in rows]
     size: float | None = None
     if widths is None:
-        column_widths, size = column_widths_fitted(headings, texts, usable)
+        column_widths, size = fitting.fitted_with_size(headings, texts, usable)
     else:
         total = sum(widths)
         column_widths = [int(usable * width / total) for width in widths]
@@ -171,13 +171,6 @@ def _table(word: WordFile, headings: Sequence[str], rows: Sequence[Sequence[Cell
     for cell in table.rows[-1].cells:
         for paragraph in cell.paragraphs:
             paragraph.paragraph_format.keep_with_next = True
-
-
-def column_widths_fitted(
-    headings: Sequence[str], texts: Sequence[Sequence[str]], usable: int
-) -> tuple[list[int], float]:
-    """Widths (EMU) and the font size (points) at which no heading word and no date of the table breaks."""
-    return column_widths.fitted_with_size(headings, texts, usable)
 
 
 def _page_numbers(word: WordFile) -> None:
