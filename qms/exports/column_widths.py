@@ -9,9 +9,11 @@ the same metrics), a little generously, so the result holds in Word and in Libre
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 #: Advance widths of Times New Roman (regular) in thousandths of an em, for the characters whose width differs
 #: from the default; a letter with diacritics takes its base letter's width.
@@ -40,30 +42,57 @@ _WHOLE = 16
 _BREAKABLE_AFTER = re.compile(r"(?<=[-/])(?=[^\W\d])")
 
 
-def text_width(text: str, size: float, *, bold: bool = False) -> int:
-    """The width of ``text`` on one line in EMU, at ``size`` points."""
+@functools.lru_cache(maxsize=65_536)
+def _units(text: str, bold: bool = False) -> float:
+    """The width of ``text`` on one line at 1 point, in EMU: widths scale with the size."""
     thousandths = 0.0
     for char in text:
         base = unicodedata.normalize("NFD", char)[0] if char not in "đĐ" else {"đ": "d", "Đ": "D"}[char]
         advance = _ADVANCE.get(base, _DEFAULT_ADVANCE)
         thousandths += advance * (_MARKED if base != char else 1.0)
     factor = (_BOLD if bold else 1.0) * _MARGIN_OF_SAFETY
-    return int(thousandths / 1000 * size * EMU_PER_POINT * factor)
+    return thousandths / 1000 * EMU_PER_POINT * factor
 
 
-def _widest_word(text: str, size: float, *, bold: bool = False) -> int:
-    return max((text_width(word, size, bold=bold) for word in text.split()), default=0)
+def text_width(text: str, size: float, *, bold: bool = False) -> int:
+    """The width of ``text`` on one line in EMU, at ``size`` points."""
+    return int(_units(text, bold) * size)
 
 
-def _widest_piece(text: str, size: float) -> int:
+def _widest_piece(text: str) -> float:
     """The widest piece of a cell's text that is not to be broken: a word up to ``_WHOLE`` characters (a code, a
     number, a date), else the pieces of a longer one between its break opportunities."""
-    return max((text_width(piece, size) for word in text.split()
-                for piece in ([word] if len(word) <= _WHOLE else _BREAKABLE_AFTER.split(word))), default=0)
+    return max((_units(piece) for word in text.split()
+                for piece in ([word] if len(word) <= _WHOLE else _BREAKABLE_AFTER.split(word))), default=0.0)
 
 
-def _longest_line(text: str, size: float, *, bold: bool = False) -> int:
-    return max((text_width(line, size, bold=bold) for line in text.splitlines()), default=0)
+def _longest_line(text: str, bold: bool = False) -> float:
+    return max((_units(line, bold) for line in text.splitlines()), default=0.0)
+
+
+@dataclass(frozen=True)
+class _Measures:
+    """The table measured once at 1 point: per column what must fit on a line and what would like to; per cell
+    its longest line and its number of lines."""
+
+    #: The widest heading word (bold), the widest piece of a cell not to be broken, the longest line.
+    heading_words: list[float]
+    needs: list[float]
+    wants: list[float]
+    cells: list[list[tuple[float, int]]]
+
+
+def _measure(headings: Sequence[str], rows: Sequence[Sequence[str]]) -> _Measures:
+    heading_words: list[float] = []
+    needs: list[float] = []
+    wants: list[float] = []
+    for column, heading in enumerate(headings):
+        cells = [row[column] for row in rows if column < len(row)]
+        heading_words.append(max((_units(word, True) for word in heading.split()), default=0.0))
+        needs.append(max((_widest_piece(cell) for cell in cells), default=0.0))
+        wants.append(max([_longest_line(heading, True) / 2, *(_longest_line(cell) for cell in cells)]))
+    lines = [[(_longest_line(cell), max(len(cell.splitlines()), 1)) for cell in row] for row in rows]
+    return _Measures(heading_words, needs, wants, lines)
 
 
 def fitted(
@@ -72,15 +101,17 @@ def fitted(
     """Column widths (EMU) summing to ``usable`` in which no heading word and no word of a cell is broken at
     ``size`` points; None when the words alone are wider than the page. A cell word wider than a quarter of
     the page (a hash, an address) is allowed to break."""
+    return _fitted(_measure(headings, rows), usable, size)
+
+
+def _fitted(measures: _Measures, usable: int, size: float) -> list[int] | None:
     cap = usable // 4
     needs, wants = [], []
-    for column, heading in enumerate(headings):
-        cells = [row[column] for row in rows if column < len(row)]
-        need = max([_widest_word(heading, size, bold=True),
-                    *(min(_widest_piece(cell, size), cap) for cell in cells)])
-        want = max([_longest_line(heading, size, bold=True) // 2, *(_longest_line(cell, size) for cell in cells)])
+    for heading_need, need_units, want_units in zip(measures.heading_words, measures.needs, measures.wants,
+                                                    strict=True):
+        need = max(int(heading_need * size), min(int(need_units * size), cap))
         needs.append(need + CELL_PADDING)
-        wants.append(max(want, need) + CELL_PADDING)
+        wants.append(max(int(want_units * size), need) + CELL_PADDING)
     spare = usable - sum(needs)
     if spare < 0:
         return None
@@ -103,9 +134,11 @@ def fitted_with_size(
 ) -> tuple[list[int], float]:
     """The largest size in ``sizes`` at which the rows stay short, with its widths; else the smallest at which
     the words fit; else the smallest, evenly split."""
-    fitting = [(size, widths) for size in sizes if (widths := fitted(headings, rows, usable, size)) is not None]
+    measures = _measure(headings, rows)
+    fitting = [(size, widths) for size in sizes
+               if (widths := _fitted(measures, usable, size)) is not None]
     for size, widths in fitting:
-        if _lines_per_row(rows, widths, size) <= _LINES_PER_ROW:
+        if _lines_per_row(measures, widths, size) <= _LINES_PER_ROW:
             return widths, size
     if fitting:
         size, widths = fitting[-1]
@@ -114,12 +147,12 @@ def fitted_with_size(
     return [even] * len(headings), sizes[-1]
 
 
-def _lines_per_row(rows: Sequence[Sequence[str]], widths: Sequence[int], size: float) -> float:
+def _lines_per_row(measures: _Measures, widths: Sequence[int], size: float) -> float:
     """About how many lines a row takes, on average: its tallest cell, a little more than text over width."""
-    if not rows:
+    if not measures.cells:
         return 1.0
     total = 0
-    for row in rows:
-        total += max((-(-int(_longest_line(cell, size) * 1.15) // max(width - CELL_PADDING, 1)) * max(
-            len(cell.splitlines()), 1) for cell, width in zip(row, widths, strict=False)), default=1)
-    return total / len(rows)
+    for row in measures.cells:
+        total += max((-(-int(line * size * 1.15) // max(width - CELL_PADDING, 1)) * count
+                      for (line, count), width in zip(row, widths, strict=False)), default=1)
+    return total / len(measures.cells)
