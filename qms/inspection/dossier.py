@@ -119,30 +119,7 @@ def build(
                              description=f"Lịch sử kiểm soát tài liệu {named}: diễn biến (ai, làm gì, lúc nào) và "
                                          "các phiên bản (Excel)")
             step()
-        coverage = dossier_status.coverage_on(session, organization, as_of)
-        writer.add_json("bao-phu-tthc.json", coverage,
-                        description="Mức độ bao phủ thủ tục hành chính (JSON, cho máy đọc)")
-        writer.add_bytes("bao-phu-tthc.xlsx", dossier_readable.coverage_workbook(coverage, organization.name),
-                         description=f"Mức độ bao phủ thủ tục hành chính tại ngày {day}: thủ tục nào đã có, chưa có "
-                                     "quy trình đang hiệu lực (Excel)")
-        step()
-        reviews = dossier_status.legal_reviews_on(session, organization, as_of)
-        writer.add_json("ra-soat-can-cu-phap-ly.json", reviews,
-                        description="Rà soát căn cứ pháp lý (JSON, cho máy đọc)")
-        writer.add_bytes("ra-soat-can-cu-phap-ly.xlsx",
-                         dossier_readable.legal_reviews_workbook(reviews, organization.name),
-                         description=f"Rà soát căn cứ pháp lý khi văn bản được trích dẫn bị sửa đổi, thay thế, "
-                                     f"mở hoặc đã đóng tại ngày {day} (Excel)")
-        step()
-        found = [item.as_json() for item in
-                 conformity.organization_findings(session, viewer or users.operator(), organization.code)]
-        writer.add_json("phat-hien-kiem-tra-phu-hop.json", found,
-                        description="Kết quả kiểm tra sự phù hợp của các quy trình (JSON, cho máy đọc)")
-        writer.add_bytes("phat-hien-kiem-tra-phu-hop.xlsx",
-                         dossier_readable.findings_workbook(found, organization.name, today),
-                         description="Kết quả kiểm tra sự phù hợp của các quy trình đang hiệu lực: thiếu thành phần "
-                                     "hồ sơ, thời gian, trách nhiệm, biểu mẫu … (Excel)")
-        step()
+        coverage, reviews, found = _add_lists(writer, session, viewer, organization, as_of, today, step)
         chain = check_chain(session, anchor_file)
         as_of_seq, as_of_hash = _as_of_entry(session, as_of)
         figures = dossier_cover.Figures(
@@ -151,21 +128,60 @@ def build(
             reviews_closed=reviews["closed"], processes_with_findings=len(found), chain_ok=chain.ok,
             first_bad=chain.first_bad, as_of_seq=as_of_seq, as_of_hash=as_of_hash,
         )
-        members = [
-            (dossier_cover.PATH, "Bìa và mục lục của hồ sơ (tệp này)"), *writer.described,
-            (MANIFEST, "Danh sách các tệp với mã SHA-256 và kích thước, đầu chuỗi nhật ký: cho lệnh "
-                       "«flask qms verify-dossier»"),
-            (SUMS, "Mã SHA-256 của mọi tệp trong hồ sơ: kiểm tra bằng «sha256sum -c SHA256SUMS»"),
-        ]
-        generated_by = f"{viewer.full_name}, {viewer.title}" if viewer is not None and viewer.title else (
-            viewer.full_name if viewer is not None else None)
-        writer.add_bytes(dossier_cover.PATH, dossier_cover.cover_bytes(
-            organization, as_of=as_of, made_on=today, generated_at=writer.generated_at, generated_by=generated_by,
-            figures=figures, members=members, problems=manifest.notes,
-        ))
+        _add_cover(writer, viewer, figures, today)
         writer.add_json(MANIFEST, _manifest_body(manifest, viewer, chain, as_of_seq, as_of_hash), listed=False)
         writer.add_sums(SUMS)
     return manifest
+
+
+def _add_lists(
+    writer: _Writer, session: Session, viewer: User | None, organization: Organization, as_of: date, today: date,
+    step: Callable[[], None],
+) -> tuple[dict[str, Any], dict[str, Any], list[dict[str, Any]]]:
+    """Coverage, legal reviews and conformity findings: each as JSON and, beside it, as a workbook."""
+    day = f"{as_of:%d/%m/%Y}"
+    coverage = dossier_status.coverage_on(session, organization, as_of)
+    writer.add_json("bao-phu-tthc.json", coverage,
+                    description="Mức độ bao phủ thủ tục hành chính (JSON, cho máy đọc)")
+    writer.add_bytes("bao-phu-tthc.xlsx", dossier_readable.coverage_workbook(coverage, organization.name),
+                     description=f"Mức độ bao phủ thủ tục hành chính tại ngày {day}: thủ tục nào đã có, chưa có "
+                                 "quy trình đang hiệu lực (Excel)")
+    step()
+    reviews = dossier_status.legal_reviews_on(session, organization, as_of)
+    writer.add_json("ra-soat-can-cu-phap-ly.json", reviews,
+                    description="Rà soát căn cứ pháp lý (JSON, cho máy đọc)")
+    writer.add_bytes("ra-soat-can-cu-phap-ly.xlsx", dossier_readable.legal_reviews_workbook(reviews, organization.name),
+                     description=f"Rà soát căn cứ pháp lý khi văn bản được trích dẫn bị sửa đổi, thay thế, "
+                                 f"mở hoặc đã đóng tại ngày {day} (Excel)")
+    step()
+    found = [item.as_json() for item in
+             conformity.organization_findings(session, viewer or users.operator(), organization.code)]
+    writer.add_json("phat-hien-kiem-tra-phu-hop.json", found,
+                    description="Kết quả kiểm tra sự phù hợp của các quy trình (JSON, cho máy đọc)")
+    writer.add_bytes("phat-hien-kiem-tra-phu-hop.xlsx",
+                     dossier_readable.findings_workbook(found, organization.name, today),
+                     description="Kết quả kiểm tra sự phù hợp của các quy trình đang hiệu lực: thiếu thành phần "
+                                 "hồ sơ, thời gian, trách nhiệm, biểu mẫu … (Excel)")
+    step()
+    return coverage, reviews, found
+
+
+def _add_cover(writer: _Writer, viewer: User | None, figures: dossier_cover.Figures, today: date) -> None:
+    """The cover and index: every member written so far, then the manifests still to come, each in words."""
+    members = [
+        (dossier_cover.PATH, "Bìa và mục lục của hồ sơ (tệp này)"), *writer.described,
+        (MANIFEST, "Danh sách các tệp với mã SHA-256 và kích thước, đầu chuỗi nhật ký: cho lệnh "
+                   "«flask qms verify-dossier»"),
+        (SUMS, "Mã SHA-256 của mọi tệp trong hồ sơ: kiểm tra bằng «sha256sum -c SHA256SUMS»"),
+    ]
+    generated_by = None
+    if viewer is not None:
+        generated_by = f"{viewer.full_name}, {viewer.title}" if viewer.title else viewer.full_name
+    manifest = writer.manifest
+    writer.add_bytes(dossier_cover.PATH, dossier_cover.cover_bytes(
+        manifest.organization, as_of=manifest.as_of, made_on=today, generated_at=writer.generated_at,
+        generated_by=generated_by, figures=figures, members=members, problems=manifest.notes,
+    ))
 
 
 def build_to_temporary_file(
