@@ -3,6 +3,11 @@
 The layout follows Nghị định 30/2020/NĐ-CP: A4, Times New Roman 13, the issuing agency at the left and the
 national motto at the right of a borderless two-column table, the place and date under the motto, a bold
 centred title, and a table whose heading row repeats on every page. Every value is written as text.
+
+A register also carries "Trang x/y" in the footer of every page and, under the table, the signature block of
+the forms agencies keep: the person who drew it up (Người lập biểu) at the left, the place and date line over
+the head of the agency (Thủ trưởng cơ quan) at the right. The columns are fitted to their content
+(``qms.exports.column_widths``) unless relative widths are given.
 """
 
 from __future__ import annotations
@@ -20,17 +25,23 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.oxml.table import CT_Row
+from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.shared import Cm, Pt
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
-from qms.exports.xlsx import Cell, clean_text
+from qms.exports import column_widths as fitting
+from qms.exports.xlsx import Cell, LocalTime, clean_text
 from qms.models import Organization
 
 FONT = "Times New Roman"
 SIZE = Pt(13)
 MOTTO = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO_LINE = "Độc lập - Tự do - Hạnh phúc"
+PREPARER = "NGƯỜI LẬP BIỂU"
+HEAD = "THỦ TRƯỞNG CƠ QUAN"
+PREPARER_HINT = "(Ký, ghi rõ họ tên)"
+HEAD_HINT = "(Ký, ghi rõ họ tên và đóng dấu)"
 _PLACE = re.compile(r"\b(?:xã|phường|thị trấn|thị xã|thành phố|tỉnh|huyện|quận|đặc khu)\s+(.+)$", re.IGNORECASE)
 
 
@@ -58,19 +69,32 @@ def document_bytes(
     headings: Sequence[str],
     rows: Sequence[Sequence[Cell]],
     *,
-    widths: Sequence[int],
+    widths: Sequence[int] | None = None,
     made_on: date,
     landscape: bool = True,
+    signed: bool = False,
+    intro: Sequence[str] = (),
+    page_numbers: bool = False,
 ) -> bytes:
-    """The Word file: header block, title, subtitle, then the table."""
+    """The Word file: header block, title, subtitle, then the table; ``signed``: the page numbers and the signature
+    block of a register, whose date line then stands over the head's signature instead of under the motto.
+    Without ``widths`` the columns are fitted to their content; ``intro``: paragraphs between the subtitle and the
+    table (a heading in capitals is set in bold); ``page_numbers``: "Trang x/y" without a signature block."""
     word = WordDocument()
     _set_fonts(word)
     usable = _set_page(word, landscape)
-    _header_block(word, organization, made_on, usable)
+    _header_block(word, organization, None if signed else made_on, usable)
     _paragraph(word.add_paragraph(), title, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, space_before=Pt(12))
     if subtitle:
         _paragraph(word.add_paragraph(), subtitle, italic=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    for number, text in enumerate(intro):
+        _paragraph(word.add_paragraph(), text, bold=text.isupper(), align=WD_ALIGN_PARAGRAPH.JUSTIFY,
+                   space_before=Pt(12) if number == 0 or text.isupper() else Pt(3))
     _table(word, headings, rows, widths, usable)
+    if signed or page_numbers:
+        _page_numbers(word)
+    if signed:
+        _signature_block(word, organization, made_on, usable)
     out = io.BytesIO()
     word.save(out)
     return out.getvalue()
@@ -97,7 +121,7 @@ def _set_page(word: WordFile, landscape: bool) -> int:
     return int(section.page_width - section.left_margin - section.right_margin)
 
 
-def _header_block(word: WordFile, organization: Organization, made_on: date, usable: int) -> None:
+def _header_block(word: WordFile, organization: Organization, made_on: date | None, usable: int) -> None:
     table = word.add_table(rows=1, cols=2)
     _no_borders(table)
     left, right = table.rows[0].cells
@@ -111,32 +135,100 @@ def _header_block(word: WordFile, organization: Organization, made_on: date, usa
     _paragraph(first, organization.name.upper(), bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
     _paragraph(right.paragraphs[0], MOTTO, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
     _paragraph(right.add_paragraph(), MOTTO_LINE, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
-    _paragraph(right.add_paragraph(), date_line(place_of(organization), made_on), italic=True,
-               align=WD_ALIGN_PARAGRAPH.CENTER, space_before=Pt(6))
+    if made_on is not None:
+        _paragraph(right.add_paragraph(), date_line(place_of(organization), made_on), italic=True,
+                   align=WD_ALIGN_PARAGRAPH.CENTER, space_before=Pt(6))
 
 
-def _table(word: WordFile, headings: Sequence[str], rows: Sequence[Sequence[Cell]], widths: Sequence[int],
+def _table(word: WordFile, headings: Sequence[str], rows: Sequence[Sequence[Cell]], widths: Sequence[int] | None,
            usable: int) -> None:
+    texts = [[_text(value) for value in values] for values in rows]
+    size: float | None = None
+    if widths is None:
+        column_widths, size = fitting.fitted_with_size(headings, texts, usable)
+    else:
+        total = sum(widths)
+        column_widths = [int(usable * width / total) for width in widths]
     table = word.add_table(rows=1, cols=len(headings))
     table.style = word.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    total = sum(widths)
-    column_widths = [int(usable * width / total) for width in widths]
+    table.autofit = False  # the widths hold: a fixed layout, not one the word processor fits itself
     for column, width in zip(table.columns, column_widths, strict=True):
         column.width = width
     heading_row = table.rows[0]
     _repeat_as_heading(heading_row._tr)
     for cell, heading, width in zip(heading_row.cells, headings, column_widths, strict=True):
         cell.width = width
-        _paragraph(cell.paragraphs[0], heading, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
-    for values in rows:
-        cells = table.add_row().cells
+        _paragraph(cell.paragraphs[0], heading, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, size=size)
+    for values in texts:
+        row = table.add_row()
+        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))  # a row is read on one page
+        cells = row.cells
         for cell, value, width in zip(cells, values, column_widths, strict=True):
             cell.width = width
-            _paragraph(cell.paragraphs[0], _text(value))
+            _paragraph(cell.paragraphs[0], value, size=size)
+    # The last row keeps with what follows, the signature block (LibreOffice honours it when it can).
+    for cell in table.rows[-1].cells:
+        for paragraph in cell.paragraphs:
+            paragraph.paragraph_format.keep_with_next = True
+
+
+def _page_numbers(word: WordFile) -> None:
+    """"Trang x/y" centred in the footer of every page, as fields the word processor fills in."""
+    footer = word.sections[0].footer
+    paragraph = footer.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    paragraph.add_run("Trang ").font.size = Pt(11)
+    _field(paragraph, "PAGE")
+    paragraph.add_run("/").font.size = Pt(11)
+    _field(paragraph, "NUMPAGES")
+
+
+def _field(paragraph: Paragraph, instruction: str) -> None:
+    """A field (PAGE, NUMPAGES) as Word writes it: begin, instruction, separator, a placeholder result, end."""
+
+    def run_with(element: str, **attributes: str) -> BaseOxmlElement:
+        run = paragraph.add_run()
+        run.font.size = Pt(11)
+        child = OxmlElement(element)
+        for name, value in attributes.items():
+            child.set(qn(name), value)
+        run._r.append(child)
+        return child
+
+    run_with("w:fldChar", **{"w:fldCharType": "begin"})
+    code = run_with("w:instrText", **{"xml:space": "preserve"})
+    code.text = f" {instruction} "
+    run_with("w:fldChar", **{"w:fldCharType": "separate"})
+    paragraph.add_run("1").font.size = Pt(11)
+    run_with("w:fldChar", **{"w:fldCharType": "end"})
+
+
+def _signature_block(word: WordFile, organization: Organization, made_on: date, usable: int) -> None:
+    """Người lập biểu at the left; the place and date line over Thủ trưởng cơ quan at the right; room to sign."""
+    table = word.add_table(rows=1, cols=2)
+    _no_borders(table)
+    left, right = table.rows[0].cells
+    for column, cell in zip(table.columns, (left, right), strict=True):
+        column.width = cell.width = usable // 2
+    # The left column starts one line lower, level with the head's title under the date line.
+    _paragraph(left.paragraphs[0], "", space_before=Pt(12))
+    _paragraph(left.add_paragraph(), PREPARER, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _paragraph(left.add_paragraph(), PREPARER_HINT, italic=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _paragraph(right.paragraphs[0], date_line(place_of(organization), made_on), italic=True,
+               align=WD_ALIGN_PARAGRAPH.CENTER, space_before=Pt(12))
+    _paragraph(right.add_paragraph(), HEAD, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _paragraph(right.add_paragraph(), HEAD_HINT, italic=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    for cell in (left, right):  # room for the signature and the seal
+        for _ in range(4):
+            cell.add_paragraph()
+    # One block, never split across two pages.
+    table.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
 
 
 def _text(value: Cell) -> str:
+    if isinstance(value, LocalTime):
+        return str(value)
     if isinstance(value, datetime):
         value = value.date()
     if isinstance(value, date):
@@ -152,9 +244,12 @@ def _paragraph(
     italic: bool = False,
     align: WD_ALIGN_PARAGRAPH | None = None,
     space_before: Pt | None = None,
+    size: float | None = None,
 ) -> Paragraph:
     run = paragraph.add_run(clean_text(text))  # a run's text is stored as text, whatever it contains
     run.bold, run.italic = bold or None, italic or None
+    if size is not None:
+        run.font.size = Pt(size)
     if align is not None:
         paragraph.alignment = align
     if space_before is not None:

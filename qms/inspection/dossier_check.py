@@ -1,6 +1,8 @@
 """Checking an inspection dossier later: every member's SHA-256 against its manifest, nothing missing or added.
 
-A member whose bytes cannot be read back (the zip's own CRC fails) is as bad as one whose hash differs.
+A member whose bytes cannot be read back (the zip's own CRC fails) is as bad as one whose hash differs. A dossier
+of format /2 also carries ``SHA256SUMS`` (what ``sha256sum -c`` checks): it must list every member, the manifest
+included, with the same hashes; a dossier of format /1 has none.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from qms.files.store import CHUNK
-from qms.inspection.dossier import FORMAT, MANIFEST
+from qms.inspection.dossier import FORMAT, FORMATS, MANIFEST, SUMS
 
 
 @dataclass
@@ -64,9 +66,39 @@ def verify_dossier(source: str | Path | IO[bytes]) -> DossierCheck:
                 check.fail(path, "damaged (cannot be read back)")
             elif found != (entry.get("sha256"), entry.get("size")):
                 check.fail(path, "content differs from the manifest (SHA-256 mismatch)")
-        for path in sorted(present - listed - {MANIFEST}):
+        for path in sorted(present - listed - {MANIFEST, SUMS}):
             check.fail(path, "not listed in the manifest")
+        if manifest.get("format") != FORMATS[0]:
+            _check_sums(archive, present, check)
     return check
+
+
+def _check_sums(archive: zipfile.ZipFile, present: set[str], check: DossierCheck) -> None:
+    """SHA256SUMS lists every other member once, each with the hash of its bytes."""
+    if SUMS not in present:
+        check.fail(SUMS, "missing from the dossier")
+        return
+    try:
+        text = archive.read(SUMS).decode("utf-8")
+    except (zipfile.BadZipFile, zlib.error, UnicodeDecodeError, OSError):
+        check.fail(SUMS, "damaged (cannot be read)")
+        return
+    summed: dict[str, str] = {}
+    for line in text.splitlines():
+        sha256, separator, path = line.partition("  ")
+        if not separator or len(sha256) != 64 or path in summed:
+            check.fail(SUMS, f"not in the format of sha256sum ({line[:80]!r})")
+            return
+        summed[path] = sha256
+    for path, sha256 in summed.items():
+        if path not in present:
+            check.fail(path, f"listed in {SUMS} but missing from the dossier")
+            continue
+        found = _digest(archive, path)
+        if found is not None and found[0] != sha256 and path not in {bad for bad, _problem in check.problems}:
+            check.fail(path, f"content differs from {SUMS} (SHA-256 mismatch)")
+    for path in sorted(present - set(summed) - {SUMS}):
+        check.fail(path, f"not listed in {SUMS}")
 
 
 def _manifest(archive: zipfile.ZipFile, check: DossierCheck) -> dict[str, Any] | None:
@@ -79,7 +111,7 @@ def _manifest(archive: zipfile.ZipFile, check: DossierCheck) -> dict[str, Any] |
         check.fail(MANIFEST, "damaged (cannot be read)")
         return None
     well_formed = isinstance(manifest, dict) and isinstance(manifest.get("files"), list)
-    if not well_formed or manifest.get("format") != FORMAT:
+    if not well_formed or manifest.get("format") not in FORMATS:
         check.fail(MANIFEST, f"not a manifest of format {FORMAT}")
         return None
     return manifest

@@ -26,7 +26,7 @@ def render(register: Register, fmt: str, *, made_on: date) -> bytes:
     if fmt == "docx":
         return administrative_docx.document_bytes(
             register.organization, register.title, register.subtitle, register.headings, register.rows,
-            widths=registers.WIDTHS[register.kind], made_on=made_on,
+            made_on=made_on, signed=True,
         )
     if fmt == "xlsx":
         return xlsx.workbook_bytes(

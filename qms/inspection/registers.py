@@ -1,7 +1,8 @@
 """The registers an ISO secretary must keep, generated from the data as of a day, never typed.
 
 - internal: the internal documents in force (danh mục tài liệu nội bộ);
-- external: the legal documents the documents in force cite, with their status (danh mục tài liệu bên ngoài);
+- external: the standard and the model-framework decision the whole system rests on, then the legal documents the
+  documents in force cite, with their status (danh mục tài liệu bên ngoài);
 - amendments: every revision with its change description and approver (sổ theo dõi sửa đổi tài liệu).
 They are read by the organisation's control roles and by inspectors; ``viewer`` None is the operator.
 """
@@ -21,7 +22,7 @@ from qms.documents.reading import KIND_LABELS, STATUS_LABELS
 from qms.errors import NotFound
 from qms.exports.xlsx import Cell
 from qms.legal.status import STATUS_LABELS as LEGAL_STATUS_LABELS
-from qms.legal.status import incoming_relations, status_on, triggers
+from qms.legal.status import LegalStatus, incoming_relations, status_on, triggers
 from qms.models import Citation, DocumentKind, LegalDocument, Organization, RelationKind, RevisionStatus, User
 from qms.periodic_review import schedule
 
@@ -51,12 +52,31 @@ _HEADINGS = {
     AMENDMENTS: ["STT", "Mã hiệu", "Tên tài liệu", "Phiên bản", "Lần ban hành", "Nội dung sửa đổi", "Người soạn thảo",
                  "Ngày tải lên", "Người phê duyệt", "Ngày phê duyệt", "Ngày hiệu lực", "Tình trạng"],
 }
-#: Relative column widths in the Word table.
-WIDTHS = {
-    INTERNAL: [3, 8, 22, 10, 5, 7, 7, 7],
-    EXTERNAL: [3, 9, 7, 22, 9, 7, 7, 10, 8],
-    AMENDMENTS: [3, 6, 12, 4, 4, 20, 10, 6, 10, 6, 6, 7],
-}
+
+
+@dataclass(frozen=True)
+class Basis:
+    """An external document every agency's quality system rests on, whether or not a document cites it."""
+
+    number: str
+    doc_type: str
+    title: str
+    issuer: str
+    issued_on: date
+    effective_from: date | None
+
+
+#: Listed first in every external register (from the legal register when it holds them, else as here).
+SYSTEM_BASES = (
+    Basis("TCVN ISO 9001:2015", "Tiêu chuẩn quốc gia", "Hệ thống quản lý chất lượng - Các yêu cầu",
+          "Bộ Khoa học và Công nghệ", date(2015, 12, 31), None),
+    Basis("101/QĐ-BKHCN", "Quyết định",
+          "Công bố Mô hình khung hệ thống quản lý chất lượng theo TCVN ISO 9001:2015 cho các cơ quan, tổ chức thuộc "
+          "hệ thống hành chính nhà nước tại địa phương", "Bộ Khoa học và Công nghệ", date(2019, 1, 21),
+          date(2019, 1, 21)),
+)
+#: What the column "Tài liệu viện dẫn" says of a basis no document cites: the system as a whole applies it.
+WHOLE_SYSTEM = "Toàn bộ HTQLCL"
 _KIND_ORDER = {kind: position for position, kind in enumerate(KIND_LABELS)}
 
 
@@ -129,10 +149,21 @@ def _external_rows(session: Session, organization_id: int, day: date) -> list[li
             code = code_then[in_force[citation.revision_id].document_id]
             if code not in codes:
                 codes.append(code)
+    bases = [basis for basis in SYSTEM_BASES if basis.issued_on <= day]
+    kept = {legal.number: legal for legal in session.scalars(
+        select(LegalDocument).where(LegalDocument.number.in_([basis.number for basis in bases])))}
+    for basis_kept in kept.values():
+        cited.setdefault(basis_kept.id, basis_kept)
     incoming = incoming_relations(session, cited)
-    ordered = sorted(cited.values(), key=lambda d: (d.issued_on is None, d.issued_on or date.min, d.number))
+    first: list[LegalDocument | Basis] = [kept.get(basis.number, basis) for basis in bases]
+    rest = sorted((legal for legal in cited.values() if legal.number not in kept),
+                  key=lambda d: (d.issued_on is None, d.issued_on or date.min, d.number))
     rows: list[list[Cell]] = []
-    for number, legal in enumerate(ordered, start=1):
+    for number, legal in enumerate([*first, *rest], start=1):
+        if isinstance(legal, Basis):
+            rows.append([number, legal.number, legal.doc_type, legal.title, legal.issuer, legal.issued_on,
+                         legal.effective_from, LEGAL_STATUS_LABELS[LegalStatus.IN_FORCE], WHOLE_SYSTEM])
+            continue
         relations = incoming.get(legal.id, [])
         status = LEGAL_STATUS_LABELS[status_on(legal, relations, day)]
         changes = [
@@ -143,7 +174,7 @@ def _external_rows(session: Session, organization_id: int, day: date) -> list[li
         if changes:
             status = f"{status} ({'; '.join(changes)})"
         rows.append([number, legal.number, legal.doc_type, legal.title, legal.issuer, legal.issued_on,
-                     legal.effective_from, status, ", ".join(sorted(citing[legal.id]))])
+                     legal.effective_from, status, ", ".join(sorted(citing.get(legal.id, []))) or WHOLE_SYSTEM])
     return rows
 
 

@@ -74,7 +74,7 @@ def test_the_demo_dossier_holds_everything_and_verifies(session, files, demo_dos
     assert {f"lich-su/{document.code}.json" for document in all_documents} <= set(names)
     # Five from the document control story, and the internal-audit procedure of the demo's records (issue 2 in force).
     assert len([name for name in names if name.startswith("tai-lieu/")]) == len(in_force) == 6
-    assert {entry["path"] for entry in manifest["files"]} == set(names) - {"manifest.json"}
+    assert {entry["path"] for entry in manifest["files"]} == set(names) - {"manifest.json", "SHA256SUMS"}
     head = session.get(AuditHead, 1)
     assert manifest["audit"]["head_hash"] == head.hash and manifest["audit"]["head_seq"] == head.seq
     assert manifest["audit"]["chain_verified"] and manifest["organization"]["code"] == "XA-LOCBINH"

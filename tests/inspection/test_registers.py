@@ -107,8 +107,10 @@ def test_the_word_file_has_the_form_of_an_administrative_document(session, secre
     header = word.tables[0]
     left, right = ([p.text for p in cell.paragraphs] for cell in header.rows[0].cells)
     assert left == ["UBND TỈNH LẠNG SƠN", "UBND XÃ LỘC BÌNH"]
-    assert right == ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
-                     "Lộc Bình, ngày 05 tháng 02 năm 2026"]
+    # A register's place and date line stands over the head's signature, under the table (see tests/exports).
+    assert right == ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"]
+    signed = [p.text for p in word.tables[2].rows[0].cells[1].paragraphs]
+    assert signed[:2] == ["Lộc Bình, ngày 05 tháng 02 năm 2026", "THỦ TRƯỞNG CƠ QUAN"]
     borders = header._tbl.tblPr.find(qn("w:tblBorders"))
     assert borders is not None and {edge.get(qn("w:val")) for edge in borders} == {"nil"}
     assert [p.text for p in word.paragraphs[:2]] == [
