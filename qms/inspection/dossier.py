@@ -121,9 +121,12 @@ def build(
                                          "các phiên bản (Excel)")
             step()
         coverage, reviews, found = _add_lists(writer, session, viewer, organization, as_of, today, step)
-        writer.add_json("xac-nhan-da-doc.json", _acknowledgements(session, in_force, codes, as_of),
-                        description="Ai được yêu cầu đọc từng tài liệu đang hiệu lực, ai đã xác nhận «đã đọc và "
-                                    "hiểu» và khi nào (JSON)")
+        read = _acknowledgements(session, in_force, codes, as_of)
+        writer.add_json("xac-nhan-da-doc.json", read, description="Xác nhận đã đọc và hiểu (JSON, cho máy đọc)")
+        writer.add_bytes("xac-nhan-da-doc.xlsx", dossier_readable.acknowledgements_workbook(read, organization.name,
+                                                                                             as_of),
+                         description=f"Ai được yêu cầu đọc từng tài liệu đang hiệu lực, ai đã xác nhận «đã đọc và "
+                                     f"hiểu» và khi nào, tại ngày {as_of:%d/%m/%Y} (Excel)")
         step()
         chain = check_chain(session, anchor_file)
         as_of_seq, as_of_hash = _as_of_entry(session, as_of)

@@ -123,3 +123,22 @@ def findings_workbook(processes: list[dict[str, Any]], organization_name: str, a
          "Trích từ tài liệu"], rows,
         subtitle=f"{organization_name} · các quy trình đang hiệu lực có phát hiện · lập ngày {as_of:%d/%m/%Y}",
     )
+
+
+def acknowledgements_workbook(items: list[dict[str, Any]], organization_name: str, as_of: date) -> bytes:
+    """Each revision in force: one row per person asked to read it, with whether and when they confirmed."""
+    rows: list[list[Cell]] = []
+    for item in items:
+        people = [(person, local_time(person["at"]), "Đã xác nhận") for person in item["acknowledged"]]
+        people += [(person, None, "Chưa xác nhận") for person in item["pending"]]
+        for person, at, state in people:
+            rows.append([len(rows) + 1, item["code"], item["title"], item["number"], person["name"], state, at])
+    confirmed = sum(len(item["acknowledged"]) for item in items)
+    required = sum(item["required"] for item in items)
+    return xlsx.workbook_bytes(
+        "Đã đọc và hiểu", "XÁC NHẬN ĐÃ ĐỌC VÀ HIỂU TÀI LIỆU ĐANG HIỆU LỰC",
+        ["STT", "Mã hiệu", "Tên tài liệu", "Phiên bản", "Người được yêu cầu đọc", "Tình trạng",
+         f"Thời điểm xác nhận ({zone_label()})"], rows,
+        subtitle=(f"{organization_name} · tình trạng tại ngày {as_of:%d/%m/%Y} · "
+                  f"{confirmed}/{required} lượt đã xác nhận"),
+    )

@@ -9,6 +9,7 @@ from datetime import date, datetime
 import openpyxl
 from docx import Document as WordDocument
 from docx.oxml.ns import qn
+from openpyxl.utils import get_column_letter
 from support.factories import make_effective
 
 from qms.exports import administrative_docx, column_widths, xlsx
@@ -45,7 +46,8 @@ def test_a_register_workbook_filters_its_heading_row(session, files, inspector, 
     register = registers.register(session, inspector, "XA-LOCBINH", "internal", as_of=today)
     sheet = openpyxl.load_workbook(io.BytesIO(register_files.render(register, "xlsx", made_on=today))).active
     assert sheet.title == "Danh mục tài liệu nội bộ"
-    assert sheet.auto_filter.ref == f"A4:G{4 + len(register.rows)}"
+    last_column = get_column_letter(len(register.headings))
+    assert sheet.auto_filter.ref == f"A4:{last_column}{4 + len(register.rows)}"
     assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.fitToWidth == 1
 
 
