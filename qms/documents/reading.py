@@ -12,8 +12,8 @@ from typing import BinaryIO
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from qms import clock
-from qms.accounts import permissions
+from qms import clock, listing
+from qms.accounts import organizations, permissions
 from qms.audit import trail
 from qms.database import unit_of_work
 from qms.errors import Conflict, NotFound
@@ -58,17 +58,40 @@ def get_revision(session: Session, viewer: User, revision_id: int) -> Revision:
     return revision
 
 
+#: How the document list sorts: by code (the default), title, kind, organisation, or the date in force.
+DOCUMENT_SORTING = listing.Sorting(
+    columns={
+        "code": (Document.code,),
+        "title": (Document.title,),
+        "kind": (Document.kind,),
+        "organization": (Organization.name, Organization.code),
+        "effective_from": (
+            select(Revision.effective_from)
+            .where(Revision.document_id == Document.id, Revision.status == RevisionStatus.EFFECTIVE)
+            .correlate(Document)
+            .scalar_subquery(),
+        ),
+    },
+    default="code",
+    tiebreak=(Organization.code, Document.id),
+    descending_first=frozenset({"effective_from"}),
+)
+
+
 def list_documents(
     session: Session,
     viewer: User,
+    request: listing.ListRequest | None = None,
     *,
     organization_id: int | None = None,
     organization_code: str | None = None,
     kind: DocumentKind | None = None,
     status: RevisionStatus | None = None,
-) -> list[Document]:
-    """Documents the viewer may see, by code; ``status`` keeps those with a revision in it."""
-    query = select(Document).order_by(Document.code)
+) -> listing.ListPage[Document]:
+    """A page of the documents the viewer may see; an organisation includes those under it, ``status`` keeps
+    documents with a revision in it, the text matches code, title or TTHC code with or without diacritics."""
+    request = request or listing.ListRequest()
+    query = select(Document).join(Document.organization)
     if organization_code is not None:
         # One answer for "no such organisation" and "not yours", so existence does not leak.
         organization_id = session.scalar(select(Organization.id).where(Organization.code == organization_code.strip()))
@@ -79,16 +102,19 @@ def list_documents(
     elif not permissions.can_read(viewer, organization_id):
         raise NotFound("Không tìm thấy đơn vị.")
     if organization_id is not None:
-        query = query.where(Document.organization_id == organization_id)
+        below = organizations.descendant_ids(session, organization_id)
+        readable = [i for i in below if permissions.can_read(viewer, i)]
+        query = query.where(Document.organization_id.in_(readable))
     if kind is not None:
         query = query.where(Document.kind == kind)
     if not permissions.sees_non_current(viewer):
         status = RevisionStatus.EFFECTIVE if status in (None, RevisionStatus.EFFECTIVE) else status
         if status is not RevisionStatus.EFFECTIVE:
-            return []
+            return listing.ListPage([], 0, request)
     if status is not None:
         query = query.where(Document.revisions.any(Revision.status == status))
-    return list(session.scalars(query))
+    text = (Document.code, Document.title, Document.procedure_code)
+    return listing.page_of(session, query, request, DOCUMENT_SORTING, text=text)
 
 
 def history(session: Session, viewer: User, document_id: int) -> list[AuditEntry]:

@@ -41,6 +41,7 @@ def init_app(app: Flask) -> None:
         inspect,
         language,
         legal,
+        lists,
         procedures,
         reading,
         registers,
@@ -71,6 +72,7 @@ def init_app(app: Flask) -> None:
     headers.init_app(app)
     errors.init_app(app)
     filters.init_app(app)
+    lists.init_app(app)
     language.init_app(app)
     app.jinja_env.globals.update(
         STATUS_LABELS=Translated(STATUS_LABELS),

@@ -24,6 +24,7 @@ from qms.web import errors
 from qms.web.filters import format_date
 from qms.web.forms.common import first_error
 from qms.web.forms.documents import ActionForm, DocumentFilterForm, DocumentForm, UploadForm
+from qms.web.lists import list_request
 
 bp = Blueprint("documents", __name__)
 bp.register_error_handler(DomainError, errors.domain_error_page)
@@ -64,16 +65,17 @@ def index() -> ResponseReturnValue:
             for depth, organization in organizations.tree(db.session)
         ]
     if not form.validate():
-        return render_template("documents/index.html", rows=[], **filters), 422
+        return render_template("documents/index.html", page=None, rows=[], **filters), 422
     organization_id = int(form.organization.data) if sees_all and form.organization.data else None
     found = reading.list_documents(
         db.session,
         current_user,
+        list_request(),
         organization_id=organization_id,
         kind=DocumentKind(form.kind.data) if form.kind.data else None,
         status=RevisionStatus(form.status.data) if form.status.data else None,
     )
-    return render_template("documents/index.html", rows=_rows(found), **filters)
+    return render_template("documents/index.html", page=found, rows=_rows(found.rows), **filters)
 
 
 # --- creating a document -------------------------------------------------------------------------

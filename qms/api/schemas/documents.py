@@ -14,14 +14,16 @@ from qms.api.schemas.common import (
     ApiSchema,
     Code,
     File,
+    ListQuerySchema,
     OrganizationSchema,
     PersonSchema,
     Recorded,
     Text,
     _max_length,
     _one_of,
+    sort_field,
 )
-from qms.documents import workflow
+from qms.documents import reading, workflow
 from qms.documents.lifecycle import DOCUMENT_CODE, PROCEDURE_CODE
 from qms.models import Document, DocumentKind, DocumentStatus, Revision, RevisionStatus
 
@@ -41,8 +43,10 @@ class DocumentCreateSchema(ApiSchema):
     )
 
 
-class DocumentQuerySchema(ApiSchema):
-    organization = Text(validate=_max_length(64), metadata={"description": "Organisation code."})
+class DocumentQuerySchema(ListQuerySchema):
+    organization = Text(validate=_max_length(64), metadata={
+        "description": "Organisation code; the organisations under it are included."})
+    sort = sort_field(reading.DOCUMENT_SORTING)
     kind = fields.Enum(DocumentKind, by_value=True)
     status = fields.Enum(RevisionStatus, by_value=True, metadata={"description": "Documents with a revision in it."})
 
