@@ -24,6 +24,7 @@ from qms.api import (
     registers,
     revisions,
     search,
+    users,
 )
 
 SECURITY_SCHEME = "bearerAuth"
@@ -73,6 +74,6 @@ def init_app(app: Flask) -> None:
         api.spec.components.schema(name, schema=schema)
     for module in (
         me, documents, revisions, audit, search, procedures, legal, overview, diff, registers, conformity,
-        organizations,
+        organizations, users,
     ):
         api.register_blueprint(module.blp)

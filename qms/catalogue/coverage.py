@@ -200,3 +200,8 @@ def by_field(found: Coverage) -> list[FieldCoverage]:
         FieldCoverage(name, covered.get(name, 0), covered.get(name, 0) + len(found.uncovered.get(name, [])))
         for name in sorted(names, key=_field_order)
     ]
+
+
+def processes_in_force(session: Session, organization_id: int) -> list[Document]:
+    """The organisation's documents in force, by code: the order in which the first one covering a code wins."""
+    return _processes_in_force(session, organization_id)

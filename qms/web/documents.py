@@ -87,6 +87,11 @@ def new() -> ResponseReturnValue:
     form = DocumentForm()
     if request.method == "GET":
         permissions.require_role(current_user, (Role.SECRETARY,), current_user.organization_id)
+        # «Tạo quy trình» from the catalogue: the procedure's code and name come prefilled.
+        if request.args.get("procedure_code"):
+            form.procedure_code.data = request.args["procedure_code"]
+            form.title.data = form.title.data or request.args.get("title", "")
+            form.kind.data = DocumentKind.PROCESS.value
         return render_template("documents/new.html", form=form)
     if not form.validate():
         return render_template("documents/new.html", form=form, error=first_error(form)), 422

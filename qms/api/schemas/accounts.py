@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from qms.api.schemas.common import ApiSchema, OrganizationSchema
+from qms.accounts import users
+from qms.api.schemas.common import ApiSchema, ListQuerySchema, OrganizationSchema, Text, _max_length, sort_field
 from qms.models import Role, User
 
 
@@ -24,3 +25,17 @@ class MeSchema(Schema):
 
     def _roles(self, user: User) -> list[str]:
         return sorted(role.value for role in user.roles)
+
+
+class UserQuerySchema(ListQuerySchema):
+    organization = Text(validate=_max_length(64), metadata={
+        "description": "Organisation code; the organisations under it are included."})
+    role = fields.Enum(Role, by_value=True)
+    active = fields.Boolean(metadata={"description": "Only active (true) or deactivated (false) users."})
+    sort = sort_field(users.USER_SORTING)
+
+
+class UserSchema(MeSchema):
+    id = fields.Integer()
+    is_active = fields.Boolean()
+    created_at = fields.DateTime()
