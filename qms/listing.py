@@ -18,8 +18,9 @@ from typing import Any, Generic, TypeVar
 from sqlalchemy import Engine, and_, event, func, literal, or_, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
-from sqlalchemy.sql import ColumnElement, Select
+from sqlalchemy.sql import ColumnElement, Select, operators
 from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.elements import UnaryExpression
 from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import String
 
@@ -88,7 +89,8 @@ class ListPage(Generic[T]):
 
 @dataclass(frozen=True)
 class Sorting:
-    """The columns a list may be sorted by, under the keys pages and API use; ties broken by ``tiebreak``."""
+    """The columns a list may be sorted by, under the keys pages and API use; ties broken by ``tiebreak``; rows
+    without a value come last either way, on both databases."""
 
     columns: Mapping[str, Sequence[ColumnElement[Any]]]
     default: str
@@ -109,8 +111,16 @@ class Sorting:
         if key not in self.columns:
             raise Invalid(f"Cách sắp xếp phải là một trong: {', '.join(self.keys)}.", code="invalid_sort")
         descending = request.descending if request.sort else key in self.descending_first
-        ordered = [column.desc() if descending else column.asc() for column in self.columns[key]]
+        ordered = [
+            column if _fixed(column) else (column.desc() if descending else column.asc()).nulls_last()
+            for column in self.columns[key]
+        ]
         return [*ordered, *self.tiebreak]
+
+
+def _fixed(column: ColumnElement[Any]) -> bool:
+    """A column given with its direction (``is_stub.asc()``: stubs last) keeps it whichever way the list is sorted."""
+    return isinstance(column, UnaryExpression) and column.modifier in (operators.asc_op, operators.desc_op)
 
 
 def check_sort(request: ListRequest, keys: Sequence[str]) -> str:
@@ -202,10 +212,12 @@ def page_of(
     sorting: Sorting,
     *,
     text: Sequence[ColumnElement[Any]] = (),
+    first: Sequence[ColumnElement[Any]] = (),
     scalars: bool = True,
 ) -> ListPage[Any]:
-    """The page the request asks for: ``query`` filtered by the text over ``text``, counted, sorted, cut."""
-    order = sorting.order_by(request)
+    """The page the request asks for: ``query`` filtered by the text over ``text``, counted, sorted (``first``
+    before the sort asked for: an exact match on top), cut."""
+    order = [*first, *sorting.order_by(request)]
     wanted = text_filter(request.q, text)
     if wanted is not None:
         query = query.where(wanted)
