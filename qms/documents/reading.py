@@ -125,6 +125,33 @@ def history(session: Session, viewer: User, document_id: int) -> list[AuditEntry
     return trail.document_history(session, document.id)
 
 
+HISTORY_SORTING = listing.Sorting(
+    columns={"seq": (AuditEntry.seq,), "action": (AuditEntry.action,), "actor": (AuditEntry.actor_name,)},
+    default="seq",
+    tiebreak=(AuditEntry.seq,),
+)
+
+
+def history_page(
+    session: Session,
+    viewer: User,
+    document_id: int,
+    request: listing.ListRequest | None = None,
+    *,
+    action: str | None = None,
+) -> listing.ListPage[AuditEntry]:
+    """A page of what was recorded about a document, oldest first unless sorted otherwise; the text matches the
+    action, the person and what the entry recorded, with or without diacritics; not for staff."""
+    document = get_document(session, viewer, document_id)
+    if not permissions.sees_non_current(viewer):
+        raise NotFound("Không tìm thấy tài liệu.")
+    query = select(AuditEntry).where(AuditEntry.document_id == document.id)
+    if action:
+        query = query.where(AuditEntry.action == action)
+    text = (AuditEntry.action, AuditEntry.actor_name, AuditEntry.details)
+    return listing.page_of(session, query, request or listing.ListRequest(), HISTORY_SORTING, text=text)
+
+
 def awaiting_action(session: Session, user: User) -> list[Revision]:
     """What waits for this user: reviews, approvals, and the secretary's drafts and returns."""
     wanted = []
