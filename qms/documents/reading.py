@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import BinaryIO
 
-from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import Session, aliased, selectinload
 
 from qms import clock, listing
 from qms.accounts import organizations, permissions
@@ -173,6 +173,55 @@ def awaiting_action(session: Session, user: User) -> list[Revision]:
     revisions = list(session.scalars(query))
     # A returned draft stays on the list only until a newer revision of the document exists.
     return [r for r in revisions if not (r.status is RevisionStatus.RETURNED and _has_newer(r))]
+
+
+AWAITING_SORTING = listing.Sorting(
+    columns={
+        "created_at": (Revision.created_at,),
+        "code": (Document.code,),
+        "title": (Document.title,),
+        "status": (Revision.status,),
+    },
+    default="created_at",
+    tiebreak=(Revision.id,),
+)
+
+
+def awaiting_page(
+    session: Session, user: User, request: listing.ListRequest | None = None, *, status: RevisionStatus | None = None
+) -> listing.ListPage[Revision]:
+    """A page of what waits for this user, as ``awaiting_action`` decides it, in SQL; the text matches the
+    document's code and title and the change description, with or without diacritics."""
+    wanted = []
+    if user.has_role(Role.REVIEWER):
+        wanted.append(Revision.status == RevisionStatus.IN_REVIEW)
+    if user.has_role(Role.APPROVER):
+        wanted.append(Revision.status == RevisionStatus.REVIEWED)
+    if user.has_role(Role.SECRETARY):
+        wanted.append(Revision.status.in_([RevisionStatus.DRAFT, RevisionStatus.RETURNED]))
+    request = request or listing.ListRequest()
+    if not wanted:
+        return listing.ListPage([], 0, request)
+    newer = aliased(Revision)
+    query = (
+        select(Revision)
+        .join(Revision.document)
+        .where(Document.organization_id == user.organization_id, Document.status == DocumentStatus.ACTIVE)
+        .where(or_(*wanted))
+        # A returned draft stays on the list only until a newer revision of the document exists.
+        .where(
+            ~and_(
+                Revision.status == RevisionStatus.RETURNED,
+                select(newer.id).where(newer.document_id == Revision.document_id, newer.number > Revision.number)
+                .exists(),
+            )
+        )
+        .options(selectinload(Revision.document))
+    )
+    if status is not None:
+        query = query.where(Revision.status == status)
+    text = (Document.code, Document.title, Revision.change_summary)
+    return listing.page_of(session, query, request, AWAITING_SORTING, text=text)
 
 
 def _has_newer(revision: Revision) -> bool:

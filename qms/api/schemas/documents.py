@@ -254,3 +254,20 @@ class DocumentSchema(Schema):
     withdraw_reason = fields.String(attribute="document.withdraw_reason", allow_none=True)
     current_revision = fields.Nested(RevisionSchema, attribute="document.current_revision", allow_none=True)
     revisions = fields.List(fields.Nested(RevisionSchema), metadata={"description": "Those visible to the caller."})
+
+
+class AwaitingQuerySchema(ListQuerySchema):
+    status = fields.Enum(RevisionStatus, by_value=True, metadata={"description": "Only revisions in this status."})
+    sort = sort_field(reading.AWAITING_SORTING)
+
+
+class DocumentBriefSchema(Schema):
+    id = fields.Integer()
+    code = fields.String()
+    title = fields.String()
+
+
+class AwaitingRevisionSchema(RevisionSchema):
+    """A revision waiting for the caller, with the document it belongs to."""
+
+    document = fields.Nested(DocumentBriefSchema)
