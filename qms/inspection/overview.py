@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from qms import conformity
+from qms import conformity, listing
 from qms.accounts import organizations, permissions
 from qms.audit.anchors import Anchor, AnchorFile
 from qms.audit.chain import ChainHealth, check_chain
@@ -196,3 +196,28 @@ def _sort_key(row: OverviewRow, sort: str) -> tuple[Any, ...]:
         "chain": (row.chain_ok,),
     }
     return (*keys[sort], *name)
+
+
+def overview_page(
+    session: Session,
+    viewer: User,
+    request: listing.ListRequest,
+    *,
+    today: date,
+    parent_code: str | None = None,
+    anchor_file: AnchorFile | None = None,
+) -> tuple[Overview, listing.ListPage[OverviewRow]]:
+    """The overview and one page of its rows, sorted by ``request.sort`` (a key of SORTS, ``-`` for descending) and
+    filtered by the text typed (name or code, diacritics optional). Every row is computed: most sorts are of
+    computed numbers, and a province has organisations by the hundred, not by the thousand."""
+    key = listing.check_sort(request, list(SORTS))
+    found = overview(
+        session, viewer, today=today, parent_code=parent_code, sort=key, descending=request.descending,
+        anchor_file=anchor_file,
+    )
+    words = listing.folded_text(request.q).split()
+    rows = [
+        row for row in found.rows
+        if all(word in listing.folded_text(f"{row.organization.name} {row.organization.code}") for word in words)
+    ]
+    return found, listing.page_of_list(rows, request)
