@@ -35,6 +35,26 @@ class ArgumentsParser(FlaskParser):
         return self._makeproxy(CombinedMultiDict([req.files, req.form]), schema)
 
 
+#: The X-Pagination header as the OpenAPI document states it.
+PAGINATION_HEADER = {
+    "description": "The list's pages as a JSON object: total (rows in the whole list), total_pages, first_page, "
+    "last_page, page, previous_page and next_page (absent at either end).",
+    "content": {
+        "application/json": {
+            "schema": {
+                "type": "object",
+                "properties": {
+                    name: {"type": "integer"}
+                    for name in ("total", "total_pages", "first_page", "last_page", "page", "previous_page",
+                                 "next_page")
+                },
+                "required": ["total", "total_pages"],
+            }
+        }
+    },
+}
+
+
 class ListPager(Page):  # type: ignore[misc]  # flask-smorest ships no types
     """flask-smorest's pager over a service's list: the view returns how to read one page (a function of the page
     and its size), and the service answers with one LIMIT/OFFSET query and one COUNT, never the whole list."""
@@ -70,6 +90,11 @@ class ApiBlueprint(Blueprint):
         self.before_request(input_rule.check_request)
         self.register_error_handler(DomainError, errors.from_domain_error)
         csrf.exempt(self)
+
+    def _document_pagination_metadata(self, spec: Any, resp_doc: dict[str, Any]) -> None:
+        """X-Pagination carries a JSON object, which OpenAPI 3 states as the header's content, not its schema (a
+        header's schema describes the simple style, ``total,3,page,1``)."""
+        resp_doc.setdefault("headers", {})[self.PAGINATION_HEADER_NAME] = PAGINATION_HEADER
 
     def error_responses(self, *statuses: int) -> Callable[[View], View]:
         """Document the errors an operation answers with; 401 always, since every operation needs a token, and 414

@@ -216,7 +216,7 @@ def awaiting_page(
                 .exists(),
             )
         )
-        .options(selectinload(Revision.document))
+        .options(selectinload(Revision.document).selectinload(Document.revisions))
     )
     if status is not None:
         query = query.where(Revision.status == status)
