@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy.orm import Session
-from support.factories import make_docx, make_effective, make_user, upload
 
 from qms.accounts import organizations
 from qms.catalogue import procedures
@@ -15,6 +14,7 @@ from qms.documents import lifecycle
 from qms.files.store import FileStore
 from qms.legal import register
 from qms.models import Document, User
+from support.factories import make_docx, make_effective, make_user, upload
 
 #: More rows than the larger page, in every list.
 ROWS = 55

@@ -52,7 +52,7 @@ def province(database: str, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     app.extensions["qms.engine"].dispose()
 
 
-def _statements(app: Flask, call) -> tuple[int, object]:
+def _statements(app: Flask, fetch, url: str) -> tuple[int, object]:
     counted = []
 
     def count(*_args: object) -> None:
@@ -61,7 +61,7 @@ def _statements(app: Flask, call) -> tuple[int, object]:
     engine = app.extensions["qms.engine"]
     event.listen(engine, "before_cursor_execute", count)
     try:
-        response = call()
+        response = fetch(url)
     finally:
         event.remove(engine, "before_cursor_execute", count)
     return len(counted), response
@@ -83,7 +83,7 @@ def test_a_page_of_50_rows_costs_what_a_page_of_5_costs(province, name):
         fetch(url + "page_size=5")  # the first request of a day may do the day's scheduled work
         counts = {}
         for size in (5, 50):
-            counts[size], response = _statements(app, lambda: fetch(f"{url}page_size={size}"))
+            counts[size], response = _statements(app, fetch, f"{url}page_size={size}")
             assert response.status_code == 200, (url, response.status_code)
             if url == api:
                 shown = len(response.get_json())
