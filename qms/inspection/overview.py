@@ -215,9 +215,5 @@ def overview_page(
         session, viewer, today=today, parent_code=parent_code, sort=key, descending=request.descending,
         anchor_file=anchor_file,
     )
-    words = listing.folded_text(request.q).split()
-    rows = [
-        row for row in found.rows
-        if all(word in listing.folded_text(f"{row.organization.name} {row.organization.code}") for word in words)
-    ]
+    rows = [row for row in found.rows if listing.matches(request.q, row.organization.name, row.organization.code)]
     return found, listing.page_of_list(rows, request)

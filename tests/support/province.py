@@ -40,7 +40,7 @@ def catalogue_csv(count: int) -> bytes:
 
 
 def build(session: Session, files: FileStore, today: date, rows: int = ROWS) -> Province:
-    """Organisations, users, a catalogue, a legal register, processes in force citing a decree that was then amended
+    """Organisations, users, a catalogue, a legal register, processes in force citing a decree that was then replaced
     (so each has a review item), a draft of each awaiting its secretary, and one document with a long history."""
     organizations.create(session, None, "TINH-LS", "UBND tỉnh Lạng Sơn")
     organizations.create(session, None, "XA-LOCBINH", "UBND xã Lộc Bình", "TINH-LS")
@@ -83,8 +83,8 @@ def build(session: Session, files: FileStore, today: date, rows: int = ROWS) -> 
     for document in documents:
         upload(session, files, secretary, document, summary="Sửa theo Nghị định mới")
     register.create_legal_document(
-        session, secretary, number="107/2021/NĐ-CP", doc_type="Nghị định", title="Sửa đổi Nghị định 61/2018/NĐ-CP",
-        issuer="Chính phủ", issued_on=date(2021, 12, 6), effective_from=date(2021, 12, 6),
-        amends=["61/2018/NĐ-CP"], today=today,
+        session, secretary, number="118/2025/NĐ-CP", doc_type="Nghị định", title="Thay thế Nghị định 61/2018/NĐ-CP",
+        issuer="Chính phủ", issued_on=date(2025, 6, 9), effective_from=date(2025, 7, 1),
+        replaces=["61/2018/NĐ-CP"], today=today,
     )
     return Province(secretary, reviewer, approver, inspector, admin, storied)
