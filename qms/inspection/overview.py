@@ -207,7 +207,7 @@ def overview_page(
     parent_code: str | None = None,
     anchor_file: AnchorFile | None = None,
 ) -> tuple[Overview, listing.ListPage[OverviewRow]]:
-    """The overview and one page of its rows, sorted by ``request.sort`` (a key of SORTS, ``-`` for descending) and
+    """The overview (its rows those the text matches, on every page) and one page of them, sorted by ``request.sort`` (a key of SORTS, ``-`` for descending) and
     filtered by the text typed (name or code, diacritics optional). Every row is computed: most sorts are of
     computed numbers, and a province has organisations by the hundred, not by the thousand."""
     key = listing.check_sort(request, list(SORTS))
@@ -215,5 +215,5 @@ def overview_page(
         session, viewer, today=today, parent_code=parent_code, sort=key, descending=request.descending,
         anchor_file=anchor_file,
     )
-    rows = [row for row in found.rows if listing.matches(request.q, row.organization.name, row.organization.code)]
-    return found, listing.page_of_list(rows, request)
+    found.rows = [row for row in found.rows if listing.matches(request.q, row.organization.name, row.organization.code)]
+    return found, listing.page_of_list(found.rows, request)
