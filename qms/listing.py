@@ -17,7 +17,7 @@ from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Engine, and_, event, func, literal, or_, select
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import QueryableAttribute, Session
 from sqlalchemy.sql import ColumnElement, Select, operators
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import UnaryExpression
@@ -28,6 +28,8 @@ from qms.errors import Invalid
 from qms.text.vietnamese import fold
 
 T = TypeVar("T")
+#: A column to sort or filter by: a mapped attribute or any SQL expression.
+Column = QueryableAttribute[Any] | ColumnElement[Any]
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
@@ -92,9 +94,9 @@ class Sorting:
     """The columns a list may be sorted by, under the keys pages and API use; ties broken by ``tiebreak``; rows
     without a value come last either way, on both databases."""
 
-    columns: Mapping[str, Sequence[ColumnElement[Any]]]
+    columns: Mapping[str, Sequence[Column]]
     default: str
-    tiebreak: Sequence[ColumnElement[Any]] = ()
+    tiebreak: Sequence[Column] = ()
     #: Keys whose natural first look is the largest first (counts, dates): their default direction.
     descending_first: frozenset[str] = frozenset()
 
@@ -106,7 +108,7 @@ class Sorting:
         """Every value ``sort`` accepts: each key, ascending and descending."""
         return [value for key in self.columns for value in (key, f"-{key}")]
 
-    def order_by(self, request: ListRequest) -> list[ColumnElement[Any]]:
+    def order_by(self, request: ListRequest) -> list[Column]:
         key = request.sort_key or self.default
         if key not in self.columns:
             raise Invalid(f"Cách sắp xếp phải là một trong: {', '.join(self.keys)}.", code="invalid_sort")
@@ -118,7 +120,7 @@ class Sorting:
         return [*ordered, *self.tiebreak]
 
 
-def _fixed(column: ColumnElement[Any]) -> bool:
+def _fixed(column: Column) -> bool:
     """A column given with its direction (``is_stub.asc()``: stubs last) keeps it whichever way the list is sorted."""
     return isinstance(column, UnaryExpression) and column.modifier in (operators.asc_op, operators.desc_op)
 
@@ -194,7 +196,7 @@ def _like_escaped(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def text_filter(q: str, columns: Sequence[ColumnElement[Any]]) -> ColumnElement[bool] | None:
+def text_filter(q: str, columns: Sequence[Column]) -> ColumnElement[bool] | None:
     """Every word typed starts a word of one of the columns, diacritics or not; None when nothing was typed."""
     words = folded_text(q).split()
     if not words:
@@ -222,8 +224,8 @@ def page_of(
     request: ListRequest,
     sorting: Sorting,
     *,
-    text: Sequence[ColumnElement[Any]] = (),
-    first: Sequence[ColumnElement[Any]] = (),
+    text: Sequence[Column] = (),
+    first: Sequence[Column] = (),
     scalars: bool = True,
 ) -> ListPage[Any]:
     """The page the request asks for: ``query`` filtered by the text over ``text``, counted, sorted (``first``

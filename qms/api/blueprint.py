@@ -55,7 +55,7 @@ PAGINATION_HEADER = {
 }
 
 
-class ListPager(Page):  # type: ignore[misc]  # flask-smorest ships no types
+class ListPager(Page):
     """flask-smorest's pager over a service's list: the view returns how to read one page (a function of the page
     and its size), and the service answers with one LIMIT/OFFSET query and one COUNT, never the whole list."""
 

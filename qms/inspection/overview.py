@@ -207,8 +207,8 @@ def overview_page(
     parent_code: str | None = None,
     anchor_file: AnchorFile | None = None,
 ) -> tuple[Overview, listing.ListPage[OverviewRow]]:
-    """The overview (its rows those the text matches, on every page) and one page of them, sorted by ``request.sort`` (a key of SORTS, ``-`` for descending) and
-    filtered by the text typed (name or code, diacritics optional). Every row is computed: most sorts are of
+    """The overview, its rows those whose name or code the text matches (diacritics optional), and one page of them
+    sorted by ``request.sort`` (a key of SORTS, ``-`` for descending). Every row is computed: most sorts are of
     computed numbers, and a province has organisations by the hundred, not by the thousand."""
     key = listing.check_sort(request, list(SORTS))
     found = overview(

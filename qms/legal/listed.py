@@ -83,7 +83,8 @@ def register_page(
     query = select(LegalDocument)
     text = (LegalDocument.number, LegalDocument.doc_type, LegalDocument.title, LegalDocument.issuer)
     if status is not None:
-        matching = session.scalars(query.where(*_where(listing.text_filter(request.q, text)))).all()
+        wanted_text = listing.text_filter(request.q, text)
+        matching = session.scalars(query if wanted_text is None else query.where(wanted_text)).all()
         incoming = incoming_relations(session, [document.id for document in matching])
         wanted = [d.id for d in matching if status_on(d, incoming.get(d.id, []), today) is status]
         query = query.where(LegalDocument.id.in_(wanted))
@@ -97,10 +98,6 @@ def register_page(
         found.total,
         request,
     )
-
-
-def _where(condition: object) -> list[object]:
-    return [] if condition is None else [condition]
 
 
 def _citing(session: Session, viewer: User, legal_ids: list[int]) -> tuple[dict[int, list[Document]], dict[int, int]]:
@@ -118,7 +115,7 @@ def _citing(session: Session, viewer: User, legal_ids: list[int]) -> tuple[dict[
     if not permissions.sees_all_organizations(viewer):
         cited = cited.where(Document.organization_id == viewer.organization_id)
     pairs = cited.subquery()
-    counts = dict(session.execute(select(pairs.c.legal_id, func.count()).group_by(pairs.c.legal_id)).all())
+    counts: dict[int, int] = dict(session.execute(select(pairs.c.legal_id, func.count()).group_by(pairs.c.legal_id)).all())
     ranked = (
         select(
             pairs.c.legal_id,
