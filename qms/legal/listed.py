@@ -115,7 +115,8 @@ def _citing(session: Session, viewer: User, legal_ids: list[int]) -> tuple[dict[
     if not permissions.sees_all_organizations(viewer):
         cited = cited.where(Document.organization_id == viewer.organization_id)
     pairs = cited.subquery()
-    counts: dict[int, int] = dict(session.execute(select(pairs.c.legal_id, func.count()).group_by(pairs.c.legal_id)).all())
+    counted = select(pairs.c.legal_id, func.count()).group_by(pairs.c.legal_id)
+    counts: dict[int, int] = {legal_id: count for legal_id, count in session.execute(counted)}
     ranked = (
         select(
             pairs.c.legal_id,
