@@ -182,8 +182,14 @@ def _folded_default(element: folded, compiler: SQLCompiler, **kw: Any) -> str:
     return f"qms_fold({compiler.process(element.clauses, **kw)})"
 
 
+#: What ``folded`` does in SQL, on text already normalised on its way in: each precomposed letter to its folded
+#: letter, separators to spaces, lowercase, after a space. str.translate, so SQLite's filter costs a microsecond a row.
+_STORED_FOLD = str.maketrans(FOLD_SOURCE + SEPARATORS, FOLD_TARGET + " " * len(SEPARATORS))
+
+
 def _sqlite_fold(value: object) -> str:
-    return folded_text(value) if isinstance(value, str) else ""
+    """The same as the PostgreSQL expression of ``folded``."""
+    return " " + value.translate(_STORED_FOLD).lower() if isinstance(value, str) else " "
 
 
 @event.listens_for(Engine, "connect")

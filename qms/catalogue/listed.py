@@ -72,7 +72,7 @@ def catalogue_page(
         session, query, request or listing.ListRequest(), CATALOGUE_SORTING, text=(Procedure.code, Procedure.name)
     )
     listed = [p for p in found.rows if not p.is_abolished and organization.is_active]
-    processes = coverage.processes_in_force(session, organization.id) if listed else []
+    processes = coverage.processes_linking(session, organization.id, [procedure.code for procedure in listed])
     covered, _uncovered = coverage.match(listed, processes, document_codes(session, processes))
     by_procedure = {item.procedure.id: item.document for item in covered}
     fields = list(session.scalars(

@@ -110,7 +110,7 @@ def _citing(session: Session, viewer: User, legal_ids: list[int]) -> tuple[dict[
         .join(Document, Document.id == Revision.document_id)
         .where(Citation.legal_document_id.in_(legal_ids), Revision.status == RevisionStatus.EFFECTIVE)
         .where(Document.status == DocumentStatus.ACTIVE)
-        .distinct()
+        # A revision cites a document once, and a document has one revision in force: no pair comes twice.
     )
     if not permissions.sees_all_organizations(viewer):
         cited = cited.where(Document.organization_id == viewer.organization_id)
