@@ -236,7 +236,7 @@ def main(argv: list[str] | None = None) -> None:
             ("documents by effective date", "/?sort=-effective_from"),
             ("catalogue of a commune", "/procedures?organization=XA-007"), ("legal register", "/legal-documents"),
             ("legal register, text", "/legal-documents?q=mot+cua"),
-            ("legal reviews of a commune", "/organizations/XA-007/legal-reviews"), ("overview", "/inspect"),
+            ("legal reviews of a commune", "/organizations/XA-007/legal-reviews"),
             ("history", f"/documents/{history}/history"),
             ("API documents", "/api/v1/documents"), ("API documents, text", "/api/v1/documents?q=ho+tich"),
             ("API catalogue", "/api/v1/organizations/XA-007/procedures"),
@@ -252,6 +252,8 @@ def main(argv: list[str] | None = None) -> None:
             ("API legal reviews", "/api/v1/organizations/XA-000/legal-reviews"),
         ]),
         "administrator": ("quantri", [("users", "/admin/users"), ("API users", "/api/v1/users")]),
+        # Last, and read once: the overview computes every organisation whatever the page (see its docstring).
+        "inspector ": ("doankiemtra", [("overview", "/inspect"), ("API overview rows", "/api/v1/overview/rows")]),
     }
     print(f"\n{'reader':<14}{'list':<34}{'p50 ms':>8}{'p95 ms':>8}{'CPU p95':>9}  status")
     worst = 0.0
@@ -265,7 +267,8 @@ def main(argv: list[str] | None = None) -> None:
             db.session.remove()
         headers = {"Authorization": f"Bearer {token}"}
         for name, path in lists:
-            p50, p95, cpu, status = timed(client, path, args.repeat, headers if path.startswith("/api/") else None)
+            repeat = 1 if role.endswith(" ") else args.repeat
+            p50, p95, cpu, status = timed(client, path, repeat, headers if path.startswith("/api/") else None)
             worst = max(worst, p95)
             flag = "" if p95 <= TARGET_MS else "  over target"
             print(f"{role:<14}{name:<34}{p50:>8.0f}{p95:>8.0f}{cpu:>9.0f}  {status}{flag}")
