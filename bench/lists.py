@@ -240,7 +240,7 @@ def main(argv: list[str] | None = None) -> None:
             ("history", f"/documents/{history}/history"),
             ("API documents", "/api/v1/documents"), ("API documents, text", "/api/v1/documents?q=ho+tich"),
             ("API catalogue", "/api/v1/organizations/XA-007/procedures"),
-            ("API legal register", "/api/v1/legal-documents"), ("API overview rows", "/api/v1/overview/rows"),
+            ("API legal register", "/api/v1/legal-documents"),
             ("API history", f"/api/v1/documents/{history}/history"),
         ]),
         "secretary": ("thuky", [
