@@ -16,13 +16,13 @@ from sqlalchemy.orm import Session
 from zxcvbn import zxcvbn
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
-from qms import clock
+from qms import clock, listing
 from qms.accounts import organizations, permissions
 from qms.audit import trail
 from qms.database import unit_of_work
 from qms.errors import Conflict, Forbidden, Invalid, NotFound
 from qms.messages import Message
-from qms.models import ApiToken, NoticePreference, Role, User, UserRole
+from qms.models import ApiToken, NoticePreference, Organization, Role, User, UserRole
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9_.\-]{1,63}$")
 #: An address mail servers take: one @, a dotted domain, no spaces or control characters (nothing for a header).
@@ -455,6 +455,46 @@ def _token_hash(token: str) -> str:
 def list_users(session: Session, actor: User) -> list[User]:
     permissions.require_admin(actor)
     return list(session.scalars(select(User).order_by(User.username)))
+
+
+#: How the user list sorts: by user name (the default), full name, organisation or creation.
+USER_SORTING = listing.Sorting(
+    columns={
+        "username": (User.username,),
+        "full_name": (User.full_name,),
+        "organization": (Organization.name, Organization.code),
+        "created_at": (User.created_at,),
+    },
+    default="username",
+    tiebreak=(User.id,),
+    descending_first=frozenset({"created_at"}),
+)
+
+
+def users_page(
+    session: Session,
+    actor: User,
+    request: listing.ListRequest | None = None,
+    *,
+    organization_id: int | None = None,
+    organization_code: str | None = None,
+    role: Role | None = None,
+    active: bool | None = None,
+) -> listing.ListPage[User]:
+    """A page of the users, for administrators; an organisation includes those under it; the text matches user
+    name, full name and title with or without diacritics."""
+    permissions.require_admin(actor)
+    if organization_code is not None:
+        organization_id = organizations.by_code(session, organization_code).id
+    query = select(User).join(User.organization)
+    if organization_id is not None:
+        query = query.where(User.organization_id.in_(organizations.descendant_ids(session, organization_id)))
+    if role is not None:
+        query = query.where(User.role_rows.any(UserRole.role == role))
+    if active is not None:
+        query = query.where(User.is_active.is_(active))
+    text = (User.username, User.full_name, User.title)
+    return listing.page_of(session, query, request or listing.ListRequest(), USER_SORTING, text=text)
 
 
 def operator() -> User:

@@ -32,6 +32,7 @@ from qms.api import (
     rules,
     scorecard,
     search,
+    users,
 )
 
 SECURITY_SCHEME = "bearerAuth"
@@ -95,6 +96,6 @@ def init_app(app: Flask) -> None:
         api.spec.components.schema(name, schema=schema)
     for module in (
         me, documents, revisions, audit, search, procedures, legal, overview, diff, registers, conformity,
-        organizations, records, scorecard, periodic_reviews, acknowledgements, notifications,
+        organizations, records, scorecard, periodic_reviews, acknowledgements, notifications, users,
     ):
         api.register_blueprint(module.blp)

@@ -8,7 +8,8 @@ from typing import Any, TypeVar
 
 import marshmallow as ma
 from flask import Request
-from flask_smorest import Blueprint
+from flask_smorest import Blueprint, Page
+from flask_smorest.pagination import PaginationParameters
 from webargs.flaskparser import FlaskParser
 from werkzeug.datastructures import CombinedMultiDict
 
@@ -16,6 +17,7 @@ from qms import input_rule
 from qms.api import auth, errors, read_only
 from qms.errors import DomainError
 from qms.extensions import csrf
+from qms.listing import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, ListPage
 
 PREFIX = "/api/v1"
 #: Route converter for ids: a number no id column can hold is "not found", not a database error.
@@ -33,10 +35,49 @@ class ArgumentsParser(FlaskParser):
         return self._makeproxy(CombinedMultiDict([req.files, req.form]), schema)
 
 
+#: The X-Pagination header as the OpenAPI document states it.
+PAGINATION_HEADER = {
+    "description": "The list's pages as a JSON object: total (rows in the whole list), total_pages, first_page, "
+    "last_page, page, previous_page and next_page (absent at either end).",
+    "content": {
+        "application/json": {
+            "schema": {
+                "type": "object",
+                "properties": {
+                    name: {"type": "integer"}
+                    for name in ("total", "total_pages", "first_page", "last_page", "page", "previous_page",
+                                 "next_page")
+                },
+                "required": ["total", "total_pages"],
+            }
+        }
+    },
+}
+
+
+class ListPager(Page):
+    """flask-smorest's pager over a service's list: the view returns how to read one page (a function of the page
+    and its size), and the service answers with one LIMIT/OFFSET query and one COUNT, never the whole list."""
+
+    def __init__(self, collection: Callable[[int, int], ListPage[Any]], page_params: PaginationParameters) -> None:
+        self.result = collection(page_params.page, page_params.page_size)
+        super().__init__(collection, page_params)
+
+    @property
+    def items(self) -> list[Any]:
+        return self.result.rows
+
+    @property
+    def item_count(self) -> int:
+        return self.result.total
+
+
 class ApiBlueprint(Blueprint):
-    """A flask-smorest blueprint under /api/v1 whose every view needs a bearer token."""
+    """A flask-smorest blueprint under /api/v1 whose every view needs a bearer token; lists page as
+    ``@blp.paginate(ListPager)``: ``page``, ``page_size`` (default 50, at most 200), the X-Pagination header."""
 
     ARGUMENTS_PARSER = ArgumentsParser()
+    DEFAULT_PAGINATION_PARAMETERS = {"page": 1, "page_size": DEFAULT_PAGE_SIZE, "max_page_size": MAX_PAGE_SIZE}
     DEFAULT_LOCATION_CONTENT_TYPE_MAPPING = {
         **Blueprint.DEFAULT_LOCATION_CONTENT_TYPE_MAPPING,
         "form_and_files": "multipart/form-data",
@@ -49,6 +90,11 @@ class ApiBlueprint(Blueprint):
         self.before_request(input_rule.check_request)
         self.register_error_handler(DomainError, errors.from_domain_error)
         csrf.exempt(self)
+
+    def _document_pagination_metadata(self, spec: Any, resp_doc: dict[str, Any]) -> None:
+        """X-Pagination carries a JSON object, which OpenAPI 3 states as the header's content, not its schema (a
+        header's schema describes the simple style, ``total,3,page,1``)."""
+        resp_doc.setdefault("headers", {})[self.PAGINATION_HEADER_NAME] = PAGINATION_HEADER
 
     def error_responses(self, *statuses: int) -> Callable[[View], View]:
         """Document the errors an operation answers with; 401 always, since every operation needs a token, and 414

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import url_for
 
 from qms.api.auth import current_user
-from qms.api.blueprint import ID, ApiBlueprint
+from qms.api.blueprint import ID, ApiBlueprint, ListPager
 from qms.api.schemas.documents import DocumentCreateSchema, DocumentQuerySchema, DocumentSchema, DocumentView
 from qms.documents import lifecycle, reading
 from qms.extensions import db
+from qms.listing import ListPage, ListRequest
 from qms.models import Document, User
 
 blp = ApiBlueprint("api_documents", __name__, description="Controlled documents of the organisations.")
@@ -42,18 +44,25 @@ def create_document(data: dict[str, Any]) -> tuple[DocumentView, dict[str, str]]
 @blp.route("/documents", methods=["GET"])
 @blp.arguments(DocumentQuerySchema, location="query")
 @blp.response(200, DocumentSchema(many=True))
+@blp.paginate(ListPager)
 @blp.error_responses(404)
-def list_documents(query: dict[str, Any]) -> list[DocumentView]:
-    """The documents the caller may see, by code; staff see only those in force."""
+def list_documents(query: dict[str, Any]) -> Callable[[int, int], ListPage[DocumentView]]:
+    """A page of the documents the caller may see (an organisation includes those under it); staff see only those
+    in force."""
     user = current_user()
-    found = reading.list_documents(
-        db.session,
-        user,
-        organization_code=query.get("organization"),
-        kind=query.get("kind"),
-        status=query.get("status"),
-    )
-    return [view_of(user, document) for document in found]
+
+    def page(number: int, size: int) -> ListPage[DocumentView]:
+        found = reading.list_documents(
+            db.session,
+            user,
+            ListRequest(number, size, query.get("sort"), query["q"]),
+            organization_code=query.get("organization"),
+            kind=query.get("kind"),
+            status=query.get("status"),
+        )
+        return found.map(lambda document: view_of(user, document))
+
+    return page
 
 
 @blp.route(f"/documents/<{ID}:document_id>", methods=["GET"])

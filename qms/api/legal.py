@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -10,7 +11,7 @@ from flask import url_for
 from qms import clock
 from qms.api import rules
 from qms.api.auth import current_user
-from qms.api.blueprint import ID, ApiBlueprint
+from qms.api.blueprint import ID, ApiBlueprint, ListPager
 from qms.api.schemas.legal import (
     BasisSchema,
     BasisUpdateSchema,
@@ -22,17 +23,21 @@ from qms.api.schemas.legal import (
     ProposalCreateSchema,
     ProposalQuerySchema,
     ProposalSchema,
+    RegisterRowSchema,
     ResolveSchema,
     ReviewQuerySchema,
     ReviewSchema,
 )
 from qms.extensions import db
 from qms.legal import basis as legal_basis
+from qms.legal import listed as legal_listed
 from qms.legal import proposals as legal_proposals
 from qms.legal import register as legal
 from qms.legal import reviews as legal_reviews
+from qms.legal.listed import RegisterRow
 from qms.legal.register import LegalEntry
 from qms.legal.reviews import ReviewItem
+from qms.listing import ListPage, ListRequest
 from qms.models import LegalProposal
 
 blp = ApiBlueprint(
@@ -54,11 +59,19 @@ def _today() -> date:
 
 @blp.route("/legal-documents", methods=["GET"])
 @blp.arguments(LegalQuerySchema, location="query")
-@blp.response(200, LegalDocumentSchema(many=True))
+@blp.response(200, RegisterRowSchema(many=True))
+@blp.paginate(ListPager)
 @blp.error_responses(422)
-def list_legal_documents(query: dict[str, Any]) -> list[LegalEntry]:
-    """The register shared by the installation, newest first, with each document's status as of today."""
-    return legal.list_legal_documents(db.session, query.get("q"), status=query.get("status"), today=_today())
+def list_legal_documents(query: dict[str, Any]) -> Callable[[int, int], ListPage[RegisterRow]]:
+    """A page of the register shared by the installation, newest first (a number typed in ``q`` first), with each
+    document's status as of today and the processes in force that cite it."""
+    user = current_user()
+
+    def page(number: int, size: int) -> ListPage[RegisterRow]:
+        request = ListRequest(number, size, query.get("sort"), query.get("q") or "")
+        return legal_listed.register_page(db.session, user, request, status=query.get("status"), today=_today())
+
+    return page
 
 
 @blp.route("/legal-documents", methods=["POST"])
@@ -129,10 +142,17 @@ def put_basis(data: dict[str, Any], revision_id: int) -> dict[str, Any]:
 @blp.route("/organizations/<string:code>/legal-reviews", methods=["GET"])
 @blp.arguments(ReviewQuerySchema, location="query")
 @blp.response(200, ReviewSchema(many=True))
+@blp.paginate(ListPager)
 @blp.error_responses(404, 422)
-def list_reviews(query: dict[str, Any], code: str) -> list[ReviewItem]:
+def list_reviews(query: dict[str, Any], code: str) -> Callable[[int, int], ListPage[ReviewItem]]:
     """Processes to review because a legal basis changed: open first, oldest first, with age in days."""
-    return legal_reviews.reviews(db.session, current_user(), code, query["state"], today=_today())
+    user = current_user()
+
+    def page(number: int, size: int) -> ListPage[ReviewItem]:
+        request = ListRequest(number, size, query.get("sort"), query["q"])
+        return legal_reviews.reviews_page(db.session, user, code, request, query["state"], today=_today())
+
+    return page
 
 
 @blp.route(f"/legal-reviews/<{ID}:review_id>/resolve", methods=["POST"])

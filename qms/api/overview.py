@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import current_app
 
 from qms import clock
 from qms.api.auth import current_user
-from qms.api.blueprint import ApiBlueprint
-from qms.api.schemas.inspection import OverviewQuerySchema, OverviewSchema
+from qms.api.blueprint import ApiBlueprint, ListPager
+from qms.api.schemas.inspection import OverviewQuerySchema, OverviewRowSchema, OverviewRowsQuerySchema, OverviewSchema
 from qms.audit import anchors
 from qms.extensions import db
 from qms.inspection import overview
+from qms.listing import ListPage, ListRequest
 
 blp = ApiBlueprint("api_overview", __name__, description="The province overview for inspectors.")
 
@@ -34,3 +36,27 @@ def get_overview(query: dict[str, Any]) -> overview.Overview:
         anchor_file=anchors.anchor_file(current_app),
         as_of=query.get("as_of"),
     )
+
+
+@blp.route("/overview/rows", methods=["GET"])
+@blp.arguments(OverviewRowsQuerySchema, location="query")
+@blp.response(200, OverviewRowSchema(many=True))
+@blp.paginate(ListPager)
+@blp.error_responses(403, 404, 422)
+def list_overview_rows(query: dict[str, Any]) -> Callable[[int, int], ListPage[overview.OverviewRow]]:
+    """The overview's rows as a paged list (one per organisation), sorted and filtered by name or code; the audit
+    chain's health is in ``GET /overview``; inspectors only."""
+    user = current_user()
+
+    def page(number: int, size: int) -> ListPage[overview.OverviewRow]:
+        _found, rows = overview.overview_page(
+            db.session,
+            user,
+            ListRequest(number, size, query.get("sort"), query["q"]),
+            today=clock.today(),
+            parent_code=query.get("parent"),
+            anchor_file=anchors.anchor_file(current_app),
+        )
+        return rows
+
+    return page

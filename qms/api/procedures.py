@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from qms.api.auth import current_user
-from qms.api.blueprint import ApiBlueprint
-from qms.api.schemas.procedures import CoverageSchema, ImportReportSchema, ProcedureImportSchema, ProcedureSchema
-from qms.catalogue import coverage, procedures
+from qms.api.blueprint import ApiBlueprint, ListPager
+from qms.api.schemas.procedures import (
+    CatalogueQuerySchema,
+    CatalogueRowSchema,
+    CoverageSchema,
+    ImportReportSchema,
+    ProcedureImportSchema,
+)
+from qms.catalogue import coverage, listed, procedures
+from qms.catalogue.listed import CatalogueRow
 from qms.extensions import db
-from qms.models import Procedure
+from qms.listing import ListPage, ListRequest
 
 blp = ApiBlueprint("api_procedures", __name__, description="The TTHC catalogue of each organisation and its coverage.")
 
@@ -27,11 +35,21 @@ def import_procedures(data: dict[str, Any]) -> procedures.ImportReport:
 
 
 @blp.route("/organizations/<code>/procedures", methods=["GET"])
-@blp.response(200, ProcedureSchema(many=True))
-@blp.error_responses(404)
-def list_procedures(code: str) -> list[Procedure]:
-    """The organisation's list by code, abolished procedures included (marked)."""
-    return procedures.list_procedures(db.session, current_user(), code)
+@blp.arguments(CatalogueQuerySchema, location="query")
+@blp.response(200, CatalogueRowSchema(many=True))
+@blp.paginate(ListPager)
+@blp.error_responses(404, 422)
+def list_procedures(query: dict[str, Any], code: str) -> Callable[[int, int], ListPage[CatalogueRow]]:
+    """A page of the organisation's list, abolished procedures included (marked) unless ``state`` says otherwise,
+    each with the process in force that covers it."""
+    user = current_user()
+
+    def page(number: int, size: int) -> ListPage[CatalogueRow]:
+        request = ListRequest(number, size, query.get("sort"), query["q"])
+        found = listed.catalogue_page(db.session, user, code, request, field=query.get("field"), state=query["state"])
+        return found.page
+
+    return page
 
 
 @blp.route("/organizations/<code>/coverage", methods=["GET"])

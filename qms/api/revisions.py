@@ -2,21 +2,47 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Response, current_app, send_file, url_for
 
 from qms import clock
 from qms.api.auth import current_user
-from qms.api.blueprint import ID, ApiBlueprint
-from qms.api.schemas.documents import ACTION_SCHEMAS, ActionSchema, RevisionSchema, RevisionUploadSchema
+from qms.api.blueprint import ID, ApiBlueprint, ListPager
+from qms.api.schemas.documents import (
+    ACTION_SCHEMAS,
+    ActionSchema,
+    AwaitingQuerySchema,
+    AwaitingRevisionSchema,
+    RevisionSchema,
+    RevisionUploadSchema,
+)
 from qms.documents import lifecycle, processing, reading
 from qms.extensions import db
 from qms.files import filetypes
 from qms.files.store import file_store
+from qms.listing import ListPage, ListRequest
 from qms.models import Revision
 
 blp = ApiBlueprint("api_revisions", __name__, description="Revisions of a document and their workflow.")
+
+
+@blp.route("/revisions/awaiting", methods=["GET"])
+@blp.arguments(AwaitingQuerySchema, location="query")
+@blp.response(200, AwaitingRevisionSchema(many=True))
+@blp.paginate(ListPager)
+@blp.error_responses()
+def list_awaiting(query: dict[str, Any]) -> Callable[[int, int], ListPage[Revision]]:
+    """A page of the revisions waiting for the caller: reviews, approvals, and a secretary's drafts and returns,
+    oldest first."""
+    user = current_user()
+
+    def page(number: int, size: int) -> ListPage[Revision]:
+        request = ListRequest(number, size, query.get("sort"), query["q"])
+        return reading.awaiting_page(db.session, user, request, status=query.get("status"))
+
+    return page
 
 _BINARY = {"type": "string", "format": "binary"}
 #: The component name of each action body in the OpenAPI document (registered in qms.api.init_app).

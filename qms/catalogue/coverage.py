@@ -14,6 +14,7 @@ from datetime import date
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import ColumnElement
 
 from qms import clock
 from qms.catalogue.codes import codes_match, national_part
@@ -22,6 +23,7 @@ from qms.catalogue.procedures import visible_organization
 from qms.documents import as_of
 from qms.models import (
     Document,
+    DocumentProcedure,
     DocumentStatus,
     Organization,
     Procedure,
@@ -156,11 +158,12 @@ def _listed_on(procedure: Procedure, day: date) -> bool:
     return (created is None or created <= day) and (abolished is None or abolished > day)
 
 
-def _processes_in_force(session: Session, organization_id: int) -> list[Document]:
+def _processes_in_force(session: Session, organization_id: int, *linking: ColumnElement[bool]) -> list[Document]:
     query = (
         select(Document)
         .where(Document.organization_id == organization_id, Document.status == DocumentStatus.ACTIVE)
         .where(Document.revisions.any(Revision.status == RevisionStatus.EFFECTIVE))
+        .where(*linking)
         .order_by(Document.code)
     )
     return list(session.scalars(query))
@@ -202,3 +205,17 @@ def by_field(found: Coverage) -> list[FieldCoverage]:
         FieldCoverage(name, covered.get(name, 0), covered.get(name, 0) + len(found.uncovered.get(name, [])))
         for name in sorted(names, key=_field_order)
     ]
+
+
+def processes_linking(session: Session, organization_id: int, codes: list[str]) -> list[Document]:
+    """The organisation's documents in force, by code (the order in which the first one covering a code wins), of
+    those that could cover one of ``codes``: a link matches a code only if it has its national part."""
+    parts = sorted({national_part(code) for code in codes})
+    if not parts:
+        return []
+    links = select(DocumentProcedure.document_id).where(
+        or_(*(DocumentProcedure.procedure_code.contains(part, autoescape=True) for part in parts))
+    )
+    return _processes_in_force(session, organization_id, or_(
+        *(Document.procedure_code.contains(part, autoescape=True) for part in parts), Document.id.in_(links)
+    ))

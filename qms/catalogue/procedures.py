@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from qms import clock
@@ -91,6 +91,16 @@ def list_procedures(
     if not include_abolished:
         query = query.where(Procedure.is_abolished.is_(False))
     return list(session.scalars(query))
+
+
+def catalogue_counts(session: Session, organization_id: int) -> tuple[int, int]:
+    """How many procedures the organisation's list holds now, and how many were abolished."""
+    rows = session.execute(
+        select(Procedure.is_abolished, func.count()).where(Procedure.organization_id == organization_id)
+        .group_by(Procedure.is_abolished)
+    )
+    counts = {abolished: count for abolished, count in rows}
+    return counts.get(False, 0), counts.get(True, 0)
 
 
 def import_procedures(

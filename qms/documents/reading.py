@@ -9,11 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import BinaryIO
 
-from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import Session, aliased, selectinload
 
-from qms import clock
-from qms.accounts import permissions
+from qms import clock, listing
+from qms.accounts import organizations, permissions
 from qms.audit import trail
 from qms.database import unit_of_work
 from qms.errors import Conflict, NotFound
@@ -58,17 +58,40 @@ def get_revision(session: Session, viewer: User, revision_id: int) -> Revision:
     return revision
 
 
+#: How the document list sorts: by code (the default), title, kind, organisation, or the date in force.
+DOCUMENT_SORTING = listing.Sorting(
+    columns={
+        "code": (Document.code,),
+        "title": (Document.title,),
+        "kind": (Document.kind,),
+        "organization": (Organization.name, Organization.code),
+        "effective_from": (
+            select(Revision.effective_from)
+            .where(Revision.document_id == Document.id, Revision.status == RevisionStatus.EFFECTIVE)
+            .correlate(Document)
+            .scalar_subquery(),
+        ),
+    },
+    default="code",
+    tiebreak=(Organization.code, Document.id),
+    descending_first=frozenset({"effective_from"}),
+)
+
+
 def list_documents(
     session: Session,
     viewer: User,
+    request: listing.ListRequest | None = None,
     *,
     organization_id: int | None = None,
     organization_code: str | None = None,
     kind: DocumentKind | None = None,
     status: RevisionStatus | None = None,
-) -> list[Document]:
-    """Documents the viewer may see, by code; ``status`` keeps those with a revision in it."""
-    query = select(Document).order_by(Document.code)
+) -> listing.ListPage[Document]:
+    """A page of the documents the viewer may see; an organisation includes those under it, ``status`` keeps
+    documents with a revision in it, the text matches code, title or TTHC code with or without diacritics."""
+    request = request or listing.ListRequest()
+    query = select(Document).join(Document.organization)
     if organization_code is not None:
         # One answer for "no such organisation" and "not yours", so existence does not leak.
         organization_id = session.scalar(select(Organization.id).where(Organization.code == organization_code.strip()))
@@ -79,16 +102,19 @@ def list_documents(
     elif not permissions.can_read(viewer, organization_id):
         raise NotFound("Không tìm thấy đơn vị.")
     if organization_id is not None:
-        query = query.where(Document.organization_id == organization_id)
+        below = organizations.descendant_ids(session, organization_id)
+        readable = [i for i in below if permissions.can_read(viewer, i)]
+        query = query.where(Document.organization_id.in_(readable))
     if kind is not None:
         query = query.where(Document.kind == kind)
     if not permissions.sees_non_current(viewer):
         status = RevisionStatus.EFFECTIVE if status in (None, RevisionStatus.EFFECTIVE) else status
         if status is not RevisionStatus.EFFECTIVE:
-            return []
+            return listing.ListPage([], 0, request)
     if status is not None:
         query = query.where(Document.revisions.any(Revision.status == status))
-    return list(session.scalars(query))
+    text = (Document.code, Document.title, Document.procedure_code)
+    return listing.page_of(session, query, request, DOCUMENT_SORTING, text=text)
 
 
 def history(session: Session, viewer: User, document_id: int) -> list[AuditEntry]:
@@ -97,6 +123,33 @@ def history(session: Session, viewer: User, document_id: int) -> list[AuditEntry
     if not permissions.sees_non_current(viewer):
         raise NotFound("Không tìm thấy tài liệu.")
     return trail.document_history(session, document.id)
+
+
+HISTORY_SORTING = listing.Sorting(
+    columns={"seq": (AuditEntry.seq,), "action": (AuditEntry.action,), "actor": (AuditEntry.actor_name,)},
+    default="seq",
+    tiebreak=(AuditEntry.seq,),
+)
+
+
+def history_page(
+    session: Session,
+    viewer: User,
+    document_id: int,
+    request: listing.ListRequest | None = None,
+    *,
+    action: str | None = None,
+) -> listing.ListPage[AuditEntry]:
+    """A page of what was recorded about a document, oldest first unless sorted otherwise; the text matches the
+    action, the person and what the entry recorded, with or without diacritics; not for staff."""
+    document = get_document(session, viewer, document_id)
+    if not permissions.sees_non_current(viewer):
+        raise NotFound("Không tìm thấy tài liệu.")
+    query = select(AuditEntry).where(AuditEntry.document_id == document.id)
+    if action:
+        query = query.where(AuditEntry.action == action)
+    text = (AuditEntry.action, AuditEntry.actor_name, AuditEntry.details)
+    return listing.page_of(session, query, request or listing.ListRequest(), HISTORY_SORTING, text=text)
 
 
 def awaiting_action(session: Session, user: User) -> list[Revision]:
@@ -120,6 +173,55 @@ def awaiting_action(session: Session, user: User) -> list[Revision]:
     revisions = list(session.scalars(query))
     # A returned draft stays on the list only until a newer revision of the document exists.
     return [r for r in revisions if not (r.status is RevisionStatus.RETURNED and _has_newer(r))]
+
+
+AWAITING_SORTING = listing.Sorting(
+    columns={
+        "created_at": (Revision.created_at,),
+        "code": (Document.code,),
+        "title": (Document.title,),
+        "status": (Revision.status,),
+    },
+    default="created_at",
+    tiebreak=(Revision.id,),
+)
+
+
+def awaiting_page(
+    session: Session, user: User, request: listing.ListRequest | None = None, *, status: RevisionStatus | None = None
+) -> listing.ListPage[Revision]:
+    """A page of what waits for this user, as ``awaiting_action`` decides it, in SQL; the text matches the
+    document's code and title and the change description, with or without diacritics."""
+    wanted = []
+    if user.has_role(Role.REVIEWER):
+        wanted.append(Revision.status == RevisionStatus.IN_REVIEW)
+    if user.has_role(Role.APPROVER):
+        wanted.append(Revision.status == RevisionStatus.REVIEWED)
+    if user.has_role(Role.SECRETARY):
+        wanted.append(Revision.status.in_([RevisionStatus.DRAFT, RevisionStatus.RETURNED]))
+    request = request or listing.ListRequest()
+    if not wanted:
+        return listing.ListPage([], 0, request)
+    newer = aliased(Revision)
+    query = (
+        select(Revision)
+        .join(Revision.document)
+        .where(Document.organization_id == user.organization_id, Document.status == DocumentStatus.ACTIVE)
+        .where(or_(*wanted))
+        # A returned draft stays on the list only until a newer revision of the document exists.
+        .where(
+            ~and_(
+                Revision.status == RevisionStatus.RETURNED,
+                select(newer.id).where(newer.document_id == Revision.document_id, newer.number > Revision.number)
+                .exists(),
+            )
+        )
+        .options(selectinload(Revision.document).selectinload(Document.revisions))
+    )
+    if status is not None:
+        query = query.where(Revision.status == status)
+    text = (Document.code, Document.title, Revision.change_summary)
+    return listing.page_of(session, query, request, AWAITING_SORTING, text=text)
 
 
 def _has_newer(revision: Revision) -> bool:

@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from qms import clock
+from qms import clock, listing
 from qms.documents import reading
 from qms.documents.reading import KIND_LABELS, STATUS_LABELS
 from qms.legal.reviews import RESOLUTION_LABELS
@@ -58,6 +58,8 @@ class Timeline:
     #: Every revision, oldest first, returned and withdrawn ones included.
     revisions: list[Revision]
     events: list[Event]
+    #: The page of events shown, when the history is read a page at a time.
+    page: listing.ListPage[AuditEntry] | None = None
 
 
 def timeline(session: Session, viewer: User, document_id: int, *, until: date | None = None) -> Timeline:
@@ -65,6 +67,15 @@ def timeline(session: Session, viewer: User, document_id: int, *, until: date | 
     entries = reading.history(session, viewer, document_id)
     document = reading.get_document(session, viewer, document_id)
     return Timeline(document, list(document.revisions), events_of(document, entries, until=until))
+
+
+def timeline_page(
+    session: Session, viewer: User, document_id: int, request: listing.ListRequest, *, action: str | None = None
+) -> Timeline:
+    """One page of the document's history, with every revision beside it."""
+    found = reading.history_page(session, viewer, document_id, request, action=action)
+    document = reading.get_document(session, viewer, document_id)
+    return Timeline(document, list(document.revisions), events_of(document, found.rows), found)
 
 
 def events_of(document: Document, entries: Iterable[AuditEntry], *, until: date | None = None) -> list[Event]:

@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from qms import clock, conformity
+from qms import clock, conformity, listing
 from qms.accounts import permissions, tree_as_of
 from qms.accounts.tree_as_of import FormerOrganization, TreeOn
 from qms.acknowledgements import status as acknowledgement_status
@@ -295,3 +295,24 @@ def _sort_key(row: OverviewRow, sort: str) -> tuple[Any, ...]:
         "gaps": (len(row.scorecard_gaps),),
     }
     return (*keys[sort], *name)
+
+
+def overview_page(
+    session: Session,
+    viewer: User,
+    request: listing.ListRequest,
+    *,
+    today: date,
+    parent_code: str | None = None,
+    anchor_file: AnchorFile | None = None,
+) -> tuple[Overview, listing.ListPage[OverviewRow]]:
+    """The overview, its rows those whose name or code the text matches (diacritics optional), and one page of them
+    sorted by ``request.sort`` (a key of SORTS, ``-`` for descending). Every row is computed: most sorts are of
+    computed numbers, and a province has organisations by the hundred, not by the thousand."""
+    key = listing.check_sort(request, list(SORTS))
+    found = overview(
+        session, viewer, today=today, parent_code=parent_code, sort=key, descending=request.descending,
+        anchor_file=anchor_file,
+    )
+    found.rows = [row for row in found.rows if listing.matches(request.q, row.organization.name, row.organization.code)]
+    return found, listing.page_of_list(found.rows, request)

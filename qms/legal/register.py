@@ -77,6 +77,11 @@ def _as_number(raw: str | None) -> str | None:
         return None
 
 
+def as_number(raw: str | None) -> str | None:
+    """The canonical number typed, if what was typed is one (the register's list puts it first)."""
+    return _as_number(raw)
+
+
 def is_partial(raw: str) -> bool:
     """`61/2018`: a number and a year without type and issuer."""
     return _PARTIAL.match(canonical_number(raw)) is not None

@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, select, update
+from sqlalchemy import CursorResult, case, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session, scoped_session, selectinload
+from sqlalchemy.orm import Session, aliased, scoped_session, selectinload
 
-from qms import clock
+from qms import clock, listing
 from qms.accounts import permissions
 from qms.audit import trail
 from qms.database import unit_of_work
@@ -328,6 +328,56 @@ def reviews(
     items = [ReviewItem(review, age_days(review, today)) for review in session.scalars(query)]
     items.sort(key=lambda item: (item.review.state is not ReviewState.OPEN, _start(item.review), item.review.id))
     return items
+
+
+_CITED = aliased(LegalDocument)
+
+#: How the review items sort: open first and oldest change first (the default), by document or by cited number.
+REVIEW_SORTING = listing.Sorting(
+    columns={
+        "since": (case((LegalReview.state == ReviewState.OPEN, 0), else_=1), LegalReview.since, LegalReview.opened_at),
+        "document": (Document.code,),
+        "cited": (_CITED.number,),
+        "opened_at": (LegalReview.opened_at,),
+    },
+    default="since",
+    tiebreak=(LegalReview.id,),
+)
+
+
+def reviews_page(
+    session: Session,
+    viewer: User,
+    organization_code: str,
+    request: listing.ListRequest | None = None,
+    state: str = "open",
+    *,
+    today: date | None = None,
+) -> listing.ListPage[ReviewItem]:
+    """A page of an organisation's items with their age in days, for the control roles; the text matches the
+    document's code and title and the cited number, with or without diacritics."""
+    organization = session.scalar(select(Organization).where(Organization.code == (organization_code or "").strip()))
+    if (
+        organization is None
+        or not permissions.can_read(viewer, organization.id)
+        or not permissions.sees_non_current(viewer)
+    ):
+        raise NotFound("Không tìm thấy đơn vị.")
+    if state not in STATES:
+        raise Invalid("Trạng thái phải là một trong: open, closed, all.", code="invalid_state")
+    query = (
+        select(LegalReview)
+        .join(Document, Document.id == LegalReview.document_id)
+        .join(_CITED, _CITED.id == LegalReview.cited_id)
+        .where(LegalReview.organization_id == organization.id)
+        .options(selectinload(LegalReview.document), selectinload(LegalReview.revision))
+    )
+    if state != "all":
+        query = query.where(LegalReview.state == ReviewState(state))
+    text = (Document.code, Document.title, _CITED.number)
+    found = listing.page_of(session, query, request or listing.ListRequest(), REVIEW_SORTING, text=text)
+    today = today or clock.today()
+    return found.map(lambda review: ReviewItem(review, age_days(review, today)))
 
 
 def get_review(session: Session, viewer: User, review_id: int) -> LegalReview:

@@ -44,6 +44,7 @@ def init_app(app: Flask) -> None:
         inspect,
         language,
         legal,
+        lists,
         notices,
         periodic_reviews,
         procedures,
@@ -84,6 +85,7 @@ def init_app(app: Flask) -> None:
     headers.init_app(app)
     errors.init_app(app)
     filters.init_app(app)
+    lists.init_app(app)
     language.init_app(app)
     app.jinja_env.globals.update(
         STATUS_LABELS=Translated(STATUS_LABELS),

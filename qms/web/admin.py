@@ -14,11 +14,12 @@ from qms import clock
 from qms.accounts import organizations, permissions, restructure, restructure_schedule, users
 from qms.errors import DomainError
 from qms.extensions import db
-from qms.models import Organization, User
+from qms.models import Organization, Role, User
 from qms.web import errors
 from qms.web.filters import format_date
-from qms.web.forms.accounts import OrganizationForm, RestructureForm, UserCreateForm, UserEditForm
+from qms.web.forms.accounts import OrganizationForm, RestructureForm, UserCreateForm, UserEditForm, UserFilterForm
 from qms.web.forms.common import first_error
+from qms.web.lists import list_request
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 bp.register_error_handler(DomainError, errors.domain_error_page)
@@ -168,7 +169,21 @@ def _pairs(text: str | None) -> dict[str, str]:
 @bp.get("/users")
 @login_required
 def user_list() -> ResponseReturnValue:
-    return render_template("admin/users.html", users=users.list_users(db.session, current_user))
+    permissions.require_admin(current_user)
+    form = UserFilterForm(request.args)
+    form.organization.choices = [SelectChoice("", _("Tất cả đơn vị")), *_options(organizations.tree(db.session),
+                                                                                  by_code=False)]
+    if not form.validate():
+        return render_template("admin/users.html", form=form, page=None, error=first_error(form)), 422
+    found = users.users_page(
+        db.session,
+        current_user,
+        list_request(),
+        organization_id=int(form.organization.data) if form.organization.data else None,
+        role=Role(form.role.data) if form.role.data else None,
+        active={"yes": True, "no": False}.get(form.active.data or ""),
+    )
+    return render_template("admin/users.html", form=form, page=found)
 
 
 @bp.route("/users/new", methods=["GET", "POST"])

@@ -26,6 +26,7 @@ from qms.web.forms.common import first_error
 from qms.web.forms.documents import ActionForm, DocumentFilterForm, DocumentForm, UploadForm
 from qms.web.forms.periodic_reviews import PeriodicReviewForm
 from qms.web.language import translate_text
+from qms.web.lists import list_request
 
 bp = Blueprint("documents", __name__)
 bp.register_error_handler(DomainError, errors.domain_error_page)
@@ -66,16 +67,17 @@ def index() -> ResponseReturnValue:
             for depth, organization in organizations.tree(db.session)
         ]
     if not form.validate():
-        return render_template("documents/index.html", rows=[], **filters), 422
+        return render_template("documents/index.html", page=None, rows=[], **filters), 422
     organization_id = int(form.organization.data) if sees_all and form.organization.data else None
     found = reading.list_documents(
         db.session,
         current_user,
+        list_request(),
         organization_id=organization_id,
         kind=DocumentKind(form.kind.data) if form.kind.data else None,
         status=RevisionStatus(form.status.data) if form.status.data else None,
     )
-    return render_template("documents/index.html", rows=_rows(found), **filters)
+    return render_template("documents/index.html", page=found, rows=_rows(found.rows), **filters)
 
 
 # --- creating a document -------------------------------------------------------------------------
@@ -87,6 +89,11 @@ def new() -> ResponseReturnValue:
     form = DocumentForm()
     if request.method == "GET":
         permissions.require_role(current_user, (Role.SECRETARY,), current_user.organization_id)
+        # «Tạo quy trình» from the catalogue: the procedure's code and name come prefilled.
+        if request.args.get("procedure_code"):
+            form.procedure_code.data = request.args["procedure_code"]
+            form.title.data = form.title.data or request.args.get("title", "")
+            form.kind.data = DocumentKind.PROCESS.value
         return render_template("documents/new.html", form=form)
     if not form.validate():
         return render_template("documents/new.html", form=form, error=first_error(form)), 422

@@ -12,6 +12,7 @@ from qms.errors import DomainError, NotFound
 from qms.extensions import db
 from qms.inspection import control_history
 from qms.web import errors
+from qms.web.lists import list_request
 
 bp = Blueprint("history", __name__)
 bp.register_error_handler(DomainError, errors.domain_error_page)
@@ -20,7 +21,9 @@ bp.register_error_handler(DomainError, errors.domain_error_page)
 @bp.get("/documents/<int:document_id>/history")
 @login_required
 def show(document_id: int) -> ResponseReturnValue:
-    timeline = control_history.timeline(db.session, current_user, document_id)
+    timeline = control_history.timeline_page(
+        db.session, current_user, document_id, list_request(), action=(request.args.get("action") or "").strip() or None
+    )
     return render_template("history/show.html", timeline=timeline, document=timeline.document)
 
 

@@ -15,8 +15,10 @@ from qms.audit import anchors
 from qms.errors import DomainError, Invalid
 from qms.extensions import db
 from qms.inspection import overview, overview_file, register_files
+from qms.listing import ListRequest
 from qms.web import charts, errors
 from qms.web.language import Translated
+from qms.web.lists import list_request
 
 bp = Blueprint("inspect", __name__)
 bp.register_error_handler(DomainError, errors.domain_error_page)
@@ -55,17 +57,27 @@ def sort_link(found: overview.Overview, key: str) -> dict[str, Any]:
     """Query arguments of a column heading: the same filter and day, this column, the other direction when sorted."""
     order = "desc" if found.sort == key and not found.descending else "asc"
     day = {"as_of": found.as_of.isoformat()} if found.as_of and request.args.get("as_of") else {}
-    return {**({"parent": found.parent.code} if found.parent else {}), **day, "sort": key, "order": order}
+    kept = {name: request.args[name] for name in ("q", "page_size") if request.args.get(name)}
+    return {**({"parent": found.parent.code} if found.parent else {}), **day, **kept, "sort": key, "order": order}
 
 
 @bp.get("/inspect")
 @login_required
 def index() -> ResponseReturnValue:
     today = _today()
-    found = _overview(today)
+    sort = request.args.get("sort") or "name"
+    paged = list_request()
+    found, page = overview.overview_page(
+        db.session,
+        current_user,
+        ListRequest(paged.page, paged.page_size, f"-{sort}" if request.args.get("order") == "desc" else sort, paged.q),
+        today=today,
+        parent_code=(request.args.get("parent") or "").strip() or None,
+        anchor_file=anchors.anchor_file(current_app),
+    )
     return render_template(
-        "inspect/index.html", overview=found, today=today, sort_link=sort_link, SORTS=Translated(overview.SORTS),
-        chart=charts.province_coverage(found.rows),
+        "inspect/index.html", overview=found, page=page, today=today, sort_link=sort_link,
+        SORTS=Translated(overview.SORTS), chart=charts.province_coverage(found.rows),
     )
 
 

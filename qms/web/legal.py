@@ -18,6 +18,7 @@ from qms.errors import DomainError
 from qms.extensions import db
 from qms.legal import basis as legal_basis
 from qms.legal import csv_import
+from qms.legal import listed as legal_listed
 from qms.legal import proposals as legal_proposals
 from qms.legal import register as legal
 from qms.legal import reviews as legal_reviews
@@ -37,6 +38,7 @@ from qms.web.forms.legal import (
     numbers_of,
 )
 from qms.web.language import Translated
+from qms.web.lists import list_request
 
 bp = Blueprint("legal", __name__)
 bp.register_error_handler(DomainError, errors.domain_error_page)
@@ -78,10 +80,10 @@ def register() -> ResponseReturnValue:
         "may_propose": not permissions.is_read_only(current_user),
     }
     if not form.validate():
-        return render_template("legal/index.html", entries=[], **page), 422
+        return render_template("legal/index.html", found=None, **page), 422
     status = LegalStatus(form.status.data) if form.status.data else None
-    entries = legal.list_legal_documents(db.session, form.q.data, status=status, today=_today())
-    return render_template("legal/index.html", entries=entries, **page)
+    found = legal_listed.register_page(db.session, current_user, list_request(), status=status, today=_today())
+    return render_template("legal/index.html", found=found, **page)
 
 
 @bp.route("/legal-documents/new", methods=["GET", "POST"])
@@ -321,7 +323,8 @@ def _reviews_page(
 ) -> ResponseReturnValue:
     filters = ReviewFilterForm(request.args)
     state = filters.state.data if filters.validate() else "open"
-    items = legal_reviews.reviews(db.session, current_user, code, state or "open", today=_today())
+    found = legal_reviews.reviews_page(db.session, current_user, code, list_request(), state or "open", today=_today())
+    items = found.rows
     organization = items[0].review.document.organization if items else _organization(code)
     may_resolve = current_user.organization_id == organization.id and current_user.has_role(Role.APPROVER)
     forms = {item.review.id: ResolveForm(formdata=None) for item in items if item.review.state is ReviewState.OPEN}
@@ -331,6 +334,7 @@ def _reviews_page(
         "legal/reviews.html",
         organization=organization,
         items=items,
+        found=found,
         filters=filters,
         forms=forms if may_resolve else {},
         error=error,

@@ -9,12 +9,13 @@ from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
 from qms.accounts import organizations, permissions
-from qms.catalogue import coverage, procedures
+from qms.catalogue import coverage, listed, procedures
 from qms.errors import DomainError
 from qms.extensions import db
 from qms.web import errors
 from qms.web.forms.common import first_error
 from qms.web.forms.procedures import OrganizationPickForm, ProcedureImportForm
+from qms.web.lists import list_request
 
 bp = Blueprint("procedures", __name__)
 bp.register_error_handler(DomainError, errors.domain_error_page)
@@ -39,16 +40,24 @@ def _may_import(organization_id: int) -> bool:
 @login_required
 def catalogue() -> ResponseReturnValue:
     form, code = _pick_organization()
-    found = procedures.list_procedures(db.session, current_user, code)
-    organization = procedures.visible_organization(db.session, current_user, code)
+    found = listed.catalogue_page(
+        db.session,
+        current_user,
+        code,
+        list_request(),
+        field=request.args.get("field") or None,
+        state=request.args.get("state") or "all",
+    )
+    counts = procedures.catalogue_counts(db.session, found.organization.id)
     return render_template(
         "procedures/index.html",
         form=form,
-        organization=organization,
-        procedures=found,
-        current_count=sum(1 for procedure in found if not procedure.is_abolished),
+        organization=found.organization,
+        found=found,
+        current_count=counts[0],
+        abolished_count=counts[1],
         sees_all=permissions.sees_all_organizations(current_user),
-        may_import=_may_import(organization.id),
+        may_import=_may_import(found.organization.id),
     )
 
 

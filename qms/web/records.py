@@ -13,7 +13,7 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import SelectChoice
 
-from qms import clock
+from qms import clock, listing
 from qms.documents import reading
 from qms.errors import DomainError
 from qms.extensions import db
@@ -103,8 +103,16 @@ def _page(code: str, *, error: str | None = None, status: int = 200,
 
 
 def _document_choices(code: str) -> list[SelectChoice]:
-    documents = reading.list_documents(db.session, current_user, organization_code=code)
-    return [SelectChoice(document.id, f"{document.code} — {document.title}") for document in documents]
+    """Every document of the organisation a finding may concern, read page by page."""
+    choices: list[SelectChoice] = []
+    page = 1
+    while True:
+        found = reading.list_documents(db.session, current_user, listing.ListRequest(page, listing.MAX_PAGE_SIZE),
+                                       organization_code=code)
+        choices += [SelectChoice(document.id, f"{document.code} — {document.title}") for document in found.rows]
+        if page * listing.MAX_PAGE_SIZE >= found.total:
+            return choices
+        page += 1
 
 
 def _submit(code: str, name: str, form: FlaskForm, call: Callable[[], Any], done: str, anchor: str

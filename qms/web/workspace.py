@@ -3,20 +3,22 @@ findings; the reviewer's and approver's revisions, decided on the page itself.""
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from qms import clock
 from qms.conformity.checks import CODE_LABELS, SEVERITY_LABELS
 from qms.documents import reading, workflow
-from qms.errors import DomainError
+from qms.errors import DomainError, Invalid
 from qms.extensions import db
 from qms.inspection import workspace
+from qms.models import RevisionStatus
 from qms.web import errors
 from qms.web.documents import apply_action
 from qms.web.forms.documents import ActionForm
 from qms.web.language import Translated
+from qms.web.lists import list_request
 
 bp = Blueprint("workspace", __name__)
 bp.register_error_handler(DomainError, errors.domain_error_page)
@@ -54,6 +56,17 @@ def _page(
 @login_required
 def index() -> ResponseReturnValue:
     return _page()
+
+
+@bp.get("/tasks/revisions")
+@login_required
+def revisions() -> ResponseReturnValue:
+    """Every revision waiting for this user as one paged list, sortable and filterable."""
+    raw = (request.args.get("status") or "").strip()
+    if raw and raw not in {status.value for status in RevisionStatus}:
+        raise Invalid("Trạng thái không hợp lệ.", code="invalid_status")
+    found = reading.awaiting_page(db.session, current_user, list_request(), status=RevisionStatus(raw) if raw else None)
+    return render_template("workspace/revisions.html", page=found)
 
 
 @bp.post("/tasks/revisions/<int:revision_id>/actions")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from qms.api.schemas.common import ApiSchema, OrganizationSchema, Text
+from qms.accounts import users
+from qms.api.schemas.common import ApiSchema, ListQuerySchema, OrganizationSchema, Text, _max_length, sort_field
 from qms.models import NoticePreference, Role, User
 
 
@@ -36,3 +37,17 @@ class NoticeSettingsSchema(ApiSchema):
 
     email = Text(allow_none=True, validate=validate.Length(max=254, error="Tối đa {max} ký tự."))
     notice_preference = fields.Enum(NoticePreference, by_value=True)
+
+
+class UserQuerySchema(ListQuerySchema):
+    organization = Text(validate=_max_length(64), metadata={
+        "description": "Organisation code; the organisations under it are included."})
+    role = fields.Enum(Role, by_value=True)
+    active = fields.Boolean(metadata={"description": "Only active (true) or deactivated (false) users."})
+    sort = sort_field(users.USER_SORTING)
+
+
+class UserSchema(MeSchema):
+    id = fields.Integer()
+    is_active = fields.Boolean()
+    created_at = fields.DateTime()

@@ -6,7 +6,13 @@ from typing import Any
 
 from marshmallow import Schema, fields, post_dump
 
-from qms.api.schemas.common import ActorSchema, JsonObject, Recorded
+from qms.api.schemas.common import ActorSchema, JsonObject, ListQuerySchema, Recorded, Text, _max_length, sort_field
+from qms.documents import reading
+
+
+class HistoryQuerySchema(ListQuerySchema):
+    action = Text(validate=_max_length(40), metadata={"description": "Only entries of this action (upload, approve)."})
+    sort = sort_field(reading.HISTORY_SORTING)
 
 
 class AuditEntrySchema(Schema):

@@ -93,6 +93,22 @@ def _one_of(choices: tuple[str, ...] | list[str]) -> validate.OneOf:
     return validate.OneOf(choices, error="Giá trị phải là một trong: {choices}.")
 
 
+class ListQuerySchema(ApiSchema):
+    """What every list reads besides its page: the text filter (diacritics optional: «ho tich» finds «Hộ tịch»)."""
+
+    q = Text(load_default="", validate=_max_length(200), metadata={
+        "description": "Words that must all appear in the list's text columns, with or without diacritics."})
+
+
+def sort_field(sorting: Any) -> fields.String:
+    """``sort`` among a list's keys: ``code`` ascending, ``-code`` descending."""
+    return fields.String(
+        load_default=None,
+        validate=_one_of(sorting.choices()),
+        metadata={"description": f"One of {', '.join(sorting.keys)}; a leading `-` sorts descending."},
+    )
+
+
 class PersonSchema(Schema):
     name = fields.String()
     title = fields.String()

@@ -14,14 +14,16 @@ from qms.api.schemas.common import (
     ApiSchema,
     Code,
     File,
+    ListQuerySchema,
     OrganizationSchema,
     PersonSchema,
     Recorded,
     Text,
     _max_length,
     _one_of,
+    sort_field,
 )
-from qms.documents import workflow
+from qms.documents import reading, workflow
 from qms.documents.lifecycle import DOCUMENT_CODE, PROCEDURE_CODE
 from qms.models import Document, DocumentKind, DocumentStatus, Revision, RevisionStatus
 
@@ -41,8 +43,10 @@ class DocumentCreateSchema(ApiSchema):
     )
 
 
-class DocumentQuerySchema(ApiSchema):
-    organization = Text(validate=_max_length(64), metadata={"description": "Organisation code."})
+class DocumentQuerySchema(ListQuerySchema):
+    organization = Text(validate=_max_length(64), metadata={
+        "description": "Organisation code; the organisations under it are included."})
+    sort = sort_field(reading.DOCUMENT_SORTING)
     kind = fields.Enum(DocumentKind, by_value=True)
     status = fields.Enum(RevisionStatus, by_value=True, metadata={"description": "Documents with a revision in it."})
 
@@ -264,3 +268,20 @@ class DocumentSchema(Schema):
                        "periodic review; null when nothing is in force."})
     current_revision = fields.Nested(RevisionSchema, attribute="document.current_revision", allow_none=True)
     revisions = fields.List(fields.Nested(RevisionSchema), metadata={"description": "Those visible to the caller."})
+
+
+class AwaitingQuerySchema(ListQuerySchema):
+    status = fields.Enum(RevisionStatus, by_value=True, metadata={"description": "Only revisions in this status."})
+    sort = sort_field(reading.AWAITING_SORTING)
+
+
+class DocumentBriefSchema(Schema):
+    id = fields.Integer()
+    code = fields.String()
+    title = fields.String()
+
+
+class AwaitingRevisionSchema(RevisionSchema):
+    """A revision waiting for the caller, with the document it belongs to."""
+
+    document = fields.Nested(DocumentBriefSchema)

@@ -8,7 +8,7 @@ from marshmallow import Schema, fields, validate
 
 from qms import clock
 from qms.api import rules
-from qms.api.schemas.common import ApiSchema, OrganizationSchema, Text
+from qms.api.schemas.common import ApiSchema, ListQuerySchema, OrganizationSchema, Text
 from qms.inspection.overview import SORTS
 from qms.models import RevisionStatus
 
@@ -28,6 +28,18 @@ class OverviewQuerySchema(ApiSchema):
                                 code="as_of_future"),
         metadata={"description": "The day the organisation tree and its rows answer for (YYYY-MM-DD), not after "
                                  "today; default today."},
+    )
+
+
+class OverviewRowsQuerySchema(ListQuerySchema):
+    parent = Text(
+        validate=validate.Length(max=64), metadata={"description": "Only this organisation and those under it."}
+    )
+    sort = fields.String(
+        load_default="name",
+        validate=validate.OneOf([v for key in SORTS for v in (key, f"-{key}")],
+                                error="Giá trị phải là một trong: {choices}."),
+        metadata={"description": f"One of {', '.join(SORTS)}; a leading `-` sorts descending."},
     )
 
 

@@ -7,9 +7,18 @@ from typing import Any
 from marshmallow import Schema, fields, validate
 
 from qms.api import rules
-from qms.api.schemas.common import ApiSchema, OrganizationSchema, PersonSchema, Recorded, Text
+from qms.api.schemas.common import (
+    ApiSchema,
+    ListQuerySchema,
+    OrganizationSchema,
+    PersonSchema,
+    Recorded,
+    Text,
+    sort_field,
+)
+from qms.legal import listed as legal_listed
 from qms.legal.register import MAX_NUMBER_LENGTH
-from qms.legal.reviews import STATES
+from qms.legal.reviews import REVIEW_SORTING, STATES
 from qms.legal.status import LegalStatus
 from qms.models import ProposalKind, ProposalState, RelationKind, ReviewState
 from qms.text.citations import NUMBER_PATTERN
@@ -51,6 +60,7 @@ class LegalQuerySchema(ApiSchema):
         metadata={"description": "Part of the number, title or issuer, with or without diacritics."},
     )
     status = fields.Enum(LegalStatus, by_value=True, metadata={"description": "Derived status as of today."})
+    sort = sort_field(legal_listed.REGISTER_SORTING)
 
 
 class LegalCreateSchema(ApiSchema):
@@ -80,10 +90,11 @@ class BasisUpdateSchema(ApiSchema):
     numbers = _Numbers(required=True, metadata={"description": "The whole legal basis, e.g. [\"118/2025/NĐ-CP\"]."})
 
 
-class ReviewQuerySchema(ApiSchema):
+class ReviewQuerySchema(ListQuerySchema):
     state = fields.String(
         load_default="open", validate=validate.OneOf(STATES, error="Giá trị phải là một trong: {choices}.")
     )
+    sort = sort_field(REVIEW_SORTING)
 
 
 class ResolveSchema(ApiSchema):
@@ -115,6 +126,21 @@ class LegalDocumentSchema(Schema):
     amended_by = fields.List(fields.String())
     replaced_by = fields.List(fields.String())
     updated_at = fields.DateTime(attribute="document.updated_at")
+
+
+class CitingSchema(Schema):
+    id = fields.Integer()
+    code = fields.String()
+    title = fields.String()
+    organization = fields.String(attribute="organization.code", metadata={"description": "Organisation code."})
+
+
+class RegisterRowSchema(LegalDocumentSchema):
+    """Dumps a qms.legal.listed.RegisterRow: the document, its status, and the processes in force citing it."""
+
+    citing = fields.List(fields.Nested(CitingSchema), metadata={
+        "description": "Processes in force the caller may read that cite it: the first few, by organisation, code."})
+    citing_count = fields.Integer(metadata={"description": "How many processes in force the caller may read cite it."})
 
 
 class CitationSchema(Schema):

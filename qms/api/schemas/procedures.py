@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from marshmallow import Schema, fields, validate
 
-from qms.api.schemas.common import ApiSchema, File, Text
+from qms.api.schemas.common import ApiSchema, File, ListQuerySchema, Text, _max_length, _one_of, sort_field
+from qms.catalogue import listed
 from qms.models import TimeUnit
 
 
@@ -110,3 +113,19 @@ class CoverageSchema(Schema):
         fields.Nested(OffListLinkSchema),
         metadata={"description": "Processes in force that point to abolished procedures or to codes not on the list."},
     )
+
+
+class CatalogueQuerySchema(ListQuerySchema):
+    field = Text(validate=_max_length(200), metadata={"description": "Only the procedures of this field (lĩnh vực)."})
+    state = fields.String(load_default="all", validate=_one_of(list(listed.STATES)), metadata={
+        "description": "current: on the list now; abolished; all (the default)."})
+    sort = sort_field(listed.CATALOGUE_SORTING)
+
+
+class CatalogueRowSchema(ProcedureSchema):
+    """A procedure of the list and the process in force that covers it (null when none does)."""
+
+    process = fields.Nested(DocumentRefSchema, allow_none=True)
+
+    def get_attribute(self, obj: Any, attr: str, default: Any) -> Any:
+        return obj.process if attr == "process" else getattr(obj.procedure, attr, default)

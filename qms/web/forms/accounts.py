@@ -158,3 +158,24 @@ class RestructureForm(FlaskForm):
     )
     preview = SubmitField(_l("Xem trước"))
     confirm = SubmitField(_l("Xác nhận thực hiện"))
+
+
+class UserFilterForm(FlaskForm):
+    """The facets of the user list, read from the query string (a GET form has no CSRF token)."""
+
+    class Meta:
+        csrf = False
+
+    organization = SelectField(
+        _l("Đơn vị"), choices=[SelectChoice("", _l("Tất cả đơn vị"))], default="", invalid_choice_message=NOT_A_CHOICE
+    )
+    role = SelectField(
+        _l("Vai trò"), choices=[SelectChoice("", _l("Tất cả vai trò")), *ROLE_CHOICES], default="",
+        invalid_choice_message=NOT_A_CHOICE,
+    )
+    active = SelectField(
+        _l("Tình trạng"),
+        choices=[SelectChoice("", _l("Tất cả")), SelectChoice("yes", _l("Đang hoạt động")),
+                 SelectChoice("no", _l("Đã khoá"))],
+        default="", invalid_choice_message=NOT_A_CHOICE,
+    )
