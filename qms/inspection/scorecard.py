@@ -18,10 +18,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from qms import clock
+from qms.acknowledgements import status as acknowledgement_status
 from qms.catalogue import coverage
 from qms.documents import as_of
 from qms.errors import Invalid
 from qms.models import DocumentKind, LegalReview, Organization, Revision, User
+from qms.periodic_review import schedule
 from qms.records import corrective_actions, evidence, internal_audits, management_reviews, objectives, publications
 from qms.records.objectives import check_year
 
@@ -31,7 +33,6 @@ YEARLY = timedelta(days=365)
 LEGAL_REVIEW_DAYS = 30
 #: How many items a detail names before it says "…".
 NAMED = 5
-NOT_TRACKED = "chưa theo dõi"
 
 
 @dataclass(frozen=True)
@@ -228,11 +229,41 @@ def _age(review: LegalReview, day: date) -> int:
 
 
 def periodic_reviews(context: _Context) -> Item:
-    return Item("periodic_review_overdue", None, NOT_TRACKED)
+    due = schedule.due_on_day(context.session, context.in_force, context.day)
+    late = sorted((due[r.document_id], r) for r in context.in_force if r.document_id in due
+                  and due[r.document_id] < context.day)
+    if not late:
+        return Item("periodic_review_overdue", True, "Các tài liệu đang hiệu lực được xem xét định kỳ đúng hạn.")
+    named = [f"{revision.document.code} (hạn {day:%d/%m/%Y})" for day, revision in late]
+    return Item("periodic_review_overdue", False,
+                f"{len(late)} tài liệu quá hạn xem xét định kỳ: {_named(named)}.",
+                [_document_link(revision) for _day, revision in late[:NAMED]])
 
 
 def acknowledgements(context: _Context) -> Item:
-    return Item("acknowledgement_incomplete", None, NOT_TRACKED)
+    counts = [(revision, *_asked_and_unread(acknowledgement_status.on_day(context.session, revision, context.day)))
+              for revision in context.in_force]
+    required = sum(asked for _revision, asked, _unread in counts)
+    if required == 0:
+        # Nothing was asked of anyone (documents in force from before requests were kept): nothing proves it.
+        return Item("acknowledgement_incomplete", None, "Chưa có yêu cầu đọc và xác nhận tài liệu nào được ghi nhận.")
+    late = [(revision, unread) for revision, _asked, unread in counts if unread]
+    if not late:
+        return Item("acknowledgement_incomplete", True,
+                    f"Mọi cán bộ, công chức được yêu cầu đã xác nhận đọc và hiểu các tài liệu đang hiệu lực "
+                    f"({required} lượt).")
+    named = [f"{revision.document.code} ({unread} người)" for revision, unread in late]
+    return Item("acknowledgement_incomplete", False,
+                f"Chưa phổ biến đầy đủ tài liệu cho cán bộ, công chức: {sum(u for _r, u in late)}/{required} lượt "
+                f"chưa xác nhận đọc và hiểu ({_named(named)}).",
+                [Link(revision.document.code, "acknowledgements.document_list", {"document_id": revision.document_id})
+                 for revision, _unread in late[:NAMED]])
+
+
+def _asked_and_unread(read: dict[str, object]) -> tuple[int, int]:
+    """How many people a revision's list asked, and how many of them had not confirmed."""
+    pending = read["pending"]
+    return int(str(read["required"])), len(pending) if isinstance(pending, list) else 0
 
 
 #: The checks, in the order a scorecard lists them.
