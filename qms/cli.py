@@ -21,7 +21,7 @@ from qms.extensions import db
 from qms.files import store
 from qms.legal import reviews as legal_reviews
 from qms.models import ApiToken, Revision
-from qms.ops import backup, schema
+from qms.ops import backup, reminders, schema
 
 qms_cli = AppGroup("qms", help="Quản lý hệ thống tài liệu ISO (document control).")
 
@@ -138,7 +138,10 @@ def take_effect_command() -> None:
     if restructured:
         click.echo(f"{len(restructured)} sắp xếp đơn vị đã hẹn được thực hiện.")
     changed = legal_reviews.refresh_reviews(db.session, today)
+    reminded = reminders.send_due_reminders(db.session, today)
     tasks.enqueue_notices(db.session)
+    if reminded:
+        click.echo(f"{reminded} lời nhắc (xem xét định kỳ, xác nhận đã đọc) đã được gửi.")
     click.echo(f"{len(done)} phiên bản có hiệu lực; {changed} mục rà soát căn cứ pháp lý được mở hoặc đóng.")
 
 

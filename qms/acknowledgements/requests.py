@@ -43,17 +43,18 @@ def narrowed(session: Session, document_id: int) -> bool:
 NOT_READ_KINDS = frozenset({DocumentKind.RECORD})
 
 
-def open_on_take_effect(session: Session, revision: Revision, previous: Revision | None) -> int:
-    """Inside the lifecycle's unit of work: the previous revision's unread requests close, the new one's open."""
+def open_on_take_effect(session: Session, revision: Revision, previous: Revision | None) -> list[User]:
+    """Inside the lifecycle's unit of work: the previous revision's unread requests close, the new one's open;
+    the people asked to read it."""
     if previous is not None:
         close_pending(session, previous.id)
     if revision.document.kind in NOT_READ_KINDS:
-        return 0
+        return []
     now = clock.now()
     people = readers(session, revision.document)
     session.add_all(AcknowledgementRequest(revision_id=revision.id, user_id=user.id, requested_at=now)
                     for user in people)
-    return len(people)
+    return list(people)
 
 
 def close_pending(session: Session, revision_id: int) -> None:

@@ -423,9 +423,11 @@ def _take_effect(session: Session, revision: Revision, *, actor: User | None) ->
     revision.took_effect_at = now
     trail.record(session, "take_effect", actor=actor, revision=revision, details=details, at=now)
     # Its readers are asked to read it (the previous one's unread requests close); a «cần sửa đổi» is answered.
-    acknowledgement_requests.open_on_take_effect(session, revision, previous)
+    asked = acknowledgement_requests.open_on_take_effect(session, revision, previous)
     outcomes.close_on_take_effect(session, revision)
     _tell(session, revision, events.REVISION_EFFECTIVE, (Role.SECRETARY,), skip=(actor,))
+    notify(session, recipients=asked, event=events.ACKNOWLEDGEMENT_REQUESTED, params=_notice_params(revision),
+           link=events.reading_page(revision.id))
 
 
 # --- small pieces ----------------------------------------------------------------------------

@@ -54,6 +54,8 @@ EVENT_LABELS = {
 
 #: Where each kind of notice sends its reader: the page where the action is.
 DOCUMENT_PAGE = "/documents/{document_id}"
+READING_PAGE = "/revisions/{revision_id}/read#acknowledgement"
+ACKNOWLEDGEMENTS_PAGE = "/documents/{document_id}/acknowledgements"
 LEGAL_REVIEWS_PAGE = "/organizations/{code}/legal-reviews#review-{review_id}"
 
 #: Words some texts take as a parameter, translated with the text.
@@ -74,6 +76,15 @@ class _Params(dict[str, Any]):
 
 def document_page(document_id: int) -> str:
     return DOCUMENT_PAGE.format(document_id=document_id)
+
+
+def reading_page(revision_id: int) -> str:
+    """The reading view, at the «Tôi đã đọc và hiểu» button."""
+    return READING_PAGE.format(revision_id=revision_id)
+
+
+def acknowledgements_page(document_id: int) -> str:
+    return ACKNOWLEDGEMENTS_PAGE.format(document_id=document_id)
 
 
 def legal_review_page(organization_code: str, review_id: int) -> str:

@@ -1,6 +1,7 @@
 """Dated transitions happen by themselves: approved revisions take effect on their date, legal
 changes that come into force on a date open their review items that day, restructures scheduled for a
-day are carried out on it, and the audit chain's head is anchored outside the database once a day."""
+day are carried out on it, the day's reminders go out, and the audit chain's head is anchored outside the
+database once a day."""
 
 from __future__ import annotations
 
@@ -8,12 +9,13 @@ import logging
 
 from flask import Flask, request
 
-from qms import clock
+from qms import clock, tasks
 from qms.accounts import restructure_schedule
 from qms.audit import anchors
 from qms.documents import lifecycle
 from qms.extensions import db
 from qms.legal import reviews
+from qms.ops import reminders
 
 log = logging.getLogger(__name__)
 
@@ -22,6 +24,7 @@ def init_app(app: Flask) -> None:
     app.extensions["qms.reviews_refreshed_on"] = None
     app.extensions["qms.anchored_on"] = None
     app.extensions["qms.restructured_on"] = None
+    app.extensions["qms.reminded_on"] = None
 
     @app.before_request
     def _catch_up_with_the_calendar() -> None:
@@ -38,6 +41,10 @@ def init_app(app: Flask) -> None:
         if app.extensions["qms.reviews_refreshed_on"] != today:
             reviews.refresh_reviews(db.session, today)
             app.extensions["qms.reviews_refreshed_on"] = today
+        if app.extensions["qms.reminded_on"] != today:
+            reminders.send_due_reminders(db.session, today)
+            tasks.enqueue_notices(db.session)
+            app.extensions["qms.reminded_on"] = today
         if app.extensions["qms.anchored_on"] != today:
             try:
                 anchors.anchor_daily(db.session, anchors.anchor_file(app), today)
