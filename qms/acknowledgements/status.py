@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
 
@@ -141,3 +141,21 @@ def on_day(session: Session, revision: Revision, day: date) -> dict[str, object]
         elif row.closed_at is None or row.closed_at >= end:
             pending.append(person)
     return {"required": len(acknowledged) + len(pending), "acknowledged": acknowledged, "pending": pending}
+
+
+def rates_on_day(session: Session, revision_ids: list[int], day: date) -> dict[int, Rate]:
+    """Per revision, as ``on_day`` counts it at the end of ``day``: confirmations out of the people asked (confirmed
+    then, or asked and not closed then). One query, for the scorecard of every organisation of an overview."""
+    if not revision_ids:
+        return {}
+    end = datetime.combine(day + timedelta(days=1), time(), clock.zone()).astimezone(UTC)
+    request = AcknowledgementRequest
+    confirmed = and_(request.acknowledged_at.is_not(None), request.acknowledged_at < end)
+    still_asked = or_(request.closed_at.is_(None), request.closed_at >= end)
+    rows = session.execute(
+        select(request.revision_id, func.sum(case((confirmed, 1), else_=0)),
+               func.sum(case((or_(confirmed, still_asked), 1), else_=0)))
+        .where(request.revision_id.in_(revision_ids), request.requested_at < end)
+        .group_by(request.revision_id)
+    )
+    return {revision_id: Rate(int(done or 0), int(asked or 0)) for revision_id, done, asked in rows}

@@ -241,13 +241,13 @@ def periodic_reviews(context: _Context) -> Item:
 
 
 def acknowledgements(context: _Context) -> Item:
-    counts = [(revision, *_asked_and_unread(acknowledgement_status.on_day(context.session, revision, context.day)))
-              for revision in context.in_force]
-    required = sum(asked for _revision, asked, _unread in counts)
+    rates = acknowledgement_status.rates_on_day(context.session, [r.id for r in context.in_force], context.day)
+    required = sum(rate.required for rate in rates.values())
     if required == 0:
         # Nothing was asked of anyone (documents in force from before requests were kept): nothing proves it.
         return Item("acknowledgement_incomplete", None, "Chưa có yêu cầu đọc và xác nhận tài liệu nào được ghi nhận.")
-    late = [(revision, unread) for revision, _asked, unread in counts if unread]
+    late = [(revision, rate.required - rate.acknowledged) for revision in context.in_force
+            if (rate := rates.get(revision.id)) and rate.acknowledged < rate.required]
     if not late:
         return Item("acknowledgement_incomplete", True,
                     f"Mọi cán bộ, công chức được yêu cầu đã xác nhận đọc và hiểu các tài liệu đang hiệu lực "
@@ -258,12 +258,6 @@ def acknowledgements(context: _Context) -> Item:
                 f"chưa xác nhận đọc và hiểu ({_named(named)}).",
                 [Link(revision.document.code, "acknowledgements.document_list", {"document_id": revision.document_id})
                  for revision, _unread in late[:NAMED]])
-
-
-def _asked_and_unread(read: dict[str, object]) -> tuple[int, int]:
-    """How many people a revision's list asked, and how many of them had not confirmed."""
-    pending = read["pending"]
-    return int(str(read["required"])), len(pending) if isinstance(pending, list) else 0
 
 
 #: The checks, in the order a scorecard lists them.
