@@ -304,10 +304,8 @@ def resolve(session: Session, actor: User, review_id: int, reason: str | None) -
 # --- reading -----------------------------------------------------------------------------------
 
 
-def reviews(
-    session: Session, viewer: User, organization_code: str, state: str = "open", *, today: date | None = None
-) -> list[ReviewItem]:
-    """An organisation's items, open first, oldest first, with their age in days; for the control roles."""
+def _reviewed_organization(session: Session, viewer: User, organization_code: str, state: str) -> Organization:
+    """The organisation whose items the viewer asks for: the control roles of it, and inspectors; a known state."""
     organization = session.scalar(select(Organization).where(Organization.code == (organization_code or "").strip()))
     if (
         organization is None
@@ -317,6 +315,14 @@ def reviews(
         raise NotFound("Không tìm thấy đơn vị.")
     if state not in STATES:
         raise Invalid("Trạng thái phải là một trong: open, closed, all.", code="invalid_state")
+    return organization
+
+
+def reviews(
+    session: Session, viewer: User, organization_code: str, state: str = "open", *, today: date | None = None
+) -> list[ReviewItem]:
+    """An organisation's items, open first, oldest first, with their age in days; for the control roles."""
+    organization = _reviewed_organization(session, viewer, organization_code, state)
     query = (
         select(LegalReview)
         .where(LegalReview.organization_id == organization.id)
@@ -356,15 +362,7 @@ def reviews_page(
 ) -> listing.ListPage[ReviewItem]:
     """A page of an organisation's items with their age in days, for the control roles; the text matches the
     document's code and title and the cited number, with or without diacritics."""
-    organization = session.scalar(select(Organization).where(Organization.code == (organization_code or "").strip()))
-    if (
-        organization is None
-        or not permissions.can_read(viewer, organization.id)
-        or not permissions.sees_non_current(viewer)
-    ):
-        raise NotFound("Không tìm thấy đơn vị.")
-    if state not in STATES:
-        raise Invalid("Trạng thái phải là một trong: open, closed, all.", code="invalid_state")
+    organization = _reviewed_organization(session, viewer, organization_code, state)
     query = (
         select(LegalReview)
         .join(Document, Document.id == LegalReview.document_id)
