@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from flask import url_for
@@ -14,12 +15,17 @@ from qms.documents import lifecycle, reading
 from qms.extensions import db
 from qms.listing import ListPage, ListRequest
 from qms.models import Document, User
+from qms.periodic_review import schedule
 
 blp = ApiBlueprint("api_documents", __name__, description="Controlled documents of the organisations.")
 
 
-def view_of(viewer: User, document: Document) -> DocumentView:
-    return DocumentView(document, reading.visible_revisions(viewer, document))
+def view_of(viewer: User, document: Document, last_reviews: dict[int, date] | None = None) -> DocumentView:
+    """The document as the caller sees it, with its next periodic review (``last_reviews`` read for a whole page)."""
+    if last_reviews is None:
+        last_reviews = schedule.last_reviews(db.session, [document.id])
+    return DocumentView(document, reading.visible_revisions(viewer, document),
+                        schedule.next_review_on(document, last_reviews.get(document.id)))
 
 
 @blp.route("/documents", methods=["POST"])
@@ -60,7 +66,8 @@ def list_documents(query: dict[str, Any]) -> Callable[[int, int], ListPage[Docum
             kind=query.get("kind"),
             status=query.get("status"),
         )
-        return found.map(lambda document: view_of(user, document))
+        last = schedule.last_reviews(db.session, [document.id for document in found.rows])
+        return found.map(lambda document: view_of(user, document, last))
 
     return page
 

@@ -305,6 +305,7 @@ def overview_page(
     today: date,
     parent_code: str | None = None,
     anchor_file: AnchorFile | None = None,
+    as_of: date | None = None,
 ) -> tuple[Overview, listing.ListPage[OverviewRow]]:
     """The overview, its rows those whose name or code the text matches (diacritics optional), and one page of them
     sorted by ``request.sort`` (a key of SORTS, ``-`` for descending). Every row is computed: most sorts are of
@@ -312,7 +313,7 @@ def overview_page(
     key = listing.check_sort(request, list(SORTS))
     found = overview(
         session, viewer, today=today, parent_code=parent_code, sort=key, descending=request.descending,
-        anchor_file=anchor_file,
+        anchor_file=anchor_file, as_of=as_of,
     )
     found.rows = [row for row in found.rows if listing.matches(request.q, row.organization.name, row.organization.code)]
     return found, listing.page_of_list(found.rows, request)

@@ -230,8 +230,8 @@ def _age(review: LegalReview, day: date) -> int:
 
 def periodic_reviews(context: _Context) -> Item:
     due = schedule.due_on_day(context.session, context.in_force, context.day)
-    late = sorted((due[r.document_id], r) for r in context.in_force if r.document_id in due
-                  and due[r.document_id] < context.day)
+    late = sorted(((due[r.document_id], r) for r in context.in_force if r.document_id in due
+                   and due[r.document_id] < context.day), key=lambda pair: (pair[0], pair[1].document.code))
     if not late:
         return Item("periodic_review_overdue", True, "Các tài liệu đang hiệu lực được xem xét định kỳ đúng hạn.")
     named = [f"{revision.document.code} (hạn {day:%d/%m/%Y})" for day, revision in late]

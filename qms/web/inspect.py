@@ -74,6 +74,7 @@ def index() -> ResponseReturnValue:
         today=today,
         parent_code=(request.args.get("parent") or "").strip() or None,
         anchor_file=anchors.anchor_file(current_app),
+        as_of=_as_of(),
     )
     return render_template(
         "inspect/index.html", overview=found, page=page, today=today, sort_link=sort_link,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
@@ -230,21 +231,14 @@ class RevisionSchema(Schema):
     )
 
 
-class NextReviewField(fields.Date):
-    def get_value(self, obj: Any, attr: str, accessor: Any = None, default: Any = None) -> Any:
-        from qms.extensions import db
-        from qms.periodic_review import schedule  # the one rule of the review date
-
-        due = schedule.for_document(db.session, obj.document, clock.today())
-        return due.due_on if due is not None else None
-
-
 @dataclass(frozen=True)
 class DocumentView:
     """A document as one caller sees it: ``revisions`` holds only the revisions visible to them."""
 
     document: Document
     revisions: list[Revision]
+    #: The next periodic review (``periodic_review.schedule``), None when nothing is in force.
+    next_review_on: date | None = None
 
 
 class DocumentSchema(Schema):
@@ -263,7 +257,7 @@ class DocumentSchema(Schema):
     withdraw_reason = fields.String(attribute="document.withdraw_reason", allow_none=True)
     review_interval_months = fields.Integer(attribute="document.review_interval_months", metadata={
         "description": "Months between periodic reviews: the organisation's for the kind, else the kind's default."})
-    next_review_on = NextReviewField(allow_none=True, metadata={
+    next_review_on = fields.Date(allow_none=True, metadata={
         "description": "The interval counted from the later of the effective date of the issue in force and the last "
                        "periodic review; null when nothing is in force."})
     current_revision = fields.Nested(RevisionSchema, attribute="document.current_revision", allow_none=True)
