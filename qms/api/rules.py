@@ -36,6 +36,9 @@ UNSTATED: dict[str, str] = {
     "weak_password": "The new password is too short, holds the user name, is too common, or equals the current one.",
     "empty_proposal": "A proposed update changes nothing in the register as it stands.",
     "title_required": "A proposal to create a legal document needs its title.",
+    "ids_or_all": "Marking notices read needs `ids` or `all: true`.",
+    "unknown_user": "A reader named is not an active user of the document's organisation.",
+    "invalid_year": "A scorecard, its minutes and reports count the years 2000 to 2100.",
 }
 
 

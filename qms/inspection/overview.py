@@ -267,7 +267,7 @@ def _row_on(
         last_approval=max(approvals, default=None),
         chain_ok=chain.organization_ok(organization.id),
         parent=parent,
-        scorecard_gaps=tuple(item.code for item in scorecard.of_organization(session, organization, today=day).gaps),
+        scorecard_gaps=_gaps_on(session, organization, day),
     )
 
 
@@ -317,3 +317,11 @@ def overview_page(
     )
     found.rows = [row for row in found.rows if listing.matches(request.q, row.organization.name, row.organization.code)]
     return found, listing.page_of_list(found.rows, request)
+
+
+def _gaps_on(session: Session, organization: Organization, day: date) -> tuple[str, ...]:
+    """The scorecard's gaps on a past day; none for a day before the years a scorecard counts (2000-2100)."""
+    try:
+        return tuple(item.code for item in scorecard.of_organization(session, organization, today=day).gaps)
+    except Invalid:
+        return ()

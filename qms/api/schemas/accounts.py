@@ -5,6 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from qms.accounts import users
+from qms.api import rules
 from qms.api.schemas.common import ApiSchema, ListQuerySchema, OrganizationSchema, Text, _max_length, sort_field
 from qms.models import NoticePreference, Role, User
 
@@ -35,7 +36,12 @@ class MeSchema(Schema):
 class NoticeSettingsSchema(ApiSchema):
     """The caller's own address and how they are told; a field left out stays as it is, ``email: null`` removes it."""
 
-    email = Text(allow_none=True, validate=validate.Length(max=254, error="Tối đa {max} ký tự."))
+    # A String, not a Text: the address's own pattern (no control characters in it either) is the one documented.
+    email = fields.String(allow_none=True, validate=[
+        validate.Length(max=users.EMAIL_LENGTH, error="Tối đa {max} ký tự."),
+        rules.Pattern(users.EMAIL.pattern, "Địa chỉ thư điện tử không hợp lệ (ví dụ: ten@langson.gov.vn).",
+                      "invalid_email"),
+    ])
     notice_preference = fields.Enum(NoticePreference, by_value=True)
 
 

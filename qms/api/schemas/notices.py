@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from qms.api import rules
 from qms.api.schemas.common import ApiSchema
 from qms.notices.events import EVENT_LABELS
 
@@ -48,7 +49,7 @@ class MarkReadSchema(ApiSchema):
     @validates_schema
     def _one_of(self, data: dict, **kwargs: object) -> None:
         if not data.get("all") and not data.get("ids"):
-            raise ValidationError("Cần gửi ids hoặc all: true.", "ids")
+            raise ValidationError(rules.Coded("Cần gửi ids hoặc all: true.", "ids_or_all"), "ids")
 
 
 class MarkedSchema(Schema):

@@ -8,6 +8,8 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate
 
+from qms import clock
+from qms.api import rules
 from qms.api.schemas.common import ApiSchema, File, OrganizationSchema, Text
 from qms.models import FindingKind
 from qms.records.management_reviews import INPUT_LABELS
@@ -33,15 +35,15 @@ class PublicationCreateSchema(ApiSchema):
     signed_on = fields.Date(required=True)
     signer = Text(required=True, blank=False, validate=_max(200))
     file = File(required=True, metadata={"description": "The signed decision (.pdf, .docx, a scan …)."})
-    scope = Text(load_default=None, allow_none=True, metadata={
+    scope = Text(load_default=None, allow_none=False, metadata={
         "description": "TTHC codes published, one per line or separated by ; or , — default: the catalogue on "
                        "`signed_on`."})
-    posted_office_on = fields.Date(load_default=None, allow_none=True)
-    posted_website_on = fields.Date(load_default=None, allow_none=True)
-    website_url = Text(load_default=None, allow_none=True, validate=_max(500))
-    notified_on = fields.Date(load_default=None, allow_none=True,
+    posted_office_on = fields.Date(load_default=None, allow_none=False)
+    posted_website_on = fields.Date(load_default=None, allow_none=False)
+    website_url = Text(load_default=None, allow_none=False, validate=_max(500))
+    notified_on = fields.Date(load_default=None, allow_none=False,
                               metadata={"description": "Notified to the provincial coordinating body."})
-    notified_to = Text(load_default=None, allow_none=True, validate=_max(300))
+    notified_to = Text(load_default=None, allow_none=False, validate=_max(300))
 
 
 class PublicationSchema(Schema):
@@ -63,7 +65,7 @@ class PublicationSchema(Schema):
 
 class InternalAuditCreateSchema(ApiSchema):
     starts_on = fields.Date(required=True)
-    ends_on = fields.Date(load_default=None, allow_none=True, metadata={"description": "Default: starts_on."})
+    ends_on = fields.Date(load_default=None, allow_none=False, metadata={"description": "Default: starts_on."})
     auditors = Text(required=True, blank=False, metadata={"description": "One name per line (or ; ,)."})
     processes = Text(required=True, blank=False,
                      metadata={"description": "The processes audited, one per line (or ; ,)."})
@@ -248,4 +250,8 @@ class MinutesQuerySchema(ApiSchema):
     organizations = Text(required=True, blank=False, validate=_max(500), metadata={
         "description": "Organisation codes, separated by commas, in the order the minutes list them.",
         "example": "XA-LOCBINH,XA-DONGDANG"})
-    date = fields.Date(load_default=None, metadata={"description": "The day of the inspection (default today)."})
+    date = fields.Date(
+        load_default=None,
+        validate=rules.DayBound(clock.today, latest=True, error="Ngày kiểm tra không được sau hôm nay.",
+                                code="invalid_date"),
+        metadata={"description": "The day of the inspection (default today), not after today."})
