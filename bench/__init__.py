@@ -1,6 +1,6 @@
 """Benchmarks of the real services on generated data, each run from the repository's root as a module:
 ``python -m bench.search`` (also ``bench.relevance``, ``bench.profiling``, ``bench.load``, ``bench.corpus``,
-``bench.formats``).
+``bench.formats``, ``bench.reading``).
 
 They build on the tests' support code (``tests/support``: builders, real server processes, the fixtures),
 importable as ``support`` here as pytest's ``pythonpath = ["tests"]`` makes it in the tests.

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import json
-import time
 from pathlib import Path
 
 import pytest
@@ -533,23 +532,6 @@ def test_r6_a_time_of_several_parts():
 def test_r7_the_docx_of_the_wrapped_cell():
     structure = example("r7_pdf_wrapped_cell.docx")
     assert [step.hours for step in structure.steps.rows] == [4, 8, 4] and findings(structure) == []
-
-
-def test_reading_one_document_is_fast():
-    """p95 over the examples (each read 5 times), well under what an upload may take."""
-    durations = []
-    for path in sorted(READING.iterdir()):
-        if path.suffix not in (".docx", ".pdf"):
-            continue
-        data = path.read_bytes()
-        for _ in range(5):
-            start = time.perf_counter()
-            read_structure(data, path.name)
-            durations.append(time.perf_counter() - start)
-    durations.sort()
-    p95 = durations[int(len(durations) * 0.95) - 1]
-    print(f"reading p95: {p95 * 1000:.1f} ms over {len(durations)} readings")
-    assert p95 < 2.0
 
 
 def test_parse_time_reads_half_days_and_ignores_times_of_day():
