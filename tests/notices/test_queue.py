@@ -3,12 +3,9 @@ down when it tries gets the mail on a later attempt, with back-off, once it is u
 
 from __future__ import annotations
 
-import os
-import signal
 import subprocess
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 import pytest
@@ -16,7 +13,7 @@ from sqlalchemy import select
 from support.factories import make_docx, upload
 from support.mail_server import free_port, mail_server
 from support.notices import BASE_URL, with_address
-from support.servers import PYTHON, ROOT, server_env
+from support.servers import queue_worker, server_env
 
 from qms import create_app
 from qms.documents import lifecycle
@@ -46,25 +43,9 @@ def queued_app(app, mail_port):
     other.extensions["qms.engine"].dispose()
 
 
-@contextmanager
-def worker(app, log: Path, **env: str) -> Iterator[subprocess.Popen]:
-    environment = server_env(app.config, QMS_TASKS_IMMEDIATE="0", QMS_SMTP_URL=app.config["SMTP_URL"],
-                             QMS_BASE_URL=BASE_URL, **env)
-    with log.open("ab") as output:
-        process = subprocess.Popen(
-            [PYTHON, "-m", "flask", "--app", "wsgi", "qms", "worker", "--workers", "1"],
-            cwd=ROOT, env=environment, stdout=output, stderr=output, start_new_session=True,
-        )
-    try:
-        yield process
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
+def worker(app, log: Path, **env: str) -> AbstractContextManager[subprocess.Popen]:
+    return queue_worker(server_env(app.config, QMS_TASKS_IMMEDIATE="0", QMS_SMTP_URL=app.config["SMTP_URL"],
+                             QMS_BASE_URL=BASE_URL, **env), log)
 
 
 def notice_of(app) -> Notice:

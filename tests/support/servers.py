@@ -164,3 +164,24 @@ def running(env: dict[str, str], log_path: Path, *, workers: int = 2, port: int 
     finally:
         server.stop()
         log.close()
+
+
+@contextmanager
+def queue_worker(env: dict[str, str], log_path: Path, *, threads: int = 1) -> Iterator[subprocess.Popen[bytes]]:
+    """`flask qms worker` for the installation ``env`` describes, in a process group of its own, stopped on exit
+    (SIGTERM, then SIGKILL after 20 s)."""
+    with log_path.open("ab") as output:
+        process = subprocess.Popen(
+            [PYTHON, "-m", "flask", "--app", "wsgi", "qms", "worker", "--workers", str(threads)],
+            cwd=ROOT, env=env, stdout=output, stderr=output, start_new_session=True,
+        )
+    try:
+        yield process
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()

@@ -7,13 +7,12 @@ import os
 import signal
 import subprocess
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
-from support.servers import PYTHON, ROOT, server_env
+from support.servers import queue_worker, server_env
 
 from qms import create_app
 from qms.documents import lifecycle
@@ -26,25 +25,9 @@ FORMATS = Path(__file__).resolve().parents[1] / "fixtures" / "formats"
 pytestmark = pytest.mark.slow
 
 
-@contextmanager
-def worker(app, log: Path, **env: str) -> Iterator[subprocess.Popen]:
-    """`flask qms worker` in a process group of its own, stopped (SIGTERM, then SIGKILL) on exit."""
-    environment = server_env(app.config, QMS_TASKS_IMMEDIATE="0", QMS_TASKS_RETRY_DELAY="1", **env)
-    with log.open("ab") as output:
-        process = subprocess.Popen(
-            [PYTHON, "-m", "flask", "--app", "wsgi", "qms", "worker", "--workers", "1"],
-            cwd=ROOT, env=environment, stdout=output, stderr=output, start_new_session=True,
-        )
-    try:
-        yield process
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
+def worker(app, log: Path, **env: str) -> AbstractContextManager[subprocess.Popen]:
+    """`flask qms worker` with this test's settings."""
+    return queue_worker(server_env(app.config, QMS_TASKS_IMMEDIATE="0", QMS_TASKS_RETRY_DELAY="1", **env), log)
 
 
 def _state(queued_app, revision_id: int) -> RevisionProcessing:

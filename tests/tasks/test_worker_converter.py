@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
 import time
 from pathlib import Path
 
 import pytest
-from support.servers import PYTHON, ROOT, server_env
+from support.servers import queue_worker, server_env
 
 pytestmark = pytest.mark.slow
 
@@ -38,12 +37,7 @@ def bridges_of(worker: int) -> list[int]:
 
 def test_each_worker_thread_starts_its_libreoffice_and_a_killed_worker_leaves_none_running(app, tmp_path):
     environment = server_env(app.config, QMS_TASKS_IMMEDIATE="0")
-    with (tmp_path / "worker.log").open("ab") as output:
-        worker = subprocess.Popen(
-            [PYTHON, "-m", "flask", "--app", "wsgi", "qms", "worker", "--workers", "2"],
-            cwd=ROOT, env=environment, stdout=output, stderr=output, start_new_session=True,
-        )
-    try:
+    with queue_worker(environment, tmp_path / "worker.log", threads=2) as worker:
         deadline = time.monotonic() + 120
         while len(bridges := bridges_of(worker.pid)) < 2 and time.monotonic() < deadline:
             time.sleep(0.2)
@@ -65,7 +59,4 @@ def test_each_worker_thread_starts_its_libreoffice_and_a_killed_worker_leaves_no
                 break
             time.sleep(0.2)
         assert left == [], "the bridges saw their pipe close and took their LibreOffice with them"
-    finally:
-        if worker.poll() is None:
-            os.killpg(worker.pid, signal.SIGKILL)
-            worker.wait()
+
