@@ -22,6 +22,9 @@ from qms.errors import Invalid, NotFound
 from qms.files import filetypes
 from qms.files.store import FileStore
 from qms.models import Organization, Role, StoredFile, User
+from qms.search import log as search_log
+from qms.search import record_entries
+from qms.search.record_entries import Record
 
 #: Who records the quality system's evidence.
 WRITER_ROLES = (Role.SECRETARY, Role.APPROVER)
@@ -88,6 +91,11 @@ def audit(
 ) -> None:
     trail.record(session, action, actor=actor, organization_id=organization_id, subject=subject, details=details,
                  file_sha256=file_sha256)
+
+
+def searchable(session: Session, record: Record) -> None:
+    """Search re-reads the record once the unit of work commits (the index log, as for a revision)."""
+    search_log.records_changed(session, [record_entries.key(record)])
 
 
 def text(value: str | None, message: str, code: str, *, limit: int | None = None) -> str:
