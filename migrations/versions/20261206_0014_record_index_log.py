@@ -1,4 +1,5 @@
-"""record_index_log: the index log names records of the quality system as well as revisions
+"""record_index_log: the index log names records of the quality system as well as revisions; the text workers read
+from records' files that need a converter
 
 Revision ID: 0014
 Revises: 0013
@@ -37,9 +38,24 @@ def upgrade() -> None:
         batch_op.alter_column('revision_id', existing_type=sa.Integer(), nullable=True)
         batch_op.add_column(sa.Column('record', sa.String(length=40), nullable=True))
     # Records already kept are indexed by `flask qms reindex`: the schema version changed, so the index rebuilds.
+    op.create_table('file_readings',
+    sa.Column('sha256', sa.String(length=64), nullable=False),
+    sa.Column('file_type', sa.String(length=8), nullable=False),
+    sa.Column('state', sa.String(length=16), nullable=False),
+    sa.Column('text', sa.Text(), nullable=False),
+    sa.Column('text_source', sa.String(length=16), nullable=True),
+    sa.Column('detail', sa.Text(), nullable=True),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('updated_at', qms.models.base.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['sha256'], ['stored_files.sha256'], name=op.f('fk_file_readings_sha256_stored_files')),
+    sa.PrimaryKeyConstraint('sha256', name=op.f('pk_file_readings'))
+    )
+    op.create_index(op.f('ix_file_readings_state'), 'file_readings', ['state'], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index(op.f('ix_file_readings_state'), table_name='file_readings')
+    op.drop_table('file_readings')
     op.execute("DELETE FROM index_operations WHERE revision_id IS NULL")
     with op.batch_alter_table('index_operations', schema=None, copy_from=_table(record=True)) as batch_op:
         batch_op.drop_column('record')

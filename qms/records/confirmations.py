@@ -47,6 +47,7 @@ def confirm(
                        {"year": year, "statement": text, "file": stored.filename if stored else None},
                        stored.sha256 if stored else None)
         evidence.searchable(session, confirmation)
+    evidence.read_later(stored)
     return confirmation
 
 

@@ -112,6 +112,7 @@ def verify(
         evidence.audit(session, "corrective_action_verify", actor, organization_id, f"corrective_action:{action_id}",
                        {"note": locked.verification_note, "evidence": stored.filename}, stored.sha256)
         evidence.searchable(session, locked)
+    evidence.read_later(stored)
     return locked
 
 

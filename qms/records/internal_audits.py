@@ -63,6 +63,7 @@ def create(
             "processes": in_scope, "report": stored.filename if stored else None,
         }, stored.sha256 if stored else None)
         evidence.searchable(session, audit)
+    evidence.read_later(stored)
     return audit
 
 
@@ -84,6 +85,7 @@ def attach_report(
         evidence.audit(session, "internal_audit_report", actor, locked.organization_id, f"internal_audit:{audit_id}",
                        {"report": stored.filename}, stored.sha256)
         evidence.searchable(session, locked)
+    evidence.read_later(stored)
     return locked
 
 

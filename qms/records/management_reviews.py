@@ -68,6 +68,7 @@ def create(
             "minutes": stored.filename if stored else None,
         }, stored.sha256 if stored else None)
         evidence.searchable(session, review)
+    evidence.read_later(stored)
     return review
 
 

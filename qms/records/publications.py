@@ -91,6 +91,7 @@ def create(
             "notified_to": publication.notified_to,
         }, stored.sha256)
         evidence.searchable(session, publication)
+    evidence.read_later(stored)
     return publication
 
 

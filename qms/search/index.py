@@ -260,7 +260,7 @@ class SearchIndex:
     def _write_records(self, writer: SegmentWriter, session: Session, keys: set[str]) -> int:
         """Index these records as committed; a key whose row is not there leaves no entry."""
         found = record_entries.load(session, keys)
-        file_text = record_entries.reader_of(self.files)
+        file_text = record_entries.reader_of(session, self.files)
         for key in sorted(keys):
             if key in found:
                 writer.update_document(**record_entries.record_fields(found[key], file_text))

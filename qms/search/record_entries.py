@@ -21,9 +21,11 @@ from qms.models import (
     AuditFinding,
     CorrectiveAction,
     EffectivenessConfirmation,
+    FileReading,
     InternalAudit,
     ManagementReview,
     Organization,
+    ProcessingState,
     Publication,
     QualityObjective,
 )
@@ -66,6 +68,14 @@ MODELS: dict[RecordKind, type[Record]] = {
     RecordKind.EFFECTIVENESS_CONFIRMATION: EffectivenessConfirmation,
 }
 _KINDS = {model: kind for kind, model in MODELS.items()}
+#: The column holding each kind's file (objectives have none).
+FILE_COLUMNS = {
+    RecordKind.PUBLICATION: Publication.file_sha256,
+    RecordKind.INTERNAL_AUDIT: InternalAudit.report_sha256,
+    RecordKind.CORRECTIVE_ACTION: CorrectiveAction.evidence_sha256,
+    RecordKind.MANAGEMENT_REVIEW: ManagementReview.minutes_sha256,
+    RecordKind.EFFECTIVENESS_CONFIRMATION: EffectivenessConfirmation.file_sha256,
+}
 
 FileText = Callable[[str, str], str]
 
@@ -129,6 +139,12 @@ def all_keys(session: Session) -> list[str]:
     """Every record's key, for a rebuild."""
     return [f"{kind.value}:{record_id}" for kind, model in MODELS.items()
             for record_id in session.scalars(select(model.id).order_by(model.id))]
+
+
+def keys_naming(session: Session, sha256: str) -> list[str]:
+    """The records whose file is this one."""
+    return [f"{kind.value}:{record_id}" for kind, column in FILE_COLUMNS.items()
+            for record_id in session.scalars(select(MODELS[kind].id).where(column == sha256))]
 
 
 def describe(record: object) -> RecordEntry:
@@ -206,10 +222,14 @@ def record_fields(entry: RecordEntry, file_text: FileText) -> dict[str, object]:
     }
 
 
-def reader_of(files: FileStore | None) -> FileText:
-    """The text of a record's file as an upload's is read at once (.docx, PDF with a text layer); else none."""
+def reader_of(session: Session, files: FileStore | None) -> FileText:
+    """The text of a record's file: what a worker read (``qms.search.record_files``), or the file read now as an
+    upload is read at once (.docx, PDF with a text layer); nothing while a worker has yet to read it."""
 
     def file_text(sha256: str, filename: str) -> str:
+        reading = session.get(FileReading, sha256)
+        if reading is not None:
+            return reading.text if reading.state == ProcessingState.DONE else ""
         if files is None:
             return ""
         try:
