@@ -400,12 +400,13 @@ def _facets(searcher, docs: set[int]) -> dict[str, Counter[str]]:
         local = [d - offset for d in ordered[first:last]]
         if not local:
             continue
-        reader = leaf.reader()
-        kinds, organizations = reader.column_reader("kind"), reader.column_reader("organization_id")
-        categories = reader.column_reader("category")
+        kinds, organizations = leaf.reader().column_reader("kind"), leaf.reader().column_reader("organization_id")
         counts["kind"].update(kinds[d] for d in local)
         counts["organization"].update(organizations[d] for d in local)
-        counts["category"].update(categories[d] for d in local)
+    # A record's kinds are not a document's: the kinds tell the categories apart without reading another column.
+    record_kinds = {kind.value for kind in record_entries.RecordKind}
+    for kind, count in counts["kind"].items():
+        counts["category"][record_entries.CATEGORY if kind in record_kinds else "document"] += count
     return counts
 
 

@@ -138,7 +138,7 @@ def build_schema() -> Schema:
         #: A record of the quality system instead of a revision: ``kind:id`` (qms.search.record_entries).
         record=ID(stored=True, unique=True),
         #: ``document`` (a revision) or ``record``: what the facets and the filter tell apart.
-        category=ID(stored=True, sortable=True),
+        category=ID(stored=True),
         document_id=NUMERIC(stored=True),
         organization_id=ID(stored=True, sortable=True),
         kind=ID(stored=True, sortable=True),
