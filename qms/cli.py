@@ -214,6 +214,8 @@ def _index_problems() -> list[str]:
     problems += [f"search index has revision {r}, which is not in the database" for r in comparison.extra]
     problems += [f"search index holds revision {r} more than once" for r in comparison.duplicated]
     problems += [f"search index has an old status for revision {r}" for r in comparison.stale]
+    problems += [f"search index lacks record {r}" for r in comparison.missing_records]
+    problems += [f"search index has record {r}, which is not in the database" for r in comparison.extra_records]
     if problems:
         problems.append("repair with: flask qms reindex --missing")
     return problems
@@ -262,7 +264,7 @@ def reindex_command(catch_up: bool, missing: bool) -> None:
             bar.update(done - bar.pos)
 
         count = index.rebuild(db.engine, progress)
-    click.echo(f"Đã xây dựng lại chỉ mục: {count} phiên bản.")
+    click.echo(f"Đã xây dựng lại chỉ mục: {count} mục (phiên bản và hồ sơ).")
 
 
 @qms_cli.command("import-procedures")

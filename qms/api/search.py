@@ -27,6 +27,7 @@ def search_documents(query: dict[str, Any]) -> SearchResults:
         q=query["q"],
         organization_code=query.get("organization"),
         kind=query["kind"].value if query.get("kind") else None,
+        category=query.get("category"),
         field=query.get("field"),
         statuses=[s.strip() for s in status.split(",") if s.strip()] if status else None,
         procedure=query.get("procedure"),

@@ -47,7 +47,7 @@ from qms.models.records import (
     Publication,
     QualityObjective,
 )
-from qms.models.renditions import ProcessingState, Rendition, RevisionProcessing, TextSource
+from qms.models.renditions import FileReading, ProcessingState, Rendition, RevisionProcessing, TextSource
 from qms.models.scheduled_restructures import ScheduledRestructure, ScheduleState
 from qms.models.search import IndexLogHead, IndexOperation
 from qms.models.users import ApiToken, NoticePreference, Role, User, UserRole
@@ -57,6 +57,7 @@ __all__ = [
     "AuditFindingDocument",
     "CorrectiveAction",
     "EffectivenessConfirmation",
+    "FileReading",
     "FindingKind",
     "InternalAudit",
     "ManagementReview",

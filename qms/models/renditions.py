@@ -64,3 +64,24 @@ class Rendition(Base):
     size: Mapped[int] = mapped_column(Integer)
     pages: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class FileReading(Base):
+    """The text of a record's file that a worker converts or recognises (.doc, .odt, .rtf, scans, pictures).
+
+    Keyed by the file's hash: the same bytes read the same whichever records name them. A record's file that is
+    read at once (.docx, PDF with a text layer) has no row; search reads it from the store.
+    """
+
+    __tablename__ = "file_readings"
+
+    sha256: Mapped[str] = mapped_column(ForeignKey("stored_files.sha256"), primary_key=True)
+    #: What the file really is (filetypes.sniff).
+    file_type: Mapped[str] = mapped_column(String(8))
+    state: Mapped[str] = mapped_column(String(16), default=ProcessingState.QUEUED, index=True)
+    text: Mapped[str] = mapped_column(Text, default="")
+    text_source: Mapped[str | None] = mapped_column(String(16))
+    #: Why it failed (Vietnamese).
+    detail: Mapped[str | None] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -46,6 +46,8 @@ def confirm(
                        f"effectiveness_confirmation:{confirmation.id}",
                        {"year": year, "statement": text, "file": stored.filename if stored else None},
                        stored.sha256 if stored else None)
+        evidence.searchable(session, confirmation)
+    evidence.read_later(stored)
     return confirmation
 
 

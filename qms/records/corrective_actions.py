@@ -82,6 +82,7 @@ def create(
                        f"corrective_action:{corrective.id}", {
                            "audit_finding_id": finding_id, "cause": cause, "action": what, "responsible": who,
                            "due_on": due.isoformat()})
+        evidence.searchable(session, corrective)
     session.refresh(finding)
     return corrective
 
@@ -110,6 +111,8 @@ def verify(
         locked.evidence_sha256, locked.evidence_filename = stored.sha256, stored.filename
         evidence.audit(session, "corrective_action_verify", actor, organization_id, f"corrective_action:{action_id}",
                        {"note": locked.verification_note, "evidence": stored.filename}, stored.sha256)
+        evidence.searchable(session, locked)
+    evidence.read_later(stored)
     return locked
 
 

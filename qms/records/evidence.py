@@ -15,13 +15,16 @@ from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from qms import clock
+from qms import clock, tasks
 from qms.accounts import permissions
 from qms.audit import trail
 from qms.errors import Invalid, NotFound
 from qms.files import filetypes
 from qms.files.store import FileStore
 from qms.models import Organization, Role, StoredFile, User
+from qms.search import log as search_log
+from qms.search import record_entries, record_files
+from qms.search.record_entries import Record
 
 #: Who records the quality system's evidence.
 WRITER_ROLES = (Role.SECRETARY, Role.APPROVER)
@@ -42,6 +45,8 @@ class Stored:
     sha256: str
     filename: str
     size: int
+    #: The file's type when search reads it through a worker (a .doc, a scan …) rather than at once; else None.
+    read_later: str | None = None
 
 
 def readable_organization(session: Session, viewer: User, code: str) -> Organization:
@@ -65,10 +70,12 @@ def store(files: FileStore, upload: Upload | None, *, required: str | None = Non
             raise Invalid(required, code="file_required")
         return None
     filename = filetypes.safe_filename(upload.filename)
-    filetypes.check_upload(upload.stream, filename)
+    file_type = filetypes.check_upload(upload.stream, filename)
+    upload.stream.seek(0)
+    read_later = record_files.needs_worker(file_type, upload.stream.read(), filename)
     upload.stream.seek(0)
     kept = files.put(upload.stream)
-    return Stored(kept.sha256, filename, kept.size)
+    return Stored(kept.sha256, filename, kept.size, file_type if read_later else None)
 
 
 def register_file(session: Session, stored: Stored | None) -> None:
@@ -80,6 +87,14 @@ def register_file(session: Session, stored: Stored | None) -> None:
         insert(StoredFile).values(sha256=stored.sha256, size=stored.size, created_at=clock.now())
         .on_conflict_do_nothing()
     )
+    if stored.read_later:
+        record_files.queue(session, stored.sha256, stored.read_later)
+
+
+def read_later(stored: Stored | None) -> None:
+    """After the commit: a worker reads the file for search when it cannot be read at once."""
+    if stored is not None and stored.read_later:
+        tasks.enqueue_record_file(stored.sha256)
 
 
 def audit(
@@ -88,6 +103,11 @@ def audit(
 ) -> None:
     trail.record(session, action, actor=actor, organization_id=organization_id, subject=subject, details=details,
                  file_sha256=file_sha256)
+
+
+def searchable(session: Session, record: Record) -> None:
+    """Search re-reads the record once the unit of work commits (the index log, as for a revision)."""
+    search_log.records_changed(session, [record_entries.key(record)])
 
 
 def text(value: str | None, message: str, code: str, *, limit: int | None = None) -> str:

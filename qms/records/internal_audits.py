@@ -62,6 +62,8 @@ def create(
             "starts_on": starts_on.isoformat(), "ends_on": ends_on.isoformat(), "auditors": auditor_names,
             "processes": in_scope, "report": stored.filename if stored else None,
         }, stored.sha256 if stored else None)
+        evidence.searchable(session, audit)
+    evidence.read_later(stored)
     return audit
 
 
@@ -82,6 +84,8 @@ def attach_report(
         locked.report_sha256, locked.report_filename = stored.sha256, stored.filename
         evidence.audit(session, "internal_audit_report", actor, locked.organization_id, f"internal_audit:{audit_id}",
                        {"report": stored.filename}, stored.sha256)
+        evidence.searchable(session, locked)
+    evidence.read_later(stored)
     return locked
 
 
@@ -112,6 +116,7 @@ def add_finding(
             "internal_audit_id": audit.id, "kind": finding_kind.value, "description": text,
             "documents": [document.code for document in documents],
         })
+        evidence.searchable(session, audit)  # the audit's entry holds its findings
     return finding
 
 

@@ -67,6 +67,8 @@ def create(
             "held_on": held_on.isoformat(), "chair": chair, "inputs": considered, "decisions": decided,
             "minutes": stored.filename if stored else None,
         }, stored.sha256 if stored else None)
+        evidence.searchable(session, review)
+    evidence.read_later(stored)
     return review
 
 

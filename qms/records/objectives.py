@@ -39,6 +39,7 @@ def create(
         session.flush()
         evidence.audit(session, "objective_create", actor, organization.id, f"quality_objective:{objective.id}",
                        {"year": year, "title": title, "target": target})
+        evidence.searchable(session, objective)
     return objective
 
 
@@ -79,6 +80,7 @@ def record_result(
         evidence.audit(session, "objective_result", actor, objective.organization_id,
                        f"quality_objective:{objective.id}", {"measured_on": measured_on.isoformat(), "value": value,
                                                              "note": result.note})
+        evidence.searchable(session, objective)  # the objective's entry holds its results
     session.refresh(objective)
     return result
 

@@ -90,6 +90,8 @@ def create(
             "website_url": publication.website_url, "notified_on": evidence.iso(notified_on),
             "notified_to": publication.notified_to,
         }, stored.sha256)
+        evidence.searchable(session, publication)
+    evidence.read_later(stored)
     return publication
 
 

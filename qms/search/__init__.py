@@ -22,6 +22,7 @@ def init_app(app: Flask) -> None:
         writer_timeout=float(app.config["INDEX_WRITER_TIMEOUT"]),
         build_processes=int(app.config["INDEX_BUILD_PROCESSES"]),
         engine=app.extensions["qms.engine"],
+        files=app.extensions["qms.files"],
     )
 
     @app.after_request

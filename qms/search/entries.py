@@ -15,6 +15,7 @@ def revision_fields(revision: Revision) -> dict[str, object]:
     effective = revision.effective_from
     return {
         "revision_id": str(revision.id),
+        "category": "document",
         "document_id": document.id,
         "organization_id": str(document.organization_id),
         "kind": document.kind.value,

@@ -32,7 +32,9 @@ from whoosh.searching import Searcher
 from whoosh.writing import SegmentWriter
 
 from qms.errors import DomainError
+from qms.files.store import FileStore
 from qms.models import IndexLogHead, IndexOperation, Revision, RevisionStatus
+from qms.search import record_entries
 from qms.search.build import CHUNK, write_generation
 from qms.search.entries import load_revisions, revision_fields
 from qms.search.schema import SCHEMA_VERSION, build_schema
@@ -71,10 +73,14 @@ class Comparison:
     extra: list[int] = field(default_factory=list)
     duplicated: list[int] = field(default_factory=list)
     stale: list[int] = field(default_factory=list)
+    #: Records of the quality system (``kind:id``) not in the index, and in it without their row.
+    missing_records: list[str] = field(default_factory=list)
+    extra_records: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return not (self.missing or self.extra or self.duplicated or self.stale)
+        return not (self.missing or self.extra or self.duplicated or self.stale or self.missing_records
+                    or self.extra_records)
 
 
 class SearchIndex:
@@ -82,12 +88,15 @@ class SearchIndex:
 
     def __init__(
         self, root: Path, writer_timeout: float = 1.0, build_processes: int = 1, engine: Engine | None = None,
+        files: FileStore | None = None,
     ) -> None:
         self.root = Path(root)
         self.writer_timeout = writer_timeout
         self.build_processes = max(1, build_processes)
         #: With an engine, a missing, damaged or outdated index rebuilds itself in the background.
         self.engine = engine
+        #: Where the records' files are read from; without it a record is indexed without its files' text.
+        self.files = files
         self.replay_limit = REPLAY_LIMIT
         self.chunk = CHUNK
         self._rebuilder: threading.Thread | None = None
@@ -215,7 +224,7 @@ class SearchIndex:
             assert self._opened is not None
             position = int(_read_position(self._opened)["position"])
             query = (
-                select(IndexOperation.position, IndexOperation.revision_id)
+                select(IndexOperation.position, IndexOperation.revision_id, IndexOperation.record)
                 .where(IndexOperation.position > position)
                 .order_by(IndexOperation.position)
             )
@@ -226,9 +235,11 @@ class SearchIndex:
                 writer.cancel()
                 return 0
 
-            for revision in load_revisions(session, sorted({op.revision_id for op in operations})):
+            revision_ids = sorted({op.revision_id for op in operations if op.revision_id is not None})
+            for revision in load_revisions(session, revision_ids):
                 writer.update_document(**revision_fields(revision))
                 applied += 1
+            applied += self._write_records(writer, session, {op.record for op in operations if op.record})
             # Merging would cost the request that happens to commit up to a second on a large
             # index: segments are merged in the background once they pile up, and by maintenance.
             writer.commit(merge=False)
@@ -245,6 +256,17 @@ class SearchIndex:
         if len(ix._segments()) > MAX_SEGMENTS:
             self._merge_in_background()
         return applied
+
+    def _write_records(self, writer: SegmentWriter, session: Session, keys: set[str]) -> int:
+        """Index these records as committed; a key whose row is not there leaves no entry."""
+        found = record_entries.load(session, keys)
+        file_text = record_entries.reader_of(session, self.files)
+        for key in sorted(keys):
+            if key in found:
+                writer.update_document(**record_entries.record_fields(found[key], file_text))
+            else:
+                writer.delete_by_term("record", key)
+        return len(found)
 
     def _merge_in_background(self) -> None:
         """The tiny segments into one, off the request; skipped while any writer (another merge) is busy."""
@@ -307,6 +329,14 @@ class SearchIndex:
             done = write_generation(
                 ix, engine, ids, processes=self.build_processes, chunk=self.chunk, progress=progress
             )
+            # Records are few beside the revisions: one more segment, written here.
+            writer = ix.writer(**WRITER_OPTIONS)
+            try:
+                done += self._write_records(writer, session, set(record_entries.all_keys(session)))
+                writer.commit(merge=False)
+            except BaseException:
+                writer.cancel()
+                raise
         except BaseException:
             # The old generation keeps serving; only the unfinished new one goes.
             shutil.rmtree(path, ignore_errors=True)
@@ -323,14 +353,19 @@ class SearchIndex:
     # --- comparing with the database -------------------------------------------------------
 
     def compare(self, engine: Engine) -> Comparison:
-        """Every revision once, with its current status, and nothing else."""
+        """Every revision once, with its current status, every record, and nothing else."""
         with Session(bind=engine) as session:
             in_db = {row.id: row.status for row in session.execute(select(Revision.id, Revision.status))}
+            records_in_db = set(record_entries.all_keys(session))
         in_index: Counter[int] = Counter()
+        records_in_index: set[str] = set()
         statuses: dict[int, str] = {}
         self._refresh()  # exact, not up to a second old
         with self.searcher() as searcher:
             for fields in searcher.all_stored_fields():
+                if "record" in fields:
+                    records_in_index.add(fields["record"])
+                    continue
                 revision_id = int(fields["revision_id"])
                 in_index[revision_id] += 1
                 statuses[revision_id] = fields["status"]
@@ -339,6 +374,8 @@ class SearchIndex:
         result.extra = sorted(set(in_index) - set(in_db))
         result.duplicated = sorted(r for r, n in in_index.items() if n > 1)
         result.stale = sorted(r for r, s in statuses.items() if r in in_db and in_db[r].value != s)
+        result.missing_records = sorted(records_in_db - records_in_index)
+        result.extra_records = sorted(records_in_index - records_in_db)
         return result
 
     def repair(self, engine: Engine, comparison: Comparison) -> int:
@@ -351,12 +388,14 @@ class SearchIndex:
             with Session(bind=engine) as session:
                 for revision in load_revisions(session, comparison.missing + comparison.stale + comparison.duplicated):
                     writer.update_document(**revision_fields(revision))
+                self._write_records(writer, session, {*comparison.missing_records, *comparison.extra_records})
             writer.commit()
         except BaseException:
             writer.cancel()
             raise
         self._refresh()
-        return len(comparison.missing) + len(comparison.extra) + len(comparison.duplicated) + len(comparison.stale)
+        return (len(comparison.missing) + len(comparison.extra) + len(comparison.duplicated) + len(comparison.stale)
+                + len(comparison.missing_records) + len(comparison.extra_records))
 
     # --- searching -------------------------------------------------------------------------
 

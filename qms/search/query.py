@@ -23,13 +23,16 @@ from qms.accounts import organizations, permissions, tree_as_of
 from qms.documents import as_of
 from qms.errors import Invalid, NotFound
 from qms.models import Document, Organization, Revision, RevisionStatus, User
-from qms.search import matches, passages, scoring
+from qms.search import matches, passages, record_entries, scoring
 from qms.search.index import SearchIndex
 from qms.text import abbreviations, vietnamese
 
 MAX_QUERY_CHARS = 500
 MAX_CLAUSES = 32
 MIN_PREFIX = 2
+#: What a search may be limited to: revisions of documents, or records of the quality system.
+CATEGORY_LABELS = {"document": "Tài liệu", record_entries.CATEGORY: "Hồ sơ HTQLCL"}
+CATEGORIES = tuple(CATEGORY_LABELS)
 OPERATORS = {"AND", "OR", "NOT"}
 _PIECES = re.compile(r'"[^"]*"|\S+')
 
@@ -41,6 +44,8 @@ class SearchParams:
     #: The API names organisations by code; resolved with the same "not found" as a hidden one.
     organization_code: str | None = None
     kind: str | None = None
+    #: ``document`` or ``record``; None: both.
+    category: str | None = None
     field: str | None = None
     #: None: current revisions only; ["all"]: every status this user may see; else those statuses.
     statuses: list[str] | None = None
@@ -56,8 +61,10 @@ class SearchParams:
 
 @dataclass
 class Hit:
-    document_id: int
-    revision_id: int
+    """A revision of a document, or (``category == "record"``) a record of the quality system."""
+
+    document_id: int | None
+    revision_id: int | None
     code: str
     title: str
     organization: str
@@ -70,6 +77,11 @@ class Hit:
     score: float
     highlights: Markup
     has_text: bool
+    category: str = "document"
+    #: A record's kind (``qms.search.record_entries.RecordKind``), its id and the element of its records page.
+    record_kind: str | None = None
+    record_id: int | None = None
+    record_anchor: str | None = None
 
 
 @dataclass
@@ -78,7 +90,9 @@ class SearchResults:
     page: int = 1
     per_page: int = 20
     hits: list[Hit] = field(default_factory=list)
-    facets: dict[str, dict[str, int]] = field(default_factory=lambda: {"kind": {}, "organization": {}})
+    facets: dict[str, dict[str, int]] = field(
+        default_factory=lambda: {"kind": {}, "organization": {}, "category": {}}
+    )
     suggestion: str | None = None
     #: True when no document had every word, and documents with some of them are shown.
     relaxed: bool = False
@@ -259,7 +273,13 @@ def _filters(session: Session, viewer: User, params: SearchParams) -> wq.Query |
         parts.append(wq.Term("organization_id", str(viewer.organization_id)))
     statuses = allowed_statuses(viewer, params.statuses)
     if statuses is not None:
-        parts.append(wq.Or([wq.Term("status", s) for s in sorted(statuses)]))
+        # A record has no status: it is evidence, visible as soon as it is kept.
+        parts.append(wq.Or([*(wq.Term("status", s) for s in sorted(statuses)),
+                            wq.Term("category", record_entries.CATEGORY)]))
+    if params.category:
+        if params.category not in CATEGORIES:
+            raise Invalid("Loại kết quả không hợp lệ.", code="invalid_category")
+        parts.append(wq.Term("category", params.category))
     if params.kind:
         parts.append(wq.Term("kind", params.kind))
     if params.field:
@@ -276,17 +296,17 @@ def _filters(session: Session, viewer: User, params: SearchParams) -> wq.Query |
 
 
 def _owned_on(session: Session, organization_id: int, day: date) -> wq.Query:
-    """The revisions of the documents the organisation, and those under it that day, owned on ``day``."""
+    """The revisions of the documents the organisation, and those under it that day, owned on ``day``; their records."""
     below = tree_as_of.organizations_on(session, day).below(organization_id)
+    records = wq.And([wq.Term("category", record_entries.CATEGORY),
+                      wq.Or([wq.Term("organization_id", str(i)) for i in sorted(below)])])
     document_ids = sorted(as_of.document_ids_on(session, below, day))
     revision_ids: list[int] = []
     for start in range(0, len(document_ids), 500):
         revision_ids += session.scalars(
             select(Revision.id).where(Revision.document_id.in_(document_ids[start:start + 500]))
         )
-    if not revision_ids:
-        return wq.Term("revision_id", "none")  # no revision has this id: nothing was owned then
-    return wq.Or([wq.Term("revision_id", str(i)) for i in sorted(revision_ids)])
+    return wq.Or([*(wq.Term("revision_id", str(i)) for i in sorted(revision_ids)), records])
 
 
 def allowed_statuses(viewer: User, requested: list[str] | None) -> set[str] | None:
@@ -365,12 +385,12 @@ def _allowed_documents(searcher, filters: wq.Query | None) -> set[int] | None:
 
 
 def _facets(searcher, docs: set[int]) -> dict[str, Counter[str]]:
-    """How many of the matches per kind and per organisation.
+    """How many of the matches per kind, per organisation, and documents against records.
 
     Read segment by segment: an empty index has no columns at all, and Whoosh's column over several
     segments misplaces the documents of a segment that lacks the column.
     """
-    counts: dict[str, Counter[str]] = {"kind": Counter(), "organization": Counter()}
+    counts: dict[str, Counter[str]] = {"kind": Counter(), "organization": Counter(), "category": Counter()}
     if not docs:
         return counts
     ordered = sorted(docs)
@@ -383,13 +403,17 @@ def _facets(searcher, docs: set[int]) -> dict[str, Counter[str]]:
         kinds, organizations = leaf.reader().column_reader("kind"), leaf.reader().column_reader("organization_id")
         counts["kind"].update(kinds[d] for d in local)
         counts["organization"].update(organizations[d] for d in local)
+    # A record's kinds are not a document's: the kinds tell the categories apart without reading another column.
+    record_kinds = {kind.value for kind in record_entries.RecordKind}
+    for kind, count in counts["kind"].items():
+        counts["category"][record_entries.CATEGORY if kind in record_kinds else "document"] += count
     return counts
 
 
 def _hits(session: Session, viewer: User, page: list) -> list[Hit]:
-    ids = [int(hit["revision_id"]) for hit in page]
-    if not ids:
+    if not page:
         return []
+    ids = [int(hit["revision_id"]) for hit in page if not hit.get("record")]
     revisions = {
         r.id: r
         for r in session.scalars(
@@ -398,9 +422,16 @@ def _hits(session: Session, viewer: User, page: list) -> list[Hit]:
             .options(undefer(Revision.text), joinedload(Revision.document).joinedload(Document.organization))
         ).unique()
     }
+    records = record_entries.load(session, [hit["record"] for hit in page if hit.get("record")])
     words, pairs = passages.matched_terms(page[0].results)
     hits = []
     for hit in page:
+        if hit.get("record"):
+            entry = records.get(hit["record"])
+            # The rule of the records pages (qms.records.evidence): whoever reads the organisation's documents.
+            if entry is not None and permissions.can_read(viewer, entry.organization.id):
+                hits.append(_record_hit(entry, float(hit.score or 0), passages.passage(hit, entry.text, words, pairs)))
+            continue
         revision = revisions.get(int(hit["revision_id"]))
         # The database decides: a hit the user may not see (or no longer exists in that state) is dropped.
         if revision is None or not permissions.can_read(viewer, revision.document.organization_id):
@@ -417,6 +448,17 @@ def _hits(session: Session, viewer: User, page: list) -> list[Hit]:
             highlights=highlights, has_text=revision.has_text,
         ))
     return hits
+
+
+def _record_hit(entry: record_entries.RecordEntry, score: float, highlights: Markup) -> Hit:
+    organization = entry.organization
+    return Hit(
+        document_id=None, revision_id=None, code=entry.number, title=entry.title, organization=organization.name,
+        organization_code=organization.code, kind=entry.kind.value, status="", number=0, issue_number=None,
+        effective_from=entry.day, score=score, highlights=highlights, has_text=True,
+        category=record_entries.CATEGORY, record_kind=entry.kind.value, record_id=entry.id,
+        record_anchor=entry.anchor,
+    )
 
 
 def _suggest(searcher, clauses: list[_Clause], filters: wq.Query | None) -> str | None:

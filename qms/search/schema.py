@@ -22,7 +22,7 @@ from whoosh.system import pack_uint
 from qms.text import vietnamese
 
 #: Bump when the schema or the analyzers change; an index of another version is rebuilt.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 class VietnameseTokenizer(Tokenizer):
@@ -135,6 +135,10 @@ SHINGLES = VietnameseTokenizer("shingles")
 def build_schema() -> Schema:
     return Schema(
         revision_id=ID(stored=True, unique=True),
+        #: A record of the quality system instead of a revision: ``kind:id`` (qms.search.record_entries).
+        record=ID(stored=True, unique=True),
+        #: ``document`` (a revision) or ``record``: what the facets and the filter tell apart.
+        category=ID(stored=True),
         document_id=NUMERIC(stored=True),
         organization_id=ID(stored=True, sortable=True),
         kind=ID(stored=True, sortable=True),

@@ -16,7 +16,8 @@ from qms.files.conversion import ConversionLimits
 from qms.tasks.queue import TaskQueue, digests, make_queue, recover
 
 __all__ = [
-    "TaskQueue", "conversion_limits", "digests", "enqueue_notices", "enqueue_processing", "init_app", "recover",
+    "TaskQueue", "conversion_limits", "digests", "enqueue_notices", "enqueue_processing", "enqueue_record_file",
+    "init_app", "recover",
     "task_queue",
 ]
 
@@ -45,6 +46,11 @@ def task_queue(app: Flask) -> TaskQueue:
 def enqueue_processing(revision_id: int) -> None:
     """Convert or recognise a committed upload (a job of its own; a duplicate is skipped by the claim)."""
     task_queue(current_app).process_revision(revision_id)
+
+
+def enqueue_record_file(sha256: str) -> None:
+    """Convert or recognise a committed record's file for search (a duplicate finds it read and is skipped)."""
+    task_queue(current_app).read_record_file(sha256)
 
 
 def enqueue_notices(session: Session) -> int:

@@ -26,6 +26,7 @@ class TaskQueue:
     send_notices: Any = None
     send_digests: Any = None
     mail_stranded: Any = None
+    read_record_file: Any = None
 
 
 def make_queue(app: Flask) -> TaskQueue:
@@ -83,7 +84,27 @@ def make_queue(app: Flask) -> TaskQueue:
     def recover_unfinished() -> int:
         return recover(app, huey_queue, at_start=False)
 
-    huey_queue = TaskQueue(huey, process_revision, recover_unfinished)
+    @huey.task(retries=max_attempts, retry_delay=retry_delay, name="read_record_file")
+    def read_record_file(sha256: str) -> str:
+        from qms.documents import processing
+        from qms.extensions import db
+        from qms.files.store import file_store
+        from qms.search import IndexUnavailable, record_files, search_index
+
+        with app.app_context():
+            outcome = record_files.run(db.session, file_store(app), sha256, processing.limits_from(app.config),
+                                       max_attempts=max_attempts)
+            if outcome == record_files.DONE:
+                try:  # this host's index at once; the others catch up from the log
+                    search_index(app).apply_log(db.engine)
+                except IndexUnavailable as error:
+                    _log.warning("search index not updated: %s", error)
+        _log.info("record file %s %s", sha256, outcome)
+        if outcome == record_files.RETRY:
+            raise RetryTask()
+        return outcome
+
+    huey_queue = TaskQueue(huey, process_revision, recover_unfinished, read_record_file=read_record_file)
     _add_mail_jobs(app, huey, huey_queue, immediate=immediate)
     return huey_queue
 

@@ -12,9 +12,11 @@ from qms.accounts import organizations, permissions
 from qms.errors import DomainError
 from qms.extensions import db
 from qms.search import search_index
-from qms.search.query import SearchParams, search
+from qms.search.query import CATEGORY_LABELS, SearchParams, search
+from qms.search.record_entries import RECORD_KIND_LABELS
 from qms.web import errors
 from qms.web.forms.search import SearchForm
+from qms.web.language import Translated
 
 bp = Blueprint("search", __name__)
 bp.register_error_handler(DomainError, errors.domain_error_page)
@@ -39,6 +41,8 @@ def index() -> ResponseReturnValue:
         "organization_names": {o.code: o.name for _depth, o in tree},
         "organization_ids": {o.code: o.id for _depth, o in tree},
         "results": None,
+        "RECORD_KIND_LABELS": Translated(RECORD_KIND_LABELS),
+        "CATEGORY_LABELS": Translated(CATEGORY_LABELS),
     }
     if not request.args:
         return render_template("search/index.html", **context)
@@ -49,6 +53,7 @@ def index() -> ResponseReturnValue:
         q=form.q.data or "",
         organization_id=int(form.organization.data) if sees_all and form.organization.data else None,
         kind=form.kind.data or None,
+        category=form.category.data or None,
         statuses=[status] if status else None,
         procedure=(form.procedure.data or "").strip() or None,
         effective_from=form.effective_from.data,

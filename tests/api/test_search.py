@@ -26,7 +26,7 @@ def test_search_answers_with_hits_highlights_and_facets(client, bearer, staff, i
     assert (hit["revision_id"], hit["code"], hit["status"], hit["organization"]) == (
         current.id, "QT-HT-04", "effective", "UBND xã Lộc Bình")
     assert "<mark>" in hit["highlights"]
-    assert body["facets"] == {"kind": {"process": 1}, "organization": {"XA-LOCBINH": 1}}
+    assert body["facets"] == {"kind": {"process": 1}, "organization": {"XA-LOCBINH": 1}, "category": {"document": 1}}
 
 
 def test_status_all_is_for_control_roles_only(client, bearer, staff, secretary, indexed):

@@ -141,3 +141,21 @@ def test_the_workbook_has_the_rows_as_shown(session, today, inspector, province)
     assert commune["Phê duyệt gần nhất"].date() == today
     assert commune["Nhật ký kiểm soát"] == "Toàn vẹn"
     assert rows[-1]["Phê duyệt gần nhất"] is None
+
+
+def test_the_workbook_writes_each_organisations_gaps_in_one_readable_cell(session, today, inspector, province):
+    found = overview.overview(session, inspector, today=today)
+    sheet = openpyxl.load_workbook(io.BytesIO(overview_file.workbook(found, made_on=today))).active
+    headings = [cell.value for cell in sheet[HEADING_ROW]]
+    assert headings[-1] == "Tồn tại, hạn chế"
+    cells = {values[0]: values[-1] for values in sheet.iter_rows(min_row=HEADING_ROW + 1, values_only=True)}
+    commune = rows_by_code(found)["XA-LOCBINH"]
+    assert "publication_missing" in commune.scorecard_gaps and "internal_audit_missing" in commune.scorecard_gaps
+    lines = cells["XA-LOCBINH"].split("\n")
+    assert len(lines) == len(commune.scorecard_gaps)
+    assert "Chưa công bố HTQLCL phù hợp TCVN ISO 9001:2015." in [line.split(". ", 1)[1] for line in lines]
+    assert any(line.endswith("Chưa đánh giá nội bộ trong 12 tháng qua.") for line in lines)
+    assert [line.split(".")[0] for line in lines] == [str(n) for n in range(1, len(lines) + 1)]
+    assert not any(code in cells["XA-LOCBINH"] for code in commune.scorecard_gaps)  # words, not codes
+    for row in found.rows:
+        assert cells[row.organization.code].count("\n") + 1 == max(1, len(row.scorecard_gaps))

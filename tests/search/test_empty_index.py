@@ -12,7 +12,7 @@ def test_search_on_an_empty_index_answers_no_hits(client, bearer, secretary, que
     assert response.status_code == 200, response.get_data(as_text=True)[:500]
     body = response.get_json()
     assert (body["total"], body["hits"]) == (0, [])
-    assert body["facets"] == {"kind": {}, "organization": {}}
+    assert body["facets"] == {"kind": {}, "organization": {}, "category": {}}
 
 
 def test_the_search_page_on_an_empty_index_says_nothing_was_found(client, secretary):

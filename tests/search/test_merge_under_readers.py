@@ -29,7 +29,7 @@ def test_a_searcher_opened_before_another_process_merges_still_answers(app, sess
 
     found = search(session, here, secretary, SearchParams(q="kiemthu", statuses=["all"]))
     assert found.total == 4
-    assert found.facets == {"kind": {"process": 4}, "organization": {"XA-LOCBINH": 4}}
+    assert found.facets == {"kind": {"process": 4}, "organization": {"XA-LOCBINH": 4}, "category": {"document": 4}}
     assert sorted(hit.number for hit in found.hits) == [1, 2, 3, 4]
     with here.searcher() as searcher:
         stored = sorted(int(fields["revision_id"]) for fields in searcher.all_stored_fields())

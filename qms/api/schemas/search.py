@@ -8,6 +8,7 @@ from qms import clock
 from qms.api import rules
 from qms.api.schemas.common import ApiSchema, Text, _max_length
 from qms.models import DocumentKind, RevisionStatus
+from qms.search.record_entries import RecordKind
 
 #: What ``status`` of a search takes: ``all``, or statuses separated by commas (the search checks the same).
 _STATUS = "|".join(status.value for status in RevisionStatus)
@@ -23,6 +24,12 @@ class SearchQuerySchema(ApiSchema):
     q = Text(load_default="", validate=_max_length(200), metadata={"description": "What the user typed."})
     organization = Text(validate=_max_length(64), metadata={"description": "Organisation code, with its children."})
     kind = fields.Enum(DocumentKind, by_value=True)
+    category = fields.String(
+        validate=validate.OneOf(["document", "record"]),
+        metadata={"description": "`document`: revisions of documents only; `record`: records of the quality system "
+                                 "only (publications, internal audits, corrective actions, management reviews, "
+                                 "quality objectives, confirmations of effectiveness); default both."},
+    )
     field = Text(validate=_max_length(200), metadata={"description": "Field (lĩnh vực)."})
     status = fields.String(
         validate=[_max_length(200), rules.Pattern(SEARCH_STATUSES, "Trạng thái không hợp lệ.", "invalid_status")],
@@ -43,17 +50,35 @@ class SearchQuerySchema(ApiSchema):
 
 
 class SearchHitSchema(Schema):
-    document_id = fields.Integer()
-    revision_id = fields.Integer()
+    """A revision of a document, or a record of the quality system (``category: record``)."""
+
+    category = fields.String(
+        validate=validate.OneOf(["document", "record"]),
+        metadata={"description": "`document` (a revision) or `record` (a record of the quality system)."},
+    )
+    document_id = fields.Integer(allow_none=True, metadata={"description": "Null for a record."})
+    revision_id = fields.Integer(allow_none=True, metadata={"description": "Null for a record."})
+    record_kind = fields.String(
+        allow_none=True,
+        metadata={"description": "The kind of record, one of: " + ", ".join(f"`{kind.value}`" for kind in RecordKind)
+                                 + "; null for a document."},
+    )
+    record_id = fields.Integer(
+        allow_none=True,
+        metadata={"description": "The record's id among its kind (as the records endpoints name it); null for a "
+                                 "document."},
+    )
     code = fields.String()
     title = fields.String()
     organization = fields.String()
     organization_code = fields.String()
-    kind = fields.String()
-    status = fields.String()
-    number = fields.Integer()
+    kind = fields.String(metadata={"description": "The document's kind, or the record's kind for a record."})
+    status = fields.String(metadata={"description": "The revision's status; empty for a record."})
+    number = fields.Integer(metadata={"description": "The revision's number; 0 for a record."})
     issue_number = fields.Integer(allow_none=True)
-    effective_from = fields.Date(allow_none=True)
+    effective_from = fields.Date(
+        allow_none=True, metadata={"description": "For a record, its date (signed, held, due, confirmed)."},
+    )
     score = fields.Float()
     highlights = fields.String(metadata={"description": "Escaped text; only <mark> is markup."})
     has_text = fields.Boolean()
@@ -66,7 +91,8 @@ class SearchResultsSchema(Schema):
     hits = fields.List(fields.Nested(SearchHitSchema))
     facets = fields.Dict(
         keys=fields.String(), values=fields.Dict(keys=fields.String(), values=fields.Integer()),
-        metadata={"description": "Counts per kind and per organisation code for the whole query."},
+        metadata={"description": "Counts per kind (`kind`), per organisation code (`organization`) and of documents "
+                                 "against records (`category`) for the whole query."},
     )
     suggestion = fields.String(allow_none=True, metadata={"description": "Did you mean; only when it finds something."})
     relaxed = fields.Boolean(metadata={"description": "No document had every word; these have some."})

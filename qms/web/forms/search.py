@@ -7,7 +7,12 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectChoice, SelectField, StringField
 from wtforms.validators import NumberRange, Optional
 
+from qms.search.query import CATEGORY_LABELS
+from qms.search.record_entries import RECORD_KIND_LABELS
 from qms.web.forms.common import KIND_CHOICES, NOT_A_CHOICE, NOT_A_DATE, STATUS_CHOICES
+
+#: A record's kind filters like a document's: the facets of a search link to both.
+RECORD_KIND_CHOICES = [SelectChoice(kind.value, _l(label)) for kind, label in RECORD_KIND_LABELS.items()]
 
 
 class SearchForm(FlaskForm):
@@ -20,7 +25,14 @@ class SearchForm(FlaskForm):
     )
     organization = SelectField(_l("Đơn vị"), choices=[SelectChoice("", _l("Đơn vị của tôi"))], default="",
                                invalid_choice_message=NOT_A_CHOICE)
-    kind = SelectField(_l("Loại tài liệu"), choices=[SelectChoice("", _l("Tất cả các loại")), *KIND_CHOICES],
+    category = SelectField(
+        _l("Tài liệu hay hồ sơ"),
+        choices=[SelectChoice("", _l("Tài liệu và hồ sơ")),
+                 *(SelectChoice(value, _l(label)) for value, label in CATEGORY_LABELS.items())],
+        default="", invalid_choice_message=NOT_A_CHOICE,
+    )
+    kind = SelectField(_l("Loại tài liệu"),
+                       choices=[SelectChoice("", _l("Tất cả các loại")), *KIND_CHOICES, *RECORD_KIND_CHOICES],
                        default="",
                        invalid_choice_message=NOT_A_CHOICE)
     status = SelectField(
