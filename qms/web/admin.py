@@ -118,7 +118,8 @@ def organization_restructure() -> ResponseReturnValue:
         ],
         "effective_on": form.effective_on.data,
         "resolutions": {
-            name: _pairs(getattr(form, name).data) for name in ("codes", "procedures", "documents", "users")
+            name: _pairs(getattr(form, name).data)
+            for name in ("codes", "procedures", "documents", "users", "records")
         },
     }
     try:
