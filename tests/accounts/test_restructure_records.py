@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 from support.communes import MERGER, RESOLVED, records_before_merger, two_communes
+from support.pages import signed_in, text_of
 
 from qms.accounts import restructure
 from qms.audit import trail
@@ -159,3 +160,49 @@ def test_a_record_carried_twice_keeps_one_unbroken_history(session, admin, inspe
     middle = _organization(session, "XA-LOCBINH-MOI")
     assert [a.id for a in internal_audits.of_organization(session, middle.id, second - timedelta(days=1))] == [
         communes["audit"]]
+
+
+def test_the_api_previews_the_records_and_a_split_places_them_as_asked(client, session, files, bearer, admin,
+                                                                       communes, today):
+    split = {"kind": "split", "sources": ["XA-LOCBINH"], "effective_on": (today - timedelta(days=5)).isoformat(),
+             "targets": [{"code": "XA-LB-1", "name": "Xã Lộc Bình 1", "parent": "TINH-LS"},
+                         {"code": "XA-LB-2", "name": "Xã Lộc Bình 2", "parent": "TINH-LS"}]}
+    review_key = f"management_review:{communes['review']}"
+    asked = {"records": [{"record": review_key, "organization": "XA-LB-2"}]}
+
+    preview = client.post("/api/v1/organizations/restructure", headers=bearer(admin),
+                          json={**split, "resolutions": asked, "dry_run": True})
+    assert preview.status_code == 200, preview.json
+    assert [(r["from"], r["kind"], r["to"]) for r in preview.json["records"]] == [
+        ("XA-LOCBINH", "publication", "XA-LB-1"), ("XA-LOCBINH", "internal_audit", "XA-LB-1"),
+        ("XA-LOCBINH", "management_review", "XA-LB-2"), ("XA-LOCBINH", "quality_objective", "XA-LB-1"),
+        ("XA-LOCBINH", "effectiveness_confirmation", "XA-LB-1")]
+    assert preview.json["records_rule"].startswith("Hồ sơ HTQLCL của cả đơn vị")
+    wrong = client.post("/api/v1/organizations/restructure", headers=bearer(admin),
+                        json={**split, "resolutions": {"records": [{"record": review_key, "organization": "NOPE"}]}})
+    assert wrong.status_code == 422 and wrong.json["error"]["code"] == "invalid_resolution"
+    assert session.scalar(select(func.count()).select_from(RecordOwnership)) == 0
+
+    done = client.post("/api/v1/organizations/restructure", headers=bearer(admin), json={**split, "resolutions": asked})
+    assert done.status_code == 200, done.json
+    session.expire_all()
+    assert _organization(session, "XA-LB-2").id == session.scalar(
+        select(RecordOwnership.organization_id).where(RecordOwnership.record_kind == "management_review",
+                                                      RecordOwnership.valid_until.is_(None)))
+    assert trail.verify(session, files).ok
+
+
+def test_the_preview_page_lists_the_records_by_source(app, session, admin, communes, today):
+    client = signed_in(app, admin)
+    page = client.post("/admin/organizations/restructure", data={
+        "kind": "merge", "sources": "XA-LOCBINH, XA-DONGDANG",
+        "targets": "XA-LOCBINH-MOI | UBND xã Lộc Bình (mới) | TINH-LS",
+        "effective_on": (today - timedelta(days=10)).strftime("%d/%m/%Y"), "preview": "1"})
+    assert page.status_code == 200
+    text = text_of(page)
+    assert "Hồ sơ HTQLCL được chuyển (7)" in text
+    assert "Mọi hồ sơ HTQLCL của đơn vị cũ chuyển sang XA-LOCBINH-MOI." in text
+    assert "XA-DONGDANG (2) Quyết định công bố số 07/QĐ-UBND" in text
+    assert "XA-LOCBINH (5) Quyết định công bố số 12/QĐ-UBND" in text
+    assert f"internal_audit:{communes['audit']}" in text
+    assert session.scalar(select(func.count()).select_from(RecordOwnership)) == 0
