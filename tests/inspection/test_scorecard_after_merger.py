@@ -10,6 +10,8 @@ import pytest
 from support.communes import MERGER, RESOLVED_BODY, records_before_merger, two_communes
 from support.pages import signed_in, text_of
 
+from qms.inspection import annual_report
+
 
 @pytest.fixture
 def merged(client, session, files, bearer, secretary, reviewer, approver, admin, today):
@@ -91,3 +93,15 @@ def test_the_records_pages_as_of_a_day_and_the_history_of_a_carried_record(app, 
     assert (f"Thuộc: UBND xã Lộc Bình đến {day_before:%d/%m/%Y}; UBND xã Lộc Bình (mới) từ "
             f"{merged['merged_on']:%d/%m/%Y}") in text
     assert client.get("/organizations/XA-LOCBINH/records?as_of=2026-02-30").status_code in (400, 422)
+
+
+def test_the_annual_report_counts_as_the_scorecard_does(session, inspector, merged, today):
+    day_before = merged["merged_on"] - timedelta(days=1)
+    former = annual_report.figures(session, inspector, "XA-LOCBINH", today=today, as_of_day=day_before)
+    assert [p.number for p in former.publications] == ["12/QĐ-UBND"]
+    assert [o.id for o in former.objectives] == [merged["objective"]]
+    assert former.audits == 1 and former.confirmed_by is not None
+
+    now = annual_report.figures(session, inspector, "XA-LOCBINH-MOI", today=today, as_of_day=today)
+    assert now.publications == [] and now.objectives == [] and now.confirmed_by is None
+    assert now.audits == 1 and now.actions_overdue == 1
