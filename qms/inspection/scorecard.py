@@ -187,8 +187,8 @@ def republication(context: _Context) -> Item:
             # A former agency's decision published that agency's scope; the organisation formed from it publishes anew.
             named = [f"Quyết định số {p.number} ngày {p.signed_on:%d/%m/%Y}" for p in carried]
             return Item("republication_needed", False,
-                        f"Đơn vị được hình thành sau sắp xếp; quyết định công bố của đơn vị trước sắp xếp "
-                        f"({_named(named)}) không bao phủ phạm vi của đơn vị: cần công bố lại HTQLCL.",
+                        f"Quyết định công bố của đơn vị cũ trước sắp xếp ({_named(named)}) không bao phủ phạm vi "
+                        f"của đơn vị sau sắp xếp: cần công bố lại HTQLCL.",
                         [_records(context, "publications")])
         return Item("republication_needed", True, "Chưa công bố lần nào (xem mục công bố).")
     link = _records(context, "publications")

@@ -60,7 +60,7 @@ def test_the_merged_communes_scorecard_reads_its_predecessors_records_where_they
     assert items["publication_missing"]["ok"] is False
     republication = items["republication_needed"]
     assert republication["ok"] is False
-    assert "không bao phủ phạm vi của đơn vị: cần công bố lại HTQLCL" in republication["detail"]
+    assert "không bao phủ phạm vi của đơn vị sau sắp xếp: cần công bố lại HTQLCL" in republication["detail"]
     assert "12/QĐ-UBND" in republication["detail"] and "07/QĐ-UBND" in republication["detail"]
     assert items["objectives_missing"]["ok"] is False
 
