@@ -206,3 +206,11 @@ def test_the_preview_page_lists_the_records_by_source(app, session, admin, commu
     assert "XA-LOCBINH (5) Quyết định công bố số 12/QĐ-UBND" in text
     assert f"internal_audit:{communes['audit']}" in text
     assert session.scalar(select(func.count()).select_from(RecordOwnership)) == 0
+
+    done = client.post("/admin/organizations/restructure", follow_redirects=True, data={
+        "kind": "merge", "sources": "XA-LOCBINH, XA-DONGDANG",
+        "targets": "XA-LOCBINH-MOI | UBND xã Lộc Bình (mới) | TINH-LS",
+        "effective_on": (today - timedelta(days=10)).strftime("%d/%m/%Y"), "codes": "XA-DONGDANG:QT-01 = QT-01-DD",
+        "procedures": "1.001193 = XA-LOCBINH:QT-01", "confirm": "1"})
+    assert "Đã sắp xếp đơn vị: 4 tài liệu và 7 hồ sơ HTQLCL được chuyển." in text_of(done)
+    assert session.scalar(select(func.count()).select_from(RecordOwnership)) == 14
