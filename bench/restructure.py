@@ -1,4 +1,5 @@
-"""Merge benchmark: two communes of N documents each (three revisions apiece), merged into a new one.
+"""Merge benchmark: two communes of N documents each (three revisions apiece) and their quality records, merged into
+a new one.
 
 Rows go in with Core inserts (as bench/corpus.py does); the merge itself runs through the service, as the API
 calls it: a preview, resolutions for every clash it lists (codes and TTHC covered twice), then the change in
@@ -21,11 +22,25 @@ CLASHING_CODES = 50
 SHARED_PROCEDURES = 20
 
 
-def populate(connection: object, documents: int) -> None:
-    """Province, two communes with their people, documents, revisions and catalogues."""
+def populate(connection: object, documents: int, records: int = 10) -> None:
+    """Province, two communes with their people, documents, revisions, catalogues and ``records`` of each kind of
+    quality record (audits with three findings each)."""
     from sqlalchemy import insert
 
-    from qms.models import Document, Organization, Procedure, Revision, StoredFile, User, UserRole
+    from qms.models import (
+        AuditFinding,
+        Document,
+        InternalAudit,
+        ManagementReview,
+        Organization,
+        Procedure,
+        Publication,
+        QualityObjective,
+        Revision,
+        StoredFile,
+        User,
+        UserRole,
+    )
 
     now = datetime(2025, 5, 1, 8, 0, tzinfo=UTC)
     run = connection.execute  # type: ignore[attr-defined]
@@ -81,11 +96,35 @@ def populate(connection: object, documents: int) -> None:
     run(insert(StoredFile.__table__), file_rows)
     run(insert(Revision.__table__), revision_rows)
     run(insert(Procedure.__table__), procedure_rows)
+    if not records:
+        return
+    day, sha = now.date(), file_rows[0]["sha256"]
+    for org in (2, 3):
+        run(insert(Publication.__table__), [
+            {"organization_id": org, "number": f"{n}/QĐ-UBND", "signed_on": day, "signer": "Chủ tịch", "scope": [],
+             "file_sha256": sha, "filename": "qd.pdf", "website_url": "", "notified_to": "", "created_at": now,
+             "created_by_name": "Thư ký"} for n in range(records)])
+        run(insert(ManagementReview.__table__), [
+            {"organization_id": org, "held_on": day, "chair": "Chủ tịch", "inputs": {}, "decisions": "",
+             "created_at": now, "created_by_name": "Thư ký"} for _ in range(records)])
+        run(insert(QualityObjective.__table__), [
+            {"organization_id": org, "year": 2025, "title": f"Mục tiêu {n}", "target": "100%", "created_at": now,
+             "created_by_name": "Thư ký"} for n in range(records)])
+        audit_ids = [connection.execute(  # type: ignore[attr-defined]
+            insert(InternalAudit.__table__).values(
+                organization_id=org, starts_on=day, ends_on=day, auditors=["A"], processes=["QT-001"],
+                created_at=now, created_by_name="Thư ký")
+        ).inserted_primary_key[0] for _ in range(records)]
+        run(insert(AuditFinding.__table__), [
+            {"audit_id": audit_id, "kind": "observation", "description": "Lưu ý", "created_at": now,
+             "created_by_name": "Thư ký"} for audit_id in audit_ids for _ in range(3)])
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--documents", type=int, default=300, help="documents in each commune (default 300)")
+    parser.add_argument("--records", type=int, default=10,
+                        help="quality records of each kind in each commune (default 10)")
     parser.add_argument("--database-url", help="an empty database (default: SQLite in a temporary directory)")
     args = parser.parse_args(argv)
 
@@ -111,7 +150,7 @@ def main(argv: list[str] | None = None) -> None:
         schema.upgrade(engine)
         started = time.perf_counter()
         with engine.begin() as connection:
-            populate(connection, args.documents)
+            populate(connection, args.documents, args.records)
             if url.startswith("postgresql"):  # rows went in with explicit ids
                 for table in ("organizations", "users", "documents", "revisions"):
                     connection.execute(text(
@@ -137,7 +176,8 @@ def main(argv: list[str] | None = None) -> None:
         started = time.perf_counter()
         plan, _event = restructure.carry_out(session, admin, **merger, today=date.today(), resolutions=resolutions)
         merge_seconds = time.perf_counter() - started
-        print(f"preview: {preview_seconds:.2f} s ({len(plan.moves)} moves, {len(plan.clashes)} clashes)")
+        print(f"preview: {preview_seconds:.2f} s ({len(plan.moves)} moves, {len(plan.clashes)} clashes, "
+              f"{len(plan.records)} records)")
         print(f"merge:   {merge_seconds:.2f} s ({len(plan.moves)} documents, {len(plan.withdrawals)} withdrawn, "
               f"{len(plan.procedures)} catalogue rows)")
         inspector = session.scalar(select(User).where(User.username == "doankiemtra"))

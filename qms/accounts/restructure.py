@@ -9,7 +9,9 @@ Resolutions (all optional, keys of documents are ``ORG:CODE`` as they are before
 - ``procedures``: {"2.000635": "A:QT-HT-04"}: the process that stays in force for a TTHC covered twice; the
   others are withdrawn with the reason «sáp nhập»;
 - ``documents`` (split): {"S:QT-01": "T2"}: where a document goes (default: the first target);
-- ``users`` (split): {"username": "T2"}: where a user goes (default: the first target).
+- ``users`` (split): {"username": "T2"}: where a user goes (default: the first target);
+- ``records`` (split): {"internal_audit:12": "T2"}: where a record of the quality system goes (default: the first
+  target, ``qms.records.carrying``).
 """
 
 from __future__ import annotations
@@ -49,6 +51,7 @@ from qms.models import (
     RevisionStatus,
     User,
 )
+from qms.records import carrying
 from qms.search import log as search_log
 
 #: The reason a process covering a TTHC twice after a merger is withdrawn with.
@@ -145,6 +148,8 @@ class Plan:
     former_parent: str | None = None
     #: Each child carried to a target → the former organisation it was under.
     children_from: dict[str, str] = field(default_factory=dict)
+    #: The records of the quality system carried, by source (none in a move: the organisation keeps its own).
+    records: list[carrying.RecordMove] = field(default_factory=list)
 
     @property
     def unresolved(self) -> list[Clash]:
@@ -168,6 +173,9 @@ class Plan:
                         for c in self.clashes],
             "code_changes": {m.key: m.new_code for m in [*self.moves, *self.recodes] if m.new_code},
             "withdrawals": self.withdrawals,
+            "records": [move.as_dict() for move in self.records],
+            "records_rule": carrying.rule([t.code for t in self.targets]) if self.kind is not RestructureKind.MOVE
+            else "",
             "users": [{"username": u, "from": a, "to": b} for u, a, b in self.users],
             "catalogue": {
                 "moved": len(self.procedures),
@@ -317,6 +325,7 @@ def _apply(session: Session, actor: User | None, plan: Plan, today: date) -> Org
         session.add(OrganizationEventMember(event_id=event.id, organization_id=organization.id, side="target"))
 
     _carry_documents(session, plan, event, by_target)
+    carrying.carry(session, plan.records, {code: o.id for code, o in by_target.items()}, plan.effective_on, event.id)
     withdrawn = _withdraw_duplicates(session, actor, plan)
     codes = {o.code: o for o in plan.sources} | by_target
     if plan.procedures:
@@ -350,7 +359,8 @@ def _apply(session: Session, actor: User | None, plan: Plan, today: date) -> Org
         organization_id=(by_target[plan.targets[0].code] if by_target else plan.sources[0]).id,
         subject=f"organization_event:{event.id}",
         details={k: v for k, v in plan.as_dict().items() if k not in ("moves", "coverage_after", "catalogue")}
-        | {"event_id": event.id, "documents": len(plan.moves), "procedures": len(plan.procedures)},
+        | {"event_id": event.id, "documents": len(plan.moves), "procedures": len(plan.procedures),
+           "record_count": len(plan.records)},
     )
     if withdrawn:
         legal_reviews.refresh_reviews(session, today)
@@ -554,6 +564,7 @@ def _plan(
         withdraw_ids=[document_id for _, document_id in withdrawals], users=users, procedures=procedures,
         catalogue=catalogue, children=children, coverage_after=[], recodes=recodes,
         children_from={child.code: by_id[child.parent_id].code for child in under if child.parent_id in by_id},
+        records=carrying.planned(session, sources, target_codes, resolutions.get("records") or {}),
     )
     plan.coverage_after = _coverage_after(session, plan, existing, documents)
     return plan

@@ -83,6 +83,7 @@ def load(session: Session, files: FileStore, today: date) -> bool:
         procedures.import_procedures(session, people[secretary], code, "procedures.xlsx", _file("procedures.xlsx"))
     _Agency(session, files, today, people["thuky.dq"], people["kiemtra.dq"], people["pheduyet.dq"]).load_dong_quan()
     _Agency(session, files, today, people["thuky.tg"], people["kiemtra.tg"], people["pheduyet.tg"]).load_tam_gia()
+    records.load_before_merger(session, files, today, people["thuky.dq"], people["pheduyet.dq"])
     restructure.carry_out(
         session, people["quantri"], kind="merge", sources=["XA-DONGQUAN", "XA-TAMGIA"], targets=[MERGED_TARGET],
         effective_on=MERGED_ON, today=today, resolutions=MERGER_RESOLUTIONS,

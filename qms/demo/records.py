@@ -1,7 +1,8 @@
 """A year of the demo agency's quality records, through the services: a publication, a catalogue change and the
 re-publication it called for, an internal audit with two nonconformities (one closed by a new revision of the
 document it concerns, one overdue), a management review, and approved objectives with their results. The second
-commune (Đồng Đăng) records nothing, so its scorecard shows the gaps an inspector would write down."""
+commune (Đồng Đăng) records nothing, so its scorecard shows the gaps an inspector would write down. Đông Quan, merged
+on 1 July 2025, published its system and held an internal audit before: the merger carries both to the new commune."""
 
 from __future__ import annotations
 
@@ -30,6 +31,11 @@ ADDED_CODE, ABOLISHED_CODE = "1.001022", "1.000110"
 CLOSED_FINDING = "Quy trình đánh giá nội bộ chưa quy định việc lập chương trình đánh giá hằng năm."
 OVERDUE_FINDING = "Quy trình cấp bản sao trích lục hộ tịch chưa được phổ biến cho bộ phận tiếp nhận và trả kết quả."
 SCOPE_NOTICE = "Sở Khoa học và Công nghệ tỉnh Lạng Sơn"
+#: Đông Quan's records of 2025, before the merger carried them to the new commune.
+DONG_QUAN_DECISION = "18/QĐ-UBND"
+DONG_QUAN_SIGNED_ON = date(2025, 3, 10)
+DONG_QUAN_AUDIT_ON = date(2025, 5, 20)
+DONG_QUAN_OBSERVATION = "Nên cập nhật danh mục hồ sơ lưu trữ của bộ phận một cửa trước khi sáp nhập."
 
 
 def _docx(title: str, lines: list[str]) -> bytes:
@@ -135,6 +141,27 @@ def load(session: Session, files: FileStore, today: date, people: dict[str, User
             objectives.record_result(session, secretary, objective.id, measured_on=day, value=value, note="",
                                      today=today)
 
+
+
+def load_before_merger(session: Session, files: FileStore, today: date, secretary: User, approver: User) -> None:
+    """Đông Quan publishes its system in March 2025 and audits it in May, before the merger of 1 July."""
+    code = secretary.organization.code
+    publications.create(
+        session, files, secretary, code, number=DONG_QUAN_DECISION, signed_on=DONG_QUAN_SIGNED_ON,
+        signer=approver.full_name, upload=_upload("QD-cong-bo-dong-quan.docx", f"Quyết định số {DONG_QUAN_DECISION}",
+                                                  ["Công bố HTQLCL phù hợp TCVN ISO 9001:2015."]),
+        today=today, posted_office_on=DONG_QUAN_SIGNED_ON, posted_website_on=DONG_QUAN_SIGNED_ON,
+        website_url="https://dongquan.langson.gov.vn", notified_on=DONG_QUAN_SIGNED_ON + timedelta(days=3),
+        notified_to=SCOPE_NOTICE,
+    )
+    audit = internal_audits.create(
+        session, files, secretary, code, starts_on=DONG_QUAN_AUDIT_ON, ends_on=DONG_QUAN_AUDIT_ON,
+        auditors=["Nông Văn Tâm"], processes=["QT-01"],
+        report=_upload("bao-cao-danh-gia-dong-quan.docx", "Báo cáo đánh giá nội bộ", ["1 khuyến nghị."]),
+        today=today,
+    )
+    internal_audits.add_finding(session, secretary, audit.id, kind="observation", description=DONG_QUAN_OBSERVATION,
+                                document_ids=[])
 
 
 def documents_of(session: Session, code: str) -> list[Document]:

@@ -44,8 +44,7 @@ def owned_on(organization_id: int, day: date) -> ColumnElement[bool]:
     intervals = select(DocumentOwnership.document_id).where(DocumentOwnership.document_id == Document.id)
     held = select(DocumentOwnership.document_id).where(
         DocumentOwnership.organization_id == organization_id,
-        or_(DocumentOwnership.valid_from.is_(None), DocumentOwnership.valid_from <= day),
-        or_(DocumentOwnership.valid_until.is_(None), DocumentOwnership.valid_until >= day),
+        DocumentOwnership.covering(day),
     )
     return or_(
         and_(Document.organization_id == organization_id, ~intervals.exists()),
@@ -61,8 +60,7 @@ def owner_on(session: Session, document_id: int, day: date) -> int | None:
     held = session.scalar(
         select(DocumentOwnership.organization_id).where(
             DocumentOwnership.document_id == document_id,
-            or_(DocumentOwnership.valid_from.is_(None), DocumentOwnership.valid_from <= day),
-            or_(DocumentOwnership.valid_until.is_(None), DocumentOwnership.valid_until >= day),
+            DocumentOwnership.covering(day),
         ).limit(1)
     )
     return held if held is not None else document.organization_id
@@ -85,8 +83,7 @@ def codes_on(session: Session, documents: list[Document], day: date) -> dict[int
     found = session.scalars(
         select(DocumentOwnership).where(
             DocumentOwnership.document_id.in_(list(codes)),
-            or_(DocumentOwnership.valid_from.is_(None), DocumentOwnership.valid_from <= day),
-            or_(DocumentOwnership.valid_until.is_(None), DocumentOwnership.valid_until >= day),
+            DocumentOwnership.covering(day),
         )
     )
     for interval in found:

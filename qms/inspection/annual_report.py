@@ -68,7 +68,8 @@ def figures(session: Session, viewer: User, organization_code: str, *, today: da
         organization=organization, year=year, day=day,
         documents_by_kind={kind: kinds[kind] for kind in DocumentKind if kinds[kind]},
         covered=len(covered), listed=len(covered) + len(uncovered),
-        publications=publishing.of_organization(session, organization.id, day),
+        # The organisation's own decisions and objectives, as the scorecard counts them (not a predecessor's).
+        publications=publishing.signed_by(session, organization.id, day),
         audits=len(audits),
         nonconformities=sum(1 for f in findings if f.kind.value == "nonconformity"),
         observations=sum(1 for f in findings if f.kind.value == "observation"),
@@ -76,7 +77,7 @@ def figures(session: Session, viewer: User, organization_code: str, *, today: da
         actions_overdue=sum(1 for s in states if s.overdue),
         reviews=[r for r in management_reviews.of_organization(session, organization.id, day)
                  if r.held_on.year == year],
-        objectives=[o for o in objectives.of_organization(session, organization.id, year)
+        objectives=[o for o in objectives.set_by(session, organization.id, year, day)
                     if objectives.approved_on(o, day)],
         confirmed_by=confirmation.confirmed_by_name if confirmation else None,
         card=card,

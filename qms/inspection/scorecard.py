@@ -99,7 +99,7 @@ def policy(context: _Context) -> Item:
 
 
 def quality_objectives(context: _Context) -> Item:
-    found = [o for o in objectives.of_organization(context.session, context.organization.id, context.year)
+    found = [o for o in objectives.set_by(context.session, context.organization.id, context.year, context.day)
              if objectives.approved_on(o, context.day)]
     links = [_records(context, "objectives")]
     if found:
@@ -160,7 +160,7 @@ def management_review(context: _Context) -> Item:
 
 
 def publication(context: _Context) -> Item:
-    found = publications.of_organization(context.session, context.organization.id, context.day)
+    found = publications.signed_by(context.session, context.organization.id, context.day)
     if found:
         latest = found[0]
         decision = f"Quyết định số {latest.number} ngày {latest.signed_on:%d/%m/%Y}"
@@ -182,6 +182,14 @@ def publication(context: _Context) -> Item:
 def republication(context: _Context) -> Item:
     change = publications.scope_change(context.session, context.organization, context.day)
     if change is None:
+        carried = publications.of_predecessors(context.session, context.organization.id, context.day)
+        if carried:
+            # A former agency's decision published that agency's scope; the organisation formed from it publishes anew.
+            named = [f"Quyết định số {p.number} ngày {p.signed_on:%d/%m/%Y}" for p in carried]
+            return Item("republication_needed", False,
+                        f"Quyết định công bố của đơn vị cũ trước sắp xếp ({_named(named)}) không bao phủ phạm vi "
+                        f"của đơn vị sau sắp xếp: cần công bố lại HTQLCL.",
+                        [_records(context, "publications")])
         return Item("republication_needed", True, "Chưa công bố lần nào (xem mục công bố).")
     link = _records(context, "publications")
     if not change.is_open:

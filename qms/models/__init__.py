@@ -46,6 +46,7 @@ from qms.models.records import (
     ObjectiveResult,
     Publication,
     QualityObjective,
+    RecordOwnership,
 )
 from qms.models.renditions import FileReading, ProcessingState, Rendition, RevisionProcessing, TextSource
 from qms.models.scheduled_restructures import ScheduledRestructure, ScheduleState
@@ -64,6 +65,7 @@ __all__ = [
     "ObjectiveResult",
     "Publication",
     "QualityObjective",
+    "RecordOwnership",
     "AcknowledgementRequest",
     "DocumentReader",
     "PeriodicReview",

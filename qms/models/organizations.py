@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import Date, ForeignKey, Index, String, Text
+from sqlalchemy import ColumnElement, Date, ForeignKey, Index, String, Text, and_, or_
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from qms.models.base import Base, UTCDateTime, enum_column, utcnow
@@ -99,7 +100,25 @@ class OrganizationEventMember(Base):
     organization: Mapped[Organization] = relationship(lazy="joined")
 
 
-class DocumentOwnership(Base):
+class OwnershipInterval:
+    """Where a thing belonged from one day to another (both inclusive; None: open), as a restructure wrote it.
+
+    Documents and records of the quality system keep their history in rows of this shape and read it alike.
+    """
+
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"))
+    valid_from: Mapped[date | None] = mapped_column(Date)
+    valid_until: Mapped[date | None] = mapped_column(Date)
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("organization_events.id"))
+
+    @classmethod
+    def covering(cls, day: Any) -> ColumnElement[bool]:
+        """The interval holds ``day`` (a date, or a date column of the thing)."""
+        return and_(or_(cls.valid_from.is_(None), cls.valid_from <= day),
+                    or_(cls.valid_until.is_(None), cls.valid_until >= day))
+
+
+class DocumentOwnership(OwnershipInterval, Base):
     """A document belonged to an organisation, under a code, from one day to another (both inclusive; None: open).
 
     A document without rows has always belonged to its ``organization_id``; a restructure writes the closed
@@ -111,11 +130,7 @@ class DocumentOwnership(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
-    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"))
     #: The document's code while it belonged there (a clash resolved in a merger gives it a new one).
     code: Mapped[str] = mapped_column(String(64))
-    valid_from: Mapped[date | None] = mapped_column(Date)
-    valid_until: Mapped[date | None] = mapped_column(Date)
-    event_id: Mapped[int | None] = mapped_column(ForeignKey("organization_events.id"))
 
     organization: Mapped[Organization] = relationship(lazy="joined")

@@ -10,12 +10,12 @@ import enum
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from qms.models.base import Base, UTCDateTime, enum_column, utcnow
 from qms.models.documents import Document
-from qms.models.organizations import Organization
+from qms.models.organizations import Organization, OwnershipInterval
 
 
 class Publication(Base):
@@ -181,10 +181,10 @@ class ObjectiveResult(Base):
 
 
 class EffectivenessConfirmation(Base):
-    """The head of the agency confirms the system effective for a year (one per organisation and year)."""
+    """The head of the agency confirms the system effective for a year: one per year of each organisation's own
+    (``qms.records.confirmations``); a merged organisation also holds those its predecessors gave."""
 
     __tablename__ = "effectiveness_confirmations"
-    __table_args__ = (UniqueConstraint("organization_id", "year", name="uq_effectiveness_confirmations_year"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
@@ -196,5 +196,27 @@ class EffectivenessConfirmation(Base):
     file_sha256: Mapped[str | None] = mapped_column(ForeignKey("stored_files.sha256"))
     filename: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    organization: Mapped[Organization] = relationship(lazy="joined")
+
+
+class RecordOwnership(OwnershipInterval, Base):
+    """A record of the quality system belonged to an organisation from one day to another (both inclusive).
+
+    One table for every kind of record (``record_kind`` names its table's record, as audit subjects do), read as
+    documents' intervals are: a record without rows has always belonged to its ``organization_id``; a restructure
+    writes the closed interval of the former holder and the open one of the new holder.
+    """
+
+    __tablename__ = "record_ownerships"
+    __table_args__ = (
+        Index("ix_record_ownerships_record", "record_kind", "record_id"),
+        Index("ix_record_ownerships_organization_id_valid_from", "organization_id", "valid_from"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: publication | internal_audit | management_review | quality_objective | effectiveness_confirmation.
+    record_kind: Mapped[str] = mapped_column(String(32))
+    record_id: Mapped[int] = mapped_column(Integer)
 
     organization: Mapped[Organization] = relationship(lazy="joined")

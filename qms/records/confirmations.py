@@ -8,11 +8,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from qms.accounts import permissions
-from qms.database import unit_of_work
+from qms.database import lock_row, unit_of_work
 from qms.errors import Conflict, Invalid
 from qms.files.store import FileStore
-from qms.models import EffectivenessConfirmation, User
-from qms.records import evidence
+from qms.models import EffectivenessConfirmation, Organization, User
+from qms.records import evidence, ownership
 from qms.records.evidence import Upload
 from qms.records.objectives import check_year
 
@@ -23,7 +23,8 @@ def confirm(
     session: Session, files: FileStore, actor: User, organization_code: str, *, year: int | None,
     statement: str | None, upload: Upload | None, today: date,
 ) -> EffectivenessConfirmation:
-    """The approver's confirmation for a year that has begun; one per year."""
+    """The approver's confirmation for a year that has begun; one per year of the organisation's own (those its
+    predecessors gave, carried by a merger, confirmed their systems, not this one)."""
     organization = evidence.readable_organization(session, actor, organization_code)
     permissions.require_role(actor, evidence.APPROVER_ROLES, organization.id)
     year = check_year(year)
@@ -32,6 +33,7 @@ def confirm(
     text = evidence.optional_text(statement) or DEFAULT_STATEMENT
     stored = evidence.store(files, upload)
     with unit_of_work(session):
+        lock_row(session, Organization, organization.id)  # two approvers confirming at once: one waits, then sees it
         if of_year(session, organization.id, year) is not None:
             raise Conflict(f"Năm {year} đã được xác nhận.", code="already_confirmed")
         evidence.register_file(session, stored)
@@ -54,16 +56,22 @@ def confirm(
 def of_year(
     session: Session, organization_id: int, year: int, day: date | None = None
 ) -> EffectivenessConfirmation | None:
-    """The year's confirmation, if it was given (by ``day`` when given)."""
+    """The year's confirmation the organisation gave itself, if it did (and held it on ``day`` when given)."""
     found = session.scalar(select(EffectivenessConfirmation).where(
-        EffectivenessConfirmation.organization_id == organization_id, EffectivenessConfirmation.year == year))
+        ownership.made_by(EffectivenessConfirmation, organization_id, day), EffectivenessConfirmation.year == year)
+        .limit(1))
     if found is not None and day is not None and found.confirmed_on > day:
         return None
     return found
 
 
-def confirmations(session: Session, viewer: User, organization_code: str) -> list[EffectivenessConfirmation]:
+def confirmations(session: Session, viewer: User, organization_code: str, day: date | None = None
+                  ) -> list[EffectivenessConfirmation]:
+    """Latest year first; with a day, those the organisation held then and given by then."""
     organization = evidence.readable_organization(session, viewer, organization_code)
-    return list(session.scalars(select(EffectivenessConfirmation)
-                                .where(EffectivenessConfirmation.organization_id == organization.id)
-                                .order_by(EffectivenessConfirmation.year.desc())))
+    query = select(EffectivenessConfirmation).where(
+        ownership.held_by(EffectivenessConfirmation, organization.id, day))
+    if day is not None:
+        query = query.where(EffectivenessConfirmation.confirmed_on <= day)
+    return list(session.scalars(query.order_by(EffectivenessConfirmation.year.desc(),
+                                               EffectivenessConfirmation.id)))

@@ -20,7 +20,7 @@ from qms.database import lock_row, unit_of_work
 from qms.errors import Conflict, Invalid, NotFound
 from qms.files.store import FileStore
 from qms.models import AuditFinding, CorrectiveAction, FindingKind, InternalAudit, Revision, User
-from qms.records import evidence, internal_audits
+from qms.records import evidence, internal_audits, ownership
 from qms.records.evidence import Upload
 
 BY_REVISION, BY_VERIFICATION = "revision", "verified"
@@ -124,10 +124,11 @@ def get(session: Session, viewer: User, action_id: int) -> CorrectiveAction:
 
 
 def of_organization(session: Session, organization_id: int, day: date) -> list[ActionState]:
-    """The organisation's actions recorded by ``day`` with their state on that day, by due date."""
+    """The actions recorded by ``day`` on the audits the organisation held that day (a merged organisation answers
+    for its predecessors' open nonconformities), with their state on that day, by due date."""
     found = session.scalars(
         select(CorrectiveAction).join(CorrectiveAction.finding).join(AuditFinding.audit)
-        .where(InternalAudit.organization_id == organization_id)
+        .where(ownership.held_by(InternalAudit, organization_id, day))
         .order_by(CorrectiveAction.due_on, CorrectiveAction.id)
     )
     recorded = [action for action in found if (clock.local_day(action.created_at) or day) <= day]

@@ -13,7 +13,7 @@ from qms.database import lock_row, unit_of_work
 from qms.errors import Conflict, Invalid, NotFound
 from qms.files.store import FileStore
 from qms.models import AuditFinding, Document, FindingKind, InternalAudit, User
-from qms.records import evidence
+from qms.records import evidence, ownership
 from qms.records.evidence import Upload
 
 FINDING_LABELS = {FindingKind.NONCONFORMITY: "Điểm không phù hợp", FindingKind.OBSERVATION: "Khuyến nghị, lưu ý"}
@@ -127,7 +127,9 @@ def audits(session: Session, viewer: User, organization_code: str) -> list[Inter
 
 
 def of_organization(session: Session, organization_id: int, day: date | None = None) -> list[InternalAudit]:
-    query = select(InternalAudit).where(InternalAudit.organization_id == organization_id)
+    """Latest first; with a day, those held then and begun by then (a merged organisation's include its
+    predecessors', whose processes it now runs)."""
+    query = select(InternalAudit).where(ownership.held_by(InternalAudit, organization_id, day))
     if day is not None:
         query = query.where(InternalAudit.starts_on <= day)
     return list(session.scalars(query.order_by(InternalAudit.starts_on.desc(), InternalAudit.id.desc())))

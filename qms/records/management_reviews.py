@@ -13,7 +13,7 @@ from qms.database import unit_of_work
 from qms.errors import Invalid, NotFound
 from qms.files.store import FileStore
 from qms.models import ManagementReview, User
-from qms.records import evidence
+from qms.records import evidence, ownership
 from qms.records.evidence import Upload
 
 #: The inputs of clause 9.2.2 as agencies name them in their minutes.
@@ -78,8 +78,9 @@ def reviews(session: Session, viewer: User, organization_code: str) -> list[Mana
 
 
 def of_organization(session: Session, organization_id: int, day: date | None = None) -> list[ManagementReview]:
-    """Latest first; those held by ``day`` when given."""
-    query = select(ManagementReview).where(ManagementReview.organization_id == organization_id)
+    """Latest first; with a day, those held by then and in the organisation's hands then (a merged organisation's
+    include its predecessors')."""
+    query = select(ManagementReview).where(ownership.held_by(ManagementReview, organization_id, day))
     if day is not None:
         query = query.where(ManagementReview.held_on <= day)
     return list(session.scalars(query.order_by(ManagementReview.held_on.desc(), ManagementReview.id.desc())))

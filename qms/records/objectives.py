@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from qms import clock
@@ -13,7 +13,7 @@ from qms.accounts import permissions
 from qms.database import lock_row, unit_of_work
 from qms.errors import Conflict, Invalid, NotFound
 from qms.models import ObjectiveResult, QualityObjective, User
-from qms.records import evidence
+from qms.records import evidence, ownership
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 
@@ -92,9 +92,20 @@ def objectives(
     return of_organization(session, organization.id, year)
 
 
-def of_organization(session: Session, organization_id: int, year: int | None = None) -> list[QualityObjective]:
-    """By year (latest first), then as they were set."""
-    query = select(QualityObjective).where(QualityObjective.organization_id == organization_id)
+def of_organization(session: Session, organization_id: int, year: int | None = None, day: date | None = None
+                    ) -> list[QualityObjective]:
+    """By year (latest first), then as they were set; with a day, those the organisation held then."""
+    return _by_year(session, ownership.held_by(QualityObjective, organization_id, day), year)
+
+
+def set_by(session: Session, organization_id: int, year: int, day: date) -> list[QualityObjective]:
+    """The year's objectives the organisation held on ``day`` and set itself: a predecessor's objectives were
+    approved by its own head for its own scope, so a merged organisation sets its own."""
+    return _by_year(session, ownership.made_by(QualityObjective, organization_id, day), year)
+
+
+def _by_year(session: Session, held: ColumnElement[bool], year: int | None) -> list[QualityObjective]:
+    query = select(QualityObjective).where(held)
     if year is not None:
         query = query.where(QualityObjective.year == year)
     return list(session.scalars(query.order_by(QualityObjective.year.desc(), QualityObjective.id)))

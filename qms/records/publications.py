@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from qms.accounts import permissions
@@ -21,7 +21,7 @@ from qms.database import unit_of_work
 from qms.errors import Invalid, NotFound
 from qms.files.store import FileStore
 from qms.models import Organization, Procedure, Publication, User
-from qms.records import evidence
+from qms.records import evidence, ownership
 from qms.records.evidence import Upload
 
 REPUBLICATION_ITEM = "Phạm vi thay đổi — cần công bố lại"
@@ -120,7 +120,25 @@ def publications(session: Session, viewer: User, organization_code: str) -> list
 
 
 def of_organization(session: Session, organization_id: int, day: date | None = None) -> list[Publication]:
-    query = select(Publication).where(Publication.organization_id == organization_id)
+    """Latest signed first; with a day, those held then and signed by then (a merged organisation's include its
+    predecessors')."""
+    return _latest_first(session, ownership.held_by(Publication, organization_id, day), day)
+
+
+def signed_by(session: Session, organization_id: int, day: date) -> list[Publication]:
+    """The organisation's own decisions signed by ``day``: a predecessor's decision published its own scope, not
+    this organisation's, so it does not count as this one's publication."""
+    return _latest_first(session, ownership.made_by(Publication, organization_id, day), day)
+
+
+def of_predecessors(session: Session, organization_id: int, day: date) -> list[Publication]:
+    """The decisions held on ``day`` that a former organisation signed before a restructure carried them here."""
+    return _latest_first(session, ownership.held_by(Publication, organization_id, day)
+                         & (ownership.maker(Publication) != organization_id), day)
+
+
+def _latest_first(session: Session, held: ColumnElement[bool], day: date | None) -> list[Publication]:
+    query = select(Publication).where(held)
     if day is not None:
         query = query.where(Publication.signed_on <= day)
     return list(session.scalars(query.order_by(Publication.signed_on.desc(), Publication.id.desc())))
@@ -134,8 +152,9 @@ def get(session: Session, viewer: User, publication_id: int) -> Publication:
 
 
 def scope_change(session: Session, organization: Organization, day: date) -> ScopeChange | None:
-    """The latest publication signed by ``day`` against the list on ``day``; None when nothing was published."""
-    latest = next(iter(of_organization(session, organization.id, day)), None)
+    """The organisation's latest own publication signed by ``day`` against the list on ``day``; None when it
+    published nothing itself."""
+    latest = next(iter(signed_by(session, organization.id, day)), None)
     if latest is None:
         return None
     listed = listed_on(session, organization, day)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import BinaryIO
 
@@ -22,9 +22,18 @@ from qms.models import (
     Organization,
     Publication,
     QualityObjective,
+    RecordOwnership,
     User,
 )
-from qms.records import confirmations, corrective_actions, evidence, internal_audits, management_reviews, objectives
+from qms.records import (
+    confirmations,
+    corrective_actions,
+    evidence,
+    internal_audits,
+    management_reviews,
+    objectives,
+    ownership,
+)
 from qms.records import publications as publishing
 from qms.records.corrective_actions import ActionState
 from qms.records.publications import ScopeChange
@@ -53,23 +62,43 @@ class RecordsSummary:
     reviews: list[ManagementReview]
     objectives: list[QualityObjective]
     confirmations: list[EffectivenessConfirmation]
+    #: The day the lists are read as of (None: today, the records held now).
+    as_of: date | None = None
+    #: ``KIND:ID`` → where a record carried by a restructure belonged, oldest first (records never moved: absent).
+    histories: dict[str, list[RecordOwnership]] = field(default_factory=dict)
 
     @property
     def overdue(self) -> list[ActionState]:
         return [view.state for audit in self.audits for view in audit.findings if view.state and view.state.overdue]
 
 
-def summary(session: Session, viewer: User, organization_code: str, today: date) -> RecordsSummary:
+def summary(session: Session, viewer: User, organization_code: str, today: date, as_of_day: date | None = None
+            ) -> RecordsSummary:
+    """The records the organisation holds now, or held on ``as_of_day`` (a former organisation's before it was
+    merged or split, a merged one's with what its predecessors brought)."""
     organization = evidence.readable_organization(session, viewer, organization_code)
-    return RecordsSummary(
+    day = as_of_day
+    found = RecordsSummary(
         organization=organization,
-        publications=publishing.of_organization(session, organization.id),
-        scope_change=publishing.scope_change(session, organization, today),
-        audits=audit_views(session, organization.id, today),
-        reviews=management_reviews.of_organization(session, organization.id),
-        objectives=objectives.of_organization(session, organization.id),
-        confirmations=confirmations.confirmations(session, viewer, organization.code),
+        publications=publishing.of_organization(session, organization.id, day),
+        scope_change=publishing.scope_change(session, organization, day or today),
+        audits=audit_views(session, organization.id, day or today,
+                           internal_audits.of_organization(session, organization.id, day)),
+        reviews=management_reviews.of_organization(session, organization.id, day),
+        objectives=[o for o in objectives.of_organization(session, organization.id, day=day)
+                    if day is None or o.year <= day.year],
+        confirmations=confirmations.confirmations(session, viewer, organization.code, day),
+        as_of=day,
     )
+    listed = {
+        "publication": [p.id for p in found.publications], "internal_audit": [a.audit.id for a in found.audits],
+        "management_review": [r.id for r in found.reviews], "quality_objective": [o.id for o in found.objectives],
+        "effectiveness_confirmation": [c.id for c in found.confirmations],
+    }
+    for kind, ids in listed.items():
+        for record_id, rows in ownership.histories(session, kind, ids).items():
+            found.histories[f"{kind}:{record_id}"] = rows
+    return found
 
 
 def audit_views(session: Session, organization_id: int, day: date, audits: list[InternalAudit] | None = None

@@ -118,7 +118,8 @@ def organization_restructure() -> ResponseReturnValue:
         ],
         "effective_on": form.effective_on.data,
         "resolutions": {
-            name: _pairs(getattr(form, name).data) for name in ("codes", "procedures", "documents", "users")
+            name: _pairs(getattr(form, name).data)
+            for name in ("codes", "procedures", "documents", "users", "records")
         },
     }
     try:
@@ -135,7 +136,8 @@ def organization_restructure() -> ResponseReturnValue:
                 day=format_date(submitted.scheduled.effective_on)), "success")
         return redirect(url_for(".organization_restructure"))
     if form.confirm.data:
-        flash(_("Đã sắp xếp đơn vị: %(count)s tài liệu được chuyển.", count=len(plan.moves)), "success")
+        flash(_("Đã sắp xếp đơn vị: %(count)s tài liệu và %(records)s hồ sơ HTQLCL được chuyển.",
+                count=len(plan.moves), records=len(plan.records)), "success")
         return redirect(url_for(".organization_list"))
     return render_template("admin/restructure.html", form=form, plan=plan.as_dict(), scheduled=_scheduled())
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
-from flask import Blueprint, current_app, flash, redirect, render_template, send_file, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -15,7 +15,7 @@ from wtforms import SelectChoice
 
 from qms import clock, listing
 from qms.documents import reading
-from qms.errors import DomainError
+from qms.errors import DomainError, Invalid
 from qms.extensions import db
 from qms.files.store import file_store
 from qms.models import FindingKind, Role
@@ -70,15 +70,30 @@ def own() -> ResponseReturnValue:
 @bp.get("/organizations/<code>/records")
 @login_required
 def index(code: str) -> ResponseReturnValue:
-    return _page(code)
+    return _page(code, as_of=_as_of(_today()))
+
+
+def _as_of(today: date) -> date | None:
+    """?as_of=YYYY-MM-DD: the records held on that day (none: those held now)."""
+    raw = (request.args.get("as_of") or "").strip()
+    if not raw:
+        return None
+    try:
+        day = date.fromisoformat(raw)
+    except ValueError:
+        raise Invalid("Ngày không hợp lệ, cần dạng YYYY-MM-DD.", code="invalid_date") from None
+    if day > today:
+        raise Invalid("Ngày xem hồ sơ không được sau hôm nay.", code="invalid_date")
+    return day
 
 
 def _page(code: str, *, error: str | None = None, status: int = 200,
-          failed: tuple[str, FlaskForm] | None = None) -> ResponseReturnValue:
+          failed: tuple[str, FlaskForm] | None = None, as_of: date | None = None) -> ResponseReturnValue:
     today = _today()
-    found = summary.summary(db.session, current_user, code, today)
+    found = summary.summary(db.session, current_user, code, today, as_of)
     organization = found.organization
-    own_organization = current_user.organization_id == organization.id
+    # Records are added to what is held now, never to a past day's page.
+    own_organization = current_user.organization_id == organization.id and as_of is None
     may_write = own_organization and current_user.has_role(Role.SECRETARY, Role.APPROVER)
     may_approve = own_organization and current_user.has_role(Role.APPROVER)
     forms: dict[str, FlaskForm] = {
@@ -98,6 +113,8 @@ def _page(code: str, *, error: str | None = None, status: int = 200,
         may_approve=may_approve, error=error,
         inputs=Translated(INPUT_LABELS), finding_labels=Translated({k.value: v for k, v in FINDING_LABELS.items()}),
         nonconformity=FindingKind.NONCONFORMITY,
+        # A former organisation's last day as itself: its records page on that day shows what it had.
+        last_day=organization.ended_on - timedelta(days=1) if organization.ended_on else None,
     )
     return page, status
 

@@ -126,3 +126,22 @@ def test_the_demo_records_page_tells_the_same_story(app, inspector_headers):
     assert "Phạm vi thay đổi — cần công bố lại" not in text
     card = text_of(demo_client(app, "thanhtra").get("/organizations/XA-DONGDANG/scorecard"))
     assert "Chưa thực hiện đánh giá nội bộ trong 12 tháng qua." in card
+
+
+def test_the_demo_merger_carried_dong_quans_records_and_kept_their_past(client, inspector_headers, today):
+    merged = client.get("/api/v1/organizations/XA-DONGQUAN-2025/publications", headers=inspector_headers).get_json()
+    assert [p["number"] for p in merged] == [demo_records.DONG_QUAN_DECISION]
+    assert client.get("/api/v1/organizations/XA-DONGQUAN/publications", headers=inspector_headers).get_json() == []
+    before = client.get("/api/v1/organizations/XA-DONGQUAN/scorecard", headers=inspector_headers,
+                        query_string={"as_of": "2025-06-30"}).get_json()
+    items = {item["code"]: item for item in before["items"]}
+    assert items["publication_missing"]["ok"] is True and demo_records.DONG_QUAN_DECISION in items[
+        "publication_missing"]["detail"]
+    assert items["internal_audit_missing"]["ok"] is True
+    after = client.get("/api/v1/organizations/XA-DONGQUAN-2025/scorecard", headers=inspector_headers,
+                       query_string={"year": 2025}).get_json()
+    items = {item["code"]: item for item in after["items"]}
+    # The audit of May 2025 counts for the merged commune's 2025; Đông Quan's decision does not publish its scope.
+    assert items["internal_audit_missing"]["ok"] is True
+    assert items["republication_needed"]["ok"] is False and demo_records.DONG_QUAN_DECISION in items[
+        "republication_needed"]["detail"]

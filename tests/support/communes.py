@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from qms import clock
@@ -14,7 +15,16 @@ from qms.catalogue import procedures
 from qms.documents import lifecycle
 from qms.files.store import FileStore
 from qms.models import Document, Procedure, User
-from support.factories import make_docx, make_effective, make_user
+from qms.records import (
+    confirmations,
+    corrective_actions,
+    internal_audits,
+    management_reviews,
+    objectives,
+    publications,
+)
+from qms.records.evidence import Upload
+from support.factories import make_docx, make_effective, make_user, minimal_pdf
 
 CATALOGUE = (
     "Mã thủ tục;Tên TTHC;Lĩnh vực;Thời hạn giải quyết\n"
@@ -91,4 +101,48 @@ def merged_on_1_july_2025(session: Session, files: FileStore, people_a: tuple[Us
 
     made = two_communes(session, files, people_a, today, days=(today - date(2025, 6, 2)).days)
     restructure.carry_out(session, admin, **MERGER, effective_on=MERGED_ON, today=today, resolutions=RESOLVED)
+    return made
+
+
+def records_before_merger(session: Session, files: FileStore, people_a: tuple[User, User, User], today: date,
+                          days: int = 20) -> dict[str, int]:
+    """Lộc Bình's records of the year, made ``days`` (20) days ago: a publication made known everywhere, an internal
+    audit with a nonconformity on QT-01 whose action is overdue, a management review, an approved objective and
+    the year's confirmation; Đồng Đăng's publication and confirmation of the same year. Their ids by name."""
+    secretary, _reviewer, approver = people_a
+    b_secretary, b_approver = (session.scalar(select(User).where(User.username == name))
+                               for name in ("bsecretary", "bapprover"))
+    assert b_secretary is not None and b_approver is not None
+    made: dict[str, int] = {}
+    with days_ago(days) as then:
+        for key, actor, org, number in (("publication_a", secretary, "XA-LOCBINH", "12/QĐ-UBND"),
+                                        ("publication_b", b_secretary, "XA-DONGDANG", "07/QĐ-UBND")):
+            made[key] = publications.create(
+                session, files, actor, org, number=number, signed_on=then, signer="Chủ tịch UBND xã",
+                upload=Upload(io.BytesIO(minimal_pdf(f"Quyet dinh {key}")), "quyet-dinh.pdf"), today=then,
+                posted_office_on=then, posted_website_on=then, website_url="https://xa.langson.gov.vn",
+                notified_on=then, notified_to="Sở Khoa học và Công nghệ").id
+        audit = internal_audits.create(session, files, secretary, "XA-LOCBINH", starts_on=then, ends_on=then,
+                                       auditors=["Nguyễn Văn An"], processes=["QT-01"], report=None, today=then)
+        document_id = session.scalar(select(Document.id).where(Document.code == "QT-01",
+                                                               Document.organization.has(code="XA-LOCBINH")))
+        assert document_id is not None
+        finding = internal_audits.add_finding(session, secretary, audit.id, kind="nonconformity",
+                                              description="Phiếu hẹn trả không ghi giờ", document_ids=[document_id])
+        made["action"] = corrective_actions.create(session, secretary, finding.id, cause="Mẫu phiếu cũ",
+                                                   action="Sửa mẫu phiếu", responsible="Công chức Tư pháp",
+                                                   due_on=then + timedelta(days=5)).id
+        made["audit"] = audit.id
+        made["review"] = management_reviews.create(
+            session, files, approver, "XA-LOCBINH", held_on=then, chair="Chủ tịch UBND xã",
+            inputs={"audit_results": "Một điểm không phù hợp"}, decisions="Sửa mẫu phiếu hẹn", minutes=None,
+            today=then).id
+        objective = objectives.create(session, secretary, "XA-LOCBINH", year=then.year,
+                                      title="100% hồ sơ trả đúng hạn", target="100%")
+        objectives.approve(session, approver, objective.id)
+        made["objective"] = objective.id
+        for key, actor, org in (("confirmation_a", approver, "XA-LOCBINH"), ("confirmation_b", b_approver,
+                                                                                 "XA-DONGDANG")):
+            made[key] = confirmations.confirm(session, files, actor, org, year=then.year, statement=None,
+                                              upload=None, today=then).id
     return made

@@ -42,12 +42,16 @@ class ResolutionsSchema(ApiSchema):
                        "Split: where each document goes.")
     users = _pairs("username", "A user name.", "organization", "The target organisation's code.",
                    "Split: where each user goes.")
+    records = _pairs("record", "KIND:ID of a record of the quality system, as the preview's `records` name it "
+                     "(e.g. `internal_audit:12`).", "organization", "The target organisation's code.",
+                     "Split: where each record goes (default: the first target).")
 
     @post_load
     def _as_mappings(self, data: dict[str, Any], **kwargs: Any) -> dict[str, dict[str, str]]:
         """The service takes each resolution as a mapping from the thing to what becomes of it."""
         keys = {"codes": ("document", "code"), "procedures": ("procedure", "document"),
-                "documents": ("document", "organization"), "users": ("username", "organization")}
+                "documents": ("document", "organization"), "users": ("username", "organization"),
+                "records": ("record", "organization")}
         return {name: {item[keys[name][0]]: item[keys[name][1]] for item in items} for name, items in data.items()}
 
 
@@ -68,6 +72,16 @@ class MoveSchema(Schema):
     code = fields.String()
     to = fields.String()
     new_code = fields.String(allow_none=True)
+
+
+class RecordMoveSchema(Schema):
+    kind = fields.String(metadata={"enum": ["publication", "internal_audit", "management_review", "quality_objective",
+                                            "effectiveness_confirmation"]})
+    id = fields.Integer()
+    key = fields.String(metadata={"description": "KIND:ID, as the `records` resolution names the record."})
+    from_ = fields.String(data_key="from", attribute="from")
+    to = fields.String()
+    label = fields.String()
 
 
 class ClashSchema(Schema):
@@ -131,6 +145,9 @@ class RestructurePlanSchema(Schema):
     clashes = fields.List(fields.Nested(ClashSchema))
     code_changes = fields.Dict(keys=fields.String(), values=fields.String())
     withdrawals = fields.List(fields.String())
+    records = fields.List(fields.Nested(RecordMoveSchema), metadata={
+        "description": "The records of the quality system carried, by source; each keeps its id and history."})
+    records_rule = fields.String(metadata={"description": "Where the records go unless a resolution says otherwise."})
     users = fields.List(fields.Dict())
     catalogue = fields.Dict()
     children = fields.List(fields.Dict())

@@ -156,6 +156,11 @@ class RestructureForm(FlaskForm):
         _l("Chia tách: người dùng về đơn vị"), render_kw={"rows": 3},
         description=_l("Mỗi dòng: tên đăng nhập = mã đơn vị nhận (mặc định: đơn vị nhận đầu tiên)."),
     )
+    records = TextAreaField(
+        _l("Chia tách: hồ sơ HTQLCL về đơn vị"), render_kw={"rows": 3},
+        description=_l("Mỗi dòng: mã hồ sơ trong bản xem trước = mã đơn vị nhận. Ví dụ: internal_audit:12 = XA-B "
+                       "(mặc định: đơn vị nhận đầu tiên)."),
+    )
     preview = SubmitField(_l("Xem trước"))
     confirm = SubmitField(_l("Xác nhận thực hiện"))
 
