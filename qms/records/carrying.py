@@ -17,7 +17,10 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from qms.errors import Invalid
+from qms.messages import Message
 from qms.models import (
+    AuditFinding,
+    CorrectiveAction,
     EffectivenessConfirmation,
     InternalAudit,
     ManagementReview,
@@ -27,6 +30,7 @@ from qms.models import (
     RecordOwnership,
 )
 from qms.records.ownership import KINDS
+from qms.search import log as search_log
 
 
 @dataclass(frozen=True)
@@ -118,8 +122,9 @@ def carry(
                                             organization_id=holders[move.record_id], valid_from=None,
                                             valid_until=last_day, event_id=event_id))
             elif interval.valid_from is not None and interval.valid_from > last_day:
-                raise Invalid(f"Hồ sơ {move.key} đã được chuyển từ ngày {interval.valid_from:%d/%m/%Y}, sau ngày sắp "
-                              f"xếp.", code="effective_on_before_previous")
+                raise Invalid(Message("Hồ sơ %(record)s đã được chuyển từ ngày %(day)s, sau ngày sắp xếp.",
+                                      record=move.key, day=f"{interval.valid_from:%d/%m/%Y}"),
+                              code="effective_on_before_previous")
             else:
                 interval.valid_until = last_day
             session.add(RecordOwnership(record_kind=kind, record_id=move.record_id,
@@ -132,3 +137,10 @@ def carry(
                 .values(organization_id=targets[target]).execution_options(synchronize_session=False)
             )
     session.expire_all()
+    # Search filters by the holder: the moved records, and the corrective actions of moved audits, are read again.
+    audits = [move.record_id for move in moves if move.kind == "internal_audit"]
+    actions = session.scalars(
+        select(CorrectiveAction.id).join(AuditFinding, CorrectiveAction.finding_id == AuditFinding.id)
+        .where(AuditFinding.audit_id.in_(audits))
+    ) if audits else []
+    search_log.records_changed(session, [move.key for move in moves] + [f"corrective_action:{i}" for i in actions])

@@ -22,6 +22,8 @@ from qms.models import (
     RecordOwnership,
 )
 from qms.records import confirmations, corrective_actions, internal_audits, publications, summary
+from qms.search import search_index
+from qms.search.query import SearchParams, search
 
 
 @pytest.fixture
@@ -214,3 +216,20 @@ def test_the_preview_page_lists_the_records_by_source(app, session, admin, commu
         "procedures": "1.001193 = XA-LOCBINH:QT-01", "confirm": "1"})
     assert "Đã sắp xếp đơn vị: 4 tài liệu và 7 hồ sơ HTQLCL được chuyển." in text_of(done)
     assert session.scalar(select(func.count()).select_from(RecordOwnership)) == 14
+
+
+def test_search_finds_the_carried_records_under_the_organisation_holding_them(app, session, admin, inspector,
+                                                                             communes, today):
+    def found(organization: str) -> set[str]:
+        result = search(session, search_index(app), inspector,
+                        SearchParams(q="Nguyen Van An", organization_code=organization, category="record"))
+        return {f"{hit.record_kind}:{hit.record_id}" for hit in result.hits}
+
+    audit = f"internal_audit:{communes['audit']}"
+    assert audit in found("XA-LOCBINH")
+
+    restructure.carry_out(session, admin, **MERGER, effective_on=today - timedelta(days=10), today=today,
+                          resolutions=RESOLVED)
+
+    assert audit in found("XA-LOCBINH-MOI")
+    assert audit not in found("XA-LOCBINH")

@@ -1,8 +1,8 @@
 """record_index_log: the index log names records of the quality system as well as revisions; the text workers read
 from records' files that need a converter
 
-Revision ID: 0014
-Revises: 0013
+Revision ID: 0015
+Revises: 0014
 Create Date: 2026-12-06 13:30:00
 """
 
@@ -13,8 +13,8 @@ from alembic import op
 
 import qms.models.base
 
-revision: str = '0014'
-down_revision: str | None = '0013'
+revision: str = '0015'
+down_revision: str | None = '0014'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
