@@ -39,6 +39,8 @@ def merge_below(ix: FileIndex, path: Path, size: int, *, writer_timeout: float, 
     with _merge_lock(path, wait) as held:
         if not held:
             return None
+        for leftover in path.glob(".merge-*"):  # of a merge whose process died: none other runs now
+            shutil.rmtree(leftover, ignore_errors=True)
         merge = prepare(ix, path, size)
         if merge is None:
             return 0

@@ -92,6 +92,18 @@ def test_a_merge_whose_segments_were_merged_by_another_writer_gives_way(app, ses
     assert indexed_ids(index) == sorted(r.id for r in revisions)
 
 
+def test_a_merge_clears_what_a_merge_that_died_left(app, session, files, secretary, document):
+    index = search_index(app)
+    one_segment_each(session, files, secretary, document, index, 2)
+    ix, path = index._generation()
+    leftover = path / ".merge-99999-1-1"
+    leftover.mkdir()
+    (leftover / "MAIN_x.trm").write_bytes(b"half written")
+    assert index.merge_segments() == 2
+    assert not leftover.exists()
+    assert index.compare(db.engine).ok
+
+
 def test_appends_are_not_kept_waiting_by_a_merge(app, session, files, secretary, document, monkeypatch):
     monkeypatch.setattr(index_module, "MAX_SEGMENTS", 1000)  # no background merge of its own: this test's only
     index = search_index(app)
