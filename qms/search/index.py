@@ -33,7 +33,7 @@ from qms.errors import DomainError
 from qms.models import IndexLogHead, IndexOperation, Revision, RevisionStatus
 from qms.search.build import CHUNK, write_generation
 from qms.search.entries import load_revisions, revision_fields
-from qms.search.merging import merge_below
+from qms.search.merging import merge_below, merge_in_child
 from qms.search.schema import SCHEMA_VERSION, build_schema
 from qms.search.snapshot import open_index
 
@@ -246,19 +246,22 @@ class SearchIndex:
         return applied
 
     def _merge_in_background(self) -> None:
-        """The tiny segments into one, off the request and off the writer lock (``qms.search.merging``)."""
+        """The tiny segments into one, off the request, the writer lock and this process (``qms.search.merging``)."""
         if self._merger is not None and self._merger.is_alive():
             return
 
         def run() -> None:
             try:
-                ix, path = self._generation()
-                merge_below(ix, path, TINY_SEGMENT, writer_timeout=self.writer_timeout)
+                _ix, path = self._generation()
+                code = merge_in_child(path, TINY_SEGMENT, self.writer_timeout)
             except IndexUnavailable:
                 return
             except Exception:
                 log.exception("merging index segments failed; `flask qms reindex --catch-up` merges them")
                 return
+            if code:
+                log.error("merging index segments failed (exit code %d); `flask qms reindex --catch-up` merges them",
+                          code)
             self._refresh()
 
         self._merger = threading.Thread(target=run, name="qms-index-merge", daemon=True)

@@ -7,6 +7,10 @@ under the writer lock for a few milliseconds, its files move into the index and 
 replaces exactly the segments it read. Whatever was appended meanwhile stays, and the deletions made
 meanwhile in the segments it read (a superseded revision re-indexed, a withdrawn document) are carried
 over to the merged segment. Merges of one index directory run one at a time (a lock file), across processes.
+
+The background merge runs in a process of its own (``python -m qms.search.merging DIR SIZE``), at a lower
+priority: a merge is seconds of pure Python, and in a thread of the worker it would hold the interpreter's lock
+against the requests of that worker (an append waiting for it at every database or file call).
 """
 
 from __future__ import annotations
@@ -14,6 +18,8 @@ from __future__ import annotations
 import fcntl
 import os
 import shutil
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -25,7 +31,7 @@ from whoosh import index as whoosh_index
 from whoosh.codec.base import Segment
 from whoosh.index import TOC, FileIndex, LockError
 
-from qms.search.snapshot import SnapshotIndex
+from qms.search.snapshot import SnapshotIndex, open_index
 
 MERGE_LOCK = ".merge.lock"
 
@@ -174,3 +180,28 @@ def _write_merged(
     if merged is not None and merged.doc_count_all() != base:
         raise RuntimeError(f"merged segment holds {merged.doc_count_all()} documents, expected {base}")
     return merged, docmaps
+
+
+def merge_in_child(path: Path, size: int, writer_timeout: float) -> int:
+    """``merge_below`` in a child process at a lower priority; waits for it and returns its exit code."""
+    command = [sys.executable, "-m", "qms.search.merging", str(path), str(size), str(writer_timeout)]
+    # The child imports this very code, wherever the server was started from.
+    root = str(Path(__file__).resolve().parents[2])
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
+    return subprocess.run(
+        command, check=False, stdin=subprocess.DEVNULL, env=env, preexec_fn=_lower_priority
+    ).returncode
+
+
+def _lower_priority() -> None:
+    os.nice(10)  # the requests of this host come first; the merge takes what CPU is left
+
+
+def main(argv: list[str]) -> int:
+    path, size, writer_timeout = Path(argv[0]), int(argv[1]), float(argv[2])
+    merge_below(open_index(str(path)), path, size, writer_timeout=writer_timeout)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
