@@ -78,7 +78,7 @@ def client_loop(server, headers: dict[str, str], documents: list[int], upload_sh
             kind = "upload"
         elif draw < upload_share + view_share:
             document = rng.choice(documents)
-            path = rng.choice([f"/api/v1/documents/{document}", f"/api/v1/documents/{document}/revisions",
+            path = rng.choice([f"/api/v1/documents/{document}", "/api/v1/revisions/awaiting?page_size=20",
                                "/api/v1/documents?page=1&page_size=20"])
             method, body, extra, kind = "GET", None, None, "view"
         else:
@@ -138,8 +138,8 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=8, help="concurrent client threads")
     parser.add_argument("--duration", type=float, default=30, help="seconds of load after a 3 s warm-up")
     parser.add_argument("--uploads", type=float, default=0.1, help="share of requests that are uploads")
-    parser.add_argument("--views", type=float, default=0.0,
-                        help="share of requests that read a document, its revisions or the first page of the list")
+    parser.add_argument("--views", type=float, default=0.0, help="share of requests that read a document, the "
+                        "revisions awaiting action or the documents list")
     parser.add_argument("--existing", metavar="USER", help="use the work directory's installation as it is, as USER")
     parser.add_argument("--organization", default="XA-LOCBINH", help="whose documents are viewed and uploaded to")
     parser.add_argument("--database-url", help="an empty database (default: SQLite in the work directory)")
