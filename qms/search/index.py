@@ -45,6 +45,9 @@ POSITION_FILE = "position.json"
 MAX_SEGMENTS = 16
 #: The background merge takes segments smaller than this (documents).
 TINY_SEGMENT = 100
+#: How long a background merge waits for the writer lock to swap its segment in: it holds it for milliseconds
+#: and keeps nobody waiting meanwhile, while giving up would throw the merge's work away.
+SWAP_TIMEOUT = 10.0
 #: Maintenance merges every segment smaller than this (documents) into one.
 SMALL_SEGMENT = 1000
 #: Whoosh's compound segment files copy each sub-file into memory for every new reader
@@ -253,7 +256,7 @@ class SearchIndex:
         def run() -> None:
             try:
                 _ix, path = self._generation()
-                code = merge_in_child(path, TINY_SEGMENT, self.writer_timeout)
+                code = merge_in_child(path, TINY_SEGMENT, SWAP_TIMEOUT)
             except IndexUnavailable:
                 return
             except Exception:
