@@ -110,6 +110,8 @@ def plan(documents: int, seed: int = DEFAULT_SEED) -> Iterator[DocumentPlan]:
     ]
     departments = [V.Agency(code, name, "department", fields) for code, name, fields in V.DEPARTMENTS]
     communes = [V.Agency(code, name, "commune", V.COMMUNE_FIELDS) for code, name in V.COMMUNES[2:]]
+    # Past the named agencies (about 12,800 documents), more communes: smaller corpora keep theirs.
+    extra = [V.Agency(code, name, "commune", V.COMMUNE_FIELDS) for code, name in V.EXTRA_COMMUNES]
     # Departments and communes interleaved: a small corpus still has both kinds.
     rest: list[V.Agency] = []
     while departments or communes:
@@ -118,7 +120,7 @@ def plan(documents: int, seed: int = DEFAULT_SEED) -> Iterator[DocumentPlan]:
             communes = communes[5:]
         if departments:
             rest.append(departments.pop(0))
-    agencies += rest
+    agencies += rest + extra
 
     remaining = documents
     next_id = 1

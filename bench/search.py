@@ -25,9 +25,10 @@ from typing import Any
 
 from bench import ROOT, corpus
 
-TARGETS_MS = {"words": 100.0, "phrase": 250.0, "filtered": 150.0, "codes": 100.0}
-TARGET_UPLOAD_MS = 500.0
-TARGET_REBUILD_RATE = 100.0
+#: The province-scale targets (issue 20).
+TARGETS_MS = {"words": 150.0, "phrase": 300.0, "filtered": 200.0, "codes": 150.0}
+TARGET_UPLOAD_MS = 300.0
+TARGET_REBUILD_RATE = 150.0
 TARGET_REBUILD_RSS_MB = 1024.0
 
 # (label, query, params): what a civil servant or an inspector types.
@@ -86,6 +87,11 @@ def percentile(values: list[float], p: float) -> float:
     k = (len(ordered) - 1) * p / 100
     low, high = int(k), min(int(k) + 1, len(ordered) - 1)
     return ordered[low] + (ordered[high] - ordered[low]) * (k - low)
+
+
+def loadavg() -> str:
+    """The machine's 1/5/15-minute load averages: the cores are shared, so every figure goes with them."""
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
 def log(message: str) -> None:
@@ -243,7 +249,15 @@ def run_queries(app, all_cases: list[Case], repeat: int) -> dict[str, Any]:  # t
         for case in all_cases:
             elapsed, _results = once(case)
             case.times.append(elapsed)
-    return {"indexed": indexed}
+    # What a worker that has answered these queries holds: the app, the warm searcher, Whoosh's caches.
+    return {"indexed": indexed, "rss_mb": resident_mb()}
+
+
+def resident_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
 
 
 # --- the FTS5 baseline -------------------------------------------------------------------------------
@@ -386,6 +400,9 @@ def run_uploads(app, count: int, seed: int) -> dict[str, Any]:  # type: ignore[n
 
     index = search_index(app)
     commit_ms, apply_ms, total_ms, first_search_ms, found = [], [], [], [], 0
+    # Whether a background merge of segments was running when the upload's apply_log started, and the merges seen.
+    met_merge: list[bool] = []
+    merges: set[int] = set()
     with app.app_context():
         session = db.session()
         inspector = session.scalar(select(User).where(User.username == "thanhtra"))
@@ -395,7 +412,11 @@ def run_uploads(app, count: int, seed: int) -> dict[str, Any]:  # type: ignore[n
             started = time.perf_counter()
             revision = add_draft(session, document, text, f"upload-{i}.docx")
             committed = time.perf_counter()
+            merger = index._merger
+            met_merge.append(merger is not None and merger.is_alive())
             applied = index.apply_log(db.engine)
+            if index._merger is not None:
+                merges.add(id(index._merger))
             done = time.perf_counter()
             params = SearchParams(q=marker, statuses=["all"], per_page=10)
             results = call_search(session, db.engine, index, inspector, params)
@@ -407,9 +428,13 @@ def run_uploads(app, count: int, seed: int) -> dict[str, Any]:  # type: ignore[n
             apply_ms.append((done - committed) * 1000)
             total_ms.append((done - started) * 1000)
             first_search_ms.append((searched - done) * 1000)
+        if index._merger is not None:
+            index._merger.join(timeout=120)
+        segments = len(index._index()._segments())
         db.session.remove()
     return {"count": len(total_ms), "found": found, "commit_ms": commit_ms, "apply_ms": apply_ms,
-            "total_ms": total_ms, "first_search_ms": first_search_ms}
+            "total_ms": total_ms, "first_search_ms": first_search_ms, "met_merge": met_merge,
+            "merges": len(merges), "segments_after": segments}
 
 
 def _documents(app) -> int:  # type: ignore[no-untyped-def]
@@ -425,9 +450,11 @@ def verdict(ok: bool) -> str:
 
 
 def report(manifest: dict[str, Any], rebuilt: dict[str, Any] | None, fts: dict[str, Any] | None,
-           all_cases: list[Case], uploads: dict[str, Any] | None) -> dict[str, Any]:
+           all_cases: list[Case], uploads: dict[str, Any] | None, queried: dict[str, Any] | None = None,
+           loads: dict[str, str] | None = None) -> dict[str, Any]:
     lines = []
-    out: dict[str, Any] = {"corpus": manifest, "rebuild": rebuilt, "fts": fts, "categories": {}, "queries": []}
+    out: dict[str, Any] = {"corpus": manifest, "rebuild": rebuilt, "fts": fts, "categories": {}, "queries": [],
+                           "queried": queried, "loadavg": loads}
     lines.append(f"Corpus: {manifest['documents']:,} documents, {manifest['revisions']:,} revisions, "
                  f"{manifest['words'] / manifest['revisions']:,.0f} words per revision, "
                  f"{manifest['organizations']} organisations")
@@ -436,7 +463,7 @@ def report(manifest: dict[str, Any], rebuilt: dict[str, Any] | None, fts: dict[s
     lines.append("-" * 110)
     if rebuilt:
         lines.append(f"{'rebuild rate (' + format(rebuilt['revisions'], ',') + ' revisions)':<48}"
-                     f"{rebuilt['rate']:>20.1f} rev/s   {'≥ 100 rev/s':<28}"
+                     f"{rebuilt['rate']:>20.1f} rev/s   {'≥ 150 rev/s':<28}"
                      f"{verdict(rebuilt['rate'] >= TARGET_REBUILD_RATE)}")
         lines.append(f"{'rebuild wall time':<48}{rebuilt['seconds'] / 60:>22.1f} min")
         lines.append(f"{'rebuild peak RSS (child [+ 2 × its helpers])':<48}{rebuilt['maxrss_mb']:>23.0f} MB   "
@@ -466,14 +493,26 @@ def report(manifest: dict[str, Any], rebuilt: dict[str, Any] | None, fts: dict[s
         total = uploads["total_ms"]
         p95 = percentile(total, 95)
         lines.append(f"{'upload → searchable p50 / p95 / max':<48}{percentile(total, 50):>8.1f} /{p95:>7.1f} /"
-                     f"{max(total):>7.1f} ms   {'p95 ≤ 500 ms':<28}{verdict(p95 <= TARGET_UPLOAD_MS)}")
+                     f"{max(total):>7.1f} ms   {'p95 ≤ 300 ms':<28}{verdict(p95 <= TARGET_UPLOAD_MS)}")
+        during = [t for t, met in zip(total, uploads["met_merge"], strict=True) if met]
+        if during:
+            lines.append(f"{'  of which met a running merge: ' + str(len(during)) + ', p50 / p95':<48}"
+                         f"{percentile(during, 50):>8.1f} /{percentile(during, 95):>7.1f} ms")
+        lines.append(f"{'  background merges started; segments after':<48}{uploads['merges']:>20} / "
+                     f"{uploads['segments_after']}")
         commit_p95 = percentile(uploads["commit_ms"], 95)
         lines.append(f"{'  of which commit (row + IndexOperation) p95':<48}{commit_p95:>23.1f} ms")
         lines.append(f"{'  of which apply_log p95':<48}{percentile(uploads['apply_ms'], 95):>23.1f} ms")
         lines.append(f"{'  first search after it p95':<48}{percentile(uploads['first_search_ms'], 95):>23.1f} ms")
         lines.append(f"{'  found by that search':<48}{uploads['found']:>20} / {uploads['count']}")
-        out["uploads"] = {k: v if not isinstance(v, list) else {"p50": percentile(v, 50), "p95": percentile(v, 95),
-                                                                  "max": max(v)} for k, v in uploads.items()}
+        out["uploads"] = {k: v if not isinstance(v, list) or k == "met_merge"
+                          else {"p50": percentile(v, 50), "p95": percentile(v, 95), "max": max(v)}
+                          for k, v in uploads.items()}
+    if queried:
+        lines.append(f"{'process RSS after the queries (app + searcher)':<48}{queried['rss_mb']:>23.0f} MB   "
+                     f"{'≤ 400 MB a worker':<28}{verdict(queried['rss_mb'] <= 400)}")
+    for phase, load in (loads or {}).items():
+        lines.append(f"{'load average after ' + phase:<48}{load:>26}")
     lines.append("")
     lines.append(f"{'query':<52}{'p50':>8}{'p95':>8}{'max':>8}{'FTS5 p50':>10}{'hits':>8}  first hit (Whoosh | FTS5)")
     for case in all_cases:
@@ -527,18 +566,22 @@ def main(argv: list[str] | None = None) -> None:
         log("index kept; rebuild figures are those of the run that built it")
     app = make_app(workdir)
     all_cases = cases()
-    run_queries(app, all_cases, args.repeat)
+    loads = {"rebuild": loadavg()} if rebuilt and not args.skip_rebuild else {}
+    queried = run_queries(app, all_cases, args.repeat)
+    loads["queries"] = loadavg()
     fts = None
     if not args.no_fts:
         log("building the FTS5 baseline")
         fts = build_fts(workdir)
         log(f"FTS5 built in {fts['seconds']:.0f} s ({fts['mb']:.0f} MB); timing the same queries")
         run_fts(workdir, all_cases, args.repeat)
+        loads["fts"] = loadavg()
     uploads = None
     if args.uploads:
         log(f"upload → searchable, {args.uploads} single revisions")
         uploads = run_uploads(app, args.uploads, manifest["seed"])
-    results = report(manifest, rebuilt, fts, all_cases, uploads)
+        loads["uploads"] = loadavg()
+    results = report(manifest, rebuilt, fts, all_cases, uploads, queried, loads)
     results["machine"] = {"cpus": os.cpu_count(), "python": sys.version.split()[0]}
     name = "results.json"
     (workdir / name).write_text(json.dumps(results, indent=2, ensure_ascii=False, default=str))

@@ -27,9 +27,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 from whoosh import index as whoosh_index
 from whoosh.index import FileIndex, LockError
-from whoosh.reading import SegmentReader
 from whoosh.searching import Searcher
-from whoosh.writing import SegmentWriter
 
 from qms.errors import DomainError
 from qms.files.store import FileStore
@@ -37,17 +35,21 @@ from qms.models import IndexLogHead, IndexOperation, Revision, RevisionStatus
 from qms.search import record_entries
 from qms.search.build import CHUNK, write_generation
 from qms.search.entries import load_revisions, revision_fields
+from qms.search.merging import merge_below, merge_in_child
 from qms.search.schema import SCHEMA_VERSION, build_schema
 from qms.search.snapshot import open_index
 
 log = logging.getLogger(__name__)
 
 POSITION_FILE = "position.json"
-#: Segments an index may collect from small commits before the tiny ones are merged in the background:
-#: every segment costs each query its own matchers.
+#: Segments an index may collect from small commits before the tiny ones are merged in the background
+#: (without the writer lock: appends go on meanwhile): every segment costs each query its own matchers.
 MAX_SEGMENTS = 16
 #: The background merge takes segments smaller than this (documents).
 TINY_SEGMENT = 100
+#: How long a background merge waits for the writer lock to swap its segment in: it holds it for milliseconds
+#: and keeps nobody waiting meanwhile, while giving up would throw the merge's work away.
+SWAP_TIMEOUT = 10.0
 #: Maintenance merges every segment smaller than this (documents) into one.
 SMALL_SEGMENT = 1000
 #: Whoosh's compound segment files copy each sub-file into memory for every new reader
@@ -269,21 +271,22 @@ class SearchIndex:
         return len(found)
 
     def _merge_in_background(self) -> None:
-        """The tiny segments into one, off the request; skipped while any writer (another merge) is busy."""
+        """The tiny segments into one, off the request, the writer lock and this process (``qms.search.merging``)."""
         if self._merger is not None and self._merger.is_alive():
             return
 
         def run() -> None:
             try:
-                writer = self._index().writer(timeout=0, **WRITER_OPTIONS)
-            except (LockError, IndexUnavailable):
+                _ix, path = self._generation()
+                code = merge_in_child(path, TINY_SEGMENT, SWAP_TIMEOUT)
+            except IndexUnavailable:
                 return
-            try:
-                writer.commit(mergetype=_merge_tiny_segments)
             except Exception:
-                writer.cancel()
                 log.exception("merging index segments failed; `flask qms reindex --catch-up` merges them")
                 return
+            if code:
+                log.error("merging index segments failed (exit code %d); `flask qms reindex --catch-up` merges them",
+                          code)
             self._refresh()
 
         self._merger = threading.Thread(target=run, name="qms-index-merge", daemon=True)
@@ -291,12 +294,19 @@ class SearchIndex:
 
     def merge_segments(self, timeout: float = 30) -> int:
         """Merge the small segments left by commits (maintenance); returns the segments before."""
-        ix = self._index()
-        writer = ix.writer(timeout=timeout, **WRITER_OPTIONS)
-        before = len(writer.segments)
-        writer.commit(mergetype=_merge_small_segments)
+        ix, path = self._generation()
+        before = len(ix._segments())
+        if merge_below(ix, path, SMALL_SEGMENT, writer_timeout=timeout, wait=timeout) is None:
+            raise LockError("another merge of the index is still running")
         self._refresh()
         return before
+
+    def _generation(self) -> tuple[FileIndex, Path]:
+        """The open index and its directory, read together."""
+        with self._lock:
+            ix = self._index()
+            assert self._opened is not None
+            return ix, self._opened
 
     def pending(self, engine: Engine | Connection) -> int:
         """How many log operations this index has not applied yet."""
@@ -431,26 +441,6 @@ class SearchIndex:
         with self._lock:
             self._close_searcher()
             self._ix, self._opened = None, None
-
-
-def _merge_tiny_segments(writer: SegmentWriter, segments: list) -> list:
-    return _merge_below(writer, segments, TINY_SEGMENT)
-
-
-def _merge_small_segments(writer: SegmentWriter, segments: list) -> list:
-    """Every small segment into one; large ones stay as they are, since rewriting them gains little."""
-    return _merge_below(writer, segments, SMALL_SEGMENT)
-
-
-def _merge_below(writer: SegmentWriter, segments: list, size: int) -> list:
-    small = [s for s in segments if s.doc_count_all() < size]
-    if len(small) < 2:
-        return segments
-    for segment in small:
-        reader = SegmentReader(writer.storage, writer.schema, segment)
-        writer.add_reader(reader)
-        reader.close()
-    return [s for s in segments if s.doc_count_all() >= size]
 
 
 def _read_position(path: Path) -> dict[str, int]:
