@@ -139,8 +139,8 @@ def carry(
     session.expire_all()
     # Search filters by the holder: the moved records, and the corrective actions of moved audits, are read again.
     audits = [move.record_id for move in moves if move.kind == "internal_audit"]
-    actions = session.scalars(
+    actions: list[int] = list(session.scalars(
         select(CorrectiveAction.id).join(AuditFinding, CorrectiveAction.finding_id == AuditFinding.id)
         .where(AuditFinding.audit_id.in_(audits))
-    ) if audits else []
+    )) if audits else []
     search_log.records_changed(session, [move.key for move in moves] + [f"corrective_action:{i}" for i in actions])

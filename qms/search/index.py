@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 from whoosh import index as whoosh_index
 from whoosh.index import FileIndex, LockError
 from whoosh.searching import Searcher
+from whoosh.writing import SegmentWriter
 
 from qms.errors import DomainError
 from qms.files.store import FileStore
