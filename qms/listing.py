@@ -4,7 +4,8 @@ A list request names the page, its size (bounded), the sort (``code`` ascending,
 keys the list offers) and the text typed; facets (organisation, kind, status …) are the list's own keyword
 arguments. The text filter folds Vietnamese as search does (``qms.text.vietnamese.fold``), so «ho tich» finds
 «Hộ tịch»: on PostgreSQL with ``translate()`` over a map built from that fold, on SQLite with the fold itself
-registered as a SQL function. Nothing loads more than the page: one COUNT and one LIMIT/OFFSET query.
+registered as a SQL function. Nothing loads more than the page: one COUNT and one LIMIT/OFFSET query, or, with a
+text typed, one query that pages and counts.
 """
 
 from __future__ import annotations
@@ -246,12 +247,30 @@ def page_of(
     before the sort asked for: an exact match on top), cut."""
     order = [*first, *sorting.order_by(request)]
     wanted = text_filter(request.q, text)
+    if wanted is not None and scalars:
+        return _filtered_page(session, query.where(wanted), request, order)
     if wanted is not None:
         query = query.where(wanted)
-    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    total = _count(session, query)
     paged = query.order_by(None).order_by(*order).limit(request.page_size).offset(request.offset)
     rows = list(session.scalars(paged)) if scalars else list(session.execute(paged).all())
     return ListPage(rows, total, request)
+
+
+def _count(session: Session, query: Select[Any]) -> int:
+    return session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+
+
+def _filtered_page(
+    session: Session, query: Select[Any], request: ListRequest, order: Sequence[Column]
+) -> ListPage[Any]:
+    """A text filter reads every row (no index serves ``LIKE '% word%'``): one query pages and counts what matched,
+    with a window over it, rather than a COUNT and a page that both read every row; a page past the end counts."""
+    counted = query.add_columns(func.count().over()).order_by(None).order_by(*order)
+    found = session.execute(counted.limit(request.page_size).offset(request.offset)).all()
+    if found:
+        return ListPage([row[0] for row in found], found[0][-1], request)
+    return ListPage([], _count(session, query) if request.offset else 0, request)
 
 
 def page_of_list(rows: Sequence[T], request: ListRequest) -> ListPage[T]:
