@@ -34,6 +34,7 @@ def populate(connection: Any, organizations: int, documents: int) -> None:
     legal reviews (ids given, so the rows refer to each other without reading back)."""
     from sqlalchemy import insert
 
+    from qms.listing import stored_folded
     from qms.models import (
         Citation,
         Document,
@@ -91,10 +92,10 @@ def populate(connection: Any, organizations: int, documents: int) -> None:
             if n % 10 == 9:
                 continue
             code = f"QT-{field[:2].upper()}-{n + 1:03d}"
-            docs.append({"id": doc_id, "organization_id": org_id, "code": code,
-                         "title": f"Quy trình {field.lower()}: thủ tục số {n + 1}", "kind": "process",
-                         "procedure_code": tthc, "status": "active", "review_interval_months": 12,
-                         "created_at": now, "created_by_id": org_id})
+            title = f"Quy trình {field.lower()}: thủ tục số {n + 1}"
+            docs.append({"id": doc_id, "organization_id": org_id, "code": code, "title": title, "kind": "process",
+                         "procedure_code": tthc, "folded_text": stored_folded(code, title, tthc), "status": "active",
+                         "review_interval_months": 12, "created_at": now, "created_by_id": org_id})
             numbers = (1, 2, 3, 4) if n % 10 == 0 else (1, 2, 3)
             for number in numbers:
                 revision_id += 1

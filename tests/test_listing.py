@@ -86,3 +86,25 @@ def test_a_text_filtered_page_is_read_and_counted_in_one_statement(app, session)
         assert (none.rows, none.total) == ([], 0)
     finally:
         event.remove(engine, "before_cursor_execute", count)
+
+
+def test_the_stored_fold_is_the_sql_fold(session):
+    for texts in (("QT-HT/04", "Cấp bản sao trích lục HỘ TỊCH", None), ("", "Ðồng Đăng: 50% _x_", "1.001193")):
+        joined = " ".join(text or "" for text in texts)
+        assert listing.stored_folded(*texts) == session.scalar(select(listing.folded(joined)))
+
+
+def test_the_documents_list_filters_on_the_text_kept_with_each_write(session, secretary):
+    from qms.documents import lifecycle, reading
+
+    document = lifecycle.create_document(session, secretary, organization_code="XA-LOCBINH", code="QT-HT-09",
+                                         title="Cấp bản sao trích lục hộ tịch", kind="process",
+                                         procedure_code="2.000635")
+
+    def found(q: str) -> list[str]:
+        return [d.code for d in reading.list_documents(session, secretary, listing.ListRequest(q=q)).rows]
+
+    assert found("trich luc ho tich") == ["QT-HT-09"] and found("2.000635") == ["QT-HT-09"]
+    document.code, document.title = "QT-HT-10", "Đăng ký khai sinh"  # as a restructure gives a new code
+    session.commit()
+    assert found("trich luc") == [] and found("khai sinh qt ht 10") == ["QT-HT-10"]
