@@ -18,6 +18,7 @@ from typing import Any
 from flask import Flask, request
 
 from qms.errors import DomainError, NotFound
+from qms.messages import Message
 
 #: C0 and C1 controls and DEL, as the body of a character class that Python and ECMAScript read alike (the API's
 #: schemas state the rule with it, ``qms.api.rules``).
@@ -34,7 +35,7 @@ CONTROL_IN_TEXT = re.compile(f"[{CONTROLS_IN_TEXT}{_SURROGATES}]")
 MAX_JSON_DEPTH = 32
 
 #: No identifier holds a control character (codes, numbers and names are all checked on the way in).
-NO_SUCH_PATH = "Không tìm thấy: địa chỉ có ký tự điều khiển."
+NO_SUCH_PATH = Message("Không tìm thấy: địa chỉ có ký tự điều khiển.")
 CONTROL_CODE = "control_character"
 DEPTH_CODE = "json_too_deep"
 #: The message of each refusal by its code (a label table, so the catalogue extracts and the pages translate it).
@@ -50,7 +51,7 @@ class Refused(DomainError):
     status = 400
 
     def __init__(self, code: str) -> None:
-        super().__init__(REFUSAL_LABELS[code], code)
+        super().__init__(Message(REFUSAL_LABELS[code]), code)
 
 
 def check_request() -> None:

@@ -4,7 +4,8 @@ A list request names the page, its size (bounded), the sort (``code`` ascending,
 keys the list offers) and the text typed; facets (organisation, kind, status …) are the list's own keyword
 arguments. The text filter folds Vietnamese as search does (``qms.text.vietnamese.fold``), so «ho tich» finds
 «Hộ tịch»: on PostgreSQL with ``translate()`` over a map built from that fold, on SQLite with the fold itself
-registered as a SQL function. Nothing loads more than the page: one COUNT and one LIMIT/OFFSET query.
+registered as a SQL function. Nothing loads more than the page: one COUNT and one LIMIT/OFFSET query, or, with a
+text typed, one query that pages and counts.
 """
 
 from __future__ import annotations
@@ -188,6 +189,11 @@ def _folded_default(element: folded, compiler: SQLCompiler, **kw: Any) -> str:
 _STORED_FOLD = str.maketrans(FOLD_SOURCE + SEPARATORS, FOLD_TARGET + " " * len(SEPARATORS))
 
 
+def stored_folded(*texts: str | None) -> str:
+    """What ``folded`` gives in SQL for the columns joined by a space: to store, so that a list reads it as it is."""
+    return " " + " ".join(text or "" for text in texts).translate(_STORED_FOLD).lower()
+
+
 def _sqlite_fold(value: object) -> str:
     """The same as the PostgreSQL expression of ``folded``."""
     return _stored_fold(value) if isinstance(value, str) else " "
@@ -210,16 +216,17 @@ def _like_escaped(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def text_filter(q: str, columns: Sequence[Column]) -> ColumnElement[bool] | None:
+def text_filter(q: str, columns: Sequence[Column], *, stored: Column | None = None) -> ColumnElement[bool] | None:
     """Every word typed starts a word of one of the columns, diacritics or not; None when nothing was typed. The
-    columns are folded as one text (a space between them), so each row costs one fold however many words."""
+    columns are folded as one text (a space between them), so each row costs one fold however many words; a list
+    that keeps that text folded (``stored``, written with ``stored_folded``) costs none."""
     words = folded_text(q).split()
     if not words or not columns:
         return None
     joined: ColumnElement[str] = func.coalesce(columns[0], "")
     for column in columns[1:]:
         joined = joined + " " + func.coalesce(column, "")
-    text = folded(joined)
+    text = stored if stored is not None else folded(joined)
     return and_(*(text.like(f"% {_like_escaped(word)}%", escape="\\") for word in words))
 
 
@@ -239,19 +246,38 @@ def page_of(
     sorting: Sorting,
     *,
     text: Sequence[Column] = (),
+    stored: Column | None = None,
     first: Sequence[Column] = (),
     scalars: bool = True,
 ) -> ListPage[Any]:
-    """The page the request asks for: ``query`` filtered by the text over ``text``, counted, sorted (``first``
-    before the sort asked for: an exact match on top), cut."""
+    """The page the request asks for: ``query`` filtered by the text over ``text`` (kept folded in ``stored``),
+    counted, sorted (``first`` before the sort asked for: an exact match on top), cut."""
     order = [*first, *sorting.order_by(request)]
-    wanted = text_filter(request.q, text)
+    wanted = text_filter(request.q, text, stored=stored)
+    if wanted is not None and scalars:
+        return _filtered_page(session, query.where(wanted), request, order)
     if wanted is not None:
         query = query.where(wanted)
-    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    total = _count(session, query)
     paged = query.order_by(None).order_by(*order).limit(request.page_size).offset(request.offset)
     rows = list(session.scalars(paged)) if scalars else list(session.execute(paged).all())
     return ListPage(rows, total, request)
+
+
+def _count(session: Session, query: Select[Any]) -> int:
+    return session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+
+
+def _filtered_page(
+    session: Session, query: Select[Any], request: ListRequest, order: Sequence[Column]
+) -> ListPage[Any]:
+    """A text filter reads every row (no index serves ``LIKE '% word%'``): one query pages and counts what matched,
+    with a window over it, rather than a COUNT and a page that both read every row; a page past the end counts."""
+    counted = query.add_columns(func.count().over()).order_by(None).order_by(*order)
+    found = session.execute(counted.limit(request.page_size).offset(request.offset)).all()
+    if found:
+        return ListPage([row[0] for row in found], found[0][-1], request)
+    return ListPage([], _count(session, query) if request.offset else 0, request)
 
 
 def page_of_list(rows: Sequence[T], request: ListRequest) -> ListPage[T]:

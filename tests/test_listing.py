@@ -4,7 +4,7 @@ whitelisted; a page never holds more than its size; the page size is bounded."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from qms import listing
 from qms.errors import Invalid
@@ -58,3 +58,53 @@ def test_pages_sorts_and_sizes(session):
         listing.page_of(session, query, listing.ListRequest(sort="password_hash"), sorting)
     assert refused.value.code == "invalid_sort"
     assert listing.ListRequest(page_size=10_000).page_size == listing.MAX_PAGE_SIZE
+
+
+def test_a_text_filtered_page_is_read_and_counted_in_one_statement(app, session):
+    for number in range(7):
+        session.add(Organization(code=f"T-{number}", name=f"Xã Hộ {number}" if number % 2 else f"Phường {number}"))
+    session.commit()
+    query = select(Organization).where(Organization.code.like("T-%"))
+    sorting = listing.Sorting({"code": (Organization.code,)}, "code")
+    statements = []
+
+    def count(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        if statement.startswith("SELECT"):  # not the BEGIN this test's engine sends itself
+            statements.append(statement)
+
+    engine = app.extensions["qms.engine"]
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        second = listing.page_of(session, query, listing.ListRequest(page=2, page_size=2, q="ho"), sorting,
+                                 text=(Organization.name,))
+        assert ([o.code for o in second.rows], second.total) == (["T-5"], 3)
+        assert len(statements) == 1, statements
+        past = listing.page_of(session, query, listing.ListRequest(page=5, page_size=2, q="ho"), sorting,
+                               text=(Organization.name,))
+        assert (past.rows, past.total) == ([], 3)  # a page past the end still says how many there are
+        none = listing.page_of(session, query, listing.ListRequest(q="khong co"), sorting, text=(Organization.name,))
+        assert (none.rows, none.total) == ([], 0)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+
+
+def test_the_stored_fold_is_the_sql_fold(session):
+    for texts in (("QT-HT/04", "Cấp bản sao trích lục HỘ TỊCH", None), ("", "Ðồng Đăng: 50% _x_", "1.001193")):
+        joined = " ".join(text or "" for text in texts)
+        assert listing.stored_folded(*texts) == session.scalar(select(listing.folded(joined)))
+
+
+def test_the_documents_list_filters_on_the_text_kept_with_each_write(session, secretary):
+    from qms.documents import lifecycle, reading
+
+    document = lifecycle.create_document(session, secretary, organization_code="XA-LOCBINH", code="QT-HT-09",
+                                         title="Cấp bản sao trích lục hộ tịch", kind="process",
+                                         procedure_code="2.000635")
+
+    def found(q: str) -> list[str]:
+        return [d.code for d in reading.list_documents(session, secretary, listing.ListRequest(q=q)).rows]
+
+    assert found("trich luc ho tich") == ["QT-HT-09"] and found("2.000635") == ["QT-HT-09"]
+    document.code, document.title = "QT-HT-10", "Đăng ký khai sinh"  # as a restructure gives a new code
+    session.commit()
+    assert found("trich luc") == [] and found("khai sinh qt ht 10") == ["QT-HT-10"]

@@ -35,6 +35,7 @@ from qms.database import unit_of_work
 from qms.documents import as_of, lifecycle
 from qms.errors import Conflict, Invalid
 from qms.legal import reviews as legal_reviews
+from qms.messages import Message, joined
 from qms.models import (
     Document,
     DocumentKind,
@@ -56,6 +57,11 @@ from qms.search import log as search_log
 
 #: The reason a process covering a TTHC twice after a merger is withdrawn with.
 MERGER_REASON = "sáp nhập"
+
+
+def _ended(code: str) -> Message:
+    """One refusal, said alike wherever an ended organisation is named."""
+    return Message("Đơn vị %(code)s đã bị sáp nhập hoặc chia tách.", code=code)
 KINDS = (RestructureKind.MERGE, RestructureKind.SPLIT, RestructureKind.MOVE)
 #: No restructure is recorded before this day (a date before it is a typing error).
 EARLIEST = date(1945, 9, 2)
@@ -96,10 +102,12 @@ class Clash:
     #: procedure: each document's TTHC code as it links it (a national code and its provincial variant).
     codes: dict[str, str] = field(default_factory=dict)
 
-    def describe(self) -> str:
+    def describe(self) -> Message:
         if self.kind == "code":
-            return f"mã tài liệu {self.subject} trùng tại {self.target} ({', '.join(self.documents)})"
-        return f"TTHC {self.subject} có hai quy trình tại {self.target} ({', '.join(self.documents)})"
+            return Message("mã tài liệu %(code)s trùng tại %(target)s (%(documents)s)", code=self.subject,
+                           target=self.target, documents=", ".join(self.documents))
+        return Message("TTHC %(procedure)s có hai quy trình tại %(target)s (%(documents)s)", procedure=self.subject,
+                       target=self.target, documents=", ".join(self.documents))
 
 
 @dataclass
@@ -294,8 +302,8 @@ def carry_out_within(
 def require_settled(plan: Plan) -> None:
     """A clash left open is a 409 naming it."""
     if plan.unresolved:
-        named = "; ".join(clash.describe() for clash in plan.unresolved)
-        raise Conflict(f"Còn xung đột chưa xử lý: {named}.", code="unresolved_clashes")
+        named = joined([clash.describe() for clash in plan.unresolved])
+        raise Conflict(Message("Còn xung đột chưa xử lý: %(clashes)s.", clashes=named), code="unresolved_clashes")
 
 
 def _apply(session: Session, actor: User | None, plan: Plan, today: date) -> OrganizationEvent:
@@ -401,7 +409,8 @@ def _carry_documents(
         if interval is not None:
             if interval.valid_from is not None and interval.valid_from > last_day:
                 raise Invalid(
-                    f"Tài liệu {move.key} đã được chuyển từ ngày {interval.valid_from:%d/%m/%Y}, sau ngày sắp xếp.",
+                    Message("Tài liệu %(document)s đã được chuyển từ ngày %(day)s, sau ngày sắp xếp.",
+                            document=move.key, day=f"{interval.valid_from:%d/%m/%Y}"),
                     code="effective_on_before_previous",
                 )
             interval.valid_until = last_day
@@ -478,11 +487,11 @@ def _plan(
     sources = _sources(session, source_codes)
     targets = _targets(target_specs)
     shape = {
-        RestructureKind.MERGE: (len(targets) == 1, "Sáp nhập: một hoặc nhiều đơn vị vào đúng một đơn vị."),
+        RestructureKind.MERGE: (len(targets) == 1, Message("Sáp nhập: một hoặc nhiều đơn vị vào đúng một đơn vị.")),
         RestructureKind.SPLIT: (len(sources) == 1 and len(targets) >= 2,
-                                "Chia tách: một đơn vị thành hai đơn vị trở lên."),
+                                Message("Chia tách: một đơn vị thành hai đơn vị trở lên.")),
         RestructureKind.MOVE: (len(sources) == 1 and len(targets) == 1,
-                               "Chuyển: một đơn vị sang đơn vị cấp trên khác."),
+                               Message("Chuyển: một đơn vị sang đơn vị cấp trên khác.")),
     }[restructure]
     if not shape[0]:
         raise Invalid(shape[1], code="invalid_shape")
@@ -496,16 +505,17 @@ def _plan(
         found = session.scalar(select(Organization).where(Organization.code == spec.code))
         if found is None:
             if not ORGANIZATION_CODE.match(spec.code):
-                raise Invalid(f"Mã đơn vị {spec.code} không hợp lệ.", code="invalid_code")
+                raise Invalid(Message("Mã đơn vị %(code)s không hợp lệ.", code=spec.code), code="invalid_code")
             if not spec.name:
-                raise Invalid(f"Cần nhập tên đơn vị mới {spec.code}.", code="name_required")
+                raise Invalid(Message("Cần nhập tên đơn vị mới %(code)s.", code=spec.code), code="name_required")
             if spec.parent:
                 by_code(session, spec.parent)
             new_targets.append(spec.code)
         elif found.id in source_ids:
-            raise Invalid(f"Đơn vị {spec.code} vừa là đơn vị bị sắp xếp vừa là đơn vị nhận.", code="invalid_shape")
+            raise Invalid(Message("Đơn vị %(code)s vừa là đơn vị bị sắp xếp vừa là đơn vị nhận.", code=spec.code),
+                          code="invalid_shape")
         elif not found.is_active:
-            raise Conflict(f"Đơn vị {spec.code} đã bị sáp nhập hoặc chia tách.", code="organization_ended")
+            raise Conflict(_ended(spec.code), code="organization_ended")
         else:
             existing[spec.code] = found
     target_codes = [t.code for t in targets]
@@ -521,13 +531,15 @@ def _plan(
         key = f"{by_id[document.organization_id].code}:{document.code}"
         target = assignments.get(key) or assignments.get(document.code) or target_codes[0]
         if target not in target_codes:
-            raise Invalid(f"Tài liệu {key} được giao cho {target}, không phải đơn vị nhận.", code="invalid_resolution")
+            raise Invalid(Message("Tài liệu %(document)s được giao cho %(target)s, không phải đơn vị nhận.",
+                                  document=key, target=target), code="invalid_resolution")
         moves.append(Move(document.id, by_id[document.organization_id].code, document.code, target))
 
     renames = {str(k): " ".join(str(v).split()) for k, v in (resolutions.get("codes") or {}).items()}
     for key, new_code in renames.items():
         if not lifecycle.DOCUMENT_CODE.match(new_code):
-            raise Invalid(f"Mã mới của tài liệu {key} không hợp lệ: {new_code}.", code="invalid_code")
+            raise Invalid(Message("Mã mới của tài liệu %(document)s không hợp lệ: %(code)s.", document=key,
+                                  code=new_code), code="invalid_code")
     for move in moves:
         if renames.get(move.key) and renames[move.key] != move.code:
             move.new_code = renames[move.key]
@@ -546,8 +558,8 @@ def _plan(
     for user in session.scalars(select(User).where(User.organization_id.in_(source_ids)).order_by(User.username)):
         target = placements.get(user.username) or target_codes[0]
         if target not in target_codes:
-            raise Invalid(f"Người dùng {user.username} được giao cho {target}, không phải đơn vị nhận.",
-                          code="invalid_resolution")
+            raise Invalid(Message("Người dùng %(username)s được giao cho %(target)s, không phải đơn vị nhận.",
+                                  username=user.username, target=target), code="invalid_resolution")
         users.append((user.username, by_id[user.organization_id].code, target))
 
     procedures, catalogue = _catalogue(session, sources, existing, target_codes, moves, documents)
@@ -590,7 +602,7 @@ def _sources(session: Session, codes: list[str]) -> list[Organization]:
     for code in dict.fromkeys(str(c).strip() for c in codes):
         organization = by_code(session, code)
         if not organization.is_active:
-            raise Conflict(f"Đơn vị {code} đã bị sáp nhập hoặc chia tách.", code="organization_ended")
+            raise Conflict(_ended(code), code="organization_ended")
         found.append(organization)
     return found
 
@@ -675,8 +687,8 @@ def _procedure_clashes(
             ids_by_key = dict(zip(keys, ids, strict=True))
             keep = next((chosen[c] for c in (*named, national, normalize_code(subject)) if c in chosen), None)
             if keep is not None and keep not in keys:
-                raise Invalid(f"Quy trình được giữ cho TTHC {subject} phải là một trong: {', '.join(keys)}.",
-                              code="invalid_resolution")
+                raise Invalid(Message("Quy trình được giữ cho TTHC %(procedure)s phải là một trong: %(documents)s.",
+                                      procedure=subject, documents=", ".join(keys)), code="invalid_resolution")
             others = [k for k in keys if k != keep] if keep else []
             linked = {keyed[i][0]: code for i, code in reversed(cluster)}
             clashes.append(Clash("procedure", target, subject, keys, keep is not None,
@@ -685,7 +697,8 @@ def _procedure_clashes(
     kept = {str(c.resolution["keep"]) for c in clashes if c.resolved}
     both = sorted(kept.intersection(k for k, _ in withdrawals))
     if both:
-        raise Invalid(f"Tài liệu {', '.join(both)} vừa được giữ vừa bị thu hồi.", code="invalid_resolution")
+        raise Invalid(Message("Tài liệu %(documents)s vừa được giữ vừa bị thu hồi.", documents=", ".join(both)),
+                      code="invalid_resolution")
     return withdrawals, clashes
 
 

@@ -18,6 +18,7 @@ from qms.accounts.restructure import Plan
 from qms.audit import trail
 from qms.database import unit_of_work
 from qms.errors import Conflict, DomainError, NotFound
+from qms.messages import Message
 from qms.models import OrganizationEvent, ScheduledRestructure, ScheduleState, User
 
 
@@ -56,8 +57,9 @@ def submit(
         for pending in _pending(session):
             taken = codes.intersection(pending.asked["sources"])
             if taken:
-                raise Conflict(f"Đơn vị {', '.join(sorted(taken))} đã có sắp xếp hẹn ngày "
-                               f"{pending.effective_on:%d/%m/%Y}.", code="already_scheduled")
+                raise Conflict(Message("Đơn vị %(codes)s đã có sắp xếp hẹn ngày %(day)s.",
+                                       codes=", ".join(sorted(taken)), day=f"{pending.effective_on:%d/%m/%Y}"),
+                               code="already_scheduled")
         scheduled = ScheduledRestructure(
             kind=plan.kind, effective_on=effective_on, created_by_id=actor.id if actor else None,
             request=trail.canonical_json({"sources": [o.code for o in plan.sources],
@@ -131,10 +133,12 @@ def _fail(session: Session, scheduled_id: int, refused: DomainError) -> None:
         row = session.get(ScheduledRestructure, scheduled_id, with_for_update=True)
         if row is None or row.state is not ScheduleState.SCHEDULED:
             return
-        row.state, row.closed_at, row.failure = ScheduleState.FAILED, clock.now(), refused.message
+        reason = refused.message if isinstance(refused.message, Message) else Message(refused.message)
+        row.state, row.closed_at, row.failure = ScheduleState.FAILED, clock.now(), reason
+        row.failure_data = reason.as_data()
         trail.record(session, "organization_restructure_failed", actor=None, subject=f"scheduled_restructure:{row.id}",
-                     details={"effective_on": row.effective_on.isoformat(), "reason": refused.message,
-                              "code": refused.code})
+                     details={"effective_on": row.effective_on.isoformat(), "reason": reason,
+                              "reason_data": reason.as_data(), "code": refused.code})
 
 
 def _pending(session: Session) -> list[ScheduledRestructure]:

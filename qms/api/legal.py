@@ -178,10 +178,20 @@ def create_proposal(data: dict[str, Any]) -> LegalProposal:
 @blp.route("/legal-proposals", methods=["GET"])
 @blp.arguments(ProposalQuerySchema, location="query")
 @blp.response(200, ProposalSchema(many=True))
+@blp.paginate(ListPager)
 @blp.error_responses(422)
-def list_proposals(query: dict[str, Any]) -> list[LegalProposal]:
-    """Registrars see every proposal, everyone else their own; pending ones first, oldest first."""
-    return legal_proposals.list_proposals(db.session, current_user(), query.get("state"))
+def list_proposals(query: dict[str, Any]) -> Callable[[int, int], ListPage[LegalProposal]]:
+    """A page of the proposals: registrars see every one, everyone else their own; pending ones first, the oldest
+    of them first, then the newest decided."""
+    user = current_user()
+
+    def page(number: int, size: int) -> ListPage[LegalProposal]:
+        request = ListRequest(number, size, query.get("sort"), query["q"])
+        return legal_proposals.proposals_page(
+            db.session, user, request, state=query.get("state"), kind=query.get("kind")
+        )
+
+    return page
 
 
 @blp.route(f"/legal-proposals/<{ID}:proposal_id>/accept", methods=["POST"])

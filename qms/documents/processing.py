@@ -33,6 +33,7 @@ from qms.files.conversion import ConversionFailed, ConversionLimits, Produced, t
 from qms.files.recognition import page_count, recognise
 from qms.files.store import FileStore
 from qms.legal import basis
+from qms.messages import Message
 from qms.models import (
     ProcessingState,
     Rendition,
@@ -159,6 +160,17 @@ def text_source_of(revision: Revision) -> str | None:
     return TextSource.FILE if revision.has_text else None
 
 
+def _set_detail(row: RevisionProcessing, detail: Message | None) -> None:
+    """The reason kept as text (the API and registers read it) and as message data (a page reads it in English)."""
+    row.detail = detail
+    row.detail_data = detail.as_data() if detail is not None else None
+
+
+def detail_of(row: RevisionProcessing) -> Message | str | None:
+    """The reason as a Message; one stored before reasons kept their values stays the Vietnamese text it was."""
+    return Message.from_data(row.detail_data) if row.detail_data else row.detail
+
+
 def describe(revision: Revision) -> dict[str, Any]:
     """What the page and the API show: the state, its label, the reason of a failure, where the text comes from."""
     row = revision.processing
@@ -168,7 +180,7 @@ def describe(revision: Revision) -> dict[str, Any]:
     return {
         "state": state,
         "label": STATE_LABELS[ProcessingState(state)],
-        "detail": row.detail if row is not None else None,
+        "detail": detail_of(row) if row is not None else None,
         "text_source": source,
         "text_source_label": TEXT_SOURCE_LABELS.get(TextSource(source)) if source else None,
         "ocr_confidence": row.ocr_confidence if row is not None else None,
@@ -218,7 +230,7 @@ def run(session: Session, files: FileStore, revision_id: int, limits: Conversion
         row.attempts += 1
         row.claim = worker
         row.claimed_at = row.updated_at = clock.now()
-        row.detail = None
+        _set_detail(row, None)
         revision = session.get(Revision, revision_id)
         assert revision is not None
         file_type, sha256 = row.file_type, revision.file_sha256
@@ -234,7 +246,7 @@ def run(session: Session, files: FileStore, revision_id: int, limits: Conversion
         return _attempt_failed(session, revision_id, worker, failure, max_attempts)
     except Exception as error:  # noqa: BLE001 - a converter bug is a failed attempt, never a lost job
         _log.exception("processing of revision %s failed", revision_id)
-        unexpected = ConversionFailed("error", f"Lỗi khi xử lý tệp ({type(error).__name__}).")
+        unexpected = ConversionFailed("error", Message("Lỗi khi xử lý tệp (%(error)s).", error=type(error).__name__))
         return _attempt_failed(session, revision_id, worker, unexpected, max_attempts)
     converted = time.perf_counter()
     stages["convert"] = converted - started
@@ -287,7 +299,7 @@ def _record(session: Session, revision: Revision, row: RevisionProcessing, produ
         content = original  # recognition found nothing: the finding says the scan has no text layer
     linked = read_into(session, revision, content=content) if revision.status in _OPEN else []
     row.state = ProcessingState.DONE
-    row.detail = None
+    _set_detail(row, None)
     row.text_source = source
     row.ocr_confidence = produced.confidence
     row.updated_at = clock.now()
@@ -304,13 +316,15 @@ def _attempt_failed(session: Session, revision_id: int, worker: str, failure: Co
         row.updated_at = clock.now()
         if failure.retry and row.attempts < max_attempts:
             row.state = ProcessingState.QUEUED
-            row.detail = f"Lần xử lý thứ {row.attempts} không thành công ({failure.message}); sẽ thử lại."
+            _set_detail(row, Message("Lần xử lý thứ %(attempt)s không thành công (%(reason)s); sẽ thử lại.",
+                                     attempt=row.attempts, reason=failure.message))
             return RETRY
         row.state = ProcessingState.FAILED
-        row.detail = failure.message
+        _set_detail(row, failure.message)
         revision = session.get(Revision, revision_id)
         trail.record(session, "processing_failed", actor=None, revision=revision,
-                     details={"code": failure.code, "reason": failure.message, "attempts": row.attempts})
+                     details={"code": failure.code, "reason": failure.message, "attempts": row.attempts,
+                              "reason_data": failure.message.as_data()})
     return FAILED
 
 
@@ -336,7 +350,7 @@ def recover(session: Session, worker: str, *, lease_seconds: float, at_start: bo
             _log.warning("revision %s: run of %s left unfinished, queued again", row.revision_id, row.claim)
             row.state = ProcessingState.QUEUED
             row.claim = None
-            row.detail = "Tiếp tục xử lý sau khi bộ xử lý khởi động lại."
+            _set_detail(row, Message("Tiếp tục xử lý sau khi bộ xử lý khởi động lại."))
             row.updated_at = clock.now()
             freed.append(row.revision_id)
     if not at_start:
@@ -369,7 +383,8 @@ def rebuild(session: Session, files: FileStore, limits: ConversionLimits,
             if row is None or row.state == ProcessingState.RUNNING:
                 outcome = SKIPPED
             else:
-                row.state, row.attempts, row.detail = ProcessingState.QUEUED, 0, None
+                row.state, row.attempts = ProcessingState.QUEUED, 0
+                _set_detail(row, None)
                 outcome = ""
         if not outcome:
             outcome = run(session, files, revision_id, limits, worker=worker, max_attempts=1)

@@ -7,9 +7,9 @@ documents through it without a cycle; the lifecycle, which changes documents, bu
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, event, or_, select
 from sqlalchemy.orm import Session, aliased, selectinload
 
 from qms import clock, listing
@@ -114,7 +114,15 @@ def list_documents(
     if status is not None:
         query = query.where(Document.revisions.any(Revision.status == status))
     text = (Document.code, Document.title, Document.procedure_code)
-    return listing.page_of(session, query, request, DOCUMENT_SORTING, text=text)
+    return listing.page_of(session, query, request, DOCUMENT_SORTING, text=text, stored=Document.folded_text)
+
+
+@event.listens_for(Document, "before_insert")
+@event.listens_for(Document, "before_update")
+def _fold_listed_text(_mapper: Any, _connection: Any, document: Document) -> None:
+    """Whoever writes a document's code, title or TTHC code (creation, a restructure's new code) writes the text the
+    list filters on with them, in the same statement."""
+    document.folded_text = listing.stored_folded(document.code, document.title, document.procedure_code)
 
 
 def history(session: Session, viewer: User, document_id: int) -> list[AuditEntry]:

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from qms.files import office_converter
 from qms.files.office_converter import OfficeCrashed, OfficeGone, OfficeRefused, OfficeTimeout, OfficeUnavailable
+from qms.messages import Message
 
 SOFFICE = "soffice"
 #: The export filter of the .docx rendition.
@@ -64,9 +65,9 @@ class Produced:
 
 
 class ConversionFailed(Exception):
-    """A conversion that produced nothing usable; ``message`` is shown to people (Vietnamese)."""
+    """A conversion that produced nothing usable; ``message`` is shown to people (in their language)."""
 
-    def __init__(self, code: str, message: str, *, retry: bool = True) -> None:
+    def __init__(self, code: str, message: Message, *, retry: bool = True) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
@@ -126,7 +127,10 @@ def to_docx(data: bytes, file_type: str, limits: ConversionLimits) -> Produced:
     pages = docx_pages(content)
     if pages is not None and pages > limits.max_pages:
         raise ConversionFailed(
-            "too_many_pages", f"Tài liệu có {pages} trang, vượt quá giới hạn {limits.max_pages} trang.", retry=False
+            "too_many_pages",
+            Message("Tài liệu có %(pages)s trang, vượt quá giới hạn %(limit)s trang.", pages=pages,
+                    limit=limits.max_pages),
+            retry=False,
         )
     return Produced(content, "docx", "LibreOffice", libreoffice_version(), pages)
 
@@ -152,7 +156,7 @@ def _convert_persistent(source: Path, target: Path, limits: ConversionLimits) ->
     except OfficeTimeout:
         raise _timed_out(limits.timeout) from None
     except OfficeCrashed:
-        raise ConversionFailed("crashed", "LibreOffice dừng đột ngột khi chuyển đổi tệp.") from None
+        raise ConversionFailed("crashed", Message("LibreOffice dừng đột ngột khi chuyển đổi tệp.")) from None
     except OfficeRefused:
         raise _unreadable() from None
     return True
@@ -173,13 +177,15 @@ def _convert_per_file(root: Path, source: Path, out: Path, limits: ConversionLim
 
 def _unreadable() -> ConversionFailed:
     return ConversionFailed(
-        "unreadable", "LibreOffice không chuyển đổi được tệp (tệp hỏng, bị mã hoá hoặc không phải văn bản)."
+        "unreadable", Message("LibreOffice không chuyển đổi được tệp (tệp hỏng, bị mã hoá hoặc không phải văn bản).")
     )
 
 
 def _timed_out(timeout: float) -> ConversionFailed:
     return ConversionFailed(
-        "timeout", f"Quá thời gian xử lý cho phép ({timeout:g} giây); tệp có thể quá lớn hoặc bị lỗi."
+        "timeout",
+        Message("Quá thời gian xử lý cho phép (%(seconds)s giây); tệp có thể quá lớn hoặc bị lỗi.",
+                seconds=f"{timeout:g}"),
     )
 
 

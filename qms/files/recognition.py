@@ -17,6 +17,7 @@ import warnings
 from pathlib import Path
 
 from qms.files.conversion import ConversionFailed, ConversionLimits, Produced, run_bounded
+from qms.messages import Message
 from qms.text.vietnamese import normalize
 
 OCRMYPDF = "ocrmypdf"
@@ -25,8 +26,8 @@ _SKIPPED_PAGE = re.compile(r"^\[OCR skipped on page\(s\) [\d\-, ]+\]$", re.M)
 
 # OCRmyPDF's exit codes that name what is wrong with the input (others are failures of the run).
 _EXIT_REASONS = {
-    2: "Tệp PDF không hợp lệ hoặc bị hỏng, không nhận dạng được.",
-    8: "Tệp PDF được đặt mật khẩu, không nhận dạng được.",
+    2: Message("Tệp PDF không hợp lệ hoặc bị hỏng, không nhận dạng được."),
+    8: Message("Tệp PDF được đặt mật khẩu, không nhận dạng được."),
 }
 
 
@@ -73,11 +74,11 @@ def images_to_pdf(data: bytes, limits: ConversionLimits) -> bytes:
                     page = image.convert("L") if image.mode not in ("1", "L", "RGB") else image.copy()
                     pages.append(page)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise ConversionFailed("image_too_large", "Ảnh quá lớn để nhận dạng.", retry=False) from None
+        raise ConversionFailed("image_too_large", Message("Ảnh quá lớn để nhận dạng."), retry=False) from None
     except ConversionFailed:
         raise
     except Exception:  # noqa: BLE001 - Pillow raises many kinds of error on a broken image
-        raise ConversionFailed("unreadable", "Tệp ảnh bị hỏng hoặc không đọc được.", retry=False) from None
+        raise ConversionFailed("unreadable", Message("Tệp ảnh bị hỏng hoặc không đọc được."), retry=False) from None
     out = io.BytesIO()
     resolution = float(dpi[0]) if dpi and dpi[0] else 300.0
     pages[0].save(out, "PDF", save_all=True, append_images=pages[1:], resolution=max(resolution, 72.0))
@@ -104,7 +105,7 @@ def recognise(data: bytes, file_type: str, limits: ConversionLimits) -> Produced
         )
         result = root / "searchable.pdf"
         if code != 0 or not result.is_file():
-            reason = _EXIT_REASONS.get(code, "Không nhận dạng được chữ trong tệp (OCR thất bại).")
+            reason = _EXIT_REASONS.get(code) or Message("Không nhận dạng được chữ trong tệp (OCR thất bại).")
             raise ConversionFailed("ocr_failed", reason, retry=code not in _EXIT_REASONS)
         content = result.read_bytes()
         sidecar = root / "text.txt"
@@ -116,5 +117,6 @@ def recognise(data: bytes, file_type: str, limits: ConversionLimits) -> Produced
     return Produced(content, "pdf", "OCRmyPDF", ocr_version(), pages, text, confidence)
 
 
-def _too_many(pages: int, limits: ConversionLimits) -> str:
-    return f"Tệp có {pages} trang, vượt quá giới hạn {limits.max_pages} trang cho nhận dạng chữ."
+def _too_many(pages: int, limits: ConversionLimits) -> Message:
+    return Message("Tệp có %(pages)s trang, vượt quá giới hạn %(limit)s trang cho nhận dạng chữ.", pages=pages,
+                   limit=limits.max_pages)

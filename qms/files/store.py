@@ -22,12 +22,13 @@ from typing import IO, BinaryIO, Protocol
 from flask import Flask
 
 from qms.errors import Damaged, StorageFull
+from qms.messages import Message
 
 CHUNK = 1024 * 1024
 #: A file up to this size is read and checked whole before its first byte is sent; a larger one is
 #: checked as it streams, before its last bytes go out.
 CHECK_WHOLE_UP_TO = 8 * 1024 * 1024
-DAMAGED_MESSAGE = (
+DAMAGED_MESSAGE = Message(
     "Tệp lưu trữ đã bị hỏng hoặc bị thay đổi nên không được gửi; hãy báo quản trị viên khôi phục từ bản sao lưu."
 )
 
@@ -37,7 +38,7 @@ log = logging.getLogger(__name__)
 ABANDONED_AFTER_SECONDS = 24 * 3600
 #: The errors of a disk (or a quota) that has no room left.
 _NO_SPACE = (errno.ENOSPC, errno.EDQUOT)
-STORAGE_FULL = (
+STORAGE_FULL = Message(
     "Ổ đĩa lưu tệp của hệ thống đã đầy nên tệp chưa được lưu (không có gì thay đổi). "
     "Vui lòng báo quản trị hệ thống giải phóng dung lượng, rồi tải lên lại."
 )

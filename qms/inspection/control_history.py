@@ -149,6 +149,12 @@ def _generic(details: dict[str, Any]) -> list[tuple[str, str]]:
             for key, value in details.items()]
 
 
+def _stored_message(details: dict[str, Any], key: str) -> Any:
+    """A reason recorded with its message data, in the reader's language; one recorded before, as it was written."""
+    data = details.get(f"{key}_data")
+    return Message.from_data(data) if data else details.get(key)
+
+
 def _facts(*pairs: tuple[str, Any]) -> list[tuple[str, str]]:
     return [(label, value if isinstance(value, Message) else str(value)) for label, value in pairs
             if value not in (None, "", [])]
@@ -257,7 +263,7 @@ _DESCRIBERS: dict[str, Describer] = {
         (Message("Trước"), _numbers(d.get("before"))), (Message("Sau"), _numbers(d.get("after"))))),
     "processed": _processed,
     "processing_failed": lambda d, r, n: (Message("Xử lý tệp của %(revision)s không thành công", revision=r), _facts(
-        (Message("Lý do"), d.get("reason")), (Message("Số lần thử"), d.get("attempts")))),
+        (Message("Lý do"), _stored_message(d, "reason")), (Message("Số lần thử"), d.get("attempts")))),
     "conformity_check": lambda d, r, n: (Message("Kiểm tra sự phù hợp của %(revision)s", revision=r), _facts(
         (Message("Phát hiện trước"), _numbers(d.get("before"))), (Message("Phát hiện sau"), _numbers(d.get("after"))))),
     "periodic_review": lambda d, r, n: (Message("Xem xét định kỳ %(revision)s", revision=r), _facts(

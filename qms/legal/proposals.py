@@ -10,10 +10,10 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import case, select
+from sqlalchemy.orm import Session, aliased
 
-from qms import clock
+from qms import clock, listing
 from qms.accounts import permissions
 from qms.audit import trail
 from qms.database import unit_of_work
@@ -121,17 +121,43 @@ def may_decide(user: User) -> bool:
     return register.may_edit_register(user)
 
 
-def list_proposals(session: Session, actor: User, state: ProposalState | str | None = None) -> list[LegalProposal]:
-    """Registrars see every proposal, everyone else their own; oldest pending first, then newest decided."""
-    query = select(LegalProposal)
+_PROPOSER = aliased(User)
+_PENDING = LegalProposal.state == ProposalState.PENDING
+
+#: How proposals sort: pending first, the oldest of them first, then the newest decided (the default); by number,
+#: by proposer, by the day proposed.
+PROPOSAL_SORTING = listing.Sorting(
+    columns={
+        "state": (case((_PENDING, 0), else_=1), case((_PENDING, LegalProposal.id), else_=-LegalProposal.id)),
+        "number": (LegalProposal.number,),
+        "proposer": (_PROPOSER.full_name,),
+        "proposed_at": (LegalProposal.proposed_at,),
+    },
+    default="state",
+    tiebreak=(LegalProposal.id,),
+    descending_first=frozenset({"proposed_at"}),
+)
+
+
+def proposals_page(
+    session: Session,
+    actor: User,
+    request: listing.ListRequest | None = None,
+    *,
+    state: ProposalState | str | None = None,
+    kind: ProposalKind | str | None = None,
+) -> listing.ListPage[LegalProposal]:
+    """A page of the proposals: registrars see every one, everyone else their own; the text matches the number,
+    the proposer's name and the note, with or without diacritics."""
+    query = select(LegalProposal).join(_PROPOSER, _PROPOSER.id == LegalProposal.proposed_by_id)
     if not may_decide(actor):
         query = query.where(LegalProposal.proposed_by_id == actor.id)
     if state:
         query = query.where(LegalProposal.state == ProposalState(state))
-    found = list(session.scalars(query))
-    found.sort(key=lambda p: -p.id)
-    found.sort(key=lambda p: (p.state is not ProposalState.PENDING, p.id if p.state is ProposalState.PENDING else 0))
-    return found
+    if kind:
+        query = query.where(LegalProposal.kind == ProposalKind(kind))
+    text = (LegalProposal.number, _PROPOSER.full_name, LegalProposal.note)
+    return listing.page_of(session, query, request or listing.ListRequest(), PROPOSAL_SORTING, text=text)
 
 
 def get_proposal(session: Session, actor: User, proposal_id: int) -> LegalProposal:

@@ -69,6 +69,9 @@ class Document(Base):
     kind: Mapped[DocumentKind] = mapped_column(enum_column(DocumentKind, 24))
     #: The TTHC code of a per-procedure process, e.g. 1.001193 or 2.000815.000.00.00.H55.
     procedure_code: Mapped[str | None] = mapped_column(String(64), index=True)
+    #: Code, title and TTHC code folded as the lists' text filter compares them (``qms.listing.stored_folded``),
+    #: kept with every write of them (``qms.documents.reading``): no row is folded while a list is read.
+    folded_text: Mapped[str] = mapped_column(Text, default="", server_default="")
     status: Mapped[DocumentStatus] = mapped_column(enum_column(DocumentStatus, 24), default=DocumentStatus.ACTIVE)
     #: The periodic review interval: its organisation's for the kind, else the kind's default, set at creation and
     #: whenever the organisation changes it (qms.periodic_review.intervals).

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Float, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from qms.models.base import Base, UTCDateTime, utcnow
@@ -37,6 +38,8 @@ class RevisionProcessing(Base):
     state: Mapped[str] = mapped_column(String(16), default=ProcessingState.QUEUED, index=True)
     #: Why it failed (Vietnamese, shown on the page), or what it is waiting for.
     detail: Mapped[str | None] = mapped_column(Text)
+    #: ``detail`` as its catalogue id and values (``Message.as_data``), so that a page shows it in its language.
+    detail_data: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     #: ``host:pid`` of the worker that runs it; lets a restarted worker take back what its predecessor held.
     claim: Mapped[str | None] = mapped_column(String(120))

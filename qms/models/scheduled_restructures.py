@@ -7,9 +7,10 @@ import json
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Date, ForeignKey, Text
+from sqlalchemy import JSON, Date, ForeignKey, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from qms.messages import Message
 from qms.models.base import Base, UTCDateTime, enum_column, utcnow
 from qms.models.organizations import OrganizationEvent, RestructureKind
 from qms.models.users import User
@@ -42,9 +43,16 @@ class ScheduledRestructure(Base):
     event_id: Mapped[int | None] = mapped_column(ForeignKey("organization_events.id"))
     #: Why it failed on its day.
     failure: Mapped[str | None] = mapped_column(Text)
+    #: ``failure`` as its catalogue id and values (``Message.as_data``), so that a page shows it in its language.
+    failure_data: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
     event: Mapped[OrganizationEvent | None] = relationship()
+
+    @property
+    def failure_reason(self) -> Message | str | None:
+        """Why it failed, as a Message; one stored before reasons kept their values stays its Vietnamese text."""
+        return Message.from_data(self.failure_data) if self.failure_data else self.failure
 
     @property
     def asked(self) -> dict[str, Any]:

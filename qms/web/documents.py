@@ -274,10 +274,11 @@ def _upload_page(form: UploadForm, document: Document, error: str | None = None)
 @bp.get("/revisions/<int:revision_id>/processing")
 @login_required
 def processing_status(revision_id: int) -> ResponseReturnValue:
-    """The processing state as JSON, for static/processing.js on the document page."""
+    """The processing state as JSON, for static/processing.js on the document page; texts in the page's language."""
     state = processing.processing_status(db.session, current_user, revision_id)
-    return jsonify({key: state[key] for key in ("state", "label", "detail", "text_source", "text_source_label",
-                                                "ocr_confidence")})
+    texts = {key: translate_text(state[key]) if state[key] else state[key]
+             for key in ("label", "detail", "text_source_label")}
+    return jsonify({key: state[key] for key in ("state", "text_source", "ocr_confidence")} | texts)
 
 
 @bp.get("/revisions/<int:revision_id>/rendition")

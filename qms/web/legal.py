@@ -32,6 +32,7 @@ from qms.web.forms.legal import (
     LegalDocumentForm,
     LegalFilterForm,
     LegalImportForm,
+    ProposalFilterForm,
     ProposalForm,
     ResolveForm,
     ReviewFilterForm,
@@ -243,13 +244,19 @@ def decline_proposal(proposal_id: int) -> ResponseReturnValue:
 def _proposals_page(
     *, error: str | None = None, status: int = 200, failed: tuple[int, DeclineForm] | None = None
 ) -> ResponseReturnValue:
-    items = legal_proposals.list_proposals(db.session, current_user)
+    filters = ProposalFilterForm(request.args)
+    if not filters.validate():
+        return render_template("legal/proposals.html", found=None, filters=filters, error=first_error(filters)), 422
+    found = legal_proposals.proposals_page(
+        db.session, current_user, list_request(), state=filters.state.data or None, kind=filters.kind.data or None
+    )
     may_decide = legal_proposals.may_decide(current_user)
-    forms = {p.id: DeclineForm(formdata=None) for p in items if p.state is ProposalState.PENDING} if may_decide else {}
+    pending = [p for p in found.rows if p.state is ProposalState.PENDING]
+    forms = {p.id: DeclineForm(formdata=None) for p in pending} if may_decide else {}
     if failed is not None and failed[0] in forms:
         forms[failed[0]] = failed[1]
     page = render_template(
-        "legal/proposals.html", items=items, forms=forms, may_decide=may_decide, error=error,
+        "legal/proposals.html", found=found, filters=filters, forms=forms, may_decide=may_decide, error=error,
         PROPOSAL_STATES=Translated(legal_proposals.STATE_LABELS), ProposalState=ProposalState,
     )
     return page, status

@@ -75,7 +75,7 @@ def test_the_daily_job_carries_it_out_on_its_day(app, runner, session, admin, in
     assert verified.exit_code == 0, verified.output
 
 
-def test_a_clash_that_appeared_since_leaves_it_failed_with_the_reason(session, admin, communes, today):
+def test_a_clash_that_appeared_since_leaves_it_failed_with_the_reason(app, session, admin, communes, today):
     submitted = restructure_schedule.submit(session, admin, **MERGER, effective_on=today,
                                             today=today - timedelta(days=3), resolutions=RESOLVED)
     other = make_user(session, "bsecretary2", "XA-DONGDANG", "secretary")
@@ -87,6 +87,17 @@ def test_a_clash_that_appeared_since_leaves_it_failed_with_the_reason(session, a
     assert row.state is ScheduleState.FAILED and "QT-02" in row.failure
     assert _organization(session, "XA-LOCBINH-MOI") is None
     assert session.scalar(select(AuditEntry).where(AuditEntry.action == "organization_restructure_failed"))
+
+    # The reason reads in the administrator's language; one stored before reasons kept their values, as written.
+    client = signed_in(app, admin)
+    client.post("/language", data={"language": "en", "next": "/"})
+    html = client.get("/admin/organizations/restructure").get_data(as_text=True)
+    assert "Could not be carried out: Clashes still unresolved: document code QT-02 used twice at" in html
+    assert "Còn xung đột" not in html
+    row.failure, row.failure_data = "Lý do cũ", None
+    session.commit()
+    html = client.get("/admin/organizations/restructure").get_data(as_text=True)
+    assert '<span lang="vi">Lý do cũ</span>' in html
 
 
 def test_the_page_schedules_shows_and_cancels(app, session, admin, communes, today):

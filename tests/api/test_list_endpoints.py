@@ -15,7 +15,7 @@ from qms.legal import register
 LISTS = [
     "/api/v1/documents", "/api/v1/users", "/api/v1/revisions/awaiting", "/api/v1/organizations/{code}/procedures",
     "/api/v1/legal-documents", "/api/v1/organizations/{code}/legal-reviews", "/api/v1/overview/rows",
-    "/api/v1/documents/{document_id}/history",
+    "/api/v1/documents/{document_id}/history", "/api/v1/legal-proposals",
 ]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from urllib.parse import quote
 
 import pytest
@@ -48,7 +49,7 @@ def test_a_proposal_accepted_is_applied_as_the_registrars_own_edit(session, outs
     # Only what differs from the register is kept.
     assert proposal.number == "61/2018/NĐ-CP" and proposal.changes == {"title": "Về thực hiện cơ chế một cửa"}
     assert legal.find_document(session, "61/2018/NĐ-CP").title == "Về cơ chế một cửa"
-    assert [p.id for p in proposals.list_proposals(session, keeper, "pending")] == [proposal.id]
+    assert [p.id for p in proposals.proposals_page(session, keeper, state="pending").rows] == [proposal.id]
 
     accepted = proposals.accept(session, keeper, proposal.id, today=today)
     assert accepted.state is ProposalState.ACCEPTED and accepted.decided_by_id == keeper.id
@@ -96,15 +97,15 @@ def test_bad_proposals_are_refused_before_anything_is_stored(session, staff, kee
         proposals.propose(
             session, staff, kind="update", number="61/2018/NĐ-CP", changes={"amends": ["61/2018/NĐ-CP"]}
         )
-    assert proposals.list_proposals(session, keeper) == []
+    assert proposals.proposals_page(session, keeper).rows == []
 
 
 def test_proposers_see_their_own_proposals_only(session, staff, outsider, keeper, decree):
     mine = proposals.propose(session, staff, kind="update", number="61/2018/NĐ-CP", changes={"issuer": "Chính phủ"})
-    assert proposals.list_proposals(session, outsider) == []
+    assert proposals.proposals_page(session, outsider).rows == []
     with pytest.raises(NotFound):
         proposals.get_proposal(session, outsider, mine.id)
-    assert [p.id for p in proposals.list_proposals(session, staff)] == [mine.id]
+    assert [p.id for p in proposals.proposals_page(session, staff).rows] == [mine.id]
 
 
 def test_the_api_proposes_lists_accepts_and_declines(client, bearer, staff, keeper, decree):
@@ -155,8 +156,41 @@ def test_the_pages_let_a_secretary_propose_and_a_registrar_decide(app, session, 
     as_keeper = signed_in(app, keeper)
     listing = as_keeper.get("/legal-proposals")
     assert "Bổ sung cơ quan ban hành" in text_of(listing) and "Chấp nhận" in text_of(listing)
-    [proposal] = proposals.list_proposals(session, keeper)
+    [proposal] = proposals.proposals_page(session, keeper).rows
     assert as_keeper.post(f"/legal-proposals/{proposal.id}/accept").status_code == 302
     session.expire_all()
     assert legal.find_document(session, "61/2018/NĐ-CP").issuer == "Chính phủ"
     assert "Đã chấp nhận" in text_of(as_secretary.get("/legal-proposals"))
+
+
+def test_proposals_page_sort_and_filter_on_the_page_and_the_api(app, client, bearer, session, staff, keeper, today):
+    for number in range(1, 5):
+        proposals.propose(session, staff, kind="create", number=f"{number}/2025/NĐ-CP", changes={"title": "Một"},
+                          note="Hộ tịch" if number % 2 else "Chứng thực")
+    proposals.decline(session, keeper, proposals.proposals_page(session, keeper).rows[0].id, "Trùng")
+
+    headers = bearer(keeper)
+    first = client.get("/api/v1/legal-proposals?page_size=2", headers=headers)
+    # Pending first, the oldest of them first; the declined one last.
+    assert [p["number"] for p in first.get_json()] == ["2/2025/NĐ-CP", "3/2025/NĐ-CP"]
+    assert json.loads(first.headers["X-Pagination"])["total"] == 4
+    last = client.get("/api/v1/legal-proposals?page_size=2&page=2", headers=headers).get_json()
+    assert [p["number"] for p in last] == ["4/2025/NĐ-CP", "1/2025/NĐ-CP"] and last[1]["state"] == "declined"
+    newest = client.get("/api/v1/legal-proposals?sort=-number&state=pending", headers=headers).get_json()
+    assert [p["number"] for p in newest] == ["4/2025/NĐ-CP", "3/2025/NĐ-CP", "2/2025/NĐ-CP"]
+    folded = client.get("/api/v1/legal-proposals?q=ho+tich", headers=headers).get_json()
+    assert sorted(p["number"] for p in folded) == ["1/2025/NĐ-CP", "3/2025/NĐ-CP"]
+    assert client.get("/api/v1/legal-proposals?kind=update", headers=headers).get_json() == []
+    for refused in ("sort=note", "kind=delete", "page_size=201"):
+        response = client.get(f"/api/v1/legal-proposals?{refused}", headers=headers)
+        assert response.status_code == 422 and "error" in response.get_json(), refused
+
+    as_keeper = signed_in(app, keeper)
+    page = as_keeper.get("/legal-proposals?page_size=20&q=chung+thuc&sort=-number")
+    text = text_of(page)
+    assert text.index("4/2025/NĐ-CP") < text.index("2/2025/NĐ-CP") and "3/2025/NĐ-CP" not in text
+    assert 'aria-sort="descending"' in page.get_data(as_text=True)
+    declined = as_keeper.get("/legal-proposals?state=declined")
+    assert "1/2025/NĐ-CP" in text_of(declined) and "2/2025/NĐ-CP" not in text_of(declined)
+    assert as_keeper.get("/legal-proposals?state=lost").status_code == 422
+    assert as_keeper.get("/legal-proposals?sort=note").status_code == 422

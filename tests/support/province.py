@@ -12,7 +12,7 @@ from qms.accounts import organizations
 from qms.catalogue import procedures
 from qms.documents import lifecycle
 from qms.files.store import FileStore
-from qms.legal import register
+from qms.legal import proposals, register
 from qms.models import Document, User
 from support.factories import make_docx, make_effective, make_user, upload
 
@@ -52,8 +52,7 @@ def build(session: Session, files: FileStore, today: date, rows: int = ROWS) -> 
     approver = make_user(session, "pheduyet", "XA-LOCBINH", "approver")
     inspector = make_user(session, "doankiemtra", "SO-KHCN", "inspector")
     admin = make_user(session, "quantri", "TINH-LS", "admin")
-    for number in range(rows):
-        make_user(session, f"canbo{number:03d}", f"XA-{number:03d}", "staff")
+    staff = [make_user(session, f"canbo{number:03d}", f"XA-{number:03d}", "staff") for number in range(rows)]
 
     procedures.import_procedures(session, secretary, "XA-LOCBINH", "tthc.csv", catalogue_csv(rows))
     register.create_legal_document(
@@ -65,6 +64,12 @@ def build(session: Session, files: FileStore, today: date, rows: int = ROWS) -> 
             session, secretary, number=f"{number + 1}/2020/TT-BTP", doc_type="Thông tư",
             title=f"Hướng dẫn hộ tịch số {number + 1}", issuer="Bộ Tư pháp", issued_on=date(2020, 1, 1 + number % 28),
             effective_from=date(2020, 3, 1), today=today,
+        )
+
+    for number, proposer in enumerate(staff):
+        proposals.propose(
+            session, proposer, kind="create", number=f"{number + 1}/2025/TT-BTP",
+            changes={"title": f"Hướng dẫn chứng thực số {number + 1}"}, note="Văn bản mới ban hành",
         )
 
     cited = make_docx("Căn cứ Nghị định 61/2018/NĐ-CP về cơ chế một cửa, một cửa liên thông.")

@@ -28,6 +28,7 @@ LISTS = {
     "legal register": ("inspector", "/legal-documents?", "/api/v1/legal-documents?"),
     "legal reviews": ("secretary", "/organizations/XA-LOCBINH/legal-reviews?",
                       "/api/v1/organizations/XA-LOCBINH/legal-reviews?"),
+    "legal proposals": ("secretary", "/legal-proposals?", "/api/v1/legal-proposals?"),
     "overview": ("inspector", "/inspect?", "/api/v1/overview/rows?"),
     "history": ("inspector", "/documents/{document}/history?", "/api/v1/documents/{document}/history?"),
 }

@@ -78,3 +78,18 @@ def test_organisation_and_user_names_with_nul_are_refused(app, session, admin):
 
 def test_a_control_character_in_a_page_query_is_refused(app, staff):
     _refused(signed_in(app, staff).get("/documents?kind=process%00"))
+
+
+def test_the_refusals_read_in_english_on_an_english_page(app, client, bearer, staff):
+    english = signed_in(app, staff)
+    english.post("/language", data={"language": "en", "next": "/"})
+    refused = english.get("/documents?kind=process%00")
+    assert refused.status_code == 400
+    assert "The submitted data contains control or invalid characters" in text_of(refused)
+    assert REFUSED not in text_of(refused)
+    nowhere = english.get("/organizations/XA%01/legal-reviews")
+    assert nowhere.status_code == 404 and "Not found: the address contains control characters." in text_of(nowhere)
+    # The API answers in Vietnamese, with a code for programs.
+    api = client.get("/api/v1/documents?q=ho%00", headers=bearer(staff))
+    assert api.status_code == 400 and api.get_json()["error"]["code"] == "control_character"
+    assert api.get_json()["error"]["message"].startswith(REFUSED)

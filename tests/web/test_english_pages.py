@@ -11,7 +11,8 @@ from sqlalchemy import select
 from support.pages import login
 
 from qms import demo
-from qms.models import Document, Organization, Revision, RevisionStatus
+from qms.legal import proposals
+from qms.models import Document, Organization, Revision, RevisionStatus, User
 
 #: A letter only Vietnamese writes (a vowel with a Vietnamese mark, or đ); English text never has one.
 VIETNAMESE = re.compile(r"[àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ]", re.I)
@@ -88,10 +89,10 @@ ROLES = {
     "thuky": ["/", "/tasks", "/dashboard", "/legal-documents", "/procedures", "/procedures/coverage", "/registers"],
     "kiemtra": ["/", "/tasks", "/dashboard"],
     "pheduyet": ["/", "/tasks", "/dashboard"],
-    "canbo": ["/", "/procedures"],
+    "canbo": ["/", "/procedures", "/legal-proposals"],
     "thanhtra": ["/", "/inspect", "/dashboard?organization=XA-LOCBINH", "/legal-documents", "/legal-reviews",
                  "/organizations/XA-LOCBINH/registers"],
-    "quantri": ["/", "/admin/organizations", "/admin/users"],
+    "quantri": ["/", "/admin/organizations", "/admin/users", "/admin/organizations/restructure"],
 }
 
 
@@ -100,6 +101,9 @@ def test_every_main_page_in_english_as_each_role(app, the_demo):
     process = session.scalar(select(Document).join(Organization).where(
         Document.code == "QT-HT-04", Organization.code == "XA-LOCBINH"))
     revisions = list(process.revisions)
+    proposer = session.scalar(select(User).where(User.username == "canbo"))
+    proposals.propose(session, proposer, kind="create", number="1/2025/NĐ-CP", changes={"title": "Về hộ tịch"},
+                      note="Văn bản mới ban hành")
     leaks: dict[str, list[str]] = {}
     for username, pages in ROLES.items():
         client = app.test_client()

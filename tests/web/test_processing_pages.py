@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -52,3 +53,35 @@ def test_the_page_shows_the_processing_state_polls_it_and_then_shows_where_the_t
     other = app.test_client()
     login(other, staff)
     assert other.get(f"/revisions/{revision.id}/processing").status_code == 404
+
+
+def test_a_failure_reason_reads_in_the_readers_language_and_an_old_one_as_written(
+    app, session, files, document, secretary
+):
+    client = app.test_client()
+    login(client, secretary)
+    app.extensions["qms.tasks"].huey.immediate = False
+    try:
+        client.post(
+            f"/documents/{document.id}/upload", content_type="multipart/form-data",
+            data={"file": (io.BytesIO((FORMATS / "scan.png").read_bytes()), "ban-quet.png"), "change_summary": "Quét"},
+        )
+    finally:
+        app.extensions["qms.tasks"].huey.immediate = True
+    revision = session.query(Revision).one()
+    limits = replace(processing.limits_from(app.config), max_pages=0)  # refused before recognition starts
+    assert processing.run(session, files, revision.id, limits, worker="test:1") == processing.FAILED
+    vietnamese = "Tệp có 1 trang, vượt quá giới hạn 0 trang cho nhận dạng chữ."
+    assert vietnamese in text_of(client.get(f"/documents/{document.id}"))
+
+    client.post("/language", data={"language": "en", "next": "/"})
+    english = "The file has 1 pages, more than the limit of 0 pages for text recognition."
+    page = client.get(f"/documents/{document.id}").get_data(as_text=True)
+    assert english in page and vietnamese not in page
+    assert client.get(f"/revisions/{revision.id}/processing").get_json()["detail"] == english
+    assert english in text_of(client.get(f"/documents/{document.id}/history"))
+
+    session.refresh(revision.processing)
+    revision.processing.detail, revision.processing.detail_data = "Lý do cũ", None
+    session.commit()
+    assert '<span lang="vi">Lý do cũ</span>' in client.get(f"/documents/{document.id}").get_data(as_text=True)

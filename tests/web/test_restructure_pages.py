@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
-from support.communes import two_communes
+from support.communes import MERGER, two_communes
 from support.pages import signed_in, text_of
 
 from qms.models import Document, DocumentStatus, Organization, OrganizationStatus
@@ -73,3 +73,24 @@ def test_a_carried_document_shows_where_it_belonged(app, session, admin, inspect
     page = text_of(signed_in(app, inspector).get(f"/documents/{communes['XA-DONGDANG:QT-01']}"))
     assert (f"Thuộc đơn vị: UBND xã Đồng Đăng (QT-01) đến {merged_on - timedelta(days=1):%d/%m/%Y}; "
             f"UBND xã Lộc Bình (mới) (QT-01-DD) từ {merged_on:%d/%m/%Y}") in page
+
+
+def test_a_refusal_reads_in_english_on_an_english_page_and_in_vietnamese_from_the_api(
+    app, client, bearer, session, admin, communes, today
+):
+    page_client = signed_in(app, admin)
+    page_client.post("/language", data={"language": "en", "next": "/"})
+    page = page_client.post("/admin/organizations/restructure", data={**_form(today), "confirm": "1"})
+    assert page.status_code == 409
+    text = text_of(page)
+    assert "Clashes still unresolved: document code QT-01 used twice at XA-LOCBINH-MOI" in text
+    assert "procedure 1.001193 has two processes at XA-LOCBINH-MOI" in text and "xung đột" not in text
+    ended = page_client.post("/admin/organizations/restructure", data={
+        **_form(today), "sources": "XA-LOCBINH", "targets": "XA-LOCBINH | Lộc Bình | TINH-LS", "preview": "1"})
+    assert "Organisation XA-LOCBINH is both restructured and receiving." in text_of(ended)
+
+    api = client.post("/api/v1/organizations/restructure", headers=bearer(admin),
+                      json={**MERGER, "effective_on": (today - timedelta(days=10)).isoformat()})
+    error = api.get_json()["error"]
+    assert (api.status_code, error["code"]) == (409, "unresolved_clashes")
+    assert error["message"].startswith("Còn xung đột chưa xử lý: mã tài liệu QT-01 trùng tại XA-LOCBINH-MOI")

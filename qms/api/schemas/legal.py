@@ -17,6 +17,7 @@ from qms.api.schemas.common import (
     sort_field,
 )
 from qms.legal import listed as legal_listed
+from qms.legal.proposals import PROPOSAL_SORTING
 from qms.legal.register import MAX_NUMBER_LENGTH
 from qms.legal.reviews import REVIEW_SORTING, STATES
 from qms.legal.status import LegalStatus
@@ -203,8 +204,12 @@ class ProposalCreateSchema(LegalUpdateSchema):
     note = Text(load_default="", validate=_length(2000), metadata={"description": "Why the change is needed."})
 
 
-class ProposalQuerySchema(ApiSchema):
+class ProposalQuerySchema(ListQuerySchema):
+    """``q`` matches the number, the proposer's name and the note."""
+
     state = fields.Enum(ProposalState, by_value=True, metadata={"description": "pending, accepted or declined."})
+    kind = fields.Enum(ProposalKind, by_value=True, metadata={"description": "create or update."})
+    sort = sort_field(PROPOSAL_SORTING)
 
 
 class DeclineSchema(ApiSchema):

@@ -11,6 +11,7 @@ from wtforms import DateField, HiddenField, SelectChoice, SelectField, StringFie
 from wtforms.validators import Optional
 from wtforms.widgets import TextInput
 
+from qms.legal.proposals import STATE_LABELS as PROPOSAL_STATE_LABELS
 from qms.legal.status import STATUS_LABELS
 from qms.web.forms.common import NOT_A_CHOICE, NOT_A_DATE
 
@@ -122,6 +123,30 @@ class ProposalForm(LegalDocumentForm):
     kind = HiddenField(default="create")
     note = TextAreaField(_l("Lý do đề xuất"), render_kw={"rows": 2})
     submit = SubmitField(_l("Gửi đề xuất"))
+
+
+class ProposalFilterForm(FlaskForm):
+    """The proposals' facets, from the query string."""
+
+    class Meta:
+        csrf = False
+
+    state = SelectField(
+        _l("Tình trạng"),
+        choices=[
+            SelectChoice("", _l("Tất cả")),
+            *(SelectChoice(s.value, _l(label)) for s, label in PROPOSAL_STATE_LABELS.items()),
+        ],
+        default="",
+        invalid_choice_message=NOT_A_CHOICE,
+    )
+    kind = SelectField(
+        _l("Loại đề xuất"),
+        choices=[SelectChoice("", _l("Tất cả")), SelectChoice("create", _l("Thêm mới")),
+                 SelectChoice("update", _l("Sửa đổi"))],
+        default="",
+        invalid_choice_message=NOT_A_CHOICE,
+    )
 
 
 class DeclineForm(FlaskForm):
