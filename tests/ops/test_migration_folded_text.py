@@ -14,7 +14,7 @@ def test_the_documents_written_before_get_their_folded_text(tmp_path):
     config = alembic_config()
     with engine.begin() as connection:
         config.attributes["connection"] = connection
-        command.upgrade(config, "0014")
+        command.upgrade(config, "0016")
         connection.execute(text(
             "INSERT INTO documents (id, organization_id, code, title, kind, procedure_code, status,"
             " review_interval_months, created_at, created_by_id) VALUES"
@@ -22,7 +22,7 @@ def test_the_documents_written_before_get_their_folded_text(tmp_path):
             " '2025-01-01 00:00:00', 1), (2, 1, 'QT-NB-01', 'Tiếp công dân', 'internal_process', NULL, 'active', 12,"
             " '2025-01-01 00:00:00', 1)"
         ))
-        command.upgrade(config, "0015")
+        command.upgrade(config, "0017")
         stored = dict(connection.execute(text("SELECT id, folded_text FROM documents")).all())
     engine.dispose()
     assert stored == {1: stored_folded("QT-HT-04", "Cấp bản sao trích lục hộ tịch", "2.000635"),

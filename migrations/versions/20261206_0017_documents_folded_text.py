@@ -1,7 +1,7 @@
 """documents.folded_text: code, title and TTHC code folded as the lists' text filter compares them
 
-Revision ID: 0015
-Revises: 0014
+Revision ID: 0017
+Revises: 0016
 Create Date: 2026-12-06 14:10:00
 
 Filled here for the documents already written; the documents list filters on it instead of folding every row while
@@ -15,8 +15,8 @@ from alembic import op
 
 from qms.listing import stored_folded
 
-revision: str = '0015'
-down_revision: str | None = '0014'
+revision: str = '0017'
+down_revision: str | None = '0016'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """message data: the catalogue id and values of a processing failure's and a failed restructure's reason
 
-Revision ID: 0014
-Revises: 0013
+Revision ID: 0016
+Revises: 0015
 Create Date: 2026-12-06 14:00:00
 
 The reasons stay as Vietnamese text (``detail``, ``failure``); their message data lets a page show them in the
@@ -13,8 +13,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = '0014'
-down_revision: str | None = '0013'
+revision: str = '0016'
+down_revision: str | None = '0015'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
