@@ -12,8 +12,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from sqlalchemy import Subquery, or_, select
+from sqlalchemy import Subquery, func, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
 
@@ -174,6 +175,18 @@ class ListCoverage:
         return len(self.listed) - len(self.uncovered)
 
 
+#: Joins the codes of one organisation in one aggregated string: no code holds it.
+_SEPARATOR = "\x1f"
+
+
+def _codes_by_organization(session: Session, query: Any) -> dict[int, list[str]]:
+    """``(organization_id, code)`` rows as one joined string per organisation (the database joins them: a province
+    has tens of thousands of rows but a hundred organisations), split back into codes."""
+    organization, code = query.selected_columns
+    joined = query.with_only_columns(organization, func.aggregate_strings(code, _SEPARATOR)).group_by(organization)
+    return {organization_id: codes.split(_SEPARATOR) for organization_id, codes in session.execute(joined) if codes}
+
+
 def _links(session: Session, documents: Subquery) -> dict[int, list[str]]:
     """Per organisation, the codes its documents in ``documents`` (``document_id``, ``organization_id``) link."""
     found: dict[int, list[str]] = {}
@@ -181,22 +194,22 @@ def _links(session: Session, documents: Subquery) -> dict[int, list[str]]:
         Document, Document.id == documents.c.document_id).where(Document.procedure_code.is_not(None))
     linked = select(documents.c.organization_id, DocumentProcedure.procedure_code).join(
         DocumentProcedure, DocumentProcedure.document_id == documents.c.document_id)
+    canonical: dict[str, str] = {}  # a province repeats the same few hundred codes in every commune
     for query in (stated, linked):
-        for organization_id, code in session.execute(query):
-            if code:
-                found.setdefault(organization_id, []).append(normalize_code(code))
+        for organization_id, codes in _codes_by_organization(session, query).items():
+            for code in codes:
+                if code:
+                    if code not in canonical:
+                        canonical[code] = normalize_code(code)
+                    found.setdefault(organization_id, []).append(canonical[code])
     return found
 
 
 def counts(session: Session, organizations: list[Organization]) -> dict[int, ListCoverage]:
     """``coverage`` of many organisations at once, without the rows: three queries whatever their number."""
     active = [organization.id for organization in organizations if organization.is_active]
-    listed: dict[int, list[str]] = {}
-    for organization_id, code in session.execute(
-        select(Procedure.organization_id, Procedure.code)
-        .where(Procedure.organization_id.in_(active), Procedure.is_abolished.is_(False)).order_by(Procedure.code)
-    ):
-        listed.setdefault(organization_id, []).append(code)
+    listed = _codes_by_organization(session, select(Procedure.organization_id, Procedure.code).where(
+        Procedure.organization_id.in_(active), Procedure.is_abolished.is_(False)))
     in_force = (
         select(Document.id.label("document_id"), Document.organization_id.label("organization_id"))
         .where(Document.organization_id.in_(active), Document.status == DocumentStatus.ACTIVE,
@@ -231,22 +244,24 @@ def counts_on(
         or_(Procedure.created_at.is_(None), Procedure.created_at < end),
         or_(Procedure.is_abolished.is_(False), Procedure.abolished_at.is_(None), Procedure.abolished_at >= end),
     ]
-    rows = session.execute(
-        select(Procedure.id, Procedure.organization_id, Procedure.code).where(*listed_then)
-        .order_by(Procedure.code, Procedure.id)
-    )
-    listed: dict[int, list[str]] = {}
-    for procedure_id, organization_id, code in rows:
-        owner = owner_then.get(procedure_id, organization_id)
-        if owner in ids:
-            listed.setdefault(owner, []).append(code)
+    moved = list(owner_then)
+    listed = _codes_by_organization(session, select(Procedure.organization_id, Procedure.code).where(
+        *listed_then, Procedure.id.not_in(moved)))
+    if moved:  # the few rows a restructure carried: counted for their owner of the day
+        for procedure_id, organization_id, code in session.execute(
+            select(Procedure.id, Procedure.organization_id, Procedure.code).where(*listed_then,
+                                                                                  Procedure.id.in_(moved))
+        ):
+            owner = owner_then.get(procedure_id, organization_id)
+            if owner in ids:
+                listed.setdefault(owner, []).append(code)
     owners = as_of.owners_on(ids, day)
     held = [or_(Document.withdrawn_at.is_(None), Document.withdrawn_at >= end)] if held_only else []
     in_force = (
         select(owners.c.document_id, owners.c.organization_id)
         .join(Document, Document.id == owners.c.document_id).join(Revision, Revision.document_id == Document.id)
         .where(as_of.status_on_clause(RevisionStatus.EFFECTIVE, day), *held)
-        .distinct().subquery()
+        .subquery()  # a code read twice changes no count
     )
     links = _links(session, in_force)
     return {

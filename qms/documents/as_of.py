@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Subquery, and_, or_, select, union
+from sqlalchemy import ColumnElement, Subquery, and_, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from qms import clock
@@ -162,5 +162,8 @@ def owners_on(organization_ids: Iterable[int], day: date) -> Subquery:
         .where(DocumentOwnership.organization_id.in_(ids), Document.created_at < day_end(day),
                or_(DocumentOwnership.valid_from.is_(None), DocumentOwnership.valid_from <= day),
                or_(DocumentOwnership.valid_until.is_(None), DocumentOwnership.valid_until >= day))
+        .distinct()
     )
-    return union(plain, moved).subquery("owners_on")
+    # The two parts never share a document (one has no intervals, the other only documents with some): no DISTINCT
+    # over the province's documents is needed.
+    return union_all(plain, moved).subquery("owners_on")

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from qms import clock, conformity, listing
@@ -252,17 +252,25 @@ class _CountsOn:
             held(Document.kind, func.count()).group_by(owner, Document.kind)
         ):
             self.by_kind.setdefault(organization_id, Counter())[kind] = count
-        self.processes = _grouped(session, revisions(func.count()).where(in_force, process))
-        self.awaiting = _grouped(session, revisions(func.count()).where(
-            documents_as_of.status_on_clause(RevisionStatus.REVIEWED, day)))
-        self.findings = _grouped(session, revisions(func.count()).join(RevisionCheck, RevisionCheck.revision_id
-                                 == Revision.id).where(in_force, process, RevisionCheck.finding_count > 0))
-        self.last_approval = _grouped(session, revisions(func.max(Revision.approved_at))
-                                      .where(Revision.approved_at < end))
-        self.overdue = _grouped(session, revisions(func.count()).where(
-            in_force, Revision.effective_from.is_not(None),
-            schedule.due_before(Revision.effective_from, Document.review_interval_months, day,
-                                schedule.intervals(session))))
+        due = schedule.due_before(Revision.effective_from, Document.review_interval_months, day,
+                                  schedule.intervals(session))
+
+        def counted(condition: Any) -> Any:
+            return func.sum(case((condition, 1), else_=0))
+
+        # One reading of the province's revisions for the five numbers that count them.
+        self.processes, self.awaiting, self.findings, self.overdue, self.last_approval = {}, {}, {}, {}, {}
+        for organization_id, processes, awaiting, findings, overdue, last in session.execute(
+            revisions(counted(and_(in_force, process)),
+                      counted(documents_as_of.status_on_clause(RevisionStatus.REVIEWED, day)),
+                      counted(and_(in_force, process, RevisionCheck.finding_count > 0)),
+                      counted(and_(in_force, Revision.effective_from.is_not(None), due)),
+                      func.max(case((Revision.approved_at < end, Revision.approved_at))))
+            .outerjoin(RevisionCheck, RevisionCheck.revision_id == Revision.id).group_by(owner)
+        ):
+            self.processes[organization_id], self.awaiting[organization_id] = processes or 0, awaiting or 0
+            self.findings[organization_id], self.overdue[organization_id] = findings or 0, overdue or 0
+            self.last_approval[organization_id] = last
         self.reviews = _grouped(session, held(func.count(LegalReview.id))
                                 .join(LegalReview, LegalReview.document_id == Document.id)
                                 .where(LegalReview.opened_at < end,
