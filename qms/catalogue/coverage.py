@@ -291,13 +291,22 @@ def _processes_in_force(session: Session, organization_id: int, *linking: Column
 def _off_list(
     processes: list[Document], codes: dict[int, list[str]], listed: list[Procedure], procedures: list[Procedure]
 ) -> list[OffListLink]:
-    abolished = [procedure for procedure in procedures if procedure.is_abolished]
+    # Codes match only within one national part: each link is compared with the procedures that share it.
+    listed_by_part: dict[str, list[Procedure]] = {}
+    abolished_by_part: dict[str, list[Procedure]] = {}
+    for procedure in listed:
+        listed_by_part.setdefault(national_part(procedure.code), []).append(procedure)
+    for procedure in procedures:
+        if procedure.is_abolished:
+            abolished_by_part.setdefault(national_part(procedure.code), []).append(procedure)
     found = []
     for document in processes:
         for code in codes[document.id]:
-            if any(codes_match(code, procedure.code) for procedure in listed):
+            part = national_part(code)
+            if any(codes_match(code, procedure.code) for procedure in listed_by_part.get(part, [])):
                 continue
-            gone = next((procedure for procedure in abolished if codes_match(code, procedure.code)), None)
+            gone = next((procedure for procedure in abolished_by_part.get(part, [])
+                         if codes_match(code, procedure.code)), None)
             found.append(OffListLink(document, code, gone))
     return found
 

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, case, false, func, or_, select
-from sqlalchemy.orm import QueryableAttribute, Session
+from sqlalchemy.orm import QueryableAttribute, Session, joinedload
 
 from qms.documents import workflow
 from qms.models import (
@@ -172,7 +172,8 @@ def schedule(
             picked[revision_id] = (start, reviewed, due_on)
     if not picked:
         return []
-    revisions = session.scalars(select(Revision).where(Revision.id.in_(picked)))
+    revisions = session.scalars(
+        select(Revision).where(Revision.id.in_(picked)).options(joinedload(Revision.document)))
     items = [ReviewDue(revision.document, revision, *picked[revision.id], on) for revision in revisions]
     return sorted(items, key=lambda item: (item.due_on, item.document.code))
 
