@@ -65,6 +65,9 @@ class ChainHealth:
     last_hash: str = GENESIS
     #: The latest anchor of the head kept outside the database, when there is one.
     last_anchor: Anchor | None = None
+    # What is already listed, so a log with many bad entries is not compared with every one before it.
+    _problems_listed: set[str] = field(default_factory=set, repr=False, compare=False)
+    _seqs_listed: set[int] = field(default_factory=set, repr=False, compare=False)
 
     @property
     def ok(self) -> bool:
@@ -76,9 +79,11 @@ class ChainHealth:
     def _fail(self, seq: int, organization_id: int | None, problem: str) -> None:
         if self.first_bad is None:
             self.first_bad = problem
-        if problem not in self.problems:
+        if problem not in self._problems_listed:
+            self._problems_listed.add(problem)
             self.problems.append(problem)
-        if seq not in self.bad_seqs:
+        if seq not in self._seqs_listed:
+            self._seqs_listed.add(seq)
             self.bad_seqs.append(seq)
         if organization_id is not None:
             self.bad_organizations.add(organization_id)

@@ -6,6 +6,7 @@ A national code is `1.001193` (`[1-9]\\.\\d{6}`); a provincial variant appends d
 
 from __future__ import annotations
 
+import functools
 import re
 
 from qms.text.vietnamese import normalize
@@ -48,6 +49,7 @@ def is_valid(code: str) -> bool:
     return len(code) <= 64 and CODE.fullmatch(code) is not None
 
 
+@functools.lru_cache(maxsize=8192)
 def national_part(code: str) -> str:
     """`2.000815` of `2.000815.000.00.00.H55`; a national code is its own national part."""
     match = _NATIONAL.match(code)

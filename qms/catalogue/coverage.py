@@ -9,15 +9,17 @@ is the same code, or when one is the national code (`2.000815`) and the other a 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import Subquery, func, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
 
 from qms import clock
-from qms.catalogue.codes import codes_match, national_part
+from qms.catalogue.codes import codes_match, national_part, normalize_code
 from qms.catalogue.links import document_codes
 from qms.catalogue.procedures import visible_organization
 from qms.documents import as_of
@@ -152,6 +154,123 @@ def procedures_held_on(session: Session, organization_id: int, day: date) -> lis
     return held
 
 
+def uncovered_codes(listed: Iterable[str], links: Iterable[str]) -> list[str]:
+    """The listed codes no link covers, by ``match``'s rule (for counting many organisations without their rows)."""
+    by_part: dict[str, list[str]] = {}
+    for code in links:
+        by_part.setdefault(national_part(code), []).append(code)
+    return [code for code in listed
+            if not any(codes_match(link, code) for link in by_part.get(national_part(code), []))]
+
+
+@dataclass(frozen=True)
+class ListCoverage:
+    """An organisation's list as coverage counts it: the codes listed and those no process in force covers."""
+
+    listed: list[str]
+    uncovered: list[str]
+
+    @property
+    def covered(self) -> int:
+        return len(self.listed) - len(self.uncovered)
+
+
+#: Joins the codes of one organisation in one aggregated string: no code holds it.
+_SEPARATOR = "\x1f"
+
+
+def _codes_by_organization(session: Session, query: Any) -> dict[int, list[str]]:
+    """``(organization_id, code)`` rows as one joined string per organisation (the database joins them: a province
+    has tens of thousands of rows but a hundred organisations), split back into codes."""
+    organization, code = query.selected_columns
+    joined = query.with_only_columns(organization, func.aggregate_strings(code, _SEPARATOR)).group_by(organization)
+    return {organization_id: codes.split(_SEPARATOR) for organization_id, codes in session.execute(joined) if codes}
+
+
+def _links(session: Session, documents: Subquery) -> dict[int, list[str]]:
+    """Per organisation, the codes its documents in ``documents`` (``document_id``, ``organization_id``) link."""
+    found: dict[int, list[str]] = {}
+    stated = select(documents.c.organization_id, Document.procedure_code).join(
+        Document, Document.id == documents.c.document_id).where(Document.procedure_code.is_not(None))
+    linked = select(documents.c.organization_id, DocumentProcedure.procedure_code).join(
+        DocumentProcedure, DocumentProcedure.document_id == documents.c.document_id)
+    canonical: dict[str, str] = {}  # a province repeats the same few hundred codes in every commune
+    for query in (stated, linked):
+        for organization_id, codes in _codes_by_organization(session, query).items():
+            for code in codes:
+                if code:
+                    if code not in canonical:
+                        canonical[code] = normalize_code(code)
+                    found.setdefault(organization_id, []).append(canonical[code])
+    return found
+
+
+def counts(session: Session, organizations: list[Organization]) -> dict[int, ListCoverage]:
+    """``coverage`` of many organisations at once, without the rows: three queries whatever their number."""
+    active = [organization.id for organization in organizations if organization.is_active]
+    listed = _codes_by_organization(session, select(Procedure.organization_id, Procedure.code).where(
+        Procedure.organization_id.in_(active), Procedure.is_abolished.is_(False)))
+    in_force = (
+        select(Document.id.label("document_id"), Document.organization_id.label("organization_id"))
+        .where(Document.organization_id.in_(active), Document.status == DocumentStatus.ACTIVE,
+               Document.revisions.any(Revision.status == RevisionStatus.EFFECTIVE))
+        .subquery()
+    )
+    links = _links(session, in_force)
+    return {
+        organization.id: ListCoverage(codes := listed.get(organization.id, []),
+                                      uncovered_codes(codes, links.get(organization.id, [])))
+        for organization in organizations
+    }
+
+
+def counts_on(
+    session: Session, organizations: list[Organization], day: date, *, held_only: bool = False
+) -> dict[int, ListCoverage]:
+    """``coverage_on`` of many organisations at once, without the rows (``held_only``: the documents withdrawn by
+    then left out, as the overview's rows of that day leave them)."""
+    ids = [organization.id for organization in organizations
+           if organization.ended_on is None or day < organization.ended_on]
+    end = as_of.day_end(day)
+    transfers = session.execute(
+        select(ProcedureTransfer.procedure_id, ProcedureTransfer.from_organization_id)
+        .where(ProcedureTransfer.effective_on > day)
+        .order_by(ProcedureTransfer.effective_on.desc(), ProcedureTransfer.id.desc())
+    ).all()
+    owner_then = dict(transfers)  # the earliest transfer after the day names the owner on the day (last written)
+    carried_away = [procedure_id for procedure_id, owner in owner_then.items() if owner in ids]
+    listed_then = [
+        or_(Procedure.organization_id.in_(ids), Procedure.id.in_(carried_away)),
+        or_(Procedure.created_at.is_(None), Procedure.created_at < end),
+        or_(Procedure.is_abolished.is_(False), Procedure.abolished_at.is_(None), Procedure.abolished_at >= end),
+    ]
+    moved = list(owner_then)
+    listed = _codes_by_organization(session, select(Procedure.organization_id, Procedure.code).where(
+        *listed_then, Procedure.id.not_in(moved)))
+    if moved:  # the few rows a restructure carried: counted for their owner of the day
+        for procedure_id, organization_id, code in session.execute(
+            select(Procedure.id, Procedure.organization_id, Procedure.code).where(*listed_then,
+                                                                                  Procedure.id.in_(moved))
+        ):
+            owner = owner_then.get(procedure_id, organization_id)
+            if owner in ids:
+                listed.setdefault(owner, []).append(code)
+    owners = as_of.owners_on(ids, day)
+    held = [or_(Document.withdrawn_at.is_(None), Document.withdrawn_at >= end)] if held_only else []
+    in_force = (
+        select(owners.c.document_id, owners.c.organization_id)
+        .join(Document, Document.id == owners.c.document_id).join(Revision, Revision.document_id == Document.id)
+        .where(as_of.status_on_clause(RevisionStatus.EFFECTIVE, day), *held)
+        .subquery()  # a code read twice changes no count
+    )
+    links = _links(session, in_force)
+    return {
+        organization.id: ListCoverage(codes := listed.get(organization.id, []),
+                                      uncovered_codes(codes, links.get(organization.id, [])))
+        for organization in organizations
+    }
+
+
 def _listed_on(procedure: Procedure, day: date) -> bool:
     created = clock.local_day(procedure.created_at)
     abolished = clock.local_day(procedure.abolished_at) if procedure.is_abolished else None
@@ -172,13 +291,22 @@ def _processes_in_force(session: Session, organization_id: int, *linking: Column
 def _off_list(
     processes: list[Document], codes: dict[int, list[str]], listed: list[Procedure], procedures: list[Procedure]
 ) -> list[OffListLink]:
-    abolished = [procedure for procedure in procedures if procedure.is_abolished]
+    # Codes match only within one national part: each link is compared with the procedures that share it.
+    listed_by_part: dict[str, list[Procedure]] = {}
+    abolished_by_part: dict[str, list[Procedure]] = {}
+    for procedure in listed:
+        listed_by_part.setdefault(national_part(procedure.code), []).append(procedure)
+    for procedure in procedures:
+        if procedure.is_abolished:
+            abolished_by_part.setdefault(national_part(procedure.code), []).append(procedure)
     found = []
     for document in processes:
         for code in codes[document.id]:
-            if any(codes_match(code, procedure.code) for procedure in listed):
+            part = national_part(code)
+            if any(codes_match(code, procedure.code) for procedure in listed_by_part.get(part, [])):
                 continue
-            gone = next((procedure for procedure in abolished if codes_match(code, procedure.code)), None)
+            gone = next((procedure for procedure in abolished_by_part.get(part, [])
+                         if codes_match(code, procedure.code)), None)
             found.append(OffListLink(document, code, gone))
     return found
 

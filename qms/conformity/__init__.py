@@ -2,8 +2,9 @@
 
 Public surface: ``check_revision`` (called inside ``documents.add_revision``), ``finding_codes`` (recorded with
 the approval), ``findings_for``, ``recheck``,
-``recheck_outdated`` (after the reader changed), ``summaries`` and ``organization_findings`` (the pages, the API and
-the dashboard), ``read_structure`` and ``run_checks`` (reading and checking without the database).
+``recheck_outdated`` (after the reader changed), ``summaries``, ``organization_findings`` and
+``findings_by_organization`` (the pages, the API, the dashboard and the overview), ``read_structure`` and
+``run_checks`` (reading and checking without the database).
 """
 
 from qms.conformity.checks import ERROR, Context, Finding, run_checks
@@ -11,6 +12,7 @@ from qms.conformity.reader import read_structure
 from qms.conformity.service import (
     ProcessFindings,
     Summary,
+    findings_by_organization,
     findings_for,
     organization_findings,
     recheck,
@@ -39,6 +41,7 @@ __all__ = [
     "check_revision",
     "current_findings",
     "finding_codes",
+    "findings_by_organization",
     "findings_for",
     "organization_findings",
     "read_structure",

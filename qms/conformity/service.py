@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from qms.accounts import permissions
@@ -183,6 +183,26 @@ def organization_findings(session: Session, viewer: User, organization_code: str
         ProcessFindings(document, revision, [Finding.from_dict(item) for item in json.loads(findings or "[]")])
         for document, revision, findings in rows
     ]
+
+
+def findings_by_organization(session: Session, viewer: User) -> dict[int, int]:
+    """Per organisation, how many processes in force have findings (``organization_findings`` counted, for every
+    organisation at once: the overview); inspectors and the control roles only."""
+    if not permissions.sees_non_current(viewer):
+        return {}
+    rows = session.execute(
+        select(Document.organization_id, func.count(RevisionCheck.id))
+        .join(Revision, Revision.document_id == Document.id)
+        .join(RevisionCheck, RevisionCheck.revision_id == Revision.id)
+        .where(
+            Document.kind == DocumentKind.PROCESS,
+            Document.status == DocumentStatus.ACTIVE,
+            Revision.status == RevisionStatus.EFFECTIVE,
+            RevisionCheck.finding_count > 0,
+        )
+        .group_by(Document.organization_id)
+    )
+    return dict(rows.all())
 
 
 def _visible(session: Session, viewer: User, revision_id: int) -> Revision:

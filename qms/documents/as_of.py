@@ -7,9 +7,11 @@ is the status the revision has now.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
-from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy import ColumnElement, Subquery, and_, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from qms import clock
@@ -116,3 +118,49 @@ def ownership_history(session: Session, document_id: int) -> list[DocumentOwners
             .order_by(DocumentOwnership.valid_from.is_not(None), DocumentOwnership.valid_from, DocumentOwnership.id)
         )
     )
+
+
+def day_end(day: date) -> datetime:
+    """The first instant after ``day`` where the agencies are, in UTC: an instant fell on ``day`` or before it when
+    it is earlier (what ``_by`` asks, in SQL)."""
+    return datetime.combine(day + timedelta(days=1), time(), clock.zone()).astimezone(UTC)
+
+
+def _not_by(column: Any, end: datetime) -> ColumnElement[bool]:
+    return or_(column.is_(None), column >= end)
+
+
+def status_on_clause(status: RevisionStatus, day: date) -> ColumnElement[bool]:
+    """``status_on(revision, day) is status`` in SQL, for a query that joins the revision's document: the same
+    steps, latest first. EFFECTIVE and the steps before it only."""
+    end = day_end(day)
+    steps = [Revision.superseded_at, Revision.took_effect_at, Revision.approved_at, Revision.returned_at,
+             Revision.reviewed_at, Revision.submitted_at]
+    reached = {RevisionStatus.EFFECTIVE: 1, RevisionStatus.APPROVED: 2, RevisionStatus.RETURNED: 3,
+               RevisionStatus.REVIEWED: 4, RevisionStatus.IN_REVIEW: 5}[status]
+    return and_(
+        Revision.created_at < end,
+        or_(Revision.status != RevisionStatus.OBSOLETE, Document.withdrawn_at.is_(None), Document.withdrawn_at >= end),
+        *(_not_by(step, end) for step in steps[:reached]),
+        steps[reached] < end,
+    )
+
+
+def owners_on(organization_ids: Iterable[int], day: date) -> Subquery:
+    """``(document_id, organization_id)`` of the documents each of the organisations had on ``day`` (created by
+    then, theirs that day by ``owned_on``'s rule): ``documents_on`` for many organisations in one query."""
+    ids = sorted(set(organization_ids))
+    intervals = select(DocumentOwnership.document_id).where(DocumentOwnership.document_id == Document.id)
+    plain = select(Document.id.label("document_id"), Document.organization_id.label("organization_id")).where(
+        Document.organization_id.in_(ids), ~intervals.exists(), Document.created_at < day_end(day))
+    moved = (
+        select(DocumentOwnership.document_id, DocumentOwnership.organization_id)
+        .join(Document, Document.id == DocumentOwnership.document_id)
+        .where(DocumentOwnership.organization_id.in_(ids), Document.created_at < day_end(day),
+               or_(DocumentOwnership.valid_from.is_(None), DocumentOwnership.valid_from <= day),
+               or_(DocumentOwnership.valid_until.is_(None), DocumentOwnership.valid_until >= day))
+        .distinct()
+    )
+    # The two parts never share a document (one has no intervals, the other only documents with some): no DISTINCT
+    # over the province's documents is needed.
+    return union_all(plain, moved).subquery("owners_on")

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from qms import clock, conformity, listing
@@ -30,8 +30,7 @@ from qms.audit.chain import ChainHealth, check_chain
 from qms.catalogue import coverage
 from qms.documents import as_of as documents_as_of
 from qms.errors import Forbidden, Invalid, NotFound
-from qms.inspection import scorecard
-from qms.inspection.dashboard import add_months, overdue_reviews
+from qms.inspection import scorecard_gaps
 from qms.models import (
     Document,
     DocumentKind,
@@ -44,6 +43,7 @@ from qms.models import (
     RevisionStatus,
     User,
 )
+from qms.periodic_review import schedule
 from qms.text.vietnamese import fold
 
 SORTS = {
@@ -151,11 +151,13 @@ def overview(
     chain = check_chain(session, anchor_file)
     if anchor_file is not None and chain.ok:
         anchor_file.try_append(Anchor(today, chain.head_seq, chain.head_hash, f"overview:{viewer.username}"))
+    organizations = [entry.organization for entry in entries]
     if day < today:
-        rows = [_row_on(session, entry.organization, entry.parent, chain, day) for entry in entries]
+        counts_on = _CountsOn(session, organizations, day)
+        rows = [_row_on(entry.organization, entry.parent, counts_on, chain) for entry in entries]
     else:
-        counts = _Counts(session)
-        rows = [_row(session, viewer, entry.organization, entry.parent, counts, chain, today) for entry in entries]
+        counts = _Counts(session, viewer, organizations, today)
+        rows = [_row(entry.organization, entry.parent, counts, chain) for entry in entries]
     rows.sort(key=lambda row: _sort_key(row, sort), reverse=descending)
     parents = [(entry.depth, entry.organization) for entry in tree.parents()]
     return Overview(rows, chain, parents, parent, sort, descending, as_of=day, former=former)
@@ -169,7 +171,7 @@ def organizations_on(session: Session, day: date) -> TreeOn:
 class _Counts:
     """The per-organisation numbers that one grouped query each answers for all organisations."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, viewer: User, organizations: list[Organization], today: date) -> None:
         active = Document.status == DocumentStatus.ACTIVE
         self.by_kind: dict[int, Counter[DocumentKind]] = {}
         for organization_id, kind, count in session.execute(
@@ -189,25 +191,18 @@ class _Counts:
             session.execute(select(Document.organization_id, func.max(Revision.approved_at)).join(Revision.document)
                             .group_by(Document.organization_id)).all()
         )
+        self.coverage = coverage.counts(session, organizations)
+        self.findings = conformity.findings_by_organization(session, viewer)
+        self.overdue = schedule.overdue_by_organization(session, today)
+        self.gaps = scorecard_gaps.gaps_on(session, organizations, today)
 
     @staticmethod
     def _per_organization(session: Session, query: Any) -> dict[int, int]:
         return dict(session.execute(query.group_by(query.selected_columns[0])).all())
 
 
-def _row(
-    session: Session,
-    viewer: User,
-    organization: Organization,
-    parent: Organization | None,
-    counts: _Counts,
-    chain: ChainHealth,
-    today: date,
-) -> OverviewRow:
-    covered = coverage.coverage(session, viewer, organization.code)
-    # One entry per process in force, so the entries count the processes with findings.
-    findings = len(conformity.organization_findings(session, viewer, organization.code))
-    last = counts.last_approval.get(organization.id)
+def _row(organization: Organization, parent: Organization | None, counts: _Counts, chain: ChainHealth) -> OverviewRow:
+    covered = counts.coverage[organization.id]
     by_kind = counts.by_kind.get(organization.id, Counter())
     read = counts.acknowledgements.get(organization.id, acknowledgement_status.Rate(0, 0))
     return OverviewRow(
@@ -215,59 +210,99 @@ def _row(
         documents_by_kind={kind: count for kind in DocumentKind if (count := by_kind[kind])},
         effective_processes=counts.processes.get(organization.id, 0),
         covered=covered.covered,
-        listed=covered.total,
-        coverage_percent=covered.percent,
+        listed=len(covered.listed),
+        coverage_percent=_percent(covered),
         open_reviews=counts.reviews.get(organization.id, 0),
-        processes_with_findings=findings,
+        processes_with_findings=counts.findings.get(organization.id, 0),
         awaiting_approval=counts.awaiting.get(organization.id, 0),
-        overdue_reviews=len(overdue_reviews(session, organization.id, today)),
-        last_approval=last,
+        overdue_reviews=counts.overdue.get(organization.id, 0),
+        last_approval=counts.last_approval.get(organization.id),
         chain_ok=chain.organization_ok(organization.id),
         parent=parent,
-        scorecard_gaps=tuple(item.code for item in scorecard.of_organization(session, organization, today=today).gaps),
+        scorecard_gaps=counts.gaps[organization.id],
         acknowledged=read.acknowledged,
         acknowledgement_required=read.required,
     )
 
 
-def _row_on(
-    session: Session, organization: Organization, parent: Organization | None, chain: ChainHealth, day: date
-) -> OverviewRow:
-    """The row as the organisation stood at the end of ``day``: what it owned then, in the states of then."""
-    held = [d for d in documents_as_of.documents_on(session, organization.id, day) if not _by(d.withdrawn_at, day)]
-    statuses = {r.id: documents_as_of.status_on(r, day) for d in held for r in d.revisions}
-    in_force = [r for d in held for r in d.revisions if statuses[r.id] is RevisionStatus.EFFECTIVE]
-    processes = [r for r in in_force if r.document.kind is DocumentKind.PROCESS]
-    kinds = Counter(d.kind for d in held)
-    covered, uncovered = coverage.coverage_on(session, organization, day, in_force=[r.document for r in in_force])
-    listed = len(covered) + len(uncovered)
-    with_findings = session.scalar(
-        select(func.count(RevisionCheck.id)).where(RevisionCheck.revision_id.in_([r.id for r in processes]),
-                                                   RevisionCheck.finding_count > 0)
-    ) if processes else 0
-    approvals = [r.approved_at for d in held for r in d.revisions if r.approved_at and _by(r.approved_at, day)]
-    open_reviews = [
-        review for review in session.scalars(
-            select(LegalReview).where(LegalReview.document_id.in_([d.id for d in held]))
-        ) if _by(review.opened_at, day) and not _by(review.closed_at, day)
-    ] if held else []
-    overdue = [r for r in in_force if r.effective_from is not None
-               and add_months(r.effective_from, r.document.review_interval_months) < day]
+def _percent(covered: coverage.ListCoverage) -> float:
+    return round(100 * covered.covered / len(covered.listed), 1) if covered.listed else 0.0
+
+
+class _CountsOn:
+    """The numbers of the rows of a past day, one grouped query each for all organisations: what each owned at the
+    end of the day (by its ownership intervals, withdrawn documents left out), each revision in its status of then."""
+
+    def __init__(self, session: Session, organizations: list[Organization], day: date) -> None:
+        end = documents_as_of.day_end(day)
+        owners = documents_as_of.owners_on([organization.id for organization in organizations], day)
+        owner = owners.c.organization_id
+
+        def held(*columns: Any) -> Any:
+            return (select(owner, *columns).join(Document, Document.id == owners.c.document_id)
+                    .where(or_(Document.withdrawn_at.is_(None), Document.withdrawn_at >= end)))
+
+        def revisions(*columns: Any) -> Any:
+            return held(*columns).join(Revision, Revision.document_id == Document.id)
+
+        in_force = documents_as_of.status_on_clause(RevisionStatus.EFFECTIVE, day)
+        process = Document.kind == DocumentKind.PROCESS
+        self.by_kind: dict[int, Counter[DocumentKind]] = {}
+        for organization_id, kind, count in session.execute(
+            held(Document.kind, func.count()).group_by(owner, Document.kind)
+        ):
+            self.by_kind.setdefault(organization_id, Counter())[kind] = count
+        due = schedule.due_before(Revision.effective_from, Document.review_interval_months, day,
+                                  schedule.intervals(session))
+
+        def counted(condition: Any) -> Any:
+            return func.sum(case((condition, 1), else_=0))
+
+        # One reading of the province's revisions for the five numbers that count them.
+        self.processes, self.awaiting, self.findings, self.overdue, self.last_approval = {}, {}, {}, {}, {}
+        for organization_id, processes, awaiting, findings, overdue, last in session.execute(
+            revisions(counted(and_(in_force, process)),
+                      counted(documents_as_of.status_on_clause(RevisionStatus.REVIEWED, day)),
+                      counted(and_(in_force, process, RevisionCheck.finding_count > 0)),
+                      counted(and_(in_force, Revision.effective_from.is_not(None), due)),
+                      func.max(case((Revision.approved_at < end, Revision.approved_at))))
+            .outerjoin(RevisionCheck, RevisionCheck.revision_id == Revision.id).group_by(owner)
+        ):
+            self.processes[organization_id], self.awaiting[organization_id] = processes or 0, awaiting or 0
+            self.findings[organization_id], self.overdue[organization_id] = findings or 0, overdue or 0
+            self.last_approval[organization_id] = last
+        self.reviews = _grouped(session, held(func.count(LegalReview.id))
+                                .join(LegalReview, LegalReview.document_id == Document.id)
+                                .where(LegalReview.opened_at < end,
+                                       or_(LegalReview.closed_at.is_(None), LegalReview.closed_at >= end)))
+        self.coverage = coverage.counts_on(session, organizations, day, held_only=True)
+        self.gaps = scorecard_gaps.gaps_on(session, organizations, day)
+
+
+def _grouped(session: Session, query: Any) -> dict[int, Any]:
+    return dict(session.execute(query.group_by(query.selected_columns[0])).all())
+
+
+def _row_on(organization: Organization, parent: Organization | None, counts: _CountsOn,
+            chain: ChainHealth) -> OverviewRow:
+    """The row as the organisation stood at the end of the day of ``counts``."""
+    kinds = counts.by_kind.get(organization.id, Counter())
+    covered = counts.coverage[organization.id]
     return OverviewRow(
         organization=organization,
         documents_by_kind={kind: count for kind in DocumentKind if (count := kinds[kind])},
-        effective_processes=len(processes),
-        covered=len(covered),
-        listed=listed,
-        coverage_percent=round(100 * len(covered) / listed, 1) if listed else 0.0,
-        open_reviews=len(open_reviews),
-        processes_with_findings=with_findings or 0,
-        awaiting_approval=sum(1 for status in statuses.values() if status is RevisionStatus.REVIEWED),
-        overdue_reviews=len(overdue),
-        last_approval=max(approvals, default=None),
+        effective_processes=counts.processes.get(organization.id, 0),
+        covered=covered.covered,
+        listed=len(covered.listed),
+        coverage_percent=_percent(covered),
+        open_reviews=counts.reviews.get(organization.id, 0),
+        processes_with_findings=counts.findings.get(organization.id, 0),
+        awaiting_approval=counts.awaiting.get(organization.id, 0),
+        overdue_reviews=counts.overdue.get(organization.id, 0),
+        last_approval=counts.last_approval.get(organization.id),
         chain_ok=chain.organization_ok(organization.id),
         parent=parent,
-        scorecard_gaps=_gaps_on(session, organization, day),
+        scorecard_gaps=counts.gaps[organization.id],
     )
 
 
@@ -317,11 +352,3 @@ def overview_page(
     )
     found.rows = [row for row in found.rows if listing.matches(request.q, row.organization.name, row.organization.code)]
     return found, listing.page_of_list(found.rows, request)
-
-
-def _gaps_on(session: Session, organization: Organization, day: date) -> tuple[str, ...]:
-    """The scorecard's gaps on a past day; none for a day before the years a scorecard counts (2000-2100)."""
-    try:
-        return tuple(item.code for item in scorecard.of_organization(session, organization, today=day).gaps)
-    except Invalid:
-        return ()

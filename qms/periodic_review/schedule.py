@@ -7,9 +7,10 @@ import calendar
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, and_, case, false, func, or_, select
+from sqlalchemy.orm import QueryableAttribute, Session, joinedload
 
 from qms.documents import workflow
 from qms.models import (
@@ -94,6 +95,48 @@ def due_on_day(session: Session, in_force: list[Revision], day: date) -> dict[in
     return due
 
 
+def first_start_due_by(day: date, months: int) -> date:
+    """The earliest start whose review, ``months`` later, falls on ``day`` or after: a start before it is due before
+    ``day`` (``add_months`` never goes back as its start moves on)."""
+    start = add_months(day, -months)
+    while add_months(start - timedelta(days=1), months) >= day:
+        start -= timedelta(days=1)
+    while add_months(start, months) < day:
+        start += timedelta(days=1)
+    return start
+
+
+def due_before(
+    start: ColumnElement[Any] | QueryableAttribute[Any], months: ColumnElement[Any] | QueryableAttribute[Any],
+    day: date, intervals: Iterable[int],
+) -> ColumnElement[bool]:
+    """``add_months(start, months) < day`` in SQL, for rows whose interval is one of ``intervals``."""
+    clauses = [and_(months == interval, start < first_start_due_by(day, interval)) for interval in sorted(intervals)]
+    return or_(*clauses) if clauses else false()
+
+
+def intervals(session: Session) -> list[int]:
+    """The review intervals documents have (a handful: 12, 24, 36 months)."""
+    return list(session.scalars(select(Document.review_interval_months).distinct()))
+
+
+def overdue_by_organization(session: Session, on: date) -> dict[int, int]:
+    """Per organisation, how many documents in force are past their review day on ``on``: ``schedule(on=on,
+    until=on - 1 day)`` of each organisation, counted in one query."""
+    last = (select(PeriodicReview.document_id, func.max(PeriodicReview.reviewed_on).label("reviewed_on"))
+            .group_by(PeriodicReview.document_id).subquery())
+    start = case((last.c.reviewed_on > Revision.effective_from, last.c.reviewed_on), else_=Revision.effective_from)
+    rows = session.execute(
+        select(Document.organization_id, func.count(Revision.id))
+        .join(Revision.document).outerjoin(last, last.c.document_id == Revision.document_id)
+        .where(Document.status == DocumentStatus.ACTIVE, Revision.status == RevisionStatus.EFFECTIVE,
+               Revision.effective_from.is_not(None),
+               due_before(start, Document.review_interval_months, on, intervals(session)))
+        .group_by(Document.organization_id)
+    )
+    return dict(rows.all())
+
+
 def for_document(session: Session, document: Document, on: date) -> ReviewDue | None:
     """The document's schedule on a day; None when nothing of it is in force."""
     last = last_reviews(session, [document.id]).get(document.id)
@@ -129,7 +172,8 @@ def schedule(
             picked[revision_id] = (start, reviewed, due_on)
     if not picked:
         return []
-    revisions = session.scalars(select(Revision).where(Revision.id.in_(picked)))
+    revisions = session.scalars(
+        select(Revision).where(Revision.id.in_(picked)).options(joinedload(Revision.document)))
     items = [ReviewDue(revision.document, revision, *picked[revision.id], on) for revision in revisions]
     return sorted(items, key=lambda item: (item.due_on, item.document.code))
 

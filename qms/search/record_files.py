@@ -20,6 +20,7 @@ from qms.files import filetypes
 from qms.files.conversion import ConversionFailed, ConversionLimits, to_docx
 from qms.files.recognition import recognise
 from qms.files.store import FileStore
+from qms.messages import Message
 from qms.models import FileReading, ProcessingState, TextSource
 from qms.search import log as search_log
 from qms.search import record_entries
@@ -72,7 +73,8 @@ def run(session: Session, files: FileStore, sha256: str, limits: ConversionLimit
         return _failed(session, sha256, failure, max_attempts)
     except Exception as error:  # noqa: BLE001 - a converter bug is a failed attempt, never a lost job
         _log.exception("reading of record file %s failed", sha256)
-        return _failed(session, sha256, ConversionFailed("error", f"Lỗi khi xử lý tệp ({type(error).__name__})."),
+        return _failed(session, sha256, ConversionFailed("error", Message("Lỗi khi xử lý tệp (%(error)s).",
+                                                                            error=type(error).__name__)),
                        max_attempts)
     if produced.text is not None:
         text, source = produced.text, TextSource.OCR

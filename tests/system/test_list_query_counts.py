@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -93,3 +94,26 @@ def test_a_page_of_50_rows_costs_what_a_page_of_5_costs(province, name):
                 shown = response.get_data(as_text=True).count("<tr") - 1  # the heading's row
             assert shown >= min(size, 50) or name == "history", (url, size, shown)
         assert counts[5] == counts[50], f"{name}: {url} runs {counts[5]} statements for 5 rows, {counts[50]} for 50"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("day", ["today", "yesterday"])
+def test_the_overview_of_every_organisation_costs_what_one_organisation_costs(province, day):
+    """The overview computes every organisation's row (its sorts are of computed numbers): the statements must not
+    grow with the organisations, today or as of a past day, on the page, the API and the workbook."""
+    app, built = province
+    client = app.test_client()
+    with app.app_context():
+        login(client, built.inspector)
+        token = users.issue_token(db.session(), None, db.session().merge(built.inspector))
+    headers = {"Authorization": f"Bearer {token}"}
+    as_of = f"as_of={clock.today() - timedelta(days=1)}&" if day == "yesterday" else ""
+    for url in (f"/inspect?{as_of}", f"/api/v1/overview?{as_of}", f"/inspect/overview.xlsx?{as_of}"):
+        client.get(url, headers=headers)  # the first request of a day may do the day's scheduled work
+        one, response = _statements(app, lambda u: client.get(u, headers=headers), f"{url}parent=XA-LOCBINH")
+        assert response.status_code == 200, url
+        every, response = _statements(app, lambda u: client.get(u, headers=headers), url)
+        assert response.status_code == 200, url
+        if url.startswith("/api/"):
+            assert len(response.get_json()["rows"]) > 50
+        assert one == every, f"{url} runs {one} statements for one organisation, {every} for all"

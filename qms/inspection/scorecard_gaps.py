@@ -1,0 +1,206 @@
+"""The scorecard's gaps of many organisations at once, for the province overview: each check of ``scorecard``
+answered for all of them by one query (or one read grouped here), by the same rules, on the same day.
+
+Only the codes of the gaps come out, which is what an overview row shows; ``scorecard.of_organization`` draws up one
+organisation's card with its details and evidence. A test holds the two to the same answers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, timedelta
+
+from sqlalchemy import Subquery, and_, case, func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from qms.catalogue import coverage
+from qms.catalogue.codes import codes_match
+from qms.documents import as_of
+from qms.errors import Invalid
+from qms.inspection.scorecard import CODES, LEGAL_REVIEW_DAYS, YEARLY
+from qms.models import (
+    AcknowledgementRequest,
+    AuditFinding,
+    CorrectiveAction,
+    Document,
+    DocumentKind,
+    InternalAudit,
+    LegalReview,
+    ManagementReview,
+    Organization,
+    PeriodicReview,
+    Publication,
+    QualityObjective,
+    Revision,
+    RevisionStatus,
+)
+from qms.periodic_review import schedule
+from qms.records import corrective_actions
+from qms.records.objectives import check_year
+
+
+def gaps_on(session: Session, organizations: list[Organization], day: date) -> dict[int, tuple[str, ...]]:
+    """Per organisation, the codes of the gaps ``scorecard.of_organization(today=day)`` finds (its year, as of
+    ``day``), in the scorecard's order; none for a day outside the years a scorecard counts."""
+    try:
+        year = check_year(day.year)
+    except Invalid:
+        return {organization.id: () for organization in organizations}
+    ids = [organization.id for organization in organizations]
+    counted = _records_counted_for(organizations)
+    owners = as_of.owners_on(ids, day)
+    in_force = (
+        select(owners.c.organization_id, Revision.id.label("revision_id"), Revision.document_id,
+               Revision.effective_from, Document.kind, Document.review_interval_months)
+        .join(Document, Document.id == owners.c.document_id).join(Revision, Revision.document_id == Document.id)
+        .where(as_of.status_on_clause(RevisionStatus.EFFECTIVE, day))
+        .subquery("in_force")
+    )
+    found: dict[str, set[int]] = {code: set() for code in CODES}
+    kinds = _kinds(session, in_force, year)
+    found["policy_missing"] = set(ids) - kinds[DocumentKind.POLICY]
+    found["system_procedures_missing"] = set(ids) - kinds[DocumentKind.SYSTEM_PROCEDURE]
+    approved = _spread(session.scalars(
+        select(QualityObjective.organization_id).where(
+            QualityObjective.organization_id.in_(_all(counted)), QualityObjective.year == year,
+            QualityObjective.approved_at < as_of.day_end(day))
+    ), counted)
+    found["objectives_missing"] = set(ids) - approved - kinds[DocumentKind.OBJECTIVES]
+    lists = coverage.counts_on(session, organizations, day)
+    found["coverage_incomplete"] = {organization_id for organization_id, list_ in lists.items() if list_.uncovered}
+    found["internal_audit_missing"] = set(ids) - _spread(session.scalars(
+        select(InternalAudit.organization_id).where(
+            InternalAudit.organization_id.in_(_all(counted)), InternalAudit.starts_on <= day,
+            InternalAudit.ends_on > day - YEARLY)
+    ), counted)
+    found["management_review_missing"] = set(ids) - _spread(session.scalars(
+        select(ManagementReview.organization_id).where(
+            ManagementReview.organization_id.in_(_all(counted)), ManagementReview.held_on <= day,
+            ManagementReview.held_on > day - YEARLY)
+    ), counted)
+    found["publication_missing"], found["republication_needed"] = _publications(session, counted, lists, day)
+    found["corrective_action_overdue"] = _overdue_actions(session, counted, day)
+    found["legal_review_overdue"] = _late_legal_reviews(session, ids, day)
+    found["periodic_review_overdue"] = _late_periodic_reviews(session, in_force, day)
+    found["acknowledgement_incomplete"] = _unread(session, in_force, day)
+    return {organization_id: tuple(code for code in CODES if organization_id in found[code]) for organization_id in ids}
+
+
+def _records_counted_for(organizations: list[Organization]) -> dict[int, set[int]]:
+    """Whose quality-system records count for each organisation: its own."""
+    return {organization.id: {organization.id} for organization in organizations}
+
+
+def _all(counted: dict[int, set[int]]) -> list[int]:
+    return sorted(set().union(*counted.values()))
+
+
+def _spread(holders: Iterable[int], counted: dict[int, set[int]]) -> set[int]:
+    """The organisations for which a record of one of ``holders`` counts."""
+    held = set(holders)
+    return {organization_id for organization_id, whose in counted.items() if whose & held}
+
+
+def _kinds(session: Session, in_force: Subquery, year: int) -> dict[DocumentKind, set[int]]:
+    """Which organisations have a policy, system procedures, and objectives issued as a document for ``year``, in
+    force."""
+    wanted = (DocumentKind.POLICY, DocumentKind.SYSTEM_PROCEDURE, DocumentKind.OBJECTIVES)
+    found: dict[DocumentKind, set[int]] = {kind: set() for kind in wanted}
+    rows = session.execute(
+        select(in_force.c.organization_id, in_force.c.kind).where(
+            in_force.c.kind.in_(wanted),
+            or_(in_force.c.kind != DocumentKind.OBJECTIVES,
+                in_force.c.effective_from.between(date(year, 1, 1), date(year, 12, 31))))
+        .distinct()
+    )
+    for organization_id, kind in rows:
+        found[kind].add(organization_id)
+    return found
+
+
+def _publications(
+    session: Session, counted: dict[int, set[int]], lists: dict[int, coverage.ListCoverage], day: date
+) -> tuple[set[int], set[int]]:
+    """Those without a publication made known by ``day``, and those whose list changed since their latest one."""
+    latest: dict[int, Publication] = {}
+    for signed in session.scalars(
+        select(Publication).where(Publication.organization_id.in_(_all(counted)), Publication.signed_on <= day)
+        .order_by(Publication.signed_on.desc(), Publication.id.desc())
+    ):
+        for organization_id, whose in counted.items():
+            if signed.organization_id in whose:
+                latest.setdefault(organization_id, signed)
+    unpublished, changed = set(), set()
+    for organization_id in counted:
+        publication = latest.get(organization_id)
+        if publication is None:
+            unpublished.add(organization_id)
+            continue
+        made_known = (publication.posted_office_on, publication.posted_website_on, publication.notified_on)
+        if any(known is None or known > day for known in made_known):
+            unpublished.add(organization_id)
+        listed, scope = lists[organization_id].listed, publication.scope
+        added = any(not any(codes_match(code, listed_code) for code in scope) for listed_code in listed)
+        removed = any(not any(codes_match(code, listed_code) for listed_code in listed) for code in scope)
+        if added or removed:
+            changed.add(organization_id)
+    return unpublished, changed
+
+
+def _overdue_actions(session: Session, counted: dict[int, set[int]], day: date) -> set[int]:
+    """Those with a corrective action recorded by ``day`` and still open past its due day."""
+    actions = session.scalars(
+        select(CorrectiveAction).join(CorrectiveAction.finding).join(AuditFinding.audit)
+        .where(InternalAudit.organization_id.in_(_all(counted)), CorrectiveAction.created_at < as_of.day_end(day))
+        .options(selectinload(CorrectiveAction.finding).selectinload(AuditFinding.audit),
+                 selectinload(CorrectiveAction.finding).selectinload(AuditFinding.documents))
+    )
+    late = [action.finding.audit.organization_id for action in actions
+            if corrective_actions.state_on(action, day).overdue]
+    return _spread(late, counted)
+
+
+def _late_legal_reviews(session: Session, ids: list[int], day: date) -> set[int]:
+    """Those with a legal review open at the end of ``day`` for more than LEGAL_REVIEW_DAYS."""
+    end = as_of.day_end(day)
+    started_by = day - timedelta(days=LEGAL_REVIEW_DAYS + 1)
+    return set(session.scalars(
+        select(LegalReview.organization_id).where(
+            LegalReview.organization_id.in_(ids),
+            or_(LegalReview.opened_at.is_(None), LegalReview.opened_at < end),
+            or_(LegalReview.closed_at.is_(None), LegalReview.closed_at >= end),
+            or_(LegalReview.since <= started_by,
+                and_(LegalReview.since.is_(None), LegalReview.opened_at < as_of.day_end(started_by))),
+        ).distinct()
+    ))
+
+
+def _late_periodic_reviews(session: Session, in_force: Subquery, day: date) -> set[int]:
+    """Those with a document in force past its review day on ``day`` (``schedule.due_on_day``'s rule)."""
+    last = (select(PeriodicReview.document_id, func.max(PeriodicReview.reviewed_on).label("reviewed_on"))
+            .where(PeriodicReview.reviewed_on <= day).group_by(PeriodicReview.document_id).subquery())
+    start = case((last.c.reviewed_on > in_force.c.effective_from, last.c.reviewed_on),
+                 else_=in_force.c.effective_from)
+    return set(session.scalars(
+        select(in_force.c.organization_id).outerjoin(last, last.c.document_id == in_force.c.document_id)
+        .where(in_force.c.effective_from.is_not(None),
+               schedule.due_before(start, in_force.c.review_interval_months, day, schedule.intervals(session)))
+        .distinct()
+    ))
+
+
+def _unread(session: Session, in_force: Subquery, day: date) -> set[int]:
+    """Those asked to read a revision in force, with someone who had not confirmed it by ``day``
+    (``acknowledgement_status.rates_on_day``'s counts)."""
+    end = as_of.day_end(day)
+    request = AcknowledgementRequest
+    confirmed = and_(request.acknowledged_at.is_not(None), request.acknowledged_at < end)
+    still_asked = or_(request.closed_at.is_(None), request.closed_at >= end)
+    rows = session.execute(
+        select(in_force.c.organization_id, func.sum(case((confirmed, 1), else_=0)),
+               func.sum(case((or_(confirmed, still_asked), 1), else_=0)))
+        .join(request, request.revision_id == in_force.c.revision_id)
+        .where(request.requested_at < end)
+        .group_by(in_force.c.organization_id, in_force.c.revision_id)
+    )
+    return {organization_id for organization_id, done, asked in rows if int(done or 0) < int(asked or 0)}
