@@ -7,10 +7,10 @@ organisation's card with its details and evidence. A test holds the two to the s
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date, timedelta
+from typing import Any
 
-from sqlalchemy import Subquery, and_, case, func, or_, select
+from sqlalchemy import ColumnElement, Subquery, and_, case, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from qms.catalogue import coverage
@@ -35,7 +35,7 @@ from qms.models import (
     RevisionStatus,
 )
 from qms.periodic_review import schedule
-from qms.records import corrective_actions
+from qms.records import corrective_actions, ownership
 from qms.records.objectives import check_year
 
 
@@ -47,7 +47,6 @@ def gaps_on(session: Session, organizations: list[Organization], day: date) -> d
     except Invalid:
         return {organization.id: () for organization in organizations}
     ids = [organization.id for organization in organizations]
-    counted = _records_counted_for(organizations)
     owners = as_of.owners_on(ids, day)
     in_force = (
         select(owners.c.organization_id, Revision.id.label("revision_id"), Revision.document_id,
@@ -60,45 +59,30 @@ def gaps_on(session: Session, organizations: list[Organization], day: date) -> d
     kinds = _kinds(session, in_force, year)
     found["policy_missing"] = set(ids) - kinds[DocumentKind.POLICY]
     found["system_procedures_missing"] = set(ids) - kinds[DocumentKind.SYSTEM_PROCEDURE]
-    approved = _spread(session.scalars(
-        select(QualityObjective.organization_id).where(
-            QualityObjective.organization_id.in_(_all(counted)), QualityObjective.year == year,
-            QualityObjective.approved_at < as_of.day_end(day))
-    ), counted)
+    approved = _holders(session, QualityObjective, ids, day, QualityObjective.year == year,
+                        QualityObjective.approved_at < as_of.day_end(day), own_only=True)
     found["objectives_missing"] = set(ids) - approved - kinds[DocumentKind.OBJECTIVES]
     lists = coverage.counts_on(session, organizations, day)
     found["coverage_incomplete"] = {organization_id for organization_id, list_ in lists.items() if list_.uncovered}
-    found["internal_audit_missing"] = set(ids) - _spread(session.scalars(
-        select(InternalAudit.organization_id).where(
-            InternalAudit.organization_id.in_(_all(counted)), InternalAudit.starts_on <= day,
-            InternalAudit.ends_on > day - YEARLY)
-    ), counted)
-    found["management_review_missing"] = set(ids) - _spread(session.scalars(
-        select(ManagementReview.organization_id).where(
-            ManagementReview.organization_id.in_(_all(counted)), ManagementReview.held_on <= day,
-            ManagementReview.held_on > day - YEARLY)
-    ), counted)
-    found["publication_missing"], found["republication_needed"] = _publications(session, counted, lists, day)
-    found["corrective_action_overdue"] = _overdue_actions(session, counted, day)
+    found["internal_audit_missing"] = set(ids) - _holders(
+        session, InternalAudit, ids, day, InternalAudit.starts_on <= day, InternalAudit.ends_on > day - YEARLY)
+    found["management_review_missing"] = set(ids) - _holders(
+        session, ManagementReview, ids, day, ManagementReview.held_on <= day, ManagementReview.held_on > day - YEARLY)
+    found["publication_missing"], found["republication_needed"] = _publications(session, ids, lists, day)
+    found["corrective_action_overdue"] = _overdue_actions(session, ids, day)
     found["legal_review_overdue"] = _late_legal_reviews(session, ids, day)
     found["periodic_review_overdue"] = _late_periodic_reviews(session, in_force, day)
     found["acknowledgement_incomplete"] = _unread(session, in_force, day)
     return {organization_id: tuple(code for code in CODES if organization_id in found[code]) for organization_id in ids}
 
 
-def _records_counted_for(organizations: list[Organization]) -> dict[int, set[int]]:
-    """Whose quality-system records count for each organisation: its own."""
-    return {organization.id: {organization.id} for organization in organizations}
-
-
-def _all(counted: dict[int, set[int]]) -> list[int]:
-    return sorted(set().union(*counted.values()))
-
-
-def _spread(holders: Iterable[int], counted: dict[int, set[int]]) -> set[int]:
-    """The organisations for which a record of one of ``holders`` counts."""
-    held = set(holders)
-    return {organization_id for organization_id, whose in counted.items() if whose & held}
+def _holders(session: Session, model: Any, ids: list[int], day: date, *conditions: ColumnElement[bool],
+             own_only: bool = False) -> set[int]:
+    """Those of ``ids`` holding on ``day`` a record of ``model`` that meets the conditions (``ownership.held_by``'s
+    rule: a merged organisation holds its predecessors' records); with ``own_only``, one it made itself."""
+    holder = ownership.holder_on(model, day)
+    own = [holder == ownership.maker(model)] if own_only else []
+    return set(session.scalars(select(holder).where(holder.in_(ids), *own, *conditions).distinct()))
 
 
 def _kinds(session: Session, in_force: Subquery, year: int) -> dict[DocumentKind, set[int]]:
@@ -119,22 +103,29 @@ def _kinds(session: Session, in_force: Subquery, year: int) -> dict[DocumentKind
 
 
 def _publications(
-    session: Session, counted: dict[int, set[int]], lists: dict[int, coverage.ListCoverage], day: date
+    session: Session, ids: list[int], lists: dict[int, coverage.ListCoverage], day: date
 ) -> tuple[set[int], set[int]]:
-    """Those without a publication made known by ``day``, and those whose list changed since their latest one."""
+    """Those without a publication of their own made known by ``day`` (a predecessor's decision does not cover a
+    merged organisation), and those whose list changed since their latest one."""
+    holder = ownership.holder_on(Publication, day)
     latest: dict[int, Publication] = {}
-    for signed in session.scalars(
-        select(Publication).where(Publication.organization_id.in_(_all(counted)), Publication.signed_on <= day)
+    for signed, organization_id in session.execute(
+        select(Publication, holder).where(holder.in_(ids), holder == ownership.maker(Publication),
+                                          Publication.signed_on <= day)
         .order_by(Publication.signed_on.desc(), Publication.id.desc())
     ):
-        for organization_id, whose in counted.items():
-            if signed.organization_id in whose:
-                latest.setdefault(organization_id, signed)
+        latest.setdefault(organization_id, signed)
+    # A former agency's decision published that agency's scope: the organisation formed from it publishes anew.
+    carried = set(session.scalars(
+        select(holder).where(holder.in_(ids), holder != ownership.maker(Publication), Publication.signed_on <= day)
+    ))
     unpublished, changed = set(), set()
-    for organization_id in counted:
+    for organization_id in ids:
         publication = latest.get(organization_id)
         if publication is None:
             unpublished.add(organization_id)
+            if organization_id in carried:
+                changed.add(organization_id)
             continue
         made_known = (publication.posted_office_on, publication.posted_website_on, publication.notified_on)
         if any(known is None or known > day for known in made_known):
@@ -147,17 +138,17 @@ def _publications(
     return unpublished, changed
 
 
-def _overdue_actions(session: Session, counted: dict[int, set[int]], day: date) -> set[int]:
-    """Those with a corrective action recorded by ``day`` and still open past its due day."""
-    actions = session.scalars(
-        select(CorrectiveAction).join(CorrectiveAction.finding).join(AuditFinding.audit)
-        .where(InternalAudit.organization_id.in_(_all(counted)), CorrectiveAction.created_at < as_of.day_end(day))
+def _overdue_actions(session: Session, ids: list[int], day: date) -> set[int]:
+    """Those holding on ``day`` an audit with a corrective action recorded by then and still open past its due
+    day."""
+    holder = ownership.holder_on(InternalAudit, day)
+    rows = session.execute(
+        select(CorrectiveAction, holder).join(CorrectiveAction.finding).join(AuditFinding.audit)
+        .where(holder.in_(ids), CorrectiveAction.created_at < as_of.day_end(day))
         .options(selectinload(CorrectiveAction.finding).selectinload(AuditFinding.audit),
                  selectinload(CorrectiveAction.finding).selectinload(AuditFinding.documents))
     )
-    late = [action.finding.audit.organization_id for action in actions
-            if corrective_actions.state_on(action, day).overdue]
-    return _spread(late, counted)
+    return {organization_id for action, organization_id in rows if corrective_actions.state_on(action, day).overdue}
 
 
 def _late_legal_reviews(session: Session, ids: list[int], day: date) -> set[int]:

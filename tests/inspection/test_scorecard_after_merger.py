@@ -105,3 +105,15 @@ def test_the_annual_report_counts_as_the_scorecard_does(session, inspector, merg
     now = annual_report.figures(session, inspector, "XA-LOCBINH-MOI", today=today, as_of_day=today)
     assert now.publications == [] and now.objectives == [] and now.confirmed_by is None
     assert now.audits == 1 and now.actions_overdue == 1
+
+
+def test_the_overview_row_shows_the_gaps_the_scorecard_finds_after_the_merger(client, bearer, inspector, merged,
+                                                                              today):
+    row = next(row for row in client.get("/api/v1/overview/rows", headers=bearer(inspector),
+                                         query_string={"page_size": 100}).json
+               if row["organization"]["code"] == "XA-LOCBINH-MOI")
+    items = _items(client, bearer(inspector), "XA-LOCBINH-MOI")
+
+    assert sorted(row["scorecard_gaps"]) == sorted(code for code, item in items.items() if not item["ok"])
+    assert "internal_audit_missing" not in row["scorecard_gaps"]  # the predecessor's audit counts
+    assert "corrective_action_overdue" in row["scorecard_gaps"]  # and its open nonconformity is the merged one's
