@@ -35,6 +35,8 @@ Column = QueryableAttribute[Any] | ColumnElement[Any]
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
+#: The furthest page read: beyond it every list is empty anyway, and its offset must fit the databases' integers.
+MAX_PAGE = 1_000_000
 #: The longest text filter read; a longer one is cut, as a search box would.
 MAX_QUERY_LENGTH = 200
 
@@ -50,7 +52,7 @@ class ListRequest:
     q: str = ""
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "page", max(1, int(self.page)))
+        object.__setattr__(self, "page", min(MAX_PAGE, max(1, int(self.page))))
         object.__setattr__(self, "page_size", min(MAX_PAGE_SIZE, max(1, int(self.page_size))))
         object.__setattr__(self, "q", " ".join((self.q or "").split())[:MAX_QUERY_LENGTH])
 

@@ -108,3 +108,12 @@ def test_the_documents_list_filters_on_the_text_kept_with_each_write(session, se
     document.code, document.title = "QT-HT-10", "Đăng ký khai sinh"  # as a restructure gives a new code
     session.commit()
     assert found("trich luc") == [] and found("khai sinh qt ht 10") == ["QT-HT-10"]
+
+
+@pytest.mark.parametrize("path", ["/api/v1/revisions/awaiting", "/api/v1/legal-documents", "/api/v1/documents"])
+def test_a_page_far_past_the_end_is_empty_not_an_error(client, bearer, secretary, path):
+    """A page number larger than the databases' integers (a program's mistake) reads an empty page."""
+    response = client.get(path, headers=bearer(secretary), query_string={"page": 10**19, "page_size": 200})
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json() == []
+
