@@ -65,12 +65,13 @@ def describe(record: Any) -> str:
     return f"Xác nhận hiệu lực năm {record.year}"
 
 
-def rule(target_codes: list[str]) -> str:
+def rule(target_codes: list[str]) -> Message:
     """Where the records go, as the preview states it."""
     if len(target_codes) == 1:
-        return f"Mọi hồ sơ HTQLCL của đơn vị cũ chuyển sang {target_codes[0]}."
-    return (f"Hồ sơ HTQLCL của cả đơn vị (công bố, đánh giá nội bộ, xem xét của lãnh đạo, mục tiêu, xác nhận hiệu "
-            f"lực) chuyển sang {target_codes[0]}, trừ hồ sơ được giao cho đơn vị nhận khác.")
+        return Message("Mọi hồ sơ HTQLCL của đơn vị cũ chuyển sang %(target)s.", target=target_codes[0])
+    return Message("Hồ sơ HTQLCL của cả đơn vị (công bố, đánh giá nội bộ, xem xét của lãnh đạo, mục tiêu, xác nhận "
+                   "hiệu lực) chuyển sang %(target)s, trừ hồ sơ được giao cho đơn vị nhận khác.",
+                   target=target_codes[0])
 
 
 def planned(
@@ -87,11 +88,12 @@ def planned(
             key = f"{kind}:{record.id}"
             target = wanted.pop(key, None) or target_codes[0]
             if target not in target_codes:
-                raise Invalid(f"Hồ sơ {key} được giao cho {target}, không phải đơn vị nhận.",
-                              code="invalid_resolution")
+                raise Invalid(Message("Hồ sơ %(record)s được giao cho %(target)s, không phải đơn vị nhận.",
+                                      record=key, target=target), code="invalid_resolution")
             moves.append(RecordMove(kind, record.id, by_id[record.organization_id], target, describe(record)))
     if wanted:
-        raise Invalid(f"Không có hồ sơ {', '.join(sorted(wanted))} ở đơn vị bị sắp xếp.", code="invalid_resolution")
+        raise Invalid(Message("Không có hồ sơ %(records)s ở đơn vị bị sắp xếp.", records=", ".join(sorted(wanted))),
+                      code="invalid_resolution")
     order = [source.code for source in sources]
     return sorted(moves, key=lambda m: (order.index(m.source), list(KINDS).index(m.kind), m.record_id))
 
