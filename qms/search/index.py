@@ -272,7 +272,7 @@ class SearchIndex:
         return len(found)
 
     def _merge_in_background(self) -> None:
-        """The tiny segments into one, off the request, the writer lock and this process (``qms.search.merging``)."""
+        """The tiny segments into one, off the request, the writer lock and this process (``merge_process``)."""
         if self._merger is not None and self._merger.is_alive():
             return
 

@@ -8,7 +8,7 @@ replaces exactly the segments it read. Whatever was appended meanwhile stays, an
 meanwhile in the segments it read (a superseded revision re-indexed, a withdrawn document) are carried
 over to the merged segment. Merges of one index directory run one at a time (a lock file), across processes.
 
-The background merge runs in a process of its own (``python -m qms.search.merging DIR SIZE``), at a lower
+The background merge runs in a process of its own (``python -m qms.search.merge_process DIR SIZE``), at a lower
 priority: a merge is seconds of pure Python, and in a thread of the worker it would hold the interpreter's lock
 against the requests of that worker (an append waiting for it at every database or file call).
 """
@@ -184,7 +184,7 @@ def _write_merged(
 
 def merge_in_child(path: Path, size: int, writer_timeout: float) -> int:
     """``merge_below`` in a child process at a lower priority; waits for it and returns its exit code."""
-    command = [sys.executable, "-m", "qms.search.merging", str(path), str(size), str(writer_timeout)]
+    command = [sys.executable, "-m", "qms.search.merge_process", str(path), str(size), str(writer_timeout)]
     # The child imports this very code, wherever the server was started from.
     root = str(Path(__file__).resolve().parents[2])
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
@@ -198,10 +198,8 @@ def _lower_priority() -> None:
 
 
 def main(argv: list[str]) -> int:
+    """The merge of ``merge_in_child``, in the child: DIR SIZE WRITER_TIMEOUT."""
     path, size, writer_timeout = Path(argv[0]), int(argv[1]), float(argv[2])
     merge_below(open_index(str(path)), path, size, writer_timeout=writer_timeout)
     return 0
 
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
