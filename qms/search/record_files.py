@@ -9,6 +9,7 @@ the index-log entries of every record naming the file.
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -89,6 +90,28 @@ def run(session: Session, files: FileStore, sha256: str, limits: ConversionLimit
         reading.updated_at = clock.now()
         search_log.records_changed(session, record_entries.keys_naming(session, sha256))
     return DONE
+
+
+def recover(session: Session, *, lease_seconds: float, at_start: bool) -> list[str]:
+    """Readings a dead worker left running past the lease are queued again; the hashes to enqueue: at start every
+    queued one (the queue may have lost jobs with its worker), later only those freed now."""
+    expired = clock.now() - timedelta(seconds=lease_seconds)
+    with unit_of_work(session):
+        freed = []
+        for reading in session.scalars(
+            select(FileReading)
+            .where(FileReading.state == ProcessingState.RUNNING, FileReading.updated_at < expired)
+            .with_for_update()
+        ):
+            _log.warning("record file %s: reading left unfinished, queued again", reading.sha256)
+            reading.state = ProcessingState.QUEUED
+            reading.updated_at = clock.now()
+            freed.append(reading.sha256)
+    if not at_start:
+        return sorted(freed)
+    return list(session.scalars(
+        select(FileReading.sha256).where(FileReading.state == ProcessingState.QUEUED).order_by(FileReading.sha256)
+    ))
 
 
 def _failed(session: Session, sha256: str, failure: ConversionFailed, max_attempts: int) -> str:

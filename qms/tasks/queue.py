@@ -167,13 +167,18 @@ def digests(app: Flask, *, through: date | None) -> int:
 
 
 def recover(app: Flask, queue: TaskQueue, *, at_start: bool) -> int:
-    """Queue again what a dead worker left running (see processing.recover); how many jobs were enqueued."""
+    """Queue again what a dead worker left running (see processing.recover and record_files.recover); how many jobs
+    were enqueued."""
     from qms.documents import processing
     from qms.extensions import db
+    from qms.search import record_files
 
     lease = 2 * max(float(app.config["CONVERSION_TIMEOUT"]), float(app.config["OCR_TIMEOUT"])) + 60
     with app.app_context():
         queued = processing.recover(db.session, processing.worker_name(), lease_seconds=lease, at_start=at_start)
+        files = record_files.recover(db.session, lease_seconds=lease, at_start=at_start)
     for revision_id in queued:
         queue.process_revision(revision_id)
-    return len(queued)
+    for sha256 in files:
+        queue.read_record_file(sha256)
+    return len(queued) + len(files)
