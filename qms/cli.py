@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
+from whoosh.index import LockError
 
 from qms import clock, conformity, search, tasks
 from qms.accounts import organizations, restructure_schedule, users
@@ -249,7 +250,12 @@ def reindex_command(catch_up: bool, missing: bool) -> None:
         applied = 0
         while batch := index.apply_log(db.engine, timeout=30, max_ops=2000):
             applied += batch
-        segments = index.merge_segments()
+        try:
+            segments = index.merge_segments()
+        except LockError:  # the background merge of a server is at work: the log is applied, the merge waits
+            click.echo(f"Đã cập nhật {applied} phiên bản vào chỉ mục; một lần gộp phân đoạn khác đang chạy, "
+                       "chưa gộp thêm.")
+            return
         click.echo(f"Đã cập nhật {applied} phiên bản vào chỉ mục ({segments} phân đoạn trước khi gộp).")
         return
     if missing:
