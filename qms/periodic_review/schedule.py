@@ -98,9 +98,12 @@ def due_on_day(session: Session, in_force: list[Revision], day: date) -> dict[in
 def first_start_due_by(day: date, months: int) -> date:
     """The earliest start whose review, ``months`` later, falls on ``day`` or after: a start before it is due before
     ``day`` (``add_months`` never goes back as its start moves on)."""
-    start = add_months(day, -months)
-    while add_months(start - timedelta(days=1), months) >= day:
-        start -= timedelta(days=1)
+    try:
+        start = add_months(day, -months)
+        while add_months(start - timedelta(days=1), months) >= day:
+            start -= timedelta(days=1)
+    except (ValueError, OverflowError):
+        return date.min  # ``day`` lies within ``months`` of the calendar's first day: nothing can be due before it
     while add_months(start, months) < day:
         start += timedelta(days=1)
     return start

@@ -91,3 +91,7 @@ def test_the_api_as_of_a_day(client, bearer, inspector, merged):
         ("XA-LOCBINH", "merged", "2025-07-01", ["XA-LOCBINH-MOI"], MARK)]
     future = client.get("/api/v1/overview?as_of=2999-01-01", headers=headers)
     assert future.status_code == 422
+    # The calendar's first day (a program's mistake, or a curious inspector): nothing existed, nothing was due.
+    first = client.get("/api/v1/overview?as_of=0001-01-01", headers=headers)
+    assert first.status_code == 200, first.json
+    assert all(row["documents"] == 0 for row in first.json["rows"])

@@ -192,3 +192,16 @@ def test_default_interval_by_kind(session, secretary, kind, months):
 def test_add_months_keeps_the_day_or_takes_the_months_last():
     assert add_months(date(2025, 1, 31), 1) == date(2025, 2, 28)
     assert add_months(date(2024, 2, 29), 12) == date(2025, 2, 28)
+
+
+@pytest.mark.parametrize("day", [date(1, 1, 1), date(1, 6, 15), date(2, 1, 15)])
+def test_no_start_is_due_before_a_day_near_the_calendars_first(day):
+    """A start before ``first_start_due_by`` is due before the day; near year 1 there is none."""
+    assert schedule.first_start_due_by(day, 13) == date.min
+    assert add_months(date.min, 13) >= day
+
+
+def test_the_first_start_due_by_a_day_is_the_boundary_of_add_months():
+    day = date(2025, 3, 31)
+    start = schedule.first_start_due_by(day, 12)
+    assert add_months(start, 12) >= day > add_months(start - timedelta(days=1), 12)
