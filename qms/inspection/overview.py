@@ -154,7 +154,7 @@ def overview(
     organizations = [entry.organization for entry in entries]
     if day < today:
         counts_on = _CountsOn(session, organizations, day)
-        rows = [_row_on(entry.organization, entry.parent, counts_on, chain) for entry in entries]
+        rows = [_row(entry.organization, entry.parent, counts_on, chain) for entry in entries]
     else:
         counts = _Counts(session, viewer, organizations, today)
         rows = [_row(entry.organization, entry.parent, counts, chain) for entry in entries]
@@ -201,7 +201,9 @@ class _Counts:
         return dict(session.execute(query.group_by(query.selected_columns[0])).all())
 
 
-def _row(organization: Organization, parent: Organization | None, counts: _Counts, chain: ChainHealth) -> OverviewRow:
+def _row(organization: Organization, parent: Organization | None, counts: _Counts | _CountsOn,
+         chain: ChainHealth) -> OverviewRow:
+    """The row of today's counts, or as the organisation stood at the end of the day of ``_CountsOn``."""
     covered = counts.coverage[organization.id]
     by_kind = counts.by_kind.get(organization.id, Counter())
     read = counts.acknowledgements.get(organization.id, acknowledgement_status.Rate(0, 0))
@@ -277,33 +279,12 @@ class _CountsOn:
                                        or_(LegalReview.closed_at.is_(None), LegalReview.closed_at >= end)))
         self.coverage = coverage.counts_on(session, organizations, day, held_only=True)
         self.gaps = scorecard_gaps.gaps_on(session, organizations, day)
+        # The rate of readings is today's measure; a past day's row leaves it out.
+        self.acknowledgements: dict[int, acknowledgement_status.Rate] = {}
 
 
 def _grouped(session: Session, query: Any) -> dict[int, Any]:
     return dict(session.execute(query.group_by(query.selected_columns[0])).all())
-
-
-def _row_on(organization: Organization, parent: Organization | None, counts: _CountsOn,
-            chain: ChainHealth) -> OverviewRow:
-    """The row as the organisation stood at the end of the day of ``counts``."""
-    kinds = counts.by_kind.get(organization.id, Counter())
-    covered = counts.coverage[organization.id]
-    return OverviewRow(
-        organization=organization,
-        documents_by_kind={kind: count for kind in DocumentKind if (count := kinds[kind])},
-        effective_processes=counts.processes.get(organization.id, 0),
-        covered=covered.covered,
-        listed=len(covered.listed),
-        coverage_percent=_percent(covered),
-        open_reviews=counts.reviews.get(organization.id, 0),
-        processes_with_findings=counts.findings.get(organization.id, 0),
-        awaiting_approval=counts.awaiting.get(organization.id, 0),
-        overdue_reviews=counts.overdue.get(organization.id, 0),
-        last_approval=counts.last_approval.get(organization.id),
-        chain_ok=chain.organization_ok(organization.id),
-        parent=parent,
-        scorecard_gaps=counts.gaps[organization.id],
-    )
 
 
 def _by(instant: datetime | None, day: date) -> bool:
