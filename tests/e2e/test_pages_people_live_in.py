@@ -40,7 +40,7 @@ def test_facets_filter_and_the_page_box_is_the_header_box(open_page):
     facet = page.locator(".facets a").first
     expect(facet).to_be_visible()
     facet.click()
-    expect(page).to_have_url(re.compile(r"(kind|organization)=[^&]+"))
+    expect(page).to_have_url(re.compile(r"(kind|organization|category)=[^&]+"))
     expect(page.locator(".facets [aria-current=true]").first).to_be_visible()
 
     header, own = page.locator(".header-search .search-box"), page.locator(".search-main .search-box")
