@@ -161,6 +161,15 @@ def summaries(session: Session, viewer: User, revisions: list[Revision]) -> dict
     }
 
 
+#: Processes in force whose current revision has findings (joined Document → Revision → RevisionCheck).
+_IN_FORCE_WITH_FINDINGS = (
+    Document.kind == DocumentKind.PROCESS,
+    Document.status == DocumentStatus.ACTIVE,
+    Revision.status == RevisionStatus.EFFECTIVE,
+    RevisionCheck.finding_count > 0,
+)
+
+
 def organization_findings(session: Session, viewer: User, organization_code: str) -> list[ProcessFindings]:
     """Processes in force of the organisation whose current revision has findings, by document code."""
     organization = visible_organization(session, viewer, organization_code)
@@ -170,13 +179,7 @@ def organization_findings(session: Session, viewer: User, organization_code: str
         select(Document, Revision, RevisionCheck.findings)
         .join(Revision, Revision.document_id == Document.id)
         .join(RevisionCheck, RevisionCheck.revision_id == Revision.id)
-        .where(
-            Document.organization_id == organization.id,
-            Document.kind == DocumentKind.PROCESS,
-            Document.status == DocumentStatus.ACTIVE,
-            Revision.status == RevisionStatus.EFFECTIVE,
-            RevisionCheck.finding_count > 0,
-        )
+        .where(Document.organization_id == organization.id, *_IN_FORCE_WITH_FINDINGS)
         .order_by(Document.code)
     )
     return [
@@ -194,12 +197,7 @@ def findings_by_organization(session: Session, viewer: User) -> dict[int, int]:
         select(Document.organization_id, func.count(RevisionCheck.id))
         .join(Revision, Revision.document_id == Document.id)
         .join(RevisionCheck, RevisionCheck.revision_id == Revision.id)
-        .where(
-            Document.kind == DocumentKind.PROCESS,
-            Document.status == DocumentStatus.ACTIVE,
-            Revision.status == RevisionStatus.EFFECTIVE,
-            RevisionCheck.finding_count > 0,
-        )
+        .where(*_IN_FORCE_WITH_FINDINGS)
         .group_by(Document.organization_id)
     )
     return dict(rows.all())
