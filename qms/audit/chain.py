@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -61,10 +62,13 @@ class ChainHealth:
     first_bad: str | None = None
     #: Every problem found, in the order of the walk.
     problems: list[str] = field(default_factory=list)
-    #: The hash of the last entry read (the head's, when the chain is sound).
+    #: The last entry read and its hash (the head's, when the chain is sound).
+    last_seq: int = 0
     last_hash: str = GENESIS
     #: The latest anchor of the head kept outside the database, when there is one.
     last_anchor: Anchor | None = None
+    #: When the full walk this health rests on ran (``qms.audit.verification``); None for a walk not kept.
+    fully_checked_at: datetime | None = None
     # What is already listed, so a log with many bad entries is not compared with every one before it.
     _problems_listed: set[str] = field(default_factory=set, repr=False, compare=False)
     _seqs_listed: set[int] = field(default_factory=set, repr=False, compare=False)
@@ -93,35 +97,95 @@ def check_chain(session: Session, anchor_file: AnchorFile | None = None) -> Chai
     """Every entry checked against its content and its neighbour, the chain's end against its head and its
     anchors, and every revision row against its entries."""
     health = ChainHealth()
+    touched = _walk(session, health, anchor_file, after=(0, GENESIS))
+    _check_revision_rows(session, health, touched, every_row=True)
+    return health
+
+
+def check_after(session: Session, start: ChainStart, anchor_file: AnchorFile | None = None) -> ChainHealth:
+    """What a full walk found, brought up to now by reading only what came after it: the walk's last entry must be
+    unchanged, every later entry sound, the head at the end and the anchors beyond it held, and the revision rows
+    of the documents those entries are about must agree with their entries."""
+    health = ChainHealth(entries=start.entries, first_bad=start.first_bad, problems=list(start.problems),
+                         bad_organizations=set(start.bad_organizations))
+    health._problems_listed.update(start.problems)
+    if start.seq:
+        kept = session.execute(select(*AuditEntry.__table__.columns).where(AuditEntry.seq == start.seq)).one_or_none()
+        if kept is None:
+            health._fail(start.seq, None, f"audit entry {start.seq}, the last one the full walk read, is missing: "
+                                          "entries were removed")
+        elif kept.hash != start.hash or entry_hash(kept) != kept.hash:  # type: ignore[arg-type]  # a row
+            health._fail(start.seq, kept.organization_id,
+                         f"audit entry {start.seq} ({kept.action}) was altered after the full walk")
+    touched = _walk(session, health, anchor_file, after=(start.seq, start.hash))
+    _check_revision_rows(session, health, touched, every_row=False)
+    return health
+
+
+@dataclass(frozen=True)
+class ChainStart:
+    """Where a full walk ended and what it found (``qms.audit.verification`` keeps them)."""
+
+    seq: int
+    hash: str
+    entries: int
+    first_bad: str | None
+    problems: tuple[str, ...]
+    bad_organizations: frozenset[int]
+
+
+def _walk(session: Session, health: ChainHealth, anchor_file: AnchorFile | None, *,
+          after: tuple[int, str]) -> set[int]:
+    """The entries after ``after`` (seq, hash), the head and the anchors beyond ``after``; returns the documents the
+    entries read are about."""
+    after_seq, after_hash = after
+    # The anchors before the entries, the head after them: each written after what it names, so nothing appended
+    # meanwhile is taken for a removal.
     anchor_list = anchor_file.read() if anchor_file is not None else []
     health.last_anchor = anchor_list[-1] if anchor_list else None
-    anchored = {anchor.seq for anchor in anchor_list}
+    anchored = {anchor.seq for anchor in anchor_list if anchor.seq > after_seq}
     hashes: dict[int, str] = {}
-    columns = select(*AuditEntry.__table__.columns).order_by(AuditEntry.seq).execution_options(yield_per=2000)
-    previous_hash, previous_seq, previous_organization = GENESIS, 0, None
-    for entry in session.execute(columns):
-        health.entries += 1
-        if entry.seq != previous_seq + 1:
-            missing = f"audit entry {previous_seq + 1} is missing (next is {entry.seq})"
-            health._fail(entry.seq, entry.organization_id, missing)
-        if entry.prev_hash != previous_hash:
-            problem = f"audit entry {entry.seq} does not follow entry {previous_seq}"
-            health._fail(entry.seq, entry.organization_id, problem)
-            if previous_seq:
-                health._fail(previous_seq, previous_organization, problem)
-        if entry_hash(entry) != entry.hash:  # type: ignore[arg-type]  # a row has the entry's attributes
-            health._fail(entry.seq, entry.organization_id, f"audit entry {entry.seq} ({entry.action}) was altered")
-        if entry.seq in anchored:
-            hashes[entry.seq] = entry.hash
-        previous_hash, previous_seq, previous_organization = entry.hash, entry.seq, entry.organization_id
-    health.last_hash = previous_hash
-    head = session.execute(select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1)).one_or_none()
-    health.head_seq, health.head_hash = (head.seq, head.hash) if head is not None else (0, GENESIS)
+    documents: set[int] = set()
+    previous_hash, previous_seq, previous_organization = after_hash, after_seq, None
+    while True:
+        read = 0
+        later = (select(*AuditEntry.__table__.columns).where(AuditEntry.seq > previous_seq)
+                 .order_by(AuditEntry.seq).execution_options(yield_per=2000))
+        for entry in session.execute(later):
+            read += 1
+            if entry.seq != previous_seq + 1:
+                missing = f"audit entry {previous_seq + 1} is missing (next is {entry.seq})"
+                health._fail(entry.seq, entry.organization_id, missing)
+            if entry.prev_hash != previous_hash:
+                problem = f"audit entry {entry.seq} does not follow entry {previous_seq}"
+                health._fail(entry.seq, entry.organization_id, problem)
+                if previous_seq:
+                    health._fail(previous_seq, previous_organization, problem)
+            if entry_hash(entry) != entry.hash:  # type: ignore[arg-type]  # a row has the entry's attributes
+                health._fail(entry.seq, entry.organization_id, f"audit entry {entry.seq} ({entry.action}) was altered")
+            if entry.seq in anchored:
+                hashes[entry.seq] = entry.hash
+            if entry.document_id is not None:
+                documents.add(entry.document_id)
+            previous_hash, previous_seq, previous_organization = entry.hash, entry.seq, entry.organization_id
+        health.entries += read
+        head = session.execute(select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1)).one_or_none()
+        health.head_seq, health.head_hash = (head.seq, head.hash) if head is not None else (0, GENESIS)
+        # A head beyond the last entry read is an append committed during the walk (PostgreSQL reads each statement
+        # at its own moment), or removed entries: read on until no entry comes.
+        if health.head_seq <= previous_seq or not read:
+            break
+    health.last_seq, health.last_hash = previous_seq, previous_hash
     if (health.head_seq, health.head_hash) != (previous_seq, previous_hash):
         problem = f"audit log ends at entry {previous_seq} but its head says {health.head_seq}: entries were removed"
         health._fail(previous_seq, previous_organization, problem)
-    for problem in anchors.problems(anchor_list, hashes, previous_seq):
+    beyond = [anchor for anchor in anchor_list if anchor.seq > after_seq]
+    for problem in anchors.problems(beyond, hashes, previous_seq):
         health._fail(previous_seq, previous_organization, problem)
-    for disagreement in revision_records.disagreements(session):
+    return documents
+
+
+def _check_revision_rows(session: Session, health: ChainHealth, documents: set[int], *, every_row: bool) -> None:
+    found = revision_records.disagreements(session, None if every_row else documents)
+    for disagreement in found:
         health._fail(disagreement.seq or 0, disagreement.organization_id, disagreement.problem)
-    return health

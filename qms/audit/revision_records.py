@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -43,13 +43,29 @@ class Disagreement:
     problem: str
 
 
-def disagreements(session: Session) -> Iterator[Disagreement]:
-    """Every revision row checked against its audit entries, in revision order."""
+def disagreements(session: Session, documents: Collection[int] | None = None) -> Iterator[Disagreement]:
+    """Every revision row (of ``documents`` when given) checked against its audit entries, in revision order."""
+    if documents is None:
+        yield from _disagreements(session, None)
+        return
+    chosen = sorted(documents)
+    for start in range(0, len(chosen), _BATCH):  # bounded IN lists: SQLite caps a statement's parameters
+        yield from _disagreements(session, chosen[start:start + _BATCH])
+
+
+#: Documents compared per round when only some are.
+_BATCH = 500
+
+
+def _disagreements(session: Session, documents: list[int] | None) -> Iterator[Disagreement]:
     entries: dict[int, list[Any]] = defaultdict(list)
     columns = (AuditEntry.seq, AuditEntry.action, AuditEntry.occurred_at, AuditEntry.actor_id,
                AuditEntry.actor_name, AuditEntry.actor_title, AuditEntry.revision_id, AuditEntry.details,
                AuditEntry.file_sha256)
     about_revisions = select(*columns).where(AuditEntry.revision_id.is_not(None)).order_by(AuditEntry.seq)
+    if documents is not None:
+        about_revisions = about_revisions.where(
+            AuditEntry.revision_id.in_(select(Revision.id).where(Revision.document_id.in_(documents))))
     for entry in session.execute(about_revisions.execution_options(yield_per=2000)):
         entries[entry.revision_id].append(entry)
     withdrawn: dict[int, Any] = {}
@@ -62,6 +78,8 @@ def disagreements(session: Session) -> Iterator[Disagreement]:
         .order_by(Revision.id)
         .execution_options(yield_per=1000)
     )
+    if documents is not None:
+        rows = rows.where(Revision.document_id.in_(documents))
     for row in session.execute(rows):
         for seq, problem in _row_problems(row, entries.get(row.id, []), withdrawn.get(row.id)):
             yield Disagreement(row.organization_id, row.id, seq, f"revision {row.id} (number {row.number} of "

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from qms import clock
 from qms.accounts import permissions
-from qms.audit import chain
+from qms.audit import verification
 from qms.audit.anchors import AnchorFile
 from qms.audit.chain import GENESIS, canonical_json, entry_hash
 from qms.files.store import FileStore
@@ -99,7 +99,7 @@ class VerifyReport:
 def verify(session: Session, files: FileStore, anchor_file: AnchorFile | None = None) -> VerifyReport:
     """The one walk of the chain (entries, head, anchors, revision rows against their entries), then every stored
     file against its hash."""
-    health = chain.check_chain(session, anchor_file)
+    health = verification.walk_and_keep(session, anchor_file, now=clock.now(), source=verification.VERIFY)
     report = VerifyReport(entries=health.entries, head_hash=health.last_hash)
     for problem in health.problems:
         report.fail(problem)

@@ -25,8 +25,9 @@ from qms import clock, conformity, listing
 from qms.accounts import permissions, tree_as_of
 from qms.accounts.tree_as_of import FormerOrganization, TreeOn
 from qms.acknowledgements import status as acknowledgement_status
+from qms.audit import verification
 from qms.audit.anchors import Anchor, AnchorFile
-from qms.audit.chain import ChainHealth, check_chain
+from qms.audit.chain import ChainHealth
 from qms.catalogue import coverage
 from qms.documents import as_of as documents_as_of
 from qms.errors import Forbidden, Invalid, NotFound
@@ -148,7 +149,7 @@ def overview(
         below = tree.below(parent.id)
         entries = [entry for entry in entries if entry.organization.id in below]
         former = [f for f in former if any(s.id in below for s in f.successors)]
-    chain = check_chain(session, anchor_file)
+    chain = verification.current_health(session, anchor_file, now=clock.now())
     if anchor_file is not None and chain.ok:
         anchor_file.try_append(Anchor(today, chain.head_seq, chain.head_hash, f"overview:{viewer.username}"))
     organizations = [entry.organization for entry in entries]

@@ -1,7 +1,7 @@
 """Typed SQLAlchemy models, one module per subject; import them from here."""
 
 from qms.models.acknowledgements import AcknowledgementRequest, DocumentReader
-from qms.models.audit import AuditEntry, AuditHead
+from qms.models.audit import AuditEntry, AuditHead, AuditVerification
 from qms.models.base import Base
 from qms.models.conformity import RevisionCheck
 from qms.models.documents import (
@@ -94,6 +94,7 @@ __all__ = [
     "ApiToken",
     "AuditEntry",
     "AuditHead",
+    "AuditVerification",
     "Base",
     "Document",
     "DocumentKind",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from qms.models.base import Base, UTCDateTime
@@ -41,3 +41,27 @@ class AuditHead(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     seq: Mapped[int] = mapped_column(Integer, default=0)
     hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditVerification(Base):
+    """One full walk of the audit chain and what it found, kept so a page can rely on it and walk only the entries
+    written after it (``qms.audit.verification``)."""
+
+    __tablename__ = "audit_verifications"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    checked_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    #: Who asked: ``scheduled`` (the worker), ``verify`` (the command or the API), ``overview`` (none was recent).
+    source: Mapped[str] = mapped_column(String(40))
+    #: The last entry the walk read, and its hash: the next walk starts there and must find it unchanged.
+    through_seq: Mapped[int] = mapped_column(Integer)
+    through_hash: Mapped[str] = mapped_column(String(64))
+    entries: Mapped[int] = mapped_column(Integer)
+    ok: Mapped[bool] = mapped_column(Boolean)
+    first_bad: Mapped[str | None] = mapped_column(Text)
+    #: How many problems the walk found; the first ``PROBLEMS_KEPT`` of them are in ``problems``.
+    problem_count: Mapped[int] = mapped_column(Integer, default=0)
+    #: JSON list of the problems, in the order of the walk.
+    problems: Mapped[str] = mapped_column(Text, default="[]")
+    #: JSON list of the ids of the organisations that own a bad entry or revision row.
+    bad_organizations: Mapped[str] = mapped_column(Text, default="[]")

@@ -27,6 +27,7 @@ class TaskQueue:
     send_digests: Any = None
     mail_stranded: Any = None
     read_record_file: Any = None
+    walk_audit_chain: Any = None
 
 
 def make_queue(app: Flask) -> TaskQueue:
@@ -104,7 +105,22 @@ def make_queue(app: Flask) -> TaskQueue:
             raise RetryTask()
         return outcome
 
-    huey_queue = TaskQueue(huey, process_revision, recover_unfinished, read_record_file=read_record_file)
+    @huey.periodic_task(crontab(minute="23"), name="walk_audit_chain")
+    def walk_audit_chain() -> bool:
+        # Pages walk only the entries after the latest full walk (qms.audit.verification): one every hour.
+        from qms import clock
+        from qms.audit import anchors, verification
+        from qms.extensions import db
+
+        with app.app_context():
+            health = verification.walk_and_keep(db.session, anchors.anchor_file(app), now=clock.now(),
+                                                source=verification.SCHEDULED)
+        if not health.ok:
+            _log.error("audit chain: %s", health.first_bad)
+        return health.ok
+
+    huey_queue = TaskQueue(huey, process_revision, recover_unfinished, read_record_file=read_record_file,
+                           walk_audit_chain=walk_audit_chain)
     _add_mail_jobs(app, huey, huey_queue, immediate=immediate)
     return huey_queue
 

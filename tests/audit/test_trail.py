@@ -7,18 +7,10 @@ import os
 import pytest
 from sqlalchemy import select, text
 from support.factories import make_docx, make_effective, upload
+from support.tampering import bypass_append_only
 
 from qms.audit import trail
 from qms.models import AuditEntry
-
-
-def _bypass_append_only(session) -> None:
-    """What an attacker with database access would do first."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("ALTER TABLE audit_entries DISABLE TRIGGER USER"))
-    else:
-        session.execute(text("DROP TRIGGER audit_entries_no_update"))
-        session.execute(text("DROP TRIGGER audit_entries_no_delete"))
 
 
 def test_every_step_of_the_cycle_is_recorded_in_order(session, files, secretary, reviewer, approver, document, today):
@@ -46,7 +38,7 @@ def test_chain_links_each_entry_to_the_previous(session, files, secretary, docum
 def test_altered_entry_is_named(session, files, secretary, document):
     upload(session, files, secretary, document)
     target = session.scalar(select(AuditEntry).where(AuditEntry.action == "upload"))
-    _bypass_append_only(session)
+    bypass_append_only(session)
     session.execute(
         text("UPDATE audit_entries SET details = :d WHERE seq = :s"),
         {"d": '{"change_summary":"khác"}', "s": target.seq},
@@ -60,7 +52,7 @@ def test_altered_entry_is_named(session, files, secretary, document):
 def test_removed_last_entry_is_detected_by_the_head(session, files, secretary, document):
     upload(session, files, secretary, document)
     last = session.scalars(select(AuditEntry).order_by(AuditEntry.seq.desc())).first()
-    _bypass_append_only(session)
+    bypass_append_only(session)
     session.execute(text("DELETE FROM audit_entries WHERE seq = :s"), {"s": last.seq})
     session.commit()
     report = trail.verify(session, files)
@@ -69,7 +61,7 @@ def test_removed_last_entry_is_detected_by_the_head(session, files, secretary, d
 
 def test_removed_middle_entry_is_detected(session, files, secretary, document):
     upload(session, files, secretary, document)
-    _bypass_append_only(session)
+    bypass_append_only(session)
     session.execute(text("DELETE FROM audit_entries WHERE seq = 2"))
     session.commit()
     report = trail.verify(session, files)

@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy import select, text
 from support.factories import make_docx, make_effective, upload
 from support.pages import signed_in
+from support.tampering import bypass_append_only
 
 from qms.audit import anchors, trail
 from qms.documents import lifecycle
@@ -23,14 +24,6 @@ from qms.errors import Damaged
 from qms.files import store
 from qms.inspection import dossier, overview
 from qms.models import AuditEntry, AuditHead
-
-
-def _bypass_append_only(session) -> None:
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("ALTER TABLE audit_entries DISABLE TRIGGER USER"))
-    else:
-        session.execute(text("DROP TRIGGER audit_entries_no_update"))
-        session.execute(text("DROP TRIGGER audit_entries_no_delete"))
 
 
 @pytest.fixture
@@ -101,7 +94,7 @@ def _truncate_after_anchor(session, files, anchor_file, secretary, today) -> int
     anchored = anchor_file.anchor_head(session, today, anchors.DAILY)
     last = session.scalars(select(AuditEntry).order_by(AuditEntry.seq.desc())).first()
     before = session.scalar(select(AuditEntry).where(AuditEntry.seq == last.seq - 1))
-    _bypass_append_only(session)
+    bypass_append_only(session)
     session.execute(text("DELETE FROM audit_entries WHERE seq = :s"), {"s": last.seq})
     session.execute(text("UPDATE audit_head SET seq = :s, hash = :h WHERE id = 1"), {"s": before.seq, "h": before.hash})
     session.commit()
@@ -135,7 +128,7 @@ def test_flask_qms_anchor_writes_one_line_a_day_beside_the_backups_and_verify_ch
 
     last = session.scalars(select(AuditEntry).order_by(AuditEntry.seq.desc())).first()
     before = session.scalar(select(AuditEntry).where(AuditEntry.seq == last.seq - 1))
-    _bypass_append_only(session)
+    bypass_append_only(session)
     session.execute(text("DELETE FROM audit_entries WHERE seq = :s"), {"s": last.seq})
     session.execute(text("UPDATE audit_head SET seq = :s, hash = :h WHERE id = 1"), {"s": before.seq, "h": before.hash})
     session.commit()

@@ -9,6 +9,7 @@ import openpyxl
 import pytest
 from sqlalchemy import func, select, text
 from support.factories import fixture_file, make_effective, upload
+from support.tampering import bypass_append_only
 
 from qms import clock
 from qms.accounts import organizations
@@ -23,12 +24,6 @@ from qms.models import AuditEntry, DocumentKind, Revision
 CSV_HEADING = "code,name,field,level,time_value,time_unit,fee\n"
 
 
-def bypass_append_only(session) -> None:
-    """What an attacker with database access would do first."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("ALTER TABLE audit_entries DISABLE TRIGGER USER"))
-    else:
-        session.execute(text("DROP TRIGGER audit_entries_no_update"))
 
 
 @pytest.fixture

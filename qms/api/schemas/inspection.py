@@ -94,6 +94,9 @@ class ChainSchema(Schema):
     head_seq = fields.Integer()
     head_hash = fields.String()
     first_bad = fields.String(allow_none=True)
+    fully_checked_at = fields.DateTime(allow_none=True, metadata={
+        "description": "When the full walk of the chain these figures rest on ran (every hour by the worker, and by "
+                       "verify); the entries written after it were checked for this answer."})
     last_anchor = fields.Nested(AnchorSchema, allow_none=True, metadata={
         "description": "The latest head kept outside the database (before this overview recorded the one it saw)."})
 
