@@ -487,7 +487,7 @@ def report(manifest: dict[str, Any], rebuilt: dict[str, Any] | None, fts: dict[s
             f50, f95 = percentile(fts_times, 50), percentile(fts_times, 95)
             stats.update({"fts_p50": f50, "fts_p95": f95, "ratio_p50": p50 / f50, "ratio_p95": p95 / f95})
             lines.append(f"{'  FTS5 p50 / p95, Whoosh service ÷ FTS5':<48}{f50:>8.2f} /{f95:>7.2f} ms   "
-                         f"× {p50 / f50:.0f} (p50), × {p95 / f95:.0f} (p95)")
+                         f"× {p50 / f50:.2f} (p50), × {p95 / f95:.2f} (p95)")
         out["categories"][category] = stats
     if uploads:
         total = uploads["total_ms"]

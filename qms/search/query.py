@@ -349,8 +349,9 @@ def search(session: Session, index: SearchIndex, viewer: User, params: SearchPar
                 return 0, _facets(searcher, found), []
             limit = page * per_page
             try:
-                top = scoring.top_documents(searcher, query, found, limit, by_date=by_date)
-            except scoring.Unsupported:  # prefixes, and past 20,000 matches: Whoosh skips blocks off the page
+                top = scoring.top_documents(searcher, query, found, limit, by_date=by_date,
+                                            filtered=allowed is not None)
+            except scoring.Unsupported:  # prefixes; past 20,000 matches unfiltered, Whoosh skips blocks off the page
                 top = searcher.search(query, limit=limit, filter=allowed)
             return len(found), _facets(searcher, found), list(top[(page - 1) * per_page:])
 

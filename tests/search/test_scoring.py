@@ -41,12 +41,18 @@ def test_by_date_the_newest_effective_date_comes_first(ix):
         assert dates[0] == max(searcher.stored_fields(d)["effective"] for d in found)
 
 
-def test_prefixes_and_large_match_sets_are_left_to_whoosh(ix, monkeypatch):
+def test_prefixes_and_large_unfiltered_match_sets_are_left_to_whoosh(ix, monkeypatch):
     with ix.searcher() as searcher:
         prefix = wq.Prefix("body_folded", "trich")
         with pytest.raises(scoring.Unsupported):
             scoring.top_documents(searcher, prefix, matches.matching(searcher, prefix), limit=10)
         monkeypatch.setattr(scoring, "TERM_AT_A_TIME_UP_TO", 1)
         term = wq.Term("body_folded", "ho")
+        found = matches.matching(searcher, term)
         with pytest.raises(scoring.Unsupported):
-            scoring.top_documents(searcher, term, matches.matching(searcher, term), limit=10)
+            scoring.top_documents(searcher, term, found, limit=10, filtered=False)
+        # Within a filter Whoosh would walk every candidate: summed term by term, whatever the size.
+        ours = scoring.top_documents(searcher, term, found, limit=len(found), filtered=True)
+        whoosh = searcher.search(term, limit=len(found), filter=found)
+        assert [(hit.docnum, round(hit.score, 6)) for hit in ours] == [
+            (hit.docnum, round(hit.score, 6)) for hit in whoosh]
