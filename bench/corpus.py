@@ -25,6 +25,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from bench import vocabulary as V
 
@@ -733,8 +734,23 @@ def load(url: str, documents: int, seed: int = DEFAULT_SEED, batch: int = 100,
             )
         if progress:
             progress(min(start + batch, len(plans)), len(plans))
+    with engine.begin() as connection:
+        follow_explicit_ids(connection, ("organizations", "users", "documents", "revisions"))
     engine.dispose()
     return LoadReport(len(org_rows), len(plans), revision_id, total_words, time.perf_counter() - started)
+
+
+def follow_explicit_ids(connection: Any, tables: tuple[str, ...]) -> None:
+    """Rows inserted with explicit ids leave PostgreSQL's sequences behind: the next row a service adds would
+    reuse id 1. SQLite takes the next id after the largest one by itself."""
+    from sqlalchemy import text
+
+    if connection.dialect.name != "postgresql":
+        return
+    for table in tables:
+        connection.execute(text(
+            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"  # noqa: S608
+        ))
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -27,6 +27,8 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from bench import corpus
+
 TARGET_MS = 300
 PASSWORD = "Mật khẩu dài cho bench 2025!"
 FIELDS = ("Hộ tịch", "Chứng thực", "Đất đai", "Xây dựng", "Cư trú")
@@ -245,11 +247,8 @@ def build(app: Any, url: str, organizations: int, documents: int) -> dict[str, A
         started = time.perf_counter()
         with engine.begin() as connection:
             populate(connection, organizations, documents)
-            if url.startswith("postgresql"):  # rows went in with explicit ids
-                for table in ("organizations", "users", "documents", "revisions", "legal_documents"):
-                    connection.execute(text(
-                        f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
-                    ))
+            corpus.follow_explicit_ids(
+                connection, ("organizations", "users", "documents", "revisions", "legal_documents"))
             if url.startswith("sqlite"):
                 connection.execute(text("ANALYZE"))
         made = people(db.session(), file_store(app), clock.today())

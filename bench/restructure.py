@@ -17,6 +17,8 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from bench import corpus
+
 #: Codes both communes use (a clash each) and TTHC both serve (a process withdrawn each).
 CLASHING_CODES = 50
 SHARED_PROCEDURES = 20
@@ -151,11 +153,7 @@ def main(argv: list[str] | None = None) -> None:
         started = time.perf_counter()
         with engine.begin() as connection:
             populate(connection, args.documents, args.records)
-            if url.startswith("postgresql"):  # rows went in with explicit ids
-                for table in ("organizations", "users", "documents", "revisions"):
-                    connection.execute(text(
-                        f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
-                    ))
+            corpus.follow_explicit_ids(connection, ("organizations", "users", "documents", "revisions"))
         print(f"loaded 2 × {args.documents} documents in {time.perf_counter() - started:.1f} s")
         session = db.session()
         admin = session.scalar(select(User).where(User.username == "quantri"))
