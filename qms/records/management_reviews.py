@@ -73,11 +73,6 @@ def create(
     return review
 
 
-def reviews(session: Session, viewer: User, organization_code: str) -> list[ManagementReview]:
-    organization = evidence.readable_organization(session, viewer, organization_code)
-    return of_organization(session, organization.id)
-
-
 def of_organization(session: Session, organization_id: int, day: date | None = None) -> list[ManagementReview]:
     """Latest first; with a day, those held by then and in the organisation's hands then (a merged organisation's
     include its predecessors')."""

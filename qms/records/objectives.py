@@ -85,13 +85,6 @@ def record_result(
     return result
 
 
-def objectives(
-    session: Session, viewer: User, organization_code: str, year: int | None = None
-) -> list[QualityObjective]:
-    organization = evidence.readable_organization(session, viewer, organization_code)
-    return of_organization(session, organization.id, year)
-
-
 def of_organization(session: Session, organization_id: int, year: int | None = None, day: date | None = None
                     ) -> list[QualityObjective]:
     """By year (latest first), then as they were set; with a day, those the organisation held then, of that year or

@@ -114,12 +114,6 @@ def listed_on(session: Session, organization: Organization, day: date) -> list[P
     return sorted([item.procedure for item in covered] + uncovered, key=lambda p: p.code)
 
 
-def publications(session: Session, viewer: User, organization_code: str) -> list[Publication]:
-    """The organisation's publications, latest signed first."""
-    organization = evidence.readable_organization(session, viewer, organization_code)
-    return of_organization(session, organization.id)
-
-
 def of_organization(session: Session, organization_id: int, day: date | None = None) -> list[Publication]:
     """Latest signed first; with a day, those held then and signed by then (a merged organisation's include its
     predecessors')."""

@@ -115,11 +115,6 @@ def audit_views(session: Session, organization_id: int, day: date, audits: list[
     ]
 
 
-def audits(session: Session, viewer: User, organization_code: str, today: date) -> list[AuditView]:
-    organization = evidence.readable_organization(session, viewer, organization_code)
-    return audit_views(session, organization.id, today)
-
-
 #: The keys an audits page sorts by; the first (latest begun first) is the default.
 AUDIT_SORT_KEYS = ("starts_on", "ends_on")
 
