@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from qms import clock
+from qms import clock, listing
 from qms.accounts import permissions, restructure
 from qms.accounts.restructure import Plan
 from qms.audit import trail
@@ -81,6 +81,30 @@ def scheduled(session: Session, actor: User) -> list[ScheduledRestructure]:
     rows = session.scalars(select(ScheduledRestructure).order_by(ScheduledRestructure.effective_on,
                                                                   ScheduledRestructure.id))
     return sorted(rows, key=lambda row: row.state is not ScheduleState.SCHEDULED)
+
+
+#: The keys a list of scheduled restructures sorts by, the ones still waiting first whichever; the first is the default.
+SORT_KEYS = ("effective_on", "created_at")
+
+
+def scheduled_page(
+    session: Session, actor: User, request: listing.ListRequest
+) -> listing.ListPage[ScheduledRestructure]:
+    """A page of the restructures kept for a day, the ones still waiting first, then by day unless asked otherwise;
+    the text matches the kind, the state, the organisations' codes and names and why one failed. Matched here, not
+    in SQL: the request is kept as JSON, and an installation schedules a few restructures a year."""
+    rows = scheduled(session, actor)
+    key = listing.check_sort(request, SORT_KEYS)
+    found = [row for row in rows if listing.matches(request.q, *_texts(row))]
+    found.sort(key=lambda row: (getattr(row, key), row.id), reverse=request.descending)
+    found.sort(key=lambda row: row.state is not ScheduleState.SCHEDULED)  # stable: the order asked within each part
+    return listing.page_of_list(found, request)
+
+
+def _texts(row: ScheduledRestructure) -> list[str]:
+    asked = row.asked
+    targets = [str(target.get(field) or "") for target in asked.get("targets", []) for field in ("code", "name")]
+    return [row.kind.value, row.state.value, *map(str, asked.get("sources", [])), *targets, row.failure or ""]
 
 
 def cancel(session: Session, actor: User, scheduled_id: int) -> ScheduledRestructure:

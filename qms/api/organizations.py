@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from qms import clock
 from qms.accounts import restructure, restructure_schedule
 from qms.api.auth import current_user
-from qms.api.blueprint import ApiBlueprint
+from qms.api.blueprint import ApiBlueprint, ListPager
 from qms.api.schemas.organizations import (
     LineageSchema,
     RestructurePlanSchema,
     RestructureSchema,
+    ScheduledQuerySchema,
     ScheduledRestructureSchema,
 )
 from qms.extensions import db
+from qms.listing import ListPage, ListRequest
+from qms.models import ScheduledRestructure
 
 blp = ApiBlueprint("api_organizations", __name__, description="Organisations merged, split and moved, as of a day.")
 
@@ -39,11 +43,20 @@ def restructure_organizations(data: dict[str, Any]) -> dict[str, Any]:
 
 
 @blp.route("/organizations/restructure/scheduled", methods=["GET"])
+@blp.arguments(ScheduledQuerySchema, location="query")
 @blp.response(200, ScheduledRestructureSchema(many=True))
-@blp.error_responses(403)
-def list_scheduled() -> list[Any]:
-    """The restructures kept for a day: those still waiting first, then those done, cancelled or failed."""
-    return restructure_schedule.scheduled(db.session, current_user())
+@blp.paginate(ListPager)
+@blp.error_responses(403, 422)
+def list_scheduled(query: dict[str, Any]) -> Callable[[int, int], ListPage[ScheduledRestructure]]:
+    """A page of the restructures kept for a day: those still waiting first, then those done, cancelled or failed;
+    by day within each unless ``sort`` says otherwise. Administrators only."""
+    user = current_user()
+
+    def page(number: int, size: int) -> ListPage[ScheduledRestructure]:
+        request = ListRequest(number, size, query.get("sort"), query["q"])
+        return restructure_schedule.scheduled_page(db.session, user, request)
+
+    return page
 
 
 @blp.route("/organizations/restructure/scheduled/<int:scheduled_id>/cancel", methods=["POST"])

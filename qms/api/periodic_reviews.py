@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from qms import clock
 from qms.api.auth import current_user
-from qms.api.blueprint import ID, ApiBlueprint
+from qms.api.blueprint import ID, ApiBlueprint, ListPager
 from qms.api.schemas.periodic_reviews import (
+    IntervalQuerySchema,
     IntervalSchema,
     IntervalSetSchema,
     PeriodicReviewCreateSchema,
+    PeriodicReviewQuerySchema,
     PeriodicReviewSchema,
     intervals_view,
 )
-from qms.documents import reading
 from qms.extensions import db
+from qms.listing import ListPage, ListRequest
 from qms.models import PeriodicReview
 from qms.periodic_review import intervals, outcomes
+from qms.periodic_review.intervals import KindInterval
 
 blp = ApiBlueprint("api_periodic_reviews", __name__, description="Periodic review of the documents in force.")
 
@@ -33,21 +37,39 @@ def record_periodic_review(data: dict[str, Any], document_id: int) -> PeriodicRe
                            reason=data["reason"], today=clock.today())
 
 
+def _list_request(query: dict[str, Any], number: int, size: int) -> ListRequest:
+    return ListRequest(number, size, query.get("sort"), query["q"])
+
+
 @blp.route(f"/documents/<{ID}:document_id>/periodic-reviews", methods=["GET"])
+@blp.arguments(PeriodicReviewQuerySchema, location="query")
 @blp.response(200, PeriodicReviewSchema(many=True))
-@blp.error_responses(404)
-def list_periodic_reviews(document_id: int) -> list[PeriodicReview]:
-    """The document's periodic reviews, newest first."""
-    document = reading.get_document(db.session, current_user(), document_id)
-    return outcomes.history(db.session, document.id)
+@blp.paginate(ListPager)
+@blp.error_responses(404, 422)
+def list_periodic_reviews(query: dict[str, Any], document_id: int) -> Callable[[int, int], ListPage[PeriodicReview]]:
+    """A page of the document's periodic reviews, newest first."""
+    user = current_user()
+
+    def page(number: int, size: int) -> ListPage[PeriodicReview]:
+        return outcomes.history_page(db.session, user, document_id, _list_request(query, number, size))
+
+    return page
 
 
 @blp.route("/organizations/<code>/review-intervals", methods=["GET"])
+@blp.arguments(IntervalQuerySchema, location="query")
 @blp.response(200, IntervalSchema(many=True))
-@blp.error_responses(404)
-def get_review_intervals(code: str) -> list[dict[str, Any]]:
-    """Months between periodic reviews for each kind of document: the organisation's own or the default."""
-    return intervals_view(intervals.for_organization(db.session, current_user(), code))
+@blp.paginate(ListPager)
+@blp.error_responses(404, 422)
+def get_review_intervals(query: dict[str, Any], code: str) -> Callable[[int, int], ListPage[KindInterval]]:
+    """Months between periodic reviews for each kind of document, the organisation's own or the default, as a page
+    (every kind fits on the first)."""
+    user = current_user()
+
+    def page(number: int, size: int) -> ListPage[KindInterval]:
+        return intervals.intervals_page(db.session, user, code, _list_request(query, number, size))
+
+    return page
 
 
 @blp.route("/organizations/<code>/review-intervals", methods=["PUT"])

@@ -3,6 +3,7 @@ objectives and the yearly confirmation of effectiveness. Nothing here deletes an
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -10,23 +11,27 @@ from flask import Response, current_app, send_file
 
 from qms import clock
 from qms.api.auth import current_user
-from qms.api.blueprint import ID, ApiBlueprint
+from qms.api.blueprint import ID, ApiBlueprint, ListPager
 from qms.api.schemas.records import (
     ActionVerifySchema,
     AuditFindingCreateSchema,
     AuditFindingSchema,
     AuditReportSchema,
     ConfirmationCreateSchema,
+    ConfirmationQuerySchema,
     ConfirmationSchema,
     CorrectiveActionCreateSchema,
     InternalAuditCreateSchema,
+    InternalAuditQuerySchema,
     InternalAuditSchema,
     ManagementReviewCreateSchema,
+    ManagementReviewQuerySchema,
     ManagementReviewSchema,
     ObjectiveCreateSchema,
     ObjectiveQuerySchema,
     ObjectiveSchema,
     PublicationCreateSchema,
+    PublicationQuerySchema,
     PublicationSchema,
     ResultCreateSchema,
     ResultSchema,
@@ -35,6 +40,7 @@ from qms.api.schemas.records import (
 from qms.extensions import db
 from qms.files import filetypes
 from qms.files.store import file_store
+from qms.listing import ListPage, ListRequest
 from qms.models import EffectivenessConfirmation, ManagementReview, ObjectiveResult, Publication, QualityObjective
 from qms.records import (
     confirmations,
@@ -79,12 +85,24 @@ def create_publication(data: dict[str, Any], code: str) -> Publication:
     )
 
 
+def _list_request(query: dict[str, Any], number: int, size: int) -> ListRequest:
+    return ListRequest(number, size, query.get("sort"), query["q"])
+
+
 @blp.route("/organizations/<code>/publications", methods=["GET"])
+@blp.arguments(PublicationQuerySchema, location="query")
 @blp.response(200, PublicationSchema(many=True))
-@blp.error_responses(404)
-def list_publications(code: str) -> list[Publication]:
-    """The organisation's publications, latest signed first."""
-    return publications.publications(db.session, current_user(), code)
+@blp.paginate(ListPager)
+@blp.error_responses(404, 422)
+def list_publications(query: dict[str, Any], code: str) -> Callable[[int, int], ListPage[Publication]]:
+    """A page of the organisation's publications (held now, or on ``as_of``), latest signed first."""
+    user = current_user()
+
+    def page(number: int, size: int) -> ListPage[Publication]:
+        return publications.publications_page(db.session, user, code, _list_request(query, number, size),
+                                              today=_today(), as_of=query["as_of"])
+
+    return page
 
 
 @blp.route("/organizations/<code>/internal-audits", methods=["POST"])
@@ -103,11 +121,20 @@ def create_internal_audit(data: dict[str, Any], code: str) -> AuditView:
 
 
 @blp.route("/organizations/<code>/internal-audits", methods=["GET"])
+@blp.arguments(InternalAuditQuerySchema, location="query")
 @blp.response(200, InternalAuditSchema(many=True))
-@blp.error_responses(404)
-def list_internal_audits(code: str) -> list[AuditView]:
-    """Audits, latest first, with their findings and each corrective action's state today."""
-    return summary.audits(db.session, current_user(), code, _today())
+@blp.paginate(ListPager)
+@blp.error_responses(404, 422)
+def list_internal_audits(query: dict[str, Any], code: str) -> Callable[[int, int], ListPage[AuditView]]:
+    """A page of the audits (held now, or on ``as_of``), latest begun first, with their findings and each corrective
+    action's state that day."""
+    user = current_user()
+
+    def page(number: int, size: int) -> ListPage[AuditView]:
+        return summary.audits_page(db.session, user, code, _list_request(query, number, size), today=_today(),
+                                   as_of=query["as_of"])
+
+    return page
 
 
 @blp.route(f"/internal-audits/<{ID}:audit_id>/report", methods=["POST"])
@@ -176,10 +203,19 @@ def create_management_review(data: dict[str, Any], code: str) -> ManagementRevie
 
 
 @blp.route("/organizations/<code>/management-reviews", methods=["GET"])
+@blp.arguments(ManagementReviewQuerySchema, location="query")
 @blp.response(200, ManagementReviewSchema(many=True))
-@blp.error_responses(404)
-def list_management_reviews(code: str) -> list[ManagementReview]:
-    return management_reviews.reviews(db.session, current_user(), code)
+@blp.paginate(ListPager)
+@blp.error_responses(404, 422)
+def list_management_reviews(query: dict[str, Any], code: str) -> Callable[[int, int], ListPage[ManagementReview]]:
+    """A page of the management reviews (held now, or on ``as_of``), latest held first."""
+    user = current_user()
+
+    def page(number: int, size: int) -> ListPage[ManagementReview]:
+        return management_reviews.reviews_page(db.session, user, code, _list_request(query, number, size),
+                                               today=_today(), as_of=query["as_of"])
+
+    return page
 
 
 @blp.route("/organizations/<code>/objectives", methods=["POST"])
@@ -195,9 +231,18 @@ def create_objective(data: dict[str, Any], code: str) -> QualityObjective:
 @blp.route("/organizations/<code>/objectives", methods=["GET"])
 @blp.arguments(ObjectiveQuerySchema, location="query")
 @blp.response(200, ObjectiveSchema(many=True))
+@blp.paginate(ListPager)
 @blp.error_responses(404, 422)
-def list_objectives(query: dict[str, Any], code: str) -> list[QualityObjective]:
-    return objectives.objectives(db.session, current_user(), code, query.get("year"))
+def list_objectives(query: dict[str, Any], code: str) -> Callable[[int, int], ListPage[QualityObjective]]:
+    """A page of the quality objectives (held now, or on ``as_of``; of one ``year`` when given), latest year
+    first, then as they were set."""
+    user = current_user()
+
+    def page(number: int, size: int) -> ListPage[QualityObjective]:
+        return objectives.objectives_page(db.session, user, code, _list_request(query, number, size),
+                                          today=_today(), year=query["year"], as_of=query["as_of"])
+
+    return page
 
 
 @blp.route(f"/objectives/<{ID}:objective_id>/approve", methods=["POST"])
@@ -229,10 +274,19 @@ def confirm_effectiveness(data: dict[str, Any], code: str) -> EffectivenessConfi
 
 
 @blp.route("/organizations/<code>/effectiveness-confirmations", methods=["GET"])
+@blp.arguments(ConfirmationQuerySchema, location="query")
 @blp.response(200, ConfirmationSchema(many=True))
-@blp.error_responses(404)
-def list_confirmations(code: str) -> list[EffectivenessConfirmation]:
-    return confirmations.confirmations(db.session, current_user(), code)
+@blp.paginate(ListPager)
+@blp.error_responses(404, 422)
+def list_confirmations(query: dict[str, Any], code: str) -> Callable[[int, int], ListPage[EffectivenessConfirmation]]:
+    """A page of the yearly confirmations of effectiveness (held now, or on ``as_of``), latest year first."""
+    user = current_user()
+
+    def page(number: int, size: int) -> ListPage[EffectivenessConfirmation]:
+        return confirmations.confirmations_page(db.session, user, code, _list_request(query, number, size),
+                                                today=_today(), as_of=query["as_of"])
+
+    return page
 
 
 @blp.route(f"/records/<any({_FILE_KINDS}):kind>/<{ID}:record_id>/file", methods=["GET"])

@@ -5,9 +5,12 @@ organisation changes the interval of its kind, so the schedule reads it without 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from qms import listing
 from qms.accounts import permissions
 from qms.audit import trail
 from qms.database import unit_of_work
@@ -39,6 +42,32 @@ def for_organization(session: Session, viewer: User, organization_code: str) -> 
         select(ReviewInterval.kind, ReviewInterval.months).where(ReviewInterval.organization_id == organization.id)
     ).all())
     return {kind: (own[kind], True) if kind in own else (DEFAULT_MONTHS[kind], False) for kind in DocumentKind}
+
+
+@dataclass(frozen=True)
+class KindInterval:
+    kind: DocumentKind
+    months: int
+    #: The organisation's own interval (False: the kind's default).
+    own: bool
+
+
+#: The keys a list of intervals sorts by; the first (the kinds in their order) is the default.
+SORT_KEYS = ("kind", "months")
+_KIND_ORDER = {kind: index for index, kind in enumerate(DocumentKind)}
+
+
+def intervals_page(
+    session: Session, viewer: User, organization_code: str, request: listing.ListRequest
+) -> listing.ListPage[KindInterval]:
+    """A page of every kind's interval (``for_organization``), the kinds in their order unless asked otherwise; the
+    text matches the kind."""
+    key = listing.check_sort(request, SORT_KEYS)
+    rows = [KindInterval(kind, months, own)
+            for kind, (months, own) in for_organization(session, viewer, organization_code).items()
+            if listing.matches(request.q, kind.value)]
+    rows.sort(key=lambda row: (row.months if key == "months" else 0, _KIND_ORDER[row.kind]), reverse=request.descending)
+    return listing.page_of_list(rows, request)
 
 
 def set_interval(

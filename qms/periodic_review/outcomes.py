@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from qms import clock
+from qms import clock, listing
 from qms.accounts import permissions
 from qms.audit import trail
 from qms.database import unit_of_work
@@ -84,6 +84,26 @@ def history(session: Session, document_id: int) -> list[PeriodicReview]:
         select(PeriodicReview).where(PeriodicReview.document_id == document_id)
         .order_by(PeriodicReview.reviewed_on.desc(), PeriodicReview.id.desc())
     ))
+
+
+#: Newest reviewed first unless asked otherwise.
+SORTING = listing.Sorting(
+    columns={"reviewed_on": (PeriodicReview.reviewed_on,), "outcome": (PeriodicReview.outcome,)},
+    default="reviewed_on",
+    tiebreak=(PeriodicReview.id.desc(),),
+    descending_first=frozenset({"reviewed_on"}),
+)
+
+
+def history_page(
+    session: Session, viewer: User, document_id: int, request: listing.ListRequest
+) -> listing.ListPage[PeriodicReview]:
+    """A page of the periodic reviews of a document the viewer reads, newest first; the text matches the reason and
+    who reviewed."""
+    document = get_document(session, viewer, document_id)
+    query = select(PeriodicReview).where(PeriodicReview.document_id == document.id)
+    return listing.page_of(session, query, request, SORTING,
+                           text=(PeriodicReview.reason, PeriodicReview.reviewed_by_name))
 
 
 def close_on_take_effect(session: Session, revision: Revision) -> None:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
+from qms import listing
 from qms.accounts import permissions
 from qms.database import lock_row, unit_of_work
 from qms.errors import Conflict, Invalid
@@ -69,9 +70,33 @@ def confirmations(session: Session, viewer: User, organization_code: str, day: d
                   ) -> list[EffectivenessConfirmation]:
     """Latest year first; with a day, those the organisation held then and given by then."""
     organization = evidence.readable_organization(session, viewer, organization_code)
+    return list(session.scalars(_held_then(organization.id, day).order_by(EffectivenessConfirmation.year.desc(),
+                                                                          EffectivenessConfirmation.id)))
+
+
+def _held_then(organization_id: int, day: date | None) -> Select[EffectivenessConfirmation]:
+    """The confirmations the organisation holds (on ``day``: held by it then, and given by then)."""
     query = select(EffectivenessConfirmation).where(
-        ownership.held_by(EffectivenessConfirmation, organization.id, day))
-    if day is not None:
-        query = query.where(EffectivenessConfirmation.confirmed_on <= day)
-    return list(session.scalars(query.order_by(EffectivenessConfirmation.year.desc(),
-                                               EffectivenessConfirmation.id)))
+        ownership.held_by(EffectivenessConfirmation, organization_id, day))
+    return query if day is None else query.where(EffectivenessConfirmation.confirmed_on <= day)
+
+
+#: Latest year first unless asked otherwise.
+SORTING = listing.Sorting(
+    columns={"year": (EffectivenessConfirmation.year,), "confirmed_on": (EffectivenessConfirmation.confirmed_on,)},
+    default="year",
+    tiebreak=(EffectivenessConfirmation.id,),
+    descending_first=frozenset({"year", "confirmed_on"}),
+)
+
+
+def confirmations_page(
+    session: Session, viewer: User, organization_code: str, request: listing.ListRequest, *, today: date,
+    as_of: date | None = None,
+) -> listing.ListPage[EffectivenessConfirmation]:
+    """A page of the confirmations the organisation holds now, or held on ``as_of`` as its records page lists them;
+    the text matches the statement and who confirmed."""
+    organization = evidence.readable_organization(session, viewer, organization_code)
+    day = ownership.readable_day(as_of, today)
+    return listing.page_of(session, _held_then(organization.id, day), request, SORTING,
+                           text=(EffectivenessConfirmation.statement, EffectivenessConfirmation.confirmed_by_name))

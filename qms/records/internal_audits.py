@@ -120,12 +120,6 @@ def add_finding(
     return finding
 
 
-def audits(session: Session, viewer: User, organization_code: str) -> list[InternalAudit]:
-    """The organisation's audits, latest first."""
-    organization = evidence.readable_organization(session, viewer, organization_code)
-    return of_organization(session, organization.id)
-
-
 def of_organization(session: Session, organization_id: int, day: date | None = None) -> list[InternalAudit]:
     """Latest first; with a day, those held then and begun by then (a merged organisation's include its
     predecessors', whose processes it now runs)."""

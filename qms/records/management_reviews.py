@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
+from qms import listing
 from qms.accounts import permissions
 from qms.database import unit_of_work
 from qms.errors import Invalid, NotFound
@@ -72,18 +73,38 @@ def create(
     return review
 
 
-def reviews(session: Session, viewer: User, organization_code: str) -> list[ManagementReview]:
-    organization = evidence.readable_organization(session, viewer, organization_code)
-    return of_organization(session, organization.id)
-
-
 def of_organization(session: Session, organization_id: int, day: date | None = None) -> list[ManagementReview]:
     """Latest first; with a day, those held by then and in the organisation's hands then (a merged organisation's
     include its predecessors')."""
-    query = select(ManagementReview).where(ownership.held_by(ManagementReview, organization_id, day))
-    if day is not None:
-        query = query.where(ManagementReview.held_on <= day)
+    query = _held_then(organization_id, day)
     return list(session.scalars(query.order_by(ManagementReview.held_on.desc(), ManagementReview.id.desc())))
+
+
+def _held_then(organization_id: int, day: date | None) -> Select[ManagementReview]:
+    """The reviews the organisation holds (on ``day``: held by it then, and held by then)."""
+    query = select(ManagementReview).where(ownership.held_by(ManagementReview, organization_id, day))
+    return query if day is None else query.where(ManagementReview.held_on <= day)
+
+
+#: Latest held first unless asked otherwise.
+SORTING = listing.Sorting(
+    columns={"held_on": (ManagementReview.held_on,), "chair": (ManagementReview.chair,)},
+    default="held_on",
+    tiebreak=(ManagementReview.id.desc(),),
+    descending_first=frozenset({"held_on"}),
+)
+
+
+def reviews_page(
+    session: Session, viewer: User, organization_code: str, request: listing.ListRequest, *, today: date,
+    as_of: date | None = None,
+) -> listing.ListPage[ManagementReview]:
+    """A page of the reviews the organisation holds now, or held on ``as_of`` as its records page lists them; the
+    text matches the chair and the decisions."""
+    organization = evidence.readable_organization(session, viewer, organization_code)
+    day = ownership.readable_day(as_of, today)
+    return listing.page_of(session, _held_then(organization.id, day), request, SORTING,
+                           text=(ManagementReview.chair, ManagementReview.decisions))
 
 
 def get(session: Session, viewer: User, review_id: int) -> ManagementReview:

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.orm import Session
 
-from qms import clock
+from qms import clock, listing
 from qms.accounts import permissions
 from qms.database import lock_row, unit_of_work
 from qms.errors import Conflict, Invalid, NotFound
@@ -85,17 +85,39 @@ def record_result(
     return result
 
 
-def objectives(
-    session: Session, viewer: User, organization_code: str, year: int | None = None
-) -> list[QualityObjective]:
-    organization = evidence.readable_organization(session, viewer, organization_code)
-    return of_organization(session, organization.id, year)
-
-
 def of_organization(session: Session, organization_id: int, year: int | None = None, day: date | None = None
                     ) -> list[QualityObjective]:
-    """By year (latest first), then as they were set; with a day, those the organisation held then."""
-    return _by_year(session, ownership.held_by(QualityObjective, organization_id, day), year)
+    """By year (latest first), then as they were set; with a day, those the organisation held then, of that year or
+    before."""
+    return _by_year(session, _held_then(organization_id, day), year)
+
+
+def _held_then(organization_id: int, day: date | None) -> ColumnElement[bool]:
+    """The objectives the organisation holds (on ``day``: held by it then, of a year begun by then)."""
+    held = ownership.held_by(QualityObjective, organization_id, day)
+    return held if day is None else held & (QualityObjective.year <= day.year)
+
+
+#: By year, latest first, then as they were set, unless asked otherwise.
+SORTING = listing.Sorting(
+    columns={"year": (QualityObjective.year,), "title": (QualityObjective.title,),
+             "target": (QualityObjective.target,)},
+    default="year",
+    tiebreak=(QualityObjective.id,),
+    descending_first=frozenset({"year"}),
+)
+
+
+def objectives_page(
+    session: Session, viewer: User, organization_code: str, request: listing.ListRequest, *, today: date,
+    year: int | None = None, as_of: date | None = None,
+) -> listing.ListPage[QualityObjective]:
+    """A page of the objectives the organisation holds now, or held on ``as_of`` as its records page lists them
+    (of one year when given); the text matches the title and the target."""
+    organization = evidence.readable_organization(session, viewer, organization_code)
+    day = ownership.readable_day(as_of, today)
+    return listing.page_of(session, _of_year(_held_then(organization.id, day), year), request, SORTING,
+                           text=(QualityObjective.title, QualityObjective.target))
 
 
 def set_by(session: Session, organization_id: int, year: int, day: date) -> list[QualityObjective]:
@@ -105,10 +127,12 @@ def set_by(session: Session, organization_id: int, year: int, day: date) -> list
 
 
 def _by_year(session: Session, held: ColumnElement[bool], year: int | None) -> list[QualityObjective]:
+    return list(session.scalars(_of_year(held, year).order_by(QualityObjective.year.desc(), QualityObjective.id)))
+
+
+def _of_year(held: ColumnElement[bool], year: int | None) -> Select[QualityObjective]:
     query = select(QualityObjective).where(held)
-    if year is not None:
-        query = query.where(QualityObjective.year == year)
-    return list(session.scalars(query.order_by(QualityObjective.year.desc(), QualityObjective.id)))
+    return query if year is None else query.where(QualityObjective.year == year)
 
 
 def approved_on(objective: QualityObjective, day: date) -> bool:

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
+from qms.errors import Invalid
 from qms.models import (
     EffectivenessConfirmation,
     InternalAudit,
@@ -34,6 +35,13 @@ KINDS: dict[str, Any] = {
     "effectiveness_confirmation": EffectivenessConfirmation,
 }
 _KIND_OF = {model: kind for kind, model in KINDS.items()}
+
+
+def readable_day(day: date | None, today: date) -> date | None:
+    """A day records are read as of: none (today's holders) or a day that has come."""
+    if day is not None and day > today:
+        raise Invalid("Ngày xem hồ sơ không được sau hôm nay.", code="invalid_date")
+    return day
 
 
 def kind_of(model: Any) -> str:

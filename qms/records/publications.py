@@ -11,9 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.orm import Session
 
+from qms import listing
 from qms.accounts import permissions
 from qms.catalogue import coverage
 from qms.catalogue.codes import codes_match, is_valid, normalize_code
@@ -113,12 +114,6 @@ def listed_on(session: Session, organization: Organization, day: date) -> list[P
     return sorted([item.procedure for item in covered] + uncovered, key=lambda p: p.code)
 
 
-def publications(session: Session, viewer: User, organization_code: str) -> list[Publication]:
-    """The organisation's publications, latest signed first."""
-    organization = evidence.readable_organization(session, viewer, organization_code)
-    return of_organization(session, organization.id)
-
-
 def of_organization(session: Session, organization_id: int, day: date | None = None) -> list[Publication]:
     """Latest signed first; with a day, those held then and signed by then (a merged organisation's include its
     predecessors')."""
@@ -138,10 +133,35 @@ def of_predecessors(session: Session, organization_id: int, day: date) -> list[P
 
 
 def _latest_first(session: Session, held: ColumnElement[bool], day: date | None) -> list[Publication]:
-    query = select(Publication).where(held)
-    if day is not None:
-        query = query.where(Publication.signed_on <= day)
+    query = _signed_then(held, day)
     return list(session.scalars(query.order_by(Publication.signed_on.desc(), Publication.id.desc())))
+
+
+def _signed_then(held: ColumnElement[bool], day: date | None) -> Select[Publication]:
+    """The publications ``held`` selects, signed by ``day`` when a day is given."""
+    query = select(Publication).where(held)
+    return query if day is None else query.where(Publication.signed_on <= day)
+
+
+#: Latest signed first unless asked otherwise.
+SORTING = listing.Sorting(
+    columns={"signed_on": (Publication.signed_on,), "number": (Publication.number,), "signer": (Publication.signer,)},
+    default="signed_on",
+    tiebreak=(Publication.id.desc(),),
+    descending_first=frozenset({"signed_on"}),
+)
+
+
+def publications_page(
+    session: Session, viewer: User, organization_code: str, request: listing.ListRequest, *, today: date,
+    as_of: date | None = None,
+) -> listing.ListPage[Publication]:
+    """A page of the publications the organisation holds now, or held on ``as_of`` as its records page lists them;
+    the text matches the number and the signer."""
+    organization = evidence.readable_organization(session, viewer, organization_code)
+    day = ownership.readable_day(as_of, today)
+    query = _signed_then(ownership.held_by(Publication, organization.id, day), day)
+    return listing.page_of(session, query, request, SORTING, text=(Publication.number, Publication.signer))
 
 
 def get(session: Session, viewer: User, publication_id: int) -> Publication:

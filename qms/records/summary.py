@@ -9,6 +9,7 @@ from typing import BinaryIO
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from qms import listing
 from qms.accounts import permissions
 from qms.errors import NotFound
 from qms.files import filetypes
@@ -85,8 +86,7 @@ def summary(session: Session, viewer: User, organization_code: str, today: date,
         audits=audit_views(session, organization.id, day or today,
                            internal_audits.of_organization(session, organization.id, day)),
         reviews=management_reviews.of_organization(session, organization.id, day),
-        objectives=[o for o in objectives.of_organization(session, organization.id, day=day)
-                    if day is None or o.year <= day.year],
+        objectives=objectives.of_organization(session, organization.id, day=day),
         confirmations=confirmations.confirmations(session, viewer, organization.code, day),
         as_of=day,
     )
@@ -115,9 +115,26 @@ def audit_views(session: Session, organization_id: int, day: date, audits: list[
     ]
 
 
-def audits(session: Session, viewer: User, organization_code: str, today: date) -> list[AuditView]:
+#: The keys an audits page sorts by; the first (latest begun first) is the default.
+AUDIT_SORT_KEYS = ("starts_on", "ends_on")
+
+
+def audits_page(
+    session: Session, viewer: User, organization_code: str, request: listing.ListRequest, *, today: date,
+    as_of: date | None = None,
+) -> listing.ListPage[AuditView]:
+    """A page of the audits the organisation holds now, or held on ``as_of`` as its records page lists them, each
+    finding's action in its state of that day; the text matches the auditors and the processes audited (kept as
+    JSON lists, so matched here: an organisation's audits are a few a year)."""
     organization = evidence.readable_organization(session, viewer, organization_code)
-    return audit_views(session, organization.id, today)
+    day = ownership.readable_day(as_of, today)
+    key = listing.check_sort(request, AUDIT_SORT_KEYS)
+    found = [audit for audit in internal_audits.of_organization(session, organization.id, day)
+             if listing.matches(request.q, *audit.auditors, *audit.processes)]
+    descending = request.descending if request.sort else True
+    found.sort(key=lambda audit: (getattr(audit, key), audit.id), reverse=descending)
+    page = listing.page_of_list(found, request)
+    return listing.ListPage(audit_views(session, organization.id, day or today, page.rows), page.total, request)
 
 
 def audit_view(session: Session, viewer: User, audit_id: int, today: date) -> AuditView:

@@ -25,6 +25,7 @@ from qms.records import (
     internal_audits,
     management_reviews,
     objectives,
+    ownership,
     publications,
     summary,
 )
@@ -82,9 +83,7 @@ def _as_of(today: date) -> date | None:
         day = date.fromisoformat(raw)
     except ValueError:
         raise Invalid("Ngày không hợp lệ, cần dạng YYYY-MM-DD.", code="invalid_date") from None
-    if day > today:
-        raise Invalid("Ngày xem hồ sơ không được sau hôm nay.", code="invalid_date")
-    return day
+    return ownership.readable_day(day, today)
 
 
 def _page(code: str, *, error: str | None = None, status: int = 200,

@@ -4,19 +4,40 @@ body, the X-Pagination header), ``sort`` and ``q`` where a list has them, all of
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
+import pytest
+from support.communes import MERGER, RESOLVED, RESOLVED_BODY, days_ago, records_before_merger, two_communes
 from support.factories import make_docx, make_effective, upload
 
+from qms.accounts import restructure
 from qms.catalogue import procedures
 from qms.documents import lifecycle
 from qms.legal import register
+from qms.periodic_review import outcomes
 
-#: Every list the API has, as the OpenAPI document names it.
+#: Lists the OpenAPI document must hold, as it names them: what shows that the lists are found, not a list to keep.
 LISTS = [
     "/api/v1/documents", "/api/v1/users", "/api/v1/revisions/awaiting", "/api/v1/organizations/{code}/procedures",
     "/api/v1/legal-documents", "/api/v1/organizations/{code}/legal-reviews", "/api/v1/overview/rows",
     "/api/v1/documents/{document_id}/history", "/api/v1/legal-proposals",
+    "/api/v1/organizations/restructure/scheduled", "/api/v1/organizations/{code}/publications",
+    "/api/v1/organizations/{code}/internal-audits", "/api/v1/organizations/{code}/management-reviews",
+    "/api/v1/organizations/{code}/objectives", "/api/v1/organizations/{code}/effectiveness-confirmations",
+    "/api/v1/documents/{document_id}/periodic-reviews", "/api/v1/organizations/{code}/review-intervals",
 ]
+#: The records lists, which also read ``as_of`` as the records page does.
+RECORDS = ["publications", "internal-audits", "management-reviews", "objectives", "effectiveness-confirmations"]
+
+
+def _lists(spec: dict) -> dict[str, dict]:
+    """Every GET operation whose 200 body is an array: a list, whichever module added it."""
+    found = {}
+    for path, operations in spec["paths"].items():
+        ok = operations.get("get", {}).get("responses", {}).get("200", {})
+        if ok.get("content", {}).get("application/json", {}).get("schema", {}).get("type") == "array":
+            found[path] = operations["get"]
+    return found
 
 
 def _pages(response) -> dict:
@@ -25,8 +46,9 @@ def _pages(response) -> dict:
 
 def test_every_list_states_the_convention_in_the_openapi_document(client):
     spec = client.get("/api/v1/openapi.json").get_json()
-    for path in LISTS:
-        operation = spec["paths"][path]["get"]
+    found = _lists(spec)
+    assert set(LISTS) <= set(found)
+    for path, operation in found.items():
         names = {parameter["name"] for parameter in operation["parameters"]}
         assert {"page", "page_size", "sort", "q"} <= names, path
         ok = operation["responses"]["200"]
@@ -35,6 +57,10 @@ def test_every_list_states_the_convention_in_the_openapi_document(client):
         assert {"total", "total_pages", "page", "next_page"} <= set(header["properties"]), path
         size = next(p for p in operation["parameters"] if p["name"] == "page_size")["schema"]
         assert (size["default"], size["maximum"]) == (50, 200), path
+    for kind in RECORDS:
+        operation = found[f"/api/v1/organizations/{{code}}/{kind}"]
+        as_of = next(p for p in operation["parameters"] if p["name"] == "as_of")
+        assert as_of["schema"]["format"] == "date" and "merged" in as_of["description"], kind
 
 
 def test_documents_page_by_page_sorted_and_filtered(client, bearer, session, secretary, inspector, document):
@@ -101,3 +127,104 @@ def test_the_other_lists(client, bearer, session, files, secretary, reviewer, ap
     overview = client.get("/api/v1/overview/rows?q=dong+dang&sort=-documents", headers=bearer(inspector))
     assert [row["organization"]["code"] for row in overview.get_json()] == ["XA-DONGDANG"]
     assert client.get("/api/v1/overview/rows", headers=bearer(secretary)).status_code == 403
+
+
+@pytest.fixture
+def communes(session, files, secretary, reviewer, approver, today):
+    made = two_communes(session, files, (secretary, reviewer, approver), today)
+    return made | records_before_merger(session, files, (secretary, reviewer, approver), today)
+
+
+def test_a_records_list_pages_sorts_filters_and_reads_as_of_a_day_across_a_merger(
+        client, bearer, session, admin, inspector, communes, today):
+    merged_on = today - timedelta(days=10)
+    restructure.carry_out(session, admin, **MERGER, effective_on=merged_on, today=today, resolutions=RESOLVED)
+    headers = bearer(inspector)
+    merged = "/api/v1/organizations/XA-LOCBINH-MOI/publications"
+    former = "/api/v1/organizations/XA-LOCBINH/publications"
+
+    def numbers(url):
+        response = client.get(url, headers=headers)
+        assert response.status_code == 200, response.get_json()
+        return [p["number"] for p in response.get_json()]
+
+    # Both communes' decisions were carried to the merged one; the former holds none now.
+    first = client.get(f"{merged}?page_size=1&sort=number", headers=headers)
+    assert [p["number"] for p in first.get_json()] == ["07/QĐ-UBND"]
+    assert (_pages(first)["total"], _pages(first)["next_page"]) == (2, 2)
+    assert numbers(f"{merged}?page_size=1&page=2&sort=number") == ["12/QĐ-UBND"]
+    assert numbers(f"{merged}?sort=-number") == ["12/QĐ-UBND", "07/QĐ-UBND"]
+    assert numbers(f"{merged}?q=12/QD") == ["12/QĐ-UBND"]
+    assert sorted(numbers(f"{merged}?q=chu+tich+ubnd")) == ["07/QĐ-UBND", "12/QĐ-UBND"]  # the signer
+    assert numbers(f"{merged}?q=khong+co") == []
+    assert numbers(former) == []
+    # The day before the merger: the former commune held its own, the merged one did not exist yet.
+    day_before = (merged_on - timedelta(days=1)).isoformat()
+    assert numbers(f"{former}?as_of={day_before}") == ["12/QĐ-UBND"]
+    assert numbers(f"{merged}?as_of={day_before}") == []
+    assert numbers(f"{merged}?as_of={merged_on.isoformat()}&sort=number") == ["07/QĐ-UBND", "12/QĐ-UBND"]
+    # Before anything was signed, nothing.
+    assert numbers(f"{former}?as_of={(today - timedelta(days=30)).isoformat()}") == []
+
+    # The other records lists read the same day the same way.
+    base = "/api/v1/organizations/XA-LOCBINH"
+    audits = client.get(f"{base}/internal-audits?as_of={day_before}", headers=headers).get_json()
+    assert [a["auditors"] for a in audits] == [["Nguyễn Văn An"]]
+    assert client.get(f"{base}/internal-audits?as_of={day_before}&q=nguyen+van+an",
+                      headers=headers).get_json() == audits
+    assert client.get(f"{base}/internal-audits?as_of={day_before}&q=tran", headers=headers).get_json() == []
+    assert client.get(f"{base}/internal-audits", headers=headers).get_json() == []
+    reviews = client.get(f"{base}/management-reviews?as_of={day_before}&q=mau+phieu", headers=headers)
+    assert [r["chair"] for r in reviews.get_json()] == ["Chủ tịch UBND xã"] and _pages(reviews)["total"] == 1
+    objectives = client.get(f"{base}/objectives?as_of={day_before}&q=dung+han", headers=headers).get_json()
+    assert [o["title"] for o in objectives] == ["100% hồ sơ trả đúng hạn"]
+    assert len(client.get(f"{base}-MOI/effectiveness-confirmations", headers=headers).get_json()) == 2
+    confirmed = client.get(f"{base}/effectiveness-confirmations?as_of={day_before}", headers=headers).get_json()
+    assert len(confirmed) == 1
+
+    # A day to come, or not a day, is refused as on the records page; so are unknown sorts and oversized pages.
+    tomorrow = (today + timedelta(days=1)).isoformat()
+    for kind in RECORDS:
+        for refused in (f"as_of={tomorrow}", "as_of=2025-13-01", "sort=password", "page_size=201"):
+            response = client.get(f"{base}/{kind}?{refused}", headers=headers)
+            assert response.status_code == 422 and "error" in response.get_json(), (kind, refused)
+    assert client.get(f"{base}/publications?as_of={tomorrow}",
+                      headers=headers).get_json()["error"]["code"] == "invalid_date"
+
+
+def test_periodic_reviews_intervals_and_scheduled_restructures_page(
+        client, bearer, session, files, secretary, reviewer, approver, admin, staff, document, today):
+    with days_ago(400) as then:
+        make_effective(session, files, document, secretary, reviewer, approver, then)
+    for days, reason in ((200, "Quy trình vẫn đúng quy định."), (100, "Vẫn phù hợp với Nghị định mới.")):
+        with days_ago(days) as reviewed:
+            outcomes.record(session, approver, document.id, outcome="no_change", reason=reason, today=reviewed)
+    url = f"/api/v1/documents/{document.id}/periodic-reviews"
+    newest = client.get(f"{url}?page_size=1", headers=bearer(staff))
+    assert [r["reason"] for r in newest.get_json()] == ["Vẫn phù hợp với Nghị định mới."]
+    assert _pages(newest)["total"] == 2 and _pages(newest)["next_page"] == 2
+    oldest = client.get(f"{url}?sort=reviewed_on", headers=bearer(staff)).get_json()
+    assert [r["reason"] for r in oldest] == ["Quy trình vẫn đúng quy định.", "Vẫn phù hợp với Nghị định mới."]
+    assert [r["reason"] for r in client.get(f"{url}?q=nghi+dinh", headers=bearer(staff)).get_json()] == [
+        "Vẫn phù hợp với Nghị định mới."]
+    assert client.get(f"{url}?sort=reason", headers=bearer(staff)).status_code == 422
+
+    intervals = "/api/v1/organizations/XA-LOCBINH/review-intervals"
+    assert client.put(intervals, json={"kind": "process", "months": 6}, headers=bearer(secretary)).status_code == 200
+    shortest = client.get(f"{intervals}?sort=months&page_size=1", headers=bearer(staff))
+    assert shortest.get_json() == [{"kind": "process", "months": 6, "own": True}]
+    assert _pages(shortest)["total"] == len(client.get(intervals, headers=bearer(staff)).get_json()) > 1
+    assert [row["kind"] for row in client.get(f"{intervals}?q=policy", headers=bearer(staff)).get_json()] == [
+        "policy"]
+
+    scheduled = "/api/v1/organizations/restructure/scheduled"
+    two_communes(session, files, (secretary, reviewer, approver), today)
+    day = (today + timedelta(days=3)).isoformat()
+    kept = client.post("/api/v1/organizations/restructure", headers=bearer(admin),
+                       json={**MERGER, "effective_on": day, "resolutions": RESOLVED_BODY})
+    assert kept.status_code == 200, kept.get_json()
+    listed = client.get(f"{scheduled}?q=loc+binh+moi", headers=bearer(admin))
+    assert [row["effective_on"] for row in listed.get_json()] == [day] and _pages(listed)["total"] == 1
+    assert client.get(f"{scheduled}?q=cao+loc", headers=bearer(admin)).get_json() == []
+    assert client.get(f"{scheduled}?sort=kind", headers=bearer(admin)).status_code == 422
+    assert client.get(scheduled, headers=bearer(staff)).status_code == 403

@@ -101,11 +101,13 @@ class ListQuerySchema(ApiSchema):
 
 
 def sort_field(sorting: Any) -> fields.String:
-    """``sort`` among a list's keys: ``code`` ascending, ``-code`` descending."""
+    """``sort`` among a list's keys (a ``listing.Sorting``, or the keys of a list sorted whole): ``code`` ascending,
+    ``-code`` descending."""
+    keys = list(sorting) if isinstance(sorting, tuple | list) else list(sorting.keys)
     return fields.String(
         load_default=None,
-        validate=_one_of(sorting.choices()),
-        metadata={"description": f"One of {', '.join(sorting.keys)}; a leading `-` sorts descending."},
+        validate=_one_of([value for key in keys for value in (key, f"-{key}")]),
+        metadata={"description": f"One of {', '.join(keys)}; a leading `-` sorts descending."},
     )
 
 

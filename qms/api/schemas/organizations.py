@@ -6,7 +6,8 @@ from typing import Any
 
 from marshmallow import Schema, fields, post_load, validate
 
-from qms.api.schemas.common import ApiSchema, Text
+from qms.accounts.restructure_schedule import SORT_KEYS
+from qms.api.schemas.common import ApiSchema, ListQuerySchema, Text, sort_field
 
 _CODE = validate.Length(min=1, max=64, error="Từ {min} đến {max} ký tự.")
 _NAME = validate.Length(min=1, max=200, error="Từ {min} đến {max} ký tự.")
@@ -106,6 +107,12 @@ class CoverageAfterSchema(Schema):
     total = fields.Integer()
     percent = fields.Float()
     uncovered = fields.List(fields.String())
+
+
+class ScheduledQuerySchema(ListQuerySchema):
+    """``q`` matches the kind, the state, the organisations' codes and names, and why one failed."""
+
+    sort = sort_field(SORT_KEYS)
 
 
 class ScheduledRestructureSchema(Schema):

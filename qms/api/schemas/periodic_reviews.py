@@ -7,9 +7,10 @@ from typing import Any
 from marshmallow import Schema, fields, validate
 
 from qms.api import rules
-from qms.api.schemas.common import ApiSchema, PersonSchema, Recorded, Text
+from qms.api.schemas.common import ApiSchema, ListQuerySchema, PersonSchema, Recorded, Text, sort_field
 from qms.models import DocumentKind, ReviewOutcome
-from qms.periodic_review.intervals import MAX_MONTHS, MIN_MONTHS
+from qms.periodic_review import outcomes
+from qms.periodic_review.intervals import MAX_MONTHS, MIN_MONTHS, SORT_KEYS
 
 
 class PeriodicReviewCreateSchema(ApiSchema):
@@ -34,6 +35,18 @@ class PeriodicReviewSchema(Schema):
         "description": "A «cần sửa đổi» still waiting for a new revision to take effect."})
     closed_at = fields.DateTime(allow_none=True)
     closed_by_revision_id = fields.Integer(allow_none=True)
+
+
+class PeriodicReviewQuerySchema(ListQuerySchema):
+    """``q`` matches the reason and who reviewed."""
+
+    sort = sort_field(outcomes.SORTING)
+
+
+class IntervalQuerySchema(ListQuerySchema):
+    """``q`` matches the kind (process, policy …)."""
+
+    sort = sort_field(SORT_KEYS)
 
 
 class IntervalSchema(Schema):

@@ -10,8 +10,9 @@ from marshmallow import Schema, fields, validate
 
 from qms import clock
 from qms.api import rules
-from qms.api.schemas.common import ApiSchema, File, OrganizationSchema, Text
+from qms.api.schemas.common import ApiSchema, File, ListQuerySchema, OrganizationSchema, Text, sort_field
 from qms.models import FindingKind
+from qms.records import confirmations, management_reviews, objectives, publications, summary
 from qms.records.management_reviews import INPUT_LABELS
 from qms.records.objectives import FIRST_YEAR, LAST_YEAR
 
@@ -169,8 +170,46 @@ class ObjectiveCreateSchema(ApiSchema):
     target = Text(required=True, blank=False, validate=_max(300))
 
 
-class ObjectiveQuerySchema(ApiSchema):
+def _as_of() -> fields.Date:
+    return fields.Date(load_default=None, metadata={
+        "description": "The records the organisation held on that day (YYYY-MM-DD, not after today), as its records "
+                       "page shows them: a former organisation's before it was merged, a merged one's with those "
+                       "carried to it. Default: those it holds now."})
+
+
+class RecordsQuerySchema(ListQuerySchema):
+    as_of = _as_of()
+
+
+class PublicationQuerySchema(RecordsQuerySchema):
+    """``q`` matches the number and the signer."""
+
+    sort = sort_field(publications.SORTING)
+
+
+class InternalAuditQuerySchema(RecordsQuerySchema):
+    """``q`` matches the auditors and the processes audited."""
+
+    sort = sort_field(summary.AUDIT_SORT_KEYS)
+
+
+class ManagementReviewQuerySchema(RecordsQuerySchema):
+    """``q`` matches the chair and the decisions."""
+
+    sort = sort_field(management_reviews.SORTING)
+
+
+class ObjectiveQuerySchema(RecordsQuerySchema):
+    """``q`` matches the title and the target."""
+
     year = fields.Integer(load_default=None, validate=_YEAR)
+    sort = sort_field(objectives.SORTING)
+
+
+class ConfirmationQuerySchema(RecordsQuerySchema):
+    """``q`` matches the statement and who confirmed it."""
+
+    sort = sort_field(confirmations.SORTING)
 
 
 class ResultCreateSchema(ApiSchema):
