@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Subquery, func, or_, select
+from sqlalchemy import CTE, case, func, literal, or_, select, union_all
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
 
@@ -157,10 +157,13 @@ def procedures_held_on(session: Session, organization_id: int, day: date) -> lis
 def uncovered_codes(listed: Iterable[str], links: Iterable[str]) -> list[str]:
     """The listed codes no link covers, by ``match``'s rule (for counting many organisations without their rows)."""
     by_part: dict[str, list[str]] = {}
+    same: set[str] = set()
     for code in links:
         by_part.setdefault(national_part(code), []).append(code)
-    return [code for code in listed
-            if not any(codes_match(link, code) for link in by_part.get(national_part(code), []))]
+        same.add(code)
+    # A code linked as listed matches at once: most links of a province are, and the rest are compared by the rule.
+    return [code for code in listed if code not in same
+            and not any(codes_match(link, code) for link in by_part.get(national_part(code), []))]
 
 
 @dataclass(frozen=True)
@@ -187,21 +190,31 @@ def _codes_by_organization(session: Session, query: Any) -> dict[int, list[str]]
     return {organization_id: codes.split(_SEPARATOR) for organization_id, codes in session.execute(joined) if codes}
 
 
-def _links(session: Session, documents: Subquery) -> dict[int, list[str]]:
+def _links(session: Session, documents: CTE) -> dict[int, list[str]]:
     """Per organisation, the codes its documents in ``documents`` (``document_id``, ``organization_id``) link."""
-    found: dict[int, list[str]] = {}
-    stated = select(documents.c.organization_id, Document.procedure_code).join(
+    return _links_apart(session, documents)[True]
+
+
+def _links_apart(session: Session, documents: CTE, apart: str | None = None) -> dict[bool, dict[int, list[str]]]:
+    """``_links`` of the documents for which ``apart`` (a boolean column of ``documents``) holds, under True, and
+    of the others under False; all under True without it. One statement: ``documents`` is read once (a CTE used
+    twice, which both databases materialise), for the codes documents state and those they link."""
+    side = (documents.c[apart] if apart is not None else literal(True)).label("side")
+    stated = select(documents.c.organization_id, side, Document.procedure_code.label("code")).join(
         Document, Document.id == documents.c.document_id).where(Document.procedure_code.is_not(None))
-    linked = select(documents.c.organization_id, DocumentProcedure.procedure_code).join(
+    linked = select(documents.c.organization_id, side, DocumentProcedure.procedure_code).join(
         DocumentProcedure, DocumentProcedure.document_id == documents.c.document_id)
+    both = union_all(stated, linked).subquery("links")
+    joined = (select(both.c.organization_id, both.c.side, func.aggregate_strings(both.c.code, _SEPARATOR))
+              .group_by(both.c.organization_id, both.c.side))
+    found: dict[bool, dict[int, list[str]]] = {True: {}, False: {}}
     canonical: dict[str, str] = {}  # a province repeats the same few hundred codes in every commune
-    for query in (stated, linked):
-        for organization_id, codes in _codes_by_organization(session, query).items():
-            for code in codes:
-                if code:
-                    if code not in canonical:
-                        canonical[code] = normalize_code(code)
-                    found.setdefault(organization_id, []).append(canonical[code])
+    for organization_id, held, codes in session.execute(joined):
+        for code in (codes or "").split(_SEPARATOR):
+            if code:
+                if code not in canonical:
+                    canonical[code] = normalize_code(code)
+                found[bool(held)].setdefault(organization_id, []).append(canonical[code])
     return found
 
 
@@ -214,7 +227,7 @@ def counts(session: Session, organizations: list[Organization]) -> dict[int, Lis
         select(Document.id.label("document_id"), Document.organization_id.label("organization_id"))
         .where(Document.organization_id.in_(active), Document.status == DocumentStatus.ACTIVE,
                Document.revisions.any(Revision.status == RevisionStatus.EFFECTIVE))
-        .subquery()
+        .cte("in_force")
     )
     links = _links(session, in_force)
     return {
@@ -229,6 +242,15 @@ def counts_on(
 ) -> dict[int, ListCoverage]:
     """``coverage_on`` of many organisations at once, without the rows (``held_only``: the documents withdrawn by
     then left out, as the overview's rows of that day leave them)."""
+    every, held = counts_on_both(session, organizations, day)
+    return held if held_only else every
+
+
+def counts_on_both(
+    session: Session, organizations: list[Organization], day: date
+) -> tuple[dict[int, ListCoverage], dict[int, ListCoverage]]:
+    """``counts_on`` of every document, and of those not withdrawn by then (``held_only``), read together: the
+    overview of a past day shows the one and counts the scorecard's gaps by the other."""
     ids = [organization.id for organization in organizations
            if organization.ended_on is None or day < organization.ended_on]
     end = as_of.day_end(day)
@@ -256,19 +278,22 @@ def counts_on(
             if owner in ids:
                 listed.setdefault(owner, []).append(code)
     owners = as_of.owners_on(ids, day)
-    held = [or_(Document.withdrawn_at.is_(None), Document.withdrawn_at >= end)] if held_only else []
+    held = or_(Document.withdrawn_at.is_(None), Document.withdrawn_at >= end)
     in_force = (
-        select(owners.c.document_id, owners.c.organization_id)
+        select(owners.c.document_id, owners.c.organization_id, case((held, True), else_=False).label("held"))
         .join(Document, Document.id == owners.c.document_id).join(Revision, Revision.document_id == Document.id)
-        .where(as_of.status_on_clause(RevisionStatus.EFFECTIVE, day), *held)
-        .subquery()  # a code read twice changes no count
+        .where(as_of.status_on_clause(RevisionStatus.EFFECTIVE, day))
+        .cte("in_force")  # a code read twice changes no count
     )
-    links = _links(session, in_force)
-    return {
-        organization.id: ListCoverage(codes := listed.get(organization.id, []),
-                                      uncovered_codes(codes, links.get(organization.id, [])))
-        for organization in organizations
-    }
+    links = _links_apart(session, in_force, "held")
+    every, kept = {}, {}
+    for organization in organizations:
+        codes = listed.get(organization.id, [])
+        held_links = links[True].get(organization.id, [])
+        kept[organization.id] = ListCoverage(codes, uncovered_codes(codes, held_links))
+        every[organization.id] = ListCoverage(codes, uncovered_codes(
+            codes, held_links + links[False].get(organization.id, [])))
+    return every, kept
 
 
 def _listed_on(procedure: Procedure, day: date) -> bool:

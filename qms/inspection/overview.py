@@ -277,8 +277,8 @@ class _CountsOn:
                                 .join(LegalReview, LegalReview.document_id == Document.id)
                                 .where(LegalReview.opened_at < end,
                                        or_(LegalReview.closed_at.is_(None), LegalReview.closed_at >= end)))
-        self.coverage = coverage.counts_on(session, organizations, day, held_only=True)
-        self.gaps = scorecard_gaps.gaps_on(session, organizations, day)
+        every, self.coverage = coverage.counts_on_both(session, organizations, day)
+        self.gaps = scorecard_gaps.gaps_on(session, organizations, day, every)
         # The rate of readings is today's measure; a past day's row leaves it out.
         self.acknowledgements: dict[int, acknowledgement_status.Rate] = {}
 
