@@ -9,13 +9,14 @@ is the same code, or when one is the national code (`2.000815`) and the other a 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from sqlalchemy import CTE, case, func, literal, or_, select, union_all
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
+from sqlalchemy.orm.interfaces import ORMOption
 from sqlalchemy.sql import ColumnElement
 
 from qms import clock
@@ -78,7 +79,8 @@ def coverage(session: Session, viewer: User, organization_code: str) -> Coverage
     )
     # A merged or split organisation lists nothing now: the rows a merger left it belong to its past.
     listed = [procedure for procedure in procedures if not procedure.is_abolished and organization.is_active]
-    processes = _processes_in_force(session, organization.id)
+    # Coverage names each process by its code and title: its revisions are not read (a commune has hundreds).
+    processes = _processes_in_force(session, organization.id, options=[lazyload(Document.revisions)])
     codes = document_codes(session, processes)
     covered, not_covered = match(listed, processes, codes)
     uncovered: dict[str, list[Procedure]] = {}
@@ -156,14 +158,18 @@ def procedures_held_on(session: Session, organization_id: int, day: date) -> lis
 
 def uncovered_codes(listed: Iterable[str], links: Iterable[str]) -> list[str]:
     """The listed codes no link covers, by ``match``'s rule (for counting many organisations without their rows)."""
-    by_part: dict[str, list[str]] = {}
-    same: set[str] = set()
-    for code in links:
-        by_part.setdefault(national_part(code), []).append(code)
-        same.add(code)
-    # A code linked as listed matches at once: most links of a province are, and the rest are compared by the rule.
-    return [code for code in listed if code not in same
-            and not any(codes_match(link, code) for link in by_part.get(national_part(code), []))]
+    same = set(links)
+    # A code linked as it is listed matches at once (most of a province's are): only the rest are compared by the
+    # rule, with the links that share their national part (which begin with its 8 characters).
+    rest = [code for code in listed if code not in same]
+    if not rest:
+        return []
+    by_start: dict[str, list[str]] = {}
+    for code in same:
+        by_start.setdefault(code[:8], []).append(code)
+    return [code for code in rest
+            if not any(codes_match(link, code) for link in by_start.get(code[:8], [])
+                       if national_part(link) == national_part(code))]
 
 
 @dataclass(frozen=True)
@@ -302,13 +308,15 @@ def _listed_on(procedure: Procedure, day: date) -> bool:
     return (created is None or created <= day) and (abolished is None or abolished > day)
 
 
-def _processes_in_force(session: Session, organization_id: int, *linking: ColumnElement[bool]) -> list[Document]:
+def _processes_in_force(session: Session, organization_id: int, *linking: ColumnElement[bool],
+                        options: Sequence[ORMOption] = ()) -> list[Document]:
     query = (
         select(Document)
         .where(Document.organization_id == organization_id, Document.status == DocumentStatus.ACTIVE)
         .where(Document.revisions.any(Revision.status == RevisionStatus.EFFECTIVE))
         .where(*linking)
         .order_by(Document.code)
+        .options(*options)
     )
     return list(session.scalars(query))
 

@@ -13,7 +13,7 @@ from support.communes import DAY_BEFORE, MERGED_ON, backdate, days_ago, merged_o
 from support.factories import FIXTURES, make_docx, make_effective, make_user, minimal_pdf, upload
 
 from qms import clock, conformity
-from qms.catalogue import coverage
+from qms.catalogue import coverage, links
 from qms.documents import as_of, lifecycle
 from qms.inspection import overview, scorecard
 from qms.inspection.dashboard import add_months, overdue_reviews
@@ -137,3 +137,27 @@ def test_the_rows_around_a_merger_are_each_organisations_own(session, files, sec
     merged_on_1_july_2025(session, files, (secretary, reviewer, approver), admin, today)
     for day in (DAY_BEFORE, MERGED_ON, MERGED_ON + timedelta(days=1), today):
         assert assert_rows_agree(session, inspector, today, day) == (4 if day == DAY_BEFORE else 3)
+
+
+def test_the_rows_agree_around_a_withdrawn_process_covering_by_its_links(client, session, files, secretary, reviewer,
+                                                                          approver, inspector, province, today):
+    """A process with no code of its own, linked to a national code (of the listed provincial variant 1.012753.H19)
+    and to a listed code, in force from 30 days ago and withdrawn 10 days ago: counted by its links while in force,
+    by no row after."""
+    linked = lifecycle.create_document(session, secretary, organization_code="XA-LOCBINH", code="QT-DD-01",
+                                       title="Đăng ký đất đai", kind="process")
+    with days_ago(30) as then:
+        revision = make_effective(session, files, linked, secretary, reviewer, approver, then)
+        links.set_document_procedures(session, secretary, linked.id, ["1.012753", "2.000815"])
+    with days_ago(10) as then:
+        lifecycle.act(session, approver, revision.id, "withdraw", today=then, comment="Không còn áp dụng")
+    backdate(session, 900)
+    for days in (0, 9, 10, 11, 20, 29, 31):
+        assert assert_rows_agree(session, inspector, today, today - timedelta(days=days)) == 4
+
+    def covered(day):
+        rows = overview.overview(session, inspector, today=today, as_of=day if day != today else None).rows
+        return next(row.covered for row in rows if row.organization.code == "XA-LOCBINH")
+
+    # What the process was made to show, so the comparison above compares something.
+    assert covered(today - timedelta(days=20)) == covered(today - timedelta(days=31)) + 2 == covered(today) + 2
