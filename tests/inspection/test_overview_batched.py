@@ -13,11 +13,21 @@ from support.communes import DAY_BEFORE, MERGED_ON, backdate, days_ago, merged_o
 from support.factories import FIXTURES, make_docx, make_effective, make_user, minimal_pdf, upload
 
 from qms import clock, conformity
+from qms.acknowledgements import confirmations
 from qms.catalogue import coverage, links
 from qms.documents import as_of, lifecycle
 from qms.inspection import overview, scorecard
 from qms.inspection.dashboard import add_months, overdue_reviews
-from qms.models import DocumentKind, LegalReview, Organization, RevisionCheck, RevisionStatus
+from qms.models import (
+    AcknowledgementRequest,
+    Document,
+    DocumentKind,
+    LegalReview,
+    Organization,
+    RevisionCheck,
+    RevisionStatus,
+    User,
+)
 
 FIELDS = ("documents_by_kind", "effective_processes", "covered", "listed", "coverage_percent", "open_reviews",
           "processes_with_findings", "awaiting_approval", "overdue_reviews", "last_approval", "scorecard_gaps")
@@ -161,3 +171,29 @@ def test_the_rows_agree_around_a_withdrawn_process_covering_by_its_links(client,
 
     # What the process was made to show, so the comparison above compares something.
     assert covered(today - timedelta(days=20)) == covered(today - timedelta(days=31)) + 2 == covered(today) + 2
+
+
+def test_the_rows_agree_while_readers_confirm(session, inspector, province, today):
+    """Everyone asked to read Đồng Đăng's process in force from 800 days ago confirms it 5 days ago; the process
+    that took effect today is read by nobody yet: the gap of unread documents is there before, gone between, back
+    today, and every row says what the organisation's own scorecard says on each of those days."""
+    process = session.scalar(select(Document).join(Document.organization).where(
+        Organization.code == "XA-DONGDANG", Document.code == "QT-01"))
+    revision = process.current_revision
+    asked = session.scalars(select(User).join(AcknowledgementRequest, AcknowledgementRequest.user_id == User.id)
+                            .where(AcknowledgementRequest.revision_id == revision.id)).all()
+    assert asked
+    with days_ago(5):
+        for person in asked:
+            confirmations.acknowledge(session, person, revision.id)
+    for days in (0, 4, 5, 6, 10):
+        assert assert_rows_agree(session, inspector, today, today - timedelta(days=days)) == 4
+
+    def unread(days):
+        day = today - timedelta(days=days)
+        rows = overview.overview(session, inspector, today=today, as_of=day if day != today else None).rows
+        gaps = next(row.scorecard_gaps for row in rows if row.organization.code == "XA-DONGDANG")
+        return "acknowledgement_incomplete" in gaps
+
+    # What the confirmations were made to show, so the comparison above compares something.
+    assert (unread(10), unread(4), unread(0)) == (True, False, True)
