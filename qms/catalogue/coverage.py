@@ -248,8 +248,12 @@ def counts_on(
 ) -> dict[int, ListCoverage]:
     """``coverage_on`` of many organisations at once, without the rows (``held_only``: the documents withdrawn by
     then left out, as the overview's rows of that day leave them)."""
-    every, held = counts_on_both(session, organizations, day)
-    return held if held_only else every
+    listed, links = _listed_and_links_on(session, organizations, day)
+    return {
+        organization.id: ListCoverage(codes := listed.get(organization.id, []), uncovered_codes(
+            codes, links[True].get(organization.id, []) + ([] if held_only else links[False].get(organization.id, []))))
+        for organization in organizations
+    }
 
 
 def counts_on_both(
@@ -257,6 +261,23 @@ def counts_on_both(
 ) -> tuple[dict[int, ListCoverage], dict[int, ListCoverage]]:
     """``counts_on`` of every document, and of those not withdrawn by then (``held_only``), read together: the
     overview of a past day shows the one and counts the scorecard's gaps by the other."""
+    listed, links = _listed_and_links_on(session, organizations, day)
+    every, kept = {}, {}
+    for organization in organizations:
+        codes = listed.get(organization.id, [])
+        held_links, withdrawn_links = links[True].get(organization.id, []), links[False].get(organization.id, [])
+        kept[organization.id] = ListCoverage(codes, uncovered_codes(codes, held_links))
+        # Most organisations withdrew nothing in force that day: their two counts are one.
+        every[organization.id] = kept[organization.id] if not withdrawn_links else ListCoverage(
+            codes, uncovered_codes(codes, held_links + withdrawn_links))
+    return every, kept
+
+
+def _listed_and_links_on(
+    session: Session, organizations: list[Organization], day: date
+) -> tuple[dict[int, list[str]], dict[bool, dict[int, list[str]]]]:
+    """Per organisation, the codes it listed on ``day``, and those its documents in force then link: under True
+    those of the documents it still held at the end of the day, under False of those withdrawn by then."""
     ids = [organization.id for organization in organizations
            if organization.ended_on is None or day < organization.ended_on]
     end = as_of.day_end(day)
@@ -291,15 +312,7 @@ def counts_on_both(
         .where(as_of.status_on_clause(RevisionStatus.EFFECTIVE, day))
         .cte("in_force")  # a code read twice changes no count
     )
-    links = _links_apart(session, in_force, "held")
-    every, kept = {}, {}
-    for organization in organizations:
-        codes = listed.get(organization.id, [])
-        held_links = links[True].get(organization.id, [])
-        kept[organization.id] = ListCoverage(codes, uncovered_codes(codes, held_links))
-        every[organization.id] = ListCoverage(codes, uncovered_codes(
-            codes, held_links + links[False].get(organization.id, [])))
-    return every, kept
+    return listed, _links_apart(session, in_force, "held")
 
 
 def _listed_on(procedure: Procedure, day: date) -> bool:
