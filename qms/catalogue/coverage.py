@@ -9,13 +9,14 @@ is the same code, or when one is the national code (`2.000815`) and the other a 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Subquery, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import CTE, case, func, literal, or_, select, union_all
+from sqlalchemy.orm import Session, lazyload
+from sqlalchemy.orm.interfaces import ORMOption
 from sqlalchemy.sql import ColumnElement
 
 from qms import clock
@@ -78,7 +79,8 @@ def coverage(session: Session, viewer: User, organization_code: str) -> Coverage
     )
     # A merged or split organisation lists nothing now: the rows a merger left it belong to its past.
     listed = [procedure for procedure in procedures if not procedure.is_abolished and organization.is_active]
-    processes = _processes_in_force(session, organization.id)
+    # Coverage names each process by its code and title: its revisions are not read (a commune has hundreds).
+    processes = _processes_in_force(session, organization.id, options=[lazyload(Document.revisions)])
     codes = document_codes(session, processes)
     covered, not_covered = match(listed, processes, codes)
     uncovered: dict[str, list[Procedure]] = {}
@@ -156,11 +158,18 @@ def procedures_held_on(session: Session, organization_id: int, day: date) -> lis
 
 def uncovered_codes(listed: Iterable[str], links: Iterable[str]) -> list[str]:
     """The listed codes no link covers, by ``match``'s rule (for counting many organisations without their rows)."""
-    by_part: dict[str, list[str]] = {}
-    for code in links:
-        by_part.setdefault(national_part(code), []).append(code)
-    return [code for code in listed
-            if not any(codes_match(link, code) for link in by_part.get(national_part(code), []))]
+    same = set(links)
+    # A code linked as it is listed matches at once (most of a province's are): only the rest are compared by the
+    # rule, with the links that share their national part (which begin with its 8 characters).
+    rest = [code for code in listed if code not in same]
+    if not rest:
+        return []
+    by_start: dict[str, list[str]] = {}
+    for code in same:
+        by_start.setdefault(code[:8], []).append(code)
+    return [code for code in rest
+            if not any(codes_match(link, code) for link in by_start.get(code[:8], [])
+                       if national_part(link) == national_part(code))]
 
 
 @dataclass(frozen=True)
@@ -187,21 +196,31 @@ def _codes_by_organization(session: Session, query: Any) -> dict[int, list[str]]
     return {organization_id: codes.split(_SEPARATOR) for organization_id, codes in session.execute(joined) if codes}
 
 
-def _links(session: Session, documents: Subquery) -> dict[int, list[str]]:
+def _links(session: Session, documents: CTE) -> dict[int, list[str]]:
     """Per organisation, the codes its documents in ``documents`` (``document_id``, ``organization_id``) link."""
-    found: dict[int, list[str]] = {}
-    stated = select(documents.c.organization_id, Document.procedure_code).join(
+    return _links_apart(session, documents)[True]
+
+
+def _links_apart(session: Session, documents: CTE, apart: str | None = None) -> dict[bool, dict[int, list[str]]]:
+    """``_links`` of the documents for which ``apart`` (a boolean column of ``documents``) holds, under True, and
+    of the others under False; all under True without it. One statement: ``documents`` is read once (a CTE used
+    twice, which both databases materialise), for the codes documents state and those they link."""
+    side = (documents.c[apart] if apart is not None else literal(True)).label("side")
+    stated = select(documents.c.organization_id, side, Document.procedure_code.label("code")).join(
         Document, Document.id == documents.c.document_id).where(Document.procedure_code.is_not(None))
-    linked = select(documents.c.organization_id, DocumentProcedure.procedure_code).join(
+    linked = select(documents.c.organization_id, side, DocumentProcedure.procedure_code).join(
         DocumentProcedure, DocumentProcedure.document_id == documents.c.document_id)
+    both = union_all(stated, linked).subquery("links")
+    joined = (select(both.c.organization_id, both.c.side, func.aggregate_strings(both.c.code, _SEPARATOR))
+              .group_by(both.c.organization_id, both.c.side))
+    found: dict[bool, dict[int, list[str]]] = {True: {}, False: {}}
     canonical: dict[str, str] = {}  # a province repeats the same few hundred codes in every commune
-    for query in (stated, linked):
-        for organization_id, codes in _codes_by_organization(session, query).items():
-            for code in codes:
-                if code:
-                    if code not in canonical:
-                        canonical[code] = normalize_code(code)
-                    found.setdefault(organization_id, []).append(canonical[code])
+    for organization_id, held, codes in session.execute(joined):
+        for code in (codes or "").split(_SEPARATOR):
+            if code:
+                if code not in canonical:
+                    canonical[code] = normalize_code(code)
+                found[bool(held)].setdefault(organization_id, []).append(canonical[code])
     return found
 
 
@@ -214,7 +233,7 @@ def counts(session: Session, organizations: list[Organization]) -> dict[int, Lis
         select(Document.id.label("document_id"), Document.organization_id.label("organization_id"))
         .where(Document.organization_id.in_(active), Document.status == DocumentStatus.ACTIVE,
                Document.revisions.any(Revision.status == RevisionStatus.EFFECTIVE))
-        .subquery()
+        .cte("in_force")
     )
     links = _links(session, in_force)
     return {
@@ -229,6 +248,36 @@ def counts_on(
 ) -> dict[int, ListCoverage]:
     """``coverage_on`` of many organisations at once, without the rows (``held_only``: the documents withdrawn by
     then left out, as the overview's rows of that day leave them)."""
+    listed, links = _listed_and_links_on(session, organizations, day)
+    return {
+        organization.id: ListCoverage(codes := listed.get(organization.id, []), uncovered_codes(
+            codes, links[True].get(organization.id, []) + ([] if held_only else links[False].get(organization.id, []))))
+        for organization in organizations
+    }
+
+
+def counts_on_both(
+    session: Session, organizations: list[Organization], day: date
+) -> tuple[dict[int, ListCoverage], dict[int, ListCoverage]]:
+    """``counts_on`` of every document, and of those not withdrawn by then (``held_only``), read together: the
+    overview of a past day shows the one and counts the scorecard's gaps by the other."""
+    listed, links = _listed_and_links_on(session, organizations, day)
+    every, kept = {}, {}
+    for organization in organizations:
+        codes = listed.get(organization.id, [])
+        held_links, withdrawn_links = links[True].get(organization.id, []), links[False].get(organization.id, [])
+        kept[organization.id] = ListCoverage(codes, uncovered_codes(codes, held_links))
+        # Most organisations withdrew nothing in force that day: their two counts are one.
+        every[organization.id] = kept[organization.id] if not withdrawn_links else ListCoverage(
+            codes, uncovered_codes(codes, held_links + withdrawn_links))
+    return every, kept
+
+
+def _listed_and_links_on(
+    session: Session, organizations: list[Organization], day: date
+) -> tuple[dict[int, list[str]], dict[bool, dict[int, list[str]]]]:
+    """Per organisation, the codes it listed on ``day``, and those its documents in force then link: under True
+    those of the documents it still held at the end of the day, under False of those withdrawn by then."""
     ids = [organization.id for organization in organizations
            if organization.ended_on is None or day < organization.ended_on]
     end = as_of.day_end(day)
@@ -256,19 +305,14 @@ def counts_on(
             if owner in ids:
                 listed.setdefault(owner, []).append(code)
     owners = as_of.owners_on(ids, day)
-    held = [or_(Document.withdrawn_at.is_(None), Document.withdrawn_at >= end)] if held_only else []
+    held = or_(Document.withdrawn_at.is_(None), Document.withdrawn_at >= end)
     in_force = (
-        select(owners.c.document_id, owners.c.organization_id)
+        select(owners.c.document_id, owners.c.organization_id, case((held, True), else_=False).label("held"))
         .join(Document, Document.id == owners.c.document_id).join(Revision, Revision.document_id == Document.id)
-        .where(as_of.status_on_clause(RevisionStatus.EFFECTIVE, day), *held)
-        .subquery()  # a code read twice changes no count
+        .where(as_of.status_on_clause(RevisionStatus.EFFECTIVE, day))
+        .cte("in_force")  # a code read twice changes no count
     )
-    links = _links(session, in_force)
-    return {
-        organization.id: ListCoverage(codes := listed.get(organization.id, []),
-                                      uncovered_codes(codes, links.get(organization.id, [])))
-        for organization in organizations
-    }
+    return listed, _links_apart(session, in_force, "held")
 
 
 def _listed_on(procedure: Procedure, day: date) -> bool:
@@ -277,13 +321,15 @@ def _listed_on(procedure: Procedure, day: date) -> bool:
     return (created is None or created <= day) and (abolished is None or abolished > day)
 
 
-def _processes_in_force(session: Session, organization_id: int, *linking: ColumnElement[bool]) -> list[Document]:
+def _processes_in_force(session: Session, organization_id: int, *linking: ColumnElement[bool],
+                        options: Sequence[ORMOption] = ()) -> list[Document]:
     query = (
         select(Document)
         .where(Document.organization_id == organization_id, Document.status == DocumentStatus.ACTIVE)
         .where(Document.revisions.any(Revision.status == RevisionStatus.EFFECTIVE))
         .where(*linking)
         .order_by(Document.code)
+        .options(*options)
     )
     return list(session.scalars(query))
 

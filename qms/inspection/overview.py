@@ -261,15 +261,18 @@ class _CountsOn:
         def counted(condition: Any) -> Any:
             return func.sum(case((condition, 1), else_=0))
 
-        # One reading of the province's revisions for the five numbers that count them.
+        # One reading of the province's revisions for the five numbers that count them; a revision's check (one at
+        # most) is looked up for the processes in force only.
+        with_findings = (select(RevisionCheck.id)
+                         .where(RevisionCheck.revision_id == Revision.id, RevisionCheck.finding_count > 0).exists())
         self.processes, self.awaiting, self.findings, self.overdue, self.last_approval = {}, {}, {}, {}, {}
         for organization_id, processes, awaiting, findings, overdue, last in session.execute(
             revisions(counted(and_(in_force, process)),
                       counted(documents_as_of.status_on_clause(RevisionStatus.REVIEWED, day)),
-                      counted(and_(in_force, process, RevisionCheck.finding_count > 0)),
+                      counted(and_(in_force, process, with_findings)),
                       counted(and_(in_force, Revision.effective_from.is_not(None), due)),
                       func.max(case((Revision.approved_at < end, Revision.approved_at))))
-            .outerjoin(RevisionCheck, RevisionCheck.revision_id == Revision.id).group_by(owner)
+            .group_by(owner)
         ):
             self.processes[organization_id], self.awaiting[organization_id] = processes or 0, awaiting or 0
             self.findings[organization_id], self.overdue[organization_id] = findings or 0, overdue or 0
@@ -278,8 +281,8 @@ class _CountsOn:
                                 .join(LegalReview, LegalReview.document_id == Document.id)
                                 .where(LegalReview.opened_at < end,
                                        or_(LegalReview.closed_at.is_(None), LegalReview.closed_at >= end)))
-        self.coverage = coverage.counts_on(session, organizations, day, held_only=True)
-        self.gaps = scorecard_gaps.gaps_on(session, organizations, day)
+        every, self.coverage = coverage.counts_on_both(session, organizations, day)
+        self.gaps = scorecard_gaps.gaps_on(session, organizations, day, every)
         # The rate of readings is today's measure; a past day's row leaves it out.
         self.acknowledgements: dict[int, acknowledgement_status.Rate] = {}
 

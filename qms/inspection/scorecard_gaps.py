@@ -39,9 +39,13 @@ from qms.records import corrective_actions, ownership
 from qms.records.objectives import check_year
 
 
-def gaps_on(session: Session, organizations: list[Organization], day: date) -> dict[int, tuple[str, ...]]:
+def gaps_on(
+    session: Session, organizations: list[Organization], day: date,
+    lists: dict[int, coverage.ListCoverage] | None = None,
+) -> dict[int, tuple[str, ...]]:
     """Per organisation, the codes of the gaps ``scorecard.of_organization(today=day)`` finds (its year, as of
-    ``day``), in the scorecard's order; none for a day outside the years a scorecard counts."""
+    ``day``), in the scorecard's order; none for a day outside the years a scorecard counts. ``lists``: their
+    ``coverage.counts_on`` of that day, when the caller has read it already."""
     try:
         year = check_year(day.year)
     except Invalid:
@@ -56,13 +60,15 @@ def gaps_on(session: Session, organizations: list[Organization], day: date) -> d
         .subquery("in_force")
     )
     found: dict[str, set[int]] = {code: set() for code in CODES}
-    kinds = _kinds(session, in_force, year)
+    kinds, found["periodic_review_overdue"], found["acknowledgement_incomplete"] = _in_force_gaps(
+        session, in_force, year, day)
     found["policy_missing"] = set(ids) - kinds[DocumentKind.POLICY]
     found["system_procedures_missing"] = set(ids) - kinds[DocumentKind.SYSTEM_PROCEDURE]
     approved = _holders(session, QualityObjective, ids, day, QualityObjective.year == year,
                         QualityObjective.approved_at < as_of.day_end(day), own_only=True)
     found["objectives_missing"] = set(ids) - approved - kinds[DocumentKind.OBJECTIVES]
-    lists = coverage.counts_on(session, organizations, day)
+    if lists is None:
+        lists = coverage.counts_on(session, organizations, day)
     found["coverage_incomplete"] = {organization_id for organization_id, list_ in lists.items() if list_.uncovered}
     found["internal_audit_missing"] = set(ids) - _holders(
         session, InternalAudit, ids, day, InternalAudit.starts_on <= day, InternalAudit.ends_on > day - YEARLY)
@@ -71,8 +77,6 @@ def gaps_on(session: Session, organizations: list[Organization], day: date) -> d
     found["publication_missing"], found["republication_needed"] = _publications(session, ids, lists, day)
     found["corrective_action_overdue"] = _overdue_actions(session, ids, day)
     found["legal_review_overdue"] = _late_legal_reviews(session, ids, day)
-    found["periodic_review_overdue"] = _late_periodic_reviews(session, in_force, day)
-    found["acknowledgement_incomplete"] = _unread(session, in_force, day)
     return {organization_id: tuple(code for code in CODES if organization_id in found[code]) for organization_id in ids}
 
 
@@ -85,21 +89,48 @@ def _holders(session: Session, model: Any, ids: list[int], day: date, *condition
     return set(session.scalars(select(holder).where(holder.in_(ids), *own, *conditions).distinct()))
 
 
-def _kinds(session: Session, in_force: Subquery, year: int) -> dict[DocumentKind, set[int]]:
-    """Which organisations have a policy, system procedures, and objectives issued as a document for ``year``, in
-    force."""
+def _in_force_gaps(
+    session: Session, in_force: Subquery, year: int, day: date
+) -> tuple[dict[DocumentKind, set[int]], set[int], set[int]]:
+    """What the documents in force on ``day`` answer, in one reading of them: which organisations have a policy,
+    system procedures, and objectives issued as a document for ``year``; which have one past its review day
+    (``schedule.due_on_day``'s rule); which were asked to read one with someone who had not confirmed it by then
+    (``acknowledgement_status.rates_on_day``'s counts: fewer confirmations than people still asked)."""
     wanted = (DocumentKind.POLICY, DocumentKind.SYSTEM_PROCEDURE, DocumentKind.OBJECTIVES)
+    counted = and_(in_force.c.kind.in_(wanted),
+                   or_(in_force.c.kind != DocumentKind.OBJECTIVES,
+                       in_force.c.effective_from.between(date(year, 1, 1), date(year, 12, 31))))
+    last = (select(PeriodicReview.document_id, func.max(PeriodicReview.reviewed_on).label("reviewed_on"))
+            .where(PeriodicReview.reviewed_on <= day).group_by(PeriodicReview.document_id).subquery())
+    start = case((last.c.reviewed_on > in_force.c.effective_from, last.c.reviewed_on),
+                 else_=in_force.c.effective_from)
+    late = and_(in_force.c.effective_from.is_not(None),
+                schedule.due_before(start, in_force.c.review_interval_months, day, schedule.intervals(session)))
+    end = as_of.day_end(day)
+    request = AcknowledgementRequest
+    # Confirmations fall short of the people asked exactly when someone still asked had not confirmed.
+    unconfirmed = select(request.id).where(
+        request.revision_id == in_force.c.revision_id, request.requested_at < end,
+        or_(request.acknowledged_at.is_(None), request.acknowledged_at >= end),
+        or_(request.closed_at.is_(None), request.closed_at >= end),
+    ).exists()
     found: dict[DocumentKind, set[int]] = {kind: set() for kind in wanted}
+    overdue: set[int] = set()
+    unread: set[int] = set()
     rows = session.execute(
-        select(in_force.c.organization_id, in_force.c.kind).where(
-            in_force.c.kind.in_(wanted),
-            or_(in_force.c.kind != DocumentKind.OBJECTIVES,
-                in_force.c.effective_from.between(date(year, 1, 1), date(year, 12, 31))))
-        .distinct()
+        select(in_force.c.organization_id, in_force.c.kind, func.max(case((counted, 1), else_=0)),
+               func.max(case((late, 1), else_=0)), func.max(case((unconfirmed, 1), else_=0)))
+        .outerjoin(last, last.c.document_id == in_force.c.document_id)
+        .group_by(in_force.c.organization_id, in_force.c.kind)
     )
-    for organization_id, kind in rows:
-        found[kind].add(organization_id)
-    return found
+    for organization_id, kind, has_kind, has_late, has_unread in rows:
+        if has_kind:
+            found[kind].add(organization_id)
+        if has_late:
+            overdue.add(organization_id)
+        if has_unread:
+            unread.add(organization_id)
+    return found, overdue, unread
 
 
 def _publications(
@@ -164,34 +195,3 @@ def _late_legal_reviews(session: Session, ids: list[int], day: date) -> set[int]
                 and_(LegalReview.since.is_(None), LegalReview.opened_at < as_of.day_end(started_by))),
         ).distinct()
     ))
-
-
-def _late_periodic_reviews(session: Session, in_force: Subquery, day: date) -> set[int]:
-    """Those with a document in force past its review day on ``day`` (``schedule.due_on_day``'s rule)."""
-    last = (select(PeriodicReview.document_id, func.max(PeriodicReview.reviewed_on).label("reviewed_on"))
-            .where(PeriodicReview.reviewed_on <= day).group_by(PeriodicReview.document_id).subquery())
-    start = case((last.c.reviewed_on > in_force.c.effective_from, last.c.reviewed_on),
-                 else_=in_force.c.effective_from)
-    return set(session.scalars(
-        select(in_force.c.organization_id).outerjoin(last, last.c.document_id == in_force.c.document_id)
-        .where(in_force.c.effective_from.is_not(None),
-               schedule.due_before(start, in_force.c.review_interval_months, day, schedule.intervals(session)))
-        .distinct()
-    ))
-
-
-def _unread(session: Session, in_force: Subquery, day: date) -> set[int]:
-    """Those asked to read a revision in force, with someone who had not confirmed it by ``day``
-    (``acknowledgement_status.rates_on_day``'s counts)."""
-    end = as_of.day_end(day)
-    request = AcknowledgementRequest
-    confirmed = and_(request.acknowledged_at.is_not(None), request.acknowledged_at < end)
-    still_asked = or_(request.closed_at.is_(None), request.closed_at >= end)
-    rows = session.execute(
-        select(in_force.c.organization_id, func.sum(case((confirmed, 1), else_=0)),
-               func.sum(case((or_(confirmed, still_asked), 1), else_=0)))
-        .join(request, request.revision_id == in_force.c.revision_id)
-        .where(request.requested_at < end)
-        .group_by(in_force.c.organization_id, in_force.c.revision_id)
-    )
-    return {organization_id for organization_id, done, asked in rows if int(done or 0) < int(asked or 0)}

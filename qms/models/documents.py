@@ -117,6 +117,9 @@ class Revision(Base):
             postgresql_where=text("status = 'approved'"),
         ),
         Index("ix_revisions_status_effective_from", "status", "effective_from"),
+        # Each revision's steps by document: the lists read as of a day answer from it (migration 0018).
+        Index("ix_revisions_document_steps", "document_id", "status", "created_at", "submitted_at", "reviewed_at",
+              "returned_at", "approved_at", "took_effect_at", "superseded_at", "effective_from"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, case, false, func, or_, select
-from sqlalchemy.orm import QueryableAttribute, Session, joinedload
+from sqlalchemy.orm import QueryableAttribute, Session, joinedload, lazyload
 
 from qms.documents import workflow
 from qms.models import (
@@ -175,8 +175,12 @@ def schedule(
             picked[revision_id] = (start, reviewed, due_on)
     if not picked:
         return []
+    # What a schedule shows is the document's code and title and the revision's own columns: the document's other
+    # revisions and each revision's processing and rendition are left to be read if asked for.
     revisions = session.scalars(
-        select(Revision).where(Revision.id.in_(picked)).options(joinedload(Revision.document)))
+        select(Revision).where(Revision.id.in_(picked))
+        .options(joinedload(Revision.document).lazyload(Document.revisions), lazyload(Revision.processing),
+                 lazyload(Revision.rendition)))
     items = [ReviewDue(revision.document, revision, *picked[revision.id], on) for revision in revisions]
     return sorted(items, key=lambda item: (item.due_on, item.document.code))
 

@@ -13,11 +13,21 @@ from support.communes import DAY_BEFORE, MERGED_ON, backdate, days_ago, merged_o
 from support.factories import FIXTURES, make_docx, make_effective, make_user, minimal_pdf, upload
 
 from qms import clock, conformity
-from qms.catalogue import coverage
+from qms.acknowledgements import confirmations
+from qms.catalogue import coverage, links
 from qms.documents import as_of, lifecycle
 from qms.inspection import overview, scorecard
 from qms.inspection.dashboard import add_months, overdue_reviews
-from qms.models import DocumentKind, LegalReview, Organization, RevisionCheck, RevisionStatus
+from qms.models import (
+    AcknowledgementRequest,
+    Document,
+    DocumentKind,
+    LegalReview,
+    Organization,
+    RevisionCheck,
+    RevisionStatus,
+    User,
+)
 
 FIELDS = ("documents_by_kind", "effective_processes", "covered", "listed", "coverage_percent", "open_reviews",
           "processes_with_findings", "awaiting_approval", "overdue_reviews", "last_approval", "scorecard_gaps")
@@ -137,3 +147,53 @@ def test_the_rows_around_a_merger_are_each_organisations_own(session, files, sec
     merged_on_1_july_2025(session, files, (secretary, reviewer, approver), admin, today)
     for day in (DAY_BEFORE, MERGED_ON, MERGED_ON + timedelta(days=1), today):
         assert assert_rows_agree(session, inspector, today, day) == (4 if day == DAY_BEFORE else 3)
+
+
+def test_the_rows_agree_around_a_withdrawn_process_covering_by_its_links(client, session, files, secretary, reviewer,
+                                                                          approver, inspector, province, today):
+    """A process with no code of its own, linked to a national code (of the listed provincial variant 1.012753.H19)
+    and to a listed code, in force from 30 days ago and withdrawn 10 days ago: counted by its links while in force,
+    by no row after."""
+    linked = lifecycle.create_document(session, secretary, organization_code="XA-LOCBINH", code="QT-DD-01",
+                                       title="Đăng ký đất đai", kind="process")
+    with days_ago(30) as then:
+        revision = make_effective(session, files, linked, secretary, reviewer, approver, then)
+        links.set_document_procedures(session, secretary, linked.id, ["1.012753", "2.000815"])
+    with days_ago(10) as then:
+        lifecycle.act(session, approver, revision.id, "withdraw", today=then, comment="Không còn áp dụng")
+    backdate(session, 900)
+    for days in (0, 9, 10, 11, 20, 29, 31):
+        assert assert_rows_agree(session, inspector, today, today - timedelta(days=days)) == 4
+
+    def covered(day):
+        rows = overview.overview(session, inspector, today=today, as_of=day if day != today else None).rows
+        return next(row.covered for row in rows if row.organization.code == "XA-LOCBINH")
+
+    # What the process was made to show, so the comparison above compares something.
+    assert covered(today - timedelta(days=20)) == covered(today - timedelta(days=31)) + 2 == covered(today) + 2
+
+
+def test_the_rows_agree_while_readers_confirm(session, inspector, province, today):
+    """Everyone asked to read Đồng Đăng's process in force from 800 days ago confirms it 5 days ago; the process
+    that took effect today is read by nobody yet: the gap of unread documents is there before, gone between, back
+    today, and every row says what the organisation's own scorecard says on each of those days."""
+    process = session.scalar(select(Document).join(Document.organization).where(
+        Organization.code == "XA-DONGDANG", Document.code == "QT-01"))
+    revision = process.current_revision
+    asked = session.scalars(select(User).join(AcknowledgementRequest, AcknowledgementRequest.user_id == User.id)
+                            .where(AcknowledgementRequest.revision_id == revision.id)).all()
+    assert asked
+    with days_ago(5):
+        for person in asked:
+            confirmations.acknowledge(session, person, revision.id)
+    for days in (0, 4, 5, 6, 10):
+        assert assert_rows_agree(session, inspector, today, today - timedelta(days=days)) == 4
+
+    def unread(days):
+        day = today - timedelta(days=days)
+        rows = overview.overview(session, inspector, today=today, as_of=day if day != today else None).rows
+        gaps = next(row.scorecard_gaps for row in rows if row.organization.code == "XA-DONGDANG")
+        return "acknowledgement_incomplete" in gaps
+
+    # What the confirmations were made to show, so the comparison above compares something.
+    assert (unread(10), unread(4), unread(0)) == (True, False, True)
