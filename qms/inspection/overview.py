@@ -31,7 +31,7 @@ from qms.audit.chain import ChainHealth
 from qms.catalogue import coverage
 from qms.documents import as_of as documents_as_of
 from qms.errors import Forbidden, Invalid, NotFound
-from qms.inspection import scorecard_gaps
+from qms.inspection import kept_counts, scorecard_gaps
 from qms.models import (
     Document,
     DocumentKind,
@@ -153,12 +153,14 @@ def overview(
     if anchor_file is not None and chain.ok:
         anchor_file.try_append(Anchor(today, chain.head_seq, chain.head_hash, f"overview:{viewer.username}"))
     organizations = [entry.organization for entry in entries]
+    ids = tuple(organization.id for organization in organizations)
+    counts: _Counts | _CountsOn
     if day < today:
-        counts_on = _CountsOn(session, organizations, day)
-        rows = [_row(entry.organization, entry.parent, counts_on, chain) for entry in entries]
+        counts = kept_counts.kept(session, ("on", day, ids), lambda: _CountsOn(session, organizations, day))
     else:
-        counts = _Counts(session, viewer, organizations, today)
-        rows = [_row(entry.organization, entry.parent, counts, chain) for entry in entries]
+        counts = kept_counts.kept(session, ("today", today, permissions.sees_non_current(viewer), ids),
+                                  lambda: _Counts(session, viewer, organizations, today))
+    rows = [_row(entry.organization, entry.parent, counts, chain) for entry in entries]
     rows.sort(key=lambda row: _sort_key(row, sort), reverse=descending)
     parents = [(entry.depth, entry.organization) for entry in tree.parents()]
     return Overview(rows, chain, parents, parent, sort, descending, as_of=day, former=former)

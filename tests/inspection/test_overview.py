@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import openpyxl
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import event, func, select, text
 from support.factories import fixture_file, make_effective, upload
 from support.tampering import bypass_append_only
 
@@ -100,6 +100,40 @@ def test_sorted_by_any_column_either_way_and_filtered_by_parent(session, today, 
         overview.overview(session, inspector, today=today, parent_code="KHONG-CO")
     with pytest.raises(Invalid):
         overview.overview(session, inspector, today=today, sort="bất kỳ")
+
+
+def _statements(session, call) -> int:
+    counted = []
+    engine = session.get_bind()
+
+    def count(*_args: object) -> None:
+        counted.append(1)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        call()
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    return len(counted)
+
+
+def test_the_counts_are_kept_until_the_audit_log_moves(session, files, today, inspector, secretary, reviewer,
+                                                       approver, province):
+    """Sorting, paging and downloading reuse the counts; any change (written with its audit entry) shows at once."""
+    first = _statements(session, lambda: overview.overview(session, inspector, today=today))
+    again = _statements(session, lambda: overview.overview(session, inspector, today=today, sort="coverage"))
+    assert again < first / 2, (first, again)
+    before = rows_by_code(overview.overview(session, inspector, today=today))["XA-LOCBINH"]
+
+    process = lifecycle.create_document(session, secretary, organization_code="XA-LOCBINH", code="QT-HT-77",
+                                        title="Đăng ký khai tử", kind="process")
+    make_effective(session, files, process, secretary, reviewer, approver, today)
+    after = rows_by_code(overview.overview(session, inspector, today=today))["XA-LOCBINH"]
+    assert after.effective_processes == before.effective_processes + 1
+    assert after.documents_by_kind[DocumentKind.PROCESS] == before.documents_by_kind[DocumentKind.PROCESS] + 1
+    # A past day's counts are kept apart from today's.
+    yesterday = rows_by_code(overview.overview(session, inspector, today=today, as_of=today - timedelta(days=1)))
+    assert yesterday["XA-LOCBINH"].effective_processes <= before.effective_processes
 
 
 def test_only_inspectors_see_the_overview(session, today, secretary, approver, staff, admin, outsider):
