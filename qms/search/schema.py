@@ -96,12 +96,12 @@ class VietnameseText(TEXT):
 
     def index(self, value: str, **kwargs: Any) -> Iterator[tuple[bytes, int, float, bytes]]:
         boost = self.format.field_boost
-        words = _tokens(value)
+        words = _word_forms(value)
         form = self.analyzer.form
         if form == "shingles":
-            terms = [f"{first.folded}_{second.folded}" for first, second in zip(words, words[1:], strict=False)]
+            terms = [f"{first[1]}_{second[1]}" for first, second in zip(words, words[1:], strict=False)]
         else:
-            terms = [term for word in words for term in _word_terms(form, word.text, word.folded)]
+            terms = [term for text, folded in words for term in _word_terms(form, text, folded)]
         for term, frequency in Counter(terms).items():
             yield term.encode("utf-8"), frequency, frequency * boost, pack_uint(frequency)
 
@@ -117,6 +117,12 @@ def _word_terms(form: str, text: str, folded: str) -> tuple[str, ...]:
         if variant not in terms:
             terms.append(variant)
     return tuple(terms)
+
+
+@functools.lru_cache(maxsize=4)
+def _word_forms(value: str) -> tuple[tuple[str, str], ...]:
+    # The same text is indexed into three fields in a row (exact, folded, shingles): read its words once.
+    return tuple(vietnamese.word_forms(value))
 
 
 @functools.lru_cache(maxsize=4)

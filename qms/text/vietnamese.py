@@ -182,6 +182,11 @@ def tokens(text: str) -> list[Token]:
     return result
 
 
+def word_forms(text: str) -> list[tuple[str, str]]:
+    """(word, its fold) of each of ``tokens(text)``, without offsets: what indexing needs, at a third less cost."""
+    return [(word, _fold_word(word)) for word in map(str.lower, _TOKEN.findall(normalize(text)))]
+
+
 @functools.lru_cache(maxsize=1 << 17)
 def _fold_word(word: str) -> str:
     """``fold`` of one already normalised word; a text has few distinct words, so caching pays."""
