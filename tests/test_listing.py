@@ -4,7 +4,8 @@ whitelisted; a page never holds more than its size; the page size is bounded."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
+from support.statements import statements_sent
 
 from qms import listing
 from qms.errors import Invalid
@@ -66,26 +67,17 @@ def test_a_text_filtered_page_is_read_and_counted_in_one_statement(app, session)
     session.commit()
     query = select(Organization).where(Organization.code.like("T-%"))
     sorting = listing.Sorting({"code": (Organization.code,)}, "code")
-    statements = []
-
-    def count(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
-        if statement.startswith("SELECT"):  # not the BEGIN this test's engine sends itself
-            statements.append(statement)
-
-    engine = app.extensions["qms.engine"]
-    event.listen(engine, "before_cursor_execute", count)
-    try:
+    with statements_sent(app.extensions["qms.engine"]) as sent:
         second = listing.page_of(session, query, listing.ListRequest(page=2, page_size=2, q="ho"), sorting,
                                  text=(Organization.name,))
         assert ([o.code for o in second.rows], second.total) == (["T-5"], 3)
-        assert len(statements) == 1, statements
+        selects = [statement for statement in sent if statement.startswith("SELECT")]  # not the BEGIN
+        assert len(selects) == 1, selects
         past = listing.page_of(session, query, listing.ListRequest(page=5, page_size=2, q="ho"), sorting,
                                text=(Organization.name,))
         assert (past.rows, past.total) == ([], 3)  # a page past the end still says how many there are
         none = listing.page_of(session, query, listing.ListRequest(q="khong co"), sorting, text=(Organization.name,))
         assert (none.rows, none.total) == ([], 0)
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
 
 
 def test_the_stored_fold_is_the_sql_fold(session):

@@ -35,6 +35,10 @@ STATUS_AFTER = {
 }
 
 
+#: Documents compared per round when only some are.
+_BATCH = 500
+
+
 @dataclass(frozen=True)
 class Disagreement:
     organization_id: int
@@ -51,10 +55,6 @@ def disagreements(session: Session, documents: Collection[int] | None = None) ->
     chosen = sorted(documents)
     for start in range(0, len(chosen), _BATCH):  # bounded IN lists: SQLite caps a statement's parameters
         yield from _disagreements(session, chosen[start:start + _BATCH])
-
-
-#: Documents compared per round when only some are.
-_BATCH = 500
 
 
 def _disagreements(session: Session, documents: list[int] | None) -> Iterator[Disagreement]:

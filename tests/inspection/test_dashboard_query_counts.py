@@ -3,29 +3,20 @@ and its coverage read the documents they list, not each one's revisions one by o
 
 from __future__ import annotations
 
-from sqlalchemy import event
 from support.communes import days_ago
 from support.factories import make_effective
 from support.pages import login
+from support.statements import statements_sent
 
 from qms.acknowledgements import confirmations
 from qms.documents import lifecycle
 
 
 def _statements(app, client, url: str) -> tuple[int, str]:
-    counted = []
-
-    def count(*_args: object) -> None:
-        counted.append(1)
-
-    engine = app.extensions["qms.engine"]
-    event.listen(engine, "before_cursor_execute", count)
-    try:
+    with statements_sent(app.extensions["qms.engine"]) as sent:
         response = client.get(url)
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
     assert response.status_code == 200, url
-    return len(counted), response.get_data(as_text=True)
+    return len(sent), response.get_data(as_text=True)
 
 
 def _overdue_process(session, files, people, number: int) -> None:

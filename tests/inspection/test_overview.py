@@ -7,8 +7,9 @@ from datetime import date, timedelta
 
 import openpyxl
 import pytest
-from sqlalchemy import event, func, select, text
+from sqlalchemy import func, select, text
 from support.factories import fixture_file, make_effective, upload
+from support.statements import statements_sent
 from support.tampering import bypass_append_only
 
 from qms import clock
@@ -103,18 +104,9 @@ def test_sorted_by_any_column_either_way_and_filtered_by_parent(session, today, 
 
 
 def _statements(session, call) -> int:
-    counted = []
-    engine = session.get_bind()
-
-    def count(*_args: object) -> None:
-        counted.append(1)
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
+    with statements_sent(session.get_bind()) as sent:
         call()
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-    return len(counted)
+    return len(sent)
 
 
 def test_the_counts_are_kept_until_the_audit_log_moves(session, files, today, inspector, secretary, reviewer,

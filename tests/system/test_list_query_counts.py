@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
-from sqlalchemy import event
 from support.pages import login
 from support.province import Province, build
+from support.statements import statements_sent
 
 from qms import clock, create_app
 from qms.accounts import users
@@ -57,18 +57,9 @@ def province(database: str, tmp_path_factory: pytest.TempPathFactory) -> Iterato
 
 def _statements(app: Flask, fetch, url: str) -> tuple[int, object]:
     kept_counts.clear()  # the overview keeps its counts between requests: what is measured is their computation
-    counted = []
-
-    def count(*_args: object) -> None:
-        counted.append(1)
-
-    engine = app.extensions["qms.engine"]
-    event.listen(engine, "before_cursor_execute", count)
-    try:
+    with statements_sent(app.extensions["qms.engine"]) as sent:
         response = fetch(url)
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-    return len(counted), response
+    return len(sent), response
 
 
 @pytest.mark.slow
