@@ -10,7 +10,7 @@ import enum
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, ColumnElement, Date, ForeignKey, Index, Integer, String, Text, func, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from qms.models.base import Base, UTCDateTime, enum_column, utcnow
@@ -220,3 +220,27 @@ class RecordOwnership(OwnershipInterval, Base):
     record_id: Mapped[int] = mapped_column(Integer)
 
     organization: Mapped[Organization] = relationship(lazy="joined")
+
+
+#: Each kind of record a restructure carries, by the name ``record_ownerships`` gives it (findings, corrective
+#: actions and results go with their audit or objective).
+CARRIED_RECORDS: dict[str, Any] = {
+    "publication": Publication,
+    "internal_audit": InternalAudit,
+    "management_review": ManagementReview,
+    "quality_objective": QualityObjective,
+    "effectiveness_confirmation": EffectivenessConfirmation,
+}
+_CARRIED_KIND = {model: kind for kind, model in CARRIED_RECORDS.items()}
+
+
+def record_holder_on(model: Any, day: date) -> ColumnElement[int]:
+    """The organisation that held each record of ``model`` on ``day``: its interval of that day, else its
+    organisation (which has then always held it)."""
+    covering = (
+        select(RecordOwnership.organization_id)
+        .where(RecordOwnership.record_kind == _CARRIED_KIND[model], RecordOwnership.record_id == model.id,
+               RecordOwnership.covering(day))
+        .limit(1).scalar_subquery()
+    )
+    return func.coalesce(covering, model.organization_id)

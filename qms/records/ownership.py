@@ -17,23 +17,11 @@ from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from qms.errors import Invalid
-from qms.models import (
-    EffectivenessConfirmation,
-    InternalAudit,
-    ManagementReview,
-    Publication,
-    QualityObjective,
-    RecordOwnership,
-)
+from qms.models import RecordOwnership
+from qms.models.records import CARRIED_RECORDS, record_holder_on
 
 #: Each kind of record a restructure carries (findings, corrective actions and results go with theirs).
-KINDS: dict[str, Any] = {
-    "publication": Publication,
-    "internal_audit": InternalAudit,
-    "management_review": ManagementReview,
-    "quality_objective": QualityObjective,
-    "effectiveness_confirmation": EffectivenessConfirmation,
-}
+KINDS = CARRIED_RECORDS
 _KIND_OF = {model: kind for kind, model in KINDS.items()}
 
 
@@ -49,15 +37,8 @@ def kind_of(model: Any) -> str:
 
 
 def holder_on(model: Any, day: date) -> ColumnElement[int]:
-    """The organisation that held each record of ``model`` on ``day``: its interval of that day, else its
-    organisation (which has then always held it)."""
-    covering = (
-        select(RecordOwnership.organization_id)
-        .where(RecordOwnership.record_kind == kind_of(model), RecordOwnership.record_id == model.id,
-               RecordOwnership.covering(day))
-        .limit(1).scalar_subquery()
-    )
-    return func.coalesce(covering, model.organization_id)
+    """The organisation that held each record of ``model`` on ``day`` (one rule with search's «as of a day»)."""
+    return record_holder_on(model, day)
 
 
 def maker(model: Any) -> ColumnElement[int]:

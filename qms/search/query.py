@@ -296,17 +296,18 @@ def _filters(session: Session, viewer: User, params: SearchParams) -> wq.Query |
 
 
 def _owned_on(session: Session, organization_id: int, day: date) -> wq.Query:
-    """The revisions of the documents the organisation, and those under it that day, owned on ``day``; their records."""
+    """The revisions of the documents the organisation, and those under it that day, owned on ``day``, and the
+    records they held that day."""
     below = tree_as_of.organizations_on(session, day).below(organization_id)
-    records = wq.And([wq.Term("category", record_entries.CATEGORY),
-                      wq.Or([wq.Term("organization_id", str(i)) for i in sorted(below)])])
     document_ids = sorted(as_of.document_ids_on(session, below, day))
     revision_ids: list[int] = []
     for start in range(0, len(document_ids), 500):
         revision_ids += session.scalars(
             select(Revision.id).where(Revision.document_id.in_(document_ids[start:start + 500]))
         )
-    return wq.Or([*(wq.Term("revision_id", str(i)) for i in sorted(revision_ids)), records])
+    records = record_entries.keys_held_on(session, below, day)
+    return wq.Or([*(wq.Term("revision_id", str(i)) for i in sorted(revision_ids)),
+                  *(wq.Term("record", key) for key in records)])
 
 
 def allowed_statuses(viewer: User, requested: list[str] | None) -> set[str] | None:

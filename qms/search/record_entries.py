@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import enum
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -29,6 +29,7 @@ from qms.models import (
     Publication,
     QualityObjective,
 )
+from qms.models.records import record_holder_on
 from qms.text.extract import extract_text
 
 log = logging.getLogger(__name__)
@@ -139,6 +140,21 @@ def all_keys(session: Session) -> list[str]:
     """Every record's key, for a rebuild."""
     return [f"{kind.value}:{record_id}" for kind, model in MODELS.items()
             for record_id in session.scalars(select(model.id).order_by(model.id))]
+
+
+def keys_held_on(session: Session, organization_ids: Collection[int], day: date) -> list[str]:
+    """The records these organisations held on ``day``: a carried record under its holder of that day, a
+    corrective action with the audit it answers."""
+    wanted = sorted(organization_ids)
+    keys: list[str] = []
+    for kind, model in MODELS.items():
+        if model is CorrectiveAction:
+            query = (select(CorrectiveAction.id).join(CorrectiveAction.finding).join(AuditFinding.audit)
+                     .where(record_holder_on(InternalAudit, day).in_(wanted)))
+        else:
+            query = select(model.id).where(record_holder_on(model, day).in_(wanted))
+        keys += [f"{kind.value}:{record_id}" for record_id in session.scalars(query.order_by(model.id))]
+    return keys
 
 
 def keys_naming(session: Session, sha256: str) -> list[str]:

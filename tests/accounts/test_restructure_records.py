@@ -220,16 +220,47 @@ def test_the_preview_page_lists_the_records_by_source(app, session, admin, commu
 
 def test_search_finds_the_carried_records_under_the_organisation_holding_them(app, session, admin, inspector,
                                                                              communes, today):
-    def found(organization: str) -> set[str]:
+    def found(organization: str, as_of=None) -> set[str]:
         result = search(session, search_index(app), inspector,
-                        SearchParams(q="Nguyen Van An", organization_code=organization, category="record"))
+                        SearchParams(q="Nguyen Van An", organization_code=organization, category="record",
+                                     as_of=as_of))
         return {f"{hit.record_kind}:{hit.record_id}" for hit in result.hits}
 
     audit = f"internal_audit:{communes['audit']}"
     assert audit in found("XA-LOCBINH")
 
-    restructure.carry_out(session, admin, **MERGER, effective_on=today - timedelta(days=10), today=today,
-                          resolutions=RESOLVED)
+    merged_on = today - timedelta(days=10)
+    restructure.carry_out(session, admin, **MERGER, effective_on=merged_on, today=today, resolutions=RESOLVED)
 
     assert audit in found("XA-LOCBINH-MOI")
     assert audit not in found("XA-LOCBINH")
+    # As of a day, a record is where it was that day, as the records pages read it.
+    assert audit in found("XA-LOCBINH", as_of=merged_on - timedelta(days=1))
+    assert audit not in found("XA-LOCBINH-MOI", as_of=merged_on - timedelta(days=1))
+    assert audit in found("XA-LOCBINH-MOI", as_of=merged_on)
+    assert audit not in found("XA-LOCBINH", as_of=merged_on)
+
+
+def test_a_search_as_of_a_day_places_every_kind_of_record_by_its_holder_that_day(app, session, admin, inspector,
+                                                                                communes, today):
+    def found(organization: str, as_of) -> set[str]:
+        result = search(session, search_index(app), inspector,
+                        SearchParams(q="", organization_code=organization, category="record", as_of=as_of,
+                                     per_page=100))
+        return {f"{hit.record_kind}:{hit.record_id}" for hit in result.hits}
+
+    lộc_bình = {f"publication:{communes['publication_a']}", f"internal_audit:{communes['audit']}",
+                f"corrective_action:{communes['action']}", f"management_review:{communes['review']}",
+                f"quality_objective:{communes['objective']}",
+                f"effectiveness_confirmation:{communes['confirmation_a']}"}
+    đồng_đăng = {f"publication:{communes['publication_b']}",
+                 f"effectiveness_confirmation:{communes['confirmation_b']}"}
+    merged_on = today - timedelta(days=10)
+    restructure.carry_out(session, admin, **MERGER, effective_on=merged_on, today=today, resolutions=RESOLVED)
+
+    before = merged_on - timedelta(days=1)
+    assert found("XA-LOCBINH", before) == lộc_bình
+    assert found("XA-DONGDANG", before) == đồng_đăng
+    assert found("XA-LOCBINH-MOI", before) == set()
+    assert found("XA-LOCBINH-MOI", merged_on) == lộc_bình | đồng_đăng
+    assert found("XA-LOCBINH", merged_on) == set()
