@@ -96,14 +96,17 @@ class VietnameseText(TEXT):
 
     def index(self, value: str, **kwargs: Any) -> Iterator[tuple[bytes, int, float, bytes]]:
         boost = self.format.field_boost
+        for term, frequency in self.term_counts(value).items():
+            yield term.encode("utf-8"), frequency, frequency * boost, pack_uint(frequency)
+
+    def term_counts(self, value: str) -> Counter[str]:
+        """Each index term of the value and how often it occurs: all a posting of this field depends on (its
+        weight is the frequency times the field's boost, its value the frequency encoded)."""
         words = _word_forms(value)
         form = self.analyzer.form
         if form == "shingles":
-            terms = [f"{first[1]}_{second[1]}" for first, second in zip(words, words[1:], strict=False)]
-        else:
-            terms = [term for text, folded in words for term in _word_terms(form, text, folded)]
-        for term, frequency in Counter(terms).items():
-            yield term.encode("utf-8"), frequency, frequency * boost, pack_uint(frequency)
+            return Counter([f"{first[1]}_{second[1]}" for first, second in zip(words, words[1:], strict=False)])
+        return Counter([term for text, folded in words for term in _word_terms(form, text, folded)])
 
 
 @functools.lru_cache(maxsize=65536)

@@ -71,6 +71,27 @@ def test_the_bulk_writer_writes_what_whoosh_writes(tmp_path, documents, limit):
         assert scored and [(hit["revision_id"], hit.score) for hit in other.search(query, limit=None)] == scored
 
 
+def test_terms_longer_than_a_block_are_written_as_whoosh_writes_them(tmp_path):
+    """Whoosh writes a term's postings in blocks of 128: terms here span several, some documents have no body."""
+    from whoosh.writing import SegmentWriter
+
+    words = ["giấy phép", "xây dựng", "hồ sơ", "trả kết quả", "lệ phí", "chứng thực"]
+    documents = [
+        {"revision_id": str(n), "document_id": n, "organization_id": str(n % 7), "kind": "process",
+         "status": "effective", "procedure": "", "field": "", "number": 1, "effective": 20250101, "code": f"QT-{n}",
+         "title": f"Quy trình {words[n % 6]}", "title_folded": f"Quy trình {words[n % 6]}",
+         "title_shingles": f"Quy trình {words[n % 6]}", "meta": "",
+         **{field: "" if n % 11 == 0 else " ".join(words[: 1 + n % 6]) * (1 + n % 3)
+            for field in ("body", "body_folded", "body_shingles")}}
+        for n in range(400)
+    ]
+    stock = build(tmp_path / "stock", documents, SegmentWriter)
+    bulk = build(tmp_path / "bulk", documents, BulkSegmentWriter, limit=500)
+    assert contents(bulk) == contents(stock)
+    with bulk.reader() as reader:
+        assert reader.doc_frequency("body_folded", "giay") > 256  # three blocks and more
+
+
 def test_spilled_runs_are_removed(tmp_path):
     pool = TermPostingPool(tmp_path, limit=2)
     for docnum in range(5):
