@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Subquery, and_, or_, select, union_all
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from qms import clock
 from qms.models import Document, DocumentOwnership, Revision, RevisionStatus
@@ -100,11 +101,14 @@ def documents_on(session: Session, organization_id: int, day: date) -> list[Docu
 
 
 def effective_on(session: Session, organization_id: int, day: date) -> list[Revision]:
-    """The one revision of each document that was in force on that day, by document code."""
+    """The one revision of each document that was in force on that day, by document code, each holding its
+    document: callers read ``revision.document``, and the session, which holds what it loaded only weakly, may have
+    let the documents go once this function returns (then each would be read again, one SELECT per document)."""
     in_force = []
     for document in documents_on(session, organization_id, day):
         current = next((r for r in document.revisions if status_on(r, day) is RevisionStatus.EFFECTIVE), None)
         if current is not None:
+            set_committed_value(current, "document", document)
             in_force.append(current)
     return in_force
 

@@ -146,3 +146,44 @@ def records_before_merger(session: Session, files: FileStore, people_a: tuple[Us
             made[key] = confirmations.confirm(session, files, actor, org, year=then.year, statement=None,
                                               upload=None, today=then).id
     return made
+
+
+def more_records(session: Session, files: FileStore, secretary: User, approver: User, code: str, count: int,
+                 days: int, first: int = 0) -> None:
+    """``count`` more of each kind of record of the organisation, made ``days`` ago, numbered from ``first``: a
+    publication, an internal audit with a nonconformity on each of two documents (one action open, one verified)
+    and an observation, a management review, an approved objective with a result, a confirmation of an earlier
+    year. Every file has the same bytes, with a text layer: search reads it at once, and once."""
+    scan = minimal_pdf("Quyet dinh va bang chung cua ho so")
+    documents = list(session.scalars(select(Document.id).where(Document.organization.has(code=code))
+                                     .order_by(Document.id).limit(2)))
+    assert len(documents) == 2
+    with days_ago(days) as then:
+        for n in range(first, first + count):
+            publications.create(
+                session, files, secretary, code, number=f"{100 + n}/QĐ-UBND", signed_on=then, signer="Chủ tịch",
+                upload=Upload(io.BytesIO(scan), f"quyet-dinh-{n}.pdf"), today=then)
+            audit = internal_audits.create(session, files, secretary, code, starts_on=then, ends_on=then,
+                                           auditors=[f"Chuyên gia {n}"], processes=["QT-01"], report=None, today=then)
+            for index, document_id in enumerate(documents):
+                finding = internal_audits.add_finding(session, secretary, audit.id, kind="nonconformity",
+                                                      description=f"Phát hiện {n}.{index}", document_ids=[document_id])
+                action = corrective_actions.create(session, secretary, finding.id, cause="Nguyên nhân",
+                                                   action="Khắc phục", responsible="Công chức",
+                                                   due_on=then + timedelta(days=index))
+                if index:
+                    corrective_actions.verify(
+                        session, files, approver, action.id, note=None, today=then,
+                        evidence_file=Upload(io.BytesIO(scan), f"bang-chung-{n}.pdf"))
+            internal_audits.add_finding(session, secretary, audit.id, kind="observation",
+                                        description=f"Lưu ý {n}", document_ids=documents)
+            management_reviews.create(session, files, approver, code, held_on=then, chair=f"Chủ tịch {n}",
+                                      inputs={"audit_results": "Đã khắc phục"}, decisions=f"Quyết định {n}",
+                                      minutes=None, today=then)
+            objective = objectives.create(session, secretary, code, year=then.year, title=f"Mục tiêu {n}",
+                                          target="100%")
+            objectives.approve(session, approver, objective.id)
+            objectives.record_result(session, secretary, objective.id, measured_on=then, value="98%", note=None,
+                                     today=then)
+            confirmations.confirm(session, files, approver, code, year=then.year - 1 - n, statement=None,
+                                  upload=None, today=then)
