@@ -23,7 +23,7 @@ from qms.accounts import organizations, permissions, tree_as_of
 from qms.documents import as_of
 from qms.errors import Invalid, NotFound
 from qms.models import Document, Organization, Revision, RevisionStatus, User
-from qms.search import matches, passages, record_entries, scoring
+from qms.search import columns, matches, passages, record_entries, scoring
 from qms.search.index import SearchIndex
 from qms.text import abbreviations, vietnamese
 
@@ -402,9 +402,9 @@ def _facets(searcher, docs: set[int]) -> dict[str, Counter[str]]:
         local = [d - offset for d in ordered[first:last]]
         if not local:
             continue
-        kinds, organizations = leaf.reader().column_reader("kind"), leaf.reader().column_reader("organization_id")
-        counts["kind"].update(kinds[d] for d in local)
-        counts["organization"].update(organizations[d] for d in local)
+        kinds, organizations = columns.values(leaf.reader(), "kind"), columns.values(leaf.reader(), "organization_id")
+        counts["kind"].update(map(kinds.__getitem__, local))
+        counts["organization"].update(map(organizations.__getitem__, local))
     # A record's kinds are not a document's: the kinds tell the categories apart without reading another column.
     record_kinds = {kind.value for kind in record_entries.RecordKind}
     for kind, count in counts["kind"].items():

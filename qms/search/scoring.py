@@ -21,6 +21,8 @@ from whoosh.matching.wrappers import FilterMatcher, WrappingMatcher
 from whoosh.scoring import WeightLengthScorer
 from whoosh.searching import Results, Searcher
 
+from qms.search import columns
+
 #: Past this many matches of a query searched alone, Whoosh's own scoring is faster: it skips the blocks of
 #: postings that cannot reach the page, where summing term by term scores every match. With a filter (current
 #: revisions only, an organisation) it walks and scores every candidate, allowed or not: the superseded revisions
@@ -46,9 +48,14 @@ def top_documents(
     Raises Unsupported when the query's score cannot be summed term by term; Whoosh scores it then.
     """
     if by_date:
-        effective = searcher.reader().column_reader("effective")
-        newest = heapq.nsmallest(limit, docnums, key=lambda docnum: (-effective[docnum], docnum))
-        return _results(searcher, query, [(None, docnum) for docnum in newest], docnums)
+        newest: list[tuple[int, int]] = []
+        for leaf, offset in searcher.leaf_searchers():
+            effective = columns.values(leaf.reader(), "effective")
+            end = offset + len(effective)
+            newest += heapq.nsmallest(limit, ((-effective[docnum - offset], docnum) for docnum in docnums
+                                              if offset <= docnum < end))
+        top: list[tuple[float | None, int]] = [(None, docnum) for _, docnum in heapq.nsmallest(limit, newest)]
+        return _results(searcher, query, top, docnums)
     if not filtered and len(docnums) > TERM_AT_A_TIME_UP_TO:
         raise Unsupported("many matches")
     terms = positive_terms(query)
