@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
+from qms.search.postings import PostingBlocks
+
 #: Look the allowed documents up one by one in a posting list when they are this many times fewer.
 LOOKUP_RATIO = 16
 
@@ -73,6 +75,9 @@ def _term(leaf: Searcher, term: wq.Term, within: _Within | None) -> set[int]:
     matcher = term.matcher(leaf)
     if not matcher.is_active():
         return set()
+    blocks = PostingBlocks.of(matcher)
+    if blocks is not None:
+        return blocks.matching() if within is None else blocks.matching(within.docnums, within.members)
     found: set[int] = set()
     if within is None:
         found.update(matcher.all_ids())

@@ -9,19 +9,16 @@ while reading short posting lists straight through and skipping into long ones p
 
 from __future__ import annotations
 
-import bisect
 import functools
 import heapq
 from array import array
 from typing import Any
 
 from whoosh import query as wq
-from whoosh.codec.whoosh3 import W3LeafMatcher
-from whoosh.matching.wrappers import FilterMatcher, WrappingMatcher
-from whoosh.scoring import WeightLengthScorer
 from whoosh.searching import Results, Searcher
 
 from qms.search import columns
+from qms.search.postings import PostingBlocks
 
 #: Past this many matches of a query searched alone, Whoosh's own scoring is faster: it skips the blocks of
 #: postings that cannot reach the page, where summing term by term scores every match. With a filter (current
@@ -100,9 +97,8 @@ def _add_scores(
     if not matcher.is_active():
         return
     _remember_lengths(leaf, matcher, term.fieldname)
-    blocks = _PostingBlocks.of(matcher)
-    if blocks is not None:
-        blocks.add_scores(local, offset, scores)
+    blocks = PostingBlocks.of(matcher)
+    if blocks is not None and blocks.add_scores(local, offset, scores):
         return
     first, last = local[0], local[-1]
     span = last - first + 1
@@ -126,59 +122,6 @@ def _add_scores(
                 return
         if matcher.id() == docnum:
             scores[docnum + offset] += matcher.score()
-
-
-class _PostingBlocks:
-    """A term's postings in one segment read a block at a time: the blocks holding none of the matches are
-    skipped by their last document, the others decoded whole and met with the matches as sets.
-
-    Whoosh's matcher steps through a block one posting at a time, three method calls each (skip_to, id, next):
-    two thirds of the time of a search of several common words. The score is Whoosh's own: the scorer's
-    weight-and-length formula, times the boosts of the wrappers around the postings, innermost first.
-    """
-
-    def __init__(self, postings: W3LeafMatcher, scorer: WeightLengthScorer, boosts: list[float]) -> None:
-        self.postings, self.scorer, self.boosts = postings, scorer, boosts
-
-    @classmethod
-    def of(cls, matcher: Any) -> _PostingBlocks | None:
-        """The blocks under a term's matcher, when it is the postings of a W3 segment scored by weight and length
-        behind wrappers that only boost or leave out deleted documents (never among the matches); else None."""
-        boosts: list[float] = []
-        while type(matcher) in (WrappingMatcher, FilterMatcher):
-            if isinstance(matcher, FilterMatcher) and not matcher._exclude:
-                return None
-            boosts.append(matcher.boost)
-            matcher = matcher.child
-        scorer = getattr(matcher, "scorer", None)
-        if type(matcher) is not W3LeafMatcher or not isinstance(scorer, WeightLengthScorer):
-            return None
-        if type(scorer).score is not WeightLengthScorer.score:
-            return None
-        return cls(matcher, scorer, boosts[::-1])
-
-    def add_scores(self, local: list[int], offset: int, scores: dict[int, float]) -> None:
-        postings, weigh, length, boosts = self.postings, self.scorer._score, self.scorer.dfl, self.boosts
-        wanted = set(local)
-        count, next_match = len(local), 0
-        while postings.is_active():
-            last_in_block = postings._maxid
-            if last_in_block >= local[next_match]:
-                postings._read_ids()
-                ids = postings._ids
-                met = wanted.intersection(ids)
-                if met:
-                    postings._read_weights()
-                    weights = postings._weights
-                    for docnum in met:
-                        score = weigh(weights[bisect.bisect_left(ids, docnum)], length(docnum))
-                        for boost in boosts:
-                            score *= boost
-                        scores[docnum + offset] += score
-                next_match = bisect.bisect_right(local, last_in_block, next_match)
-                if next_match == count:
-                    return
-            postings._next_block()
 
 
 @functools.lru_cache(maxsize=256)

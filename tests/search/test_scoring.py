@@ -7,6 +7,7 @@ from support.search_samples import queries
 from whoosh import query as wq
 
 from qms.search import matches, scoring
+from qms.search.postings import PostingBlocks
 from qms.search.query import build_query, parse
 
 
@@ -96,7 +97,7 @@ def test_posting_blocks_score_as_whoosh_does(long_lists, monkeypatch, typed, kep
         assert len(searcher.leaf_searchers()) == 3 and searcher.reader().has_deletions()
         term = next(t for t in scoring.positive_terms(query) if t.fieldname == "body_folded")
         leaf, _ = searcher.leaf_searchers()[0]
-        assert scoring._PostingBlocks.of(term.matcher(leaf, searcher.context())) is not None  # not Whoosh's path
+        assert PostingBlocks.of(term.matcher(leaf, searcher.context())) is not None  # not Whoosh's path
         within = {d for d in matches.matching(searcher, wq.Every()) if d % kept == 0}
         found = matches.matching(searcher, query) & within
         assert found
@@ -107,6 +108,6 @@ def test_posting_blocks_score_as_whoosh_does(long_lists, monkeypatch, typed, kep
         assert {hit.docnum: round(hit.score, 9) for hit in ours} == {hit.docnum: round(hit.score, 9) for hit in whoosh}
         assert [hit.score for hit in ours] == sorted((hit.score for hit in ours), reverse=True)
         # And to the last bit what stepping through the postings with Whoosh's matcher gives.
-        monkeypatch.setattr(scoring._PostingBlocks, "of", classmethod(lambda cls, matcher: None))
+        monkeypatch.setattr(PostingBlocks, "of", classmethod(lambda cls, matcher: None))
         stepped = scoring.top_documents(searcher, query, found, limit=len(found))
         assert [(hit.docnum, hit.score) for hit in ours] == [(hit.docnum, hit.score) for hit in stepped]
