@@ -33,6 +33,7 @@ _CHAR_MAP: dict[int, int | None] = {
     0x2060: None,  # word joiner
     0xFEFF: None,  # zero width no-break space / BOM
 }
+_MAPPED_CHAR = re.compile("[" + "".join(chr(code) for code in _CHAR_MAP) + "]")
 
 # The five Vietnamese tone marks as combining characters (grave, acute, tilde, hook above, dot below).
 _TONES = frozenset("\u0300\u0301\u0303\u0309\u0323")
@@ -65,7 +66,9 @@ class Token:
 
 def normalize(text: str) -> str:
     """NFC, Ð->Đ, no zero-width characters, one tone placement (new style: hoà, khoẻ, thuỷ); layout kept."""
-    decomposed = unicodedata.normalize("NFD", text.translate(_CHAR_MAP))
+    if _MAPPED_CHAR.search(text) is not None:  # rare; translate() walks every character of a long text
+        text = text.translate(_CHAR_MAP)
+    decomposed = unicodedata.normalize("NFD", text)
     return unicodedata.normalize("NFC", _place_tones(decomposed))
 
 
@@ -178,17 +181,23 @@ def tokens(text: str) -> list[Token]:
     result: list[Token] = []
     for match in _TOKEN.finditer(normalized):
         word = match.group(0).lower()
-        result.append(Token(word, _fold_word(word), match.start(), match.end()))
+        result.append(Token(word, fold_word(word), match.start(), match.end()))
     return result
+
+
+def words(text: str) -> list[str]:
+    """The word of each of ``tokens(text)``, without offsets or folds: what indexing reads."""
+    return list(map(str.lower, _TOKEN.findall(normalize(text))))
 
 
 def word_forms(text: str) -> list[tuple[str, str]]:
     """(word, its fold) of each of ``tokens(text)``, without offsets: what indexing needs, at a third less cost."""
-    return [(word, _fold_word(word)) for word in map(str.lower, _TOKEN.findall(normalize(text)))]
+    found = words(text)
+    return list(zip(found, map(fold_word, found), strict=True))
 
 
 @functools.lru_cache(maxsize=1 << 17)
-def _fold_word(word: str) -> str:
+def fold_word(word: str) -> str:
     """``fold`` of one already normalised word; a text has few distinct words, so caching pays."""
     return fold(word)
 
