@@ -118,8 +118,8 @@ class Bench:
         return self.server.request(f"/api/v1/revisions/{revision_id}", headers=self.headers).json()
 
     def found(self, query: str, revision_id: int) -> bool:
-        answer = self.server.request(f"/api/v1/search?q={quote(query)}&status=all", headers=self.headers).json()
-        return any(hit["revision_id"] == revision_id for hit in answer.get("hits", []))
+        answer = self.server.request(f"/api/v1/search?q={quote(query)}&status=all", headers=self.headers)
+        return answer.status == 200 and any(hit["revision_id"] == revision_id for hit in answer.json())
 
     def wait_done(self, revision_id: int, query: str | None, timeout: float = 900) -> float:
         """Seconds until the revision is processed (and, with a query, found by search)."""

@@ -82,7 +82,7 @@ def client_loop(server, headers: dict[str, str], documents: list[int], upload_sh
                                "/api/v1/documents?page=1&page_size=20"])
             method, body, extra, kind = "GET", None, None, "view"
         else:
-            path, method, body, extra = f"/api/v1/search?q={quote(rng.choice(QUERIES))}&per_page=10", "GET", None, None
+            path, method, body, extra = f"/api/v1/search?q={quote(rng.choice(QUERIES))}&page_size=10", "GET", None, None
             kind = "search"
         started = time.perf_counter()
         try:

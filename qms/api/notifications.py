@@ -1,20 +1,23 @@
-"""The caller's notifications: newest first with the unread count, and marking them read."""
+"""The caller's notifications: a page of them (newest first), how many are unread, and marking them read."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask_babel import force_locale
 
 from qms.api.auth import current_user
-from qms.api.blueprint import ApiBlueprint
+from qms.api.blueprint import ApiBlueprint, ListPager
 from qms.api.schemas.notices import (
     MarkedSchema,
     MarkReadSchema,
-    NotificationListSchema,
     NotificationQuerySchema,
+    NotificationSchema,
+    UnreadSchema,
 )
 from qms.extensions import db
+from qms.listing import ListPage, ListRequest
 from qms.notices import events, service
 from qms.notices.mail import language_of
 
@@ -23,22 +26,32 @@ blp = ApiBlueprint("api_notifications", __name__, description="The caller's noti
 
 @blp.route("/notifications", methods=["GET"])
 @blp.arguments(NotificationQuerySchema, location="query")
-@blp.response(200, NotificationListSchema)
+@blp.response(200, NotificationSchema(many=True))
+@blp.paginate(ListPager)
 @blp.error_responses(422)
-def notifications(query: dict[str, Any]) -> dict[str, Any]:
-    """The caller's notices, newest first, a page at a time, with how many are unread; texts in their language."""
+def notifications(query: dict[str, Any]) -> Callable[[int, int], ListPage[dict[str, Any]]]:
+    """A page of the caller's notices, newest first (``sort=created_at``: oldest first); texts in their language.
+    How many are unread: ``GET /notifications/unread``."""
     user = current_user()
-    listing = service.for_user(db.session, user, page=query["page"], per_page=query["per_page"])
-    with force_locale(language_of(user.language)):
-        rows = [
-            {
+
+    def page(number: int, size: int) -> ListPage[dict[str, Any]]:
+        request = ListRequest(number, size, query.get("sort"), query["q"])
+        found = service.notices_page(db.session, user, request, unread=query.get("unread"), event=query.get("event"))
+        with force_locale(language_of(user.language)):
+            return found.map(lambda n: {
                 "id": n.id, "event": n.event, "text": events.describe(n.event, n.params), "params": n.params,
                 "link": n.link, "created_at": n.created_at, "read_at": n.read_at, "mail_state": n.mail_state.value,
-            }
-            for n in listing.notices
-        ]
-    return {"unread": listing.unread, "total": listing.total, "page": listing.page, "pages": listing.pages,
-            "notifications": rows}
+            })
+
+    return page
+
+
+@blp.route("/notifications/unread", methods=["GET"])
+@blp.response(200, UnreadSchema)
+@blp.error_responses()
+def unread() -> dict[str, int]:
+    """How many of the caller's notices are unread: the bell's number."""
+    return {"unread": service.unread_count(db.session, current_user())}
 
 
 @blp.route("/notifications/read", methods=["POST"])

@@ -8,16 +8,14 @@ is the notice, the mail only a copy of it.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session, scoped_session
 
-from qms import clock
+from qms import clock, listing
 from qms.database import unit_of_work
-from qms.errors import Invalid
 from qms.models import MailState, Notice, NoticePreference, Role, User, UserRole
 from qms.notices import events
 
@@ -96,13 +94,15 @@ def with_roles(session: Session, organization_id: int, roles: Iterable[Role]) ->
 # --- the recipient's side ------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class NoticePage:
-    notices: list[Notice]
-    page: int
-    pages: int
-    total: int
-    unread: int
+#: How a reader's notices may be sorted: newest first unless asked; notices of the same moment by their order.
+NOTICE_SORTING = listing.Sorting(
+    columns={"created_at": (Notice.created_at, Notice.id)},
+    default="created_at",
+    descending_first=frozenset({"created_at"}),
+)
+#: The parameters a notice's text names that a reader would type to find it again: the document's code and title,
+#: the people (who returned it, who has not read it), the legal document cited and what changed it, a comment.
+SEARCHED_PARAMS = ("code", "title", "by", "reader", "cited", "trigger", "comment")
 
 
 def unread_count(session: Session, user: User) -> int:
@@ -111,22 +111,25 @@ def unread_count(session: Session, user: User) -> int:
     ) or 0
 
 
-def for_user(session: Session, user: User, *, page: int = 1, per_page: int = PAGE_SIZE) -> NoticePage:
-    """The user's own notices, newest first, one page of them, with the unread count."""
-    if page < 1 or not 1 <= per_page <= 100:
-        raise Invalid("Trang không hợp lệ.", code="invalid_page")
-    total = session.scalar(select(func.count()).select_from(Notice).where(Notice.recipient_id == user.id)) or 0
-    rows = list(
-        session.scalars(
-            select(Notice)
-            .where(Notice.recipient_id == user.id)
-            .order_by(Notice.created_at.desc(), Notice.id.desc())
-            .offset((page - 1) * per_page)
-            .limit(per_page)
-        )
-    )
-    pages = max((total + per_page - 1) // per_page, 1)
-    return NoticePage(rows, page, pages, total, unread_count(session, user))
+def notices_page(
+    session: Session,
+    user: User,
+    request: listing.ListRequest | None = None,
+    *,
+    unread: bool | None = None,
+    event: str | None = None,
+) -> listing.ListPage[Notice]:
+    """A page of the user's own notices, newest first unless sorted otherwise; only the unread (``unread=True``) or
+    the read ones, only those of one event. The text filter matches the parameters the notice's text names
+    (``SEARCHED_PARAMS``): the text itself is written in the reader's language when read, never stored."""
+    query = select(Notice).where(Notice.recipient_id == user.id)
+    if unread is not None:
+        query = query.where(Notice.read_at.is_(None) if unread else Notice.read_at.is_not(None))
+    if event is not None:
+        query = query.where(Notice.event == event)
+    text = [Notice.params[name].as_string() for name in SEARCHED_PARAMS]
+    return listing.page_of(session, query, request or listing.ListRequest(page_size=PAGE_SIZE), NOTICE_SORTING,
+                           text=text)
 
 
 def mark_read(session: Session, user: User, ids: Iterable[int] | None = None) -> int:

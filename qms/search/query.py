@@ -35,6 +35,15 @@ CATEGORY_LABELS = {"document": "Tài liệu", record_entries.CATEGORY: "Hồ sơ
 CATEGORIES = tuple(CATEGORY_LABELS)
 OPERATORS = {"AND", "OR", "NOT"}
 _PIECES = re.compile(r'"[^"]*"|\S+')
+PER_PAGE = 20
+MAX_PER_PAGE = 100
+#: The furthest page read: past it a search answers its total and facets but no hits (no one reads 200,000 hits a
+#: page at a time, and each page costs the scoring of every hit before it).
+MAX_PAGE = 10_000
+#: Documents with the words together answer alone when there are at least this many of them; fewer, and those with
+#: the words anywhere join them. A number, not the page's size: a search finds the same documents, and the same
+#: total, whatever the size of its pages (the search page and the API read 20 at a time).
+ENOUGH_TOGETHER = 20
 
 
 @dataclass
@@ -56,7 +65,9 @@ class SearchParams:
     as_of: date | None = None
     sort: str = "relevance"
     page: int = 1
-    per_page: int = 20
+    per_page: int = PER_PAGE
+    #: False: the total, facets and suggestion only, without scoring, reading or highlighting a page of hits.
+    hits: bool = True
 
 
 @dataclass
@@ -88,7 +99,7 @@ class Hit:
 class SearchResults:
     total: int = 0
     page: int = 1
-    per_page: int = 20
+    per_page: int = PER_PAGE
     hits: list[Hit] = field(default_factory=list)
     facets: dict[str, dict[str, int]] = field(
         default_factory=lambda: {"kind": {}, "organization": {}, "category": {}}
@@ -325,9 +336,11 @@ def allowed_statuses(viewer: User, requested: list[str] | None) -> set[str] | No
 
 
 def search(session: Session, index: SearchIndex, viewer: User, params: SearchParams) -> SearchResults:
-    """One page of results for what the user typed, within what the user may see."""
+    """One page of results for what the user typed, within what the user may see; past ``MAX_PAGE``, or with
+    ``params.hits`` false, the total, facets and suggestion without hits."""
     page = max(1, params.page)
-    per_page = min(max(1, params.per_page), 100)
+    per_page = min(max(1, params.per_page), MAX_PER_PAGE)
+    reading_hits = params.hits and page <= MAX_PAGE
     if params.organization_code:
         organization_id = session.scalar(
             select(Organization.id).where(Organization.code == params.organization_code.strip())
@@ -346,8 +359,8 @@ def search(session: Session, index: SearchIndex, viewer: User, params: SearchPar
         def run(query: wq.Query) -> tuple[int, dict[str, Counter[str]], list]:
             # Totals and facets from the set of matches; then scores for those matches only.
             found = matches.matching(searcher, query, within=allowed)
-            if not found:
-                return 0, _facets(searcher, found), []
+            if not found or not reading_hits:
+                return len(found), _facets(searcher, found), []
             limit = page * per_page
             try:
                 top = scoring.top_documents(searcher, query, found, limit, by_date=by_date,
@@ -360,7 +373,7 @@ def search(session: Session, index: SearchIndex, viewer: User, params: SearchPar
         # "ban sao so goc" for "bản sao từ sổ gốc"); any of them when no document has them all.
         adjacent = build_adjacent_query(clauses)
         found = run(adjacent) if adjacent is not None else None
-        if found is None or found[0] < per_page:
+        if found is None or found[0] < ENOUGH_TOGETHER:
             found = run(build_query(clauses))
         plain_words = sum(len(c.tokens) for c in clauses if c.kind == "words" and not c.negated)
         if found[0] == 0 and plain_words > 1 and not any(c.joined_by_or for c in clauses):
@@ -368,7 +381,7 @@ def search(session: Session, index: SearchIndex, viewer: User, params: SearchPar
             results.relaxed = found[0] > 0
         results.total, facets, hits = found
         results.facets = {name: dict(counts) for name, counts in facets.items()}
-        if not (session.new or session.dirty or session.deleted):
+        if reading_hits and not (session.new or session.dirty or session.deleted):
             # Read the hits in a snapshot taken now: one the request took earlier would miss a revision
             # committed (and indexed) since, while the total counts it.
             session.commit()

@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 
 from qms.errors import DomainError
 from qms.extensions import db
+from qms.listing import ListRequest
 from qms.notices import events, service
 from qms.web import errors
 from qms.web.auth import local_path
@@ -29,9 +30,10 @@ def unread_count() -> int:
 @login_required
 def index() -> ResponseReturnValue:
     page = request.args.get("page", 1, type=int) or 1
-    listing = service.for_user(db.session, current_user, page=max(page, 1))
-    lines = {notice.id: events.describe(notice.event, notice.params) for notice in listing.notices}
-    return render_template("notices/index.html", listing=listing, lines=lines, form=MarkReadForm())
+    listing = service.notices_page(db.session, current_user, ListRequest(page, service.PAGE_SIZE))
+    lines = {notice.id: events.describe(notice.event, notice.params) for notice in listing.rows}
+    return render_template("notices/index.html", listing=listing, lines=lines, form=MarkReadForm(),
+                           unread=service.unread_count(db.session, current_user))
 
 
 @bp.post("/notices/read")

@@ -9,6 +9,7 @@ import pytest
 ENDPOINTS = {
     "/api/v1/me": {"get", "patch"},
     "/api/v1/notifications": {"get"},
+    "/api/v1/notifications/unread": {"get"},
     "/api/v1/notifications/read": {"post"},
     "/api/v1/me/password": {"post"},
     "/api/v1/documents": {"get", "post"},
@@ -20,6 +21,7 @@ ENDPOINTS = {
     "/api/v1/revisions/{revision_id}/file": {"get"},
     "/api/v1/audit/verify": {"get"},
     "/api/v1/search": {"get"},
+    "/api/v1/search/facets": {"get"},
     "/api/v1/procedures/import": {"post"},
     "/api/v1/organizations/{code}/procedures": {"get"},
     "/api/v1/organizations/{code}/coverage": {"get"},

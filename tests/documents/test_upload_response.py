@@ -37,7 +37,7 @@ def pending(app) -> int:
 
 def found(client, headers, query: str, revision_id: int) -> bool:
     answer = client.get(f"/api/v1/search?q={quote(query)}&status=all", headers=headers).get_json()
-    return any(hit["revision_id"] == revision_id for hit in answer["hits"])
+    return any(hit["revision_id"] == revision_id for hit in answer)
 
 
 def test_a_doc_upload_answers_before_indexing_and_is_found_once_its_job_has_run(

@@ -3,15 +3,18 @@ read, on the pages and through the API."""
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
 from support.factories import make_docx, make_user, upload
 from support.pages import signed_in, text_of
+from support.statements import statements_sent
 
 from qms.accounts import users
 from qms.documents import lifecycle
 from qms.errors import Invalid
+from qms.listing import ListRequest
 from qms.notices import events, notify, service
 
 
@@ -72,7 +75,7 @@ def test_the_bell_is_everyones_and_the_waiting_count_stays_the_workspaces(app, r
 
 
 def test_nobody_marks_or_reads_anothers_notices(app, session, reviewer, approver, submitted):
-    (mine, *_) = service.for_user(session, reviewer).notices
+    (mine, *_) = service.notices_page(session, reviewer).rows
     other = signed_in(app, approver)
     assert other.post("/notices/read", data={"id": mine.id}).status_code == 302
     assert service.unread_count(session, reviewer) == 3
@@ -92,16 +95,23 @@ def test_the_notices_page_is_paged(app, session, reviewer, document):
     assert client.get("/notices?page=0").status_code in (200, 422)
 
 
+def pages(response) -> dict:
+    assert response.status_code == 200, response.get_json()
+    return json.loads(response.headers["X-Pagination"])
+
+
 def test_the_api_lists_the_callers_notifications_with_the_unread_count_and_marks_them_read(
     app, session, bearer, reviewer, approver, submitted
 ):
     client = app.test_client()
     headers = bearer(reviewer)
-    listing = client.get("/api/v1/notifications", headers=headers).get_json()
-    assert listing["unread"] == 3 and listing["total"] == 3
-    codes = [n["params"]["code"] for n in listing["notifications"]]
+    response = client.get("/api/v1/notifications", headers=headers)
+    listing = response.get_json()
+    assert pages(response)["total"] == 3
+    assert client.get("/api/v1/notifications/unread", headers=headers).get_json() == {"unread": 3}
+    codes = [n["params"]["code"] for n in listing]
     assert codes == ["QT-HT-06", "QT-HT-05", "QT-HT-04"]
-    newest = listing["notifications"][0]
+    newest = listing[0]
     assert newest["event"] == "revision_submitted" and newest["read_at"] is None
     assert newest["link"] == f"/documents/{submitted[2].id}"
     assert newest["text"] == "QT-HT-06 «Quy trình 6»: phiên bản 1 được trình, chờ bạn kiểm tra."
@@ -116,8 +126,9 @@ def test_the_api_lists_the_callers_notifications_with_the_unread_count_and_marks
     assert client.post("/api/v1/notifications/read", json={"all": True}, headers=headers).get_json() == {
         "marked": 2, "unread": 0
     }
-    paged = client.get("/api/v1/notifications?per_page=2&page=2", headers=headers).get_json()
-    assert [n["params"]["code"] for n in paged["notifications"]] == ["QT-HT-04"] and paged["pages"] == 2
+    paged = client.get("/api/v1/notifications?page_size=2&page=2", headers=headers)
+    assert [n["params"]["code"] for n in paged.get_json()] == ["QT-HT-04"] and pages(paged)["total_pages"] == 2
+    assert client.get("/api/v1/notifications/unread", headers=headers).get_json() == {"unread": 0}
 
 
 def test_the_api_writes_the_text_in_the_language_the_user_chose(app, session, bearer, reviewer, submitted):
@@ -126,7 +137,7 @@ def test_the_api_writes_the_text_in_the_language_the_user_chose(app, session, be
     session.refresh(reviewer)
     assert reviewer.language == "en"
     listing = app.test_client().get("/api/v1/notifications", headers=bearer(reviewer)).get_json()
-    assert listing["notifications"][0]["text"].endswith("revision 1 was submitted and awaits your review.")
+    assert listing[0]["text"].endswith("revision 1 was submitted and awaits your review.")
     assert "revision 1 was submitted" in text_of(client.get("/notices"))
 
 
@@ -136,8 +147,79 @@ def test_an_inspector_reads_and_marks_their_own(app, session, bearer, inspector)
     session.commit()
     headers = bearer(inspector)
     listing = app.test_client().get("/api/v1/notifications", headers=headers).get_json()
-    assert "có hiệu lực từ ngày 06/12/2026" in listing["notifications"][0]["text"]
+    assert "có hiệu lực từ ngày 06/12/2026" in listing[0]["text"]
+    assert app.test_client().get("/api/v1/notifications/unread", headers=headers).get_json() == {"unread": 1}
     assert app.test_client().post("/api/v1/notifications/read", json={"all": True}, headers=headers).status_code == 200
+    assert app.test_client().get("/api/v1/notifications/unread", headers=headers).get_json() == {"unread": 0}
+
+
+def test_the_api_filters_sorts_and_pages_the_callers_notices(app, session, bearer, reviewer, approver, submitted):
+    returned = {"code": "QT-HT-07", "title": "Đăng ký khai sinh", "number": 2, "by": "Trần Thị Bình",
+                "comment": "Thiếu căn cứ"}
+    notify(session, recipients=[reviewer, approver], event=events.REVISION_RETURNED, params=returned,
+           link="/documents/1")
+    session.commit()
+    client = app.test_client()
+    headers = bearer(reviewer)
+
+    def codes(query: str) -> list[str]:
+        response = client.get(f"/api/v1/notifications?{query}", headers=headers)
+        assert response.status_code == 200, response.get_json()
+        return [n["params"]["code"] for n in response.get_json()]
+
+    assert codes("") == ["QT-HT-07", "QT-HT-06", "QT-HT-05", "QT-HT-04"]
+    assert codes("sort=created_at") == ["QT-HT-04", "QT-HT-05", "QT-HT-06", "QT-HT-07"]
+    second = client.get("/api/v1/notifications?page_size=3&page=2", headers=headers)
+    assert [n["params"]["code"] for n in second.get_json()] == ["QT-HT-04"]
+    assert (pages(second)["total"], pages(second)["page"], pages(second)["previous_page"]) == (4, 2, 1)
+    # The text typed finds what the notice names, with or without diacritics: a title, a person, a code.
+    assert codes("q=khai+sinh") == ["QT-HT-07"]
+    assert codes("q=ho+tich") == ["QT-HT-04"]  # «Cấp bản sao trích lục hộ tịch»
+    assert codes("q=tran+thi+binh") == ["QT-HT-07"]
+    assert codes("q=qt-ht-05") == ["QT-HT-05"]
+    assert codes("q=kiem+tra") == []  # words of the sentence, not of what it names
+    assert codes("event=revision_returned") == ["QT-HT-07"]
+    assert codes("event=revision_submitted&sort=created_at") == ["QT-HT-04", "QT-HT-05", "QT-HT-06"]
+
+    (returned_notice,) = client.get("/api/v1/notifications?event=revision_returned", headers=headers).get_json()
+    client.post("/api/v1/notifications/read", json={"ids": [returned_notice["id"]]}, headers=headers)
+    assert codes("unread=true") == ["QT-HT-06", "QT-HT-05", "QT-HT-04"]
+    assert codes("unread=false") == ["QT-HT-07"]
+    assert codes("unread=false&q=khai+sinh") == ["QT-HT-07"] and codes("unread=true&q=khai+sinh") == []
+    assert client.get("/api/v1/notifications/unread", headers=headers).get_json() == {"unread": 3}
+
+    # Another's notices are never listed, whatever the filter: the approver was told of the return only.
+    others = client.get("/api/v1/notifications", headers=bearer(approver))
+    assert [n["params"]["code"] for n in others.get_json()] == ["QT-HT-07"] and pages(others)["total"] == 1
+    assert client.get("/api/v1/notifications/unread", headers=bearer(approver)).get_json() == {"unread": 1}
+    assert client.get("/api/v1/notifications?q=qt-ht-05", headers=bearer(approver)).get_json() == []
+
+    for refused in ("event=no_such_event", "sort=event", "unread=maybe", "page_size=201", "page=0"):
+        response = client.get(f"/api/v1/notifications?{refused}", headers=headers)
+        assert response.status_code == 422 and "error" in response.get_json(), refused
+
+
+def test_a_page_of_notices_is_read_in_sql_whatever_its_size(session, reviewer):
+    for n in range(30):
+        notify(session, recipients=[reviewer], event=events.PERIODIC_REVIEW_DUE,
+               params={"code": f"QT-{n:02d}", "title": "Chứng thực" if n % 3 else "Hộ tịch", "due_on": "2026-12-06"},
+               link="/documents/1")
+    session.commit()
+
+    def read(request: ListRequest, **facets) -> tuple[list[str], list[str], int]:
+        with statements_sent(session.get_bind()) as sent:
+            page = service.notices_page(session, reviewer, request, **facets)
+        notices = [statement for statement in sent if "notices.params" in statement]
+        return notices, [notice.params["code"] for notice in page.rows], page.total
+
+    read(ListRequest(1, 1))  # the session's first statement begins its transaction
+    small, large = read(ListRequest(2, 5)), read(ListRequest(1, 50))
+    assert small[1:] == (["QT-24", "QT-23", "QT-22", "QT-21", "QT-20"], 30) and len(large[1]) == 30
+    # One COUNT and one page, whatever its size.
+    assert len(small[0]) == len(large[0]) == 2 and "count(*)" in small[0][0] and "LIMIT" in small[0][1]
+    found = read(ListRequest(1, 5, "created_at", "ho tich"), unread=True, event=events.PERIODIC_REVIEW_DUE)
+    assert found[1:] == (["QT-00", "QT-03", "QT-06", "QT-09", "QT-12"], 10)
+    assert len(found[0]) == 1  # filtered: one query pages and counts
 
 
 def test_an_event_outside_the_registry_is_refused(session, reviewer):
@@ -150,4 +232,4 @@ def test_a_deactivated_person_is_not_told(session, admin, secretary, files, docu
     users.update(session, admin, gone.id, full_name=gone.full_name, title="", roles=["reviewer"], is_active=False)
     revision = upload(session, files, secretary, document)
     lifecycle.act(session, secretary, revision.id, "submit", today=today)
-    assert service.for_user(session, gone).total == 0
+    assert service.notices_page(session, gone).total == 0

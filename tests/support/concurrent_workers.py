@@ -8,6 +8,7 @@ acts through the API with a bearer token: the transactions really run at the sam
 from __future__ import annotations
 
 import io
+import json
 import multiprocessing
 import time
 from collections.abc import Callable
@@ -125,10 +126,11 @@ def keep_searching(settings: dict[str, Any], token: str, queries: list[str], sta
     start.wait()
     while not stop.is_set() or not answers:
         for query in queries:
-            response = client.get(f"/api/v1/search?q={query}&status=all&per_page=100", headers=headers)
-            body = response.get_json() or {}
-            ids = [hit["revision_id"] for hit in body.get("hits", [])]
-            answers.append((query, response.status_code, body.get("total"), ids))
+            response = client.get(f"/api/v1/search?q={query}&status=all&page_size=100", headers=headers)
+            ok = response.status_code == 200
+            ids = [hit["revision_id"] for hit in response.get_json()] if ok else []
+            total = json.loads(response.headers["X-Pagination"])["total"] if ok else None
+            answers.append((query, response.status_code, total, ids))
     app.extensions["qms.engine"].dispose()
     return answers
 

@@ -31,7 +31,9 @@ def test_pages_and_downloads_for_a_signed_in_user_are_not_stored(client, secreta
 
 def test_api_answers_and_files_are_not_stored(client, bearer, secretary, effective):
     headers = bearer(secretary)
-    for url in ("/api/v1/search?q=quy", f"/api/v1/revisions/{effective.id}/file", f"/api/v1/revisions/{effective.id}"):
+    for url in ("/api/v1/search?q=quy", "/api/v1/search/facets?q=quy", "/api/v1/notifications",
+                "/api/v1/notifications/unread", f"/api/v1/revisions/{effective.id}/file",
+                f"/api/v1/revisions/{effective.id}"):
         response = client.get(url, headers=headers)
         assert not_stored(response), (url, response.status_code, response.headers.get("Cache-Control"))
 

@@ -1,19 +1,24 @@
-"""The caller's notifications and marking them read."""
+"""The caller's notifications, their unread count, and marking them read."""
 
 from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from qms.api import rules
-from qms.api.schemas.common import ApiSchema
+from qms.api.schemas.common import ApiSchema, ListQuerySchema, Text, _max_length, sort_field
+from qms.notices import service
 from qms.notices.events import EVENT_LABELS
 
 
-class NotificationQuerySchema(ApiSchema):
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=1_000_000, error="Trang không hợp lệ."))
-    per_page = fields.Integer(
-        load_default=20, validate=validate.Range(min=1, max=100, error="Cần từ {min} đến {max} mục mỗi trang.")
-    )
+class NotificationQuerySchema(ListQuerySchema):
+    q = Text(load_default="", validate=_max_length(200), metadata={
+        "description": "Words that must all appear in what the notice names (document code and title, people's "
+                       "names, the legal document cited, a reviewer's comment), with or without diacritics: the "
+                       "notice's sentence itself is written in the reader's language when read, and is not searched."})
+    unread = fields.Boolean(metadata={"description": "Only the unread (true) or the read (false) notices."})
+    event = fields.String(validate=validate.OneOf(sorted(EVENT_LABELS), error="Giá trị phải là một trong: {choices}."),
+                          metadata={"description": "Only the notices of this event."})
+    sort = sort_field(service.NOTICE_SORTING)
 
 
 class NotificationSchema(Schema):
@@ -29,12 +34,8 @@ class NotificationSchema(Schema):
     mail_state = fields.String()
 
 
-class NotificationListSchema(Schema):
-    unread = fields.Integer()
-    total = fields.Integer()
-    page = fields.Integer()
-    pages = fields.Integer()
-    notifications = fields.List(fields.Nested(NotificationSchema))
+class UnreadSchema(Schema):
+    unread = fields.Integer(metadata={"description": "How many of the caller's notices are unread."})
 
 
 class MarkReadSchema(ApiSchema):

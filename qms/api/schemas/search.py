@@ -18,8 +18,9 @@ _BLANK = rules.BLANK
 SEARCH_STATUSES = rf"^{_BLANK}(?:all|(?:{_STATUS})(?:{_BLANK},{_BLANK}(?:{_STATUS}))*){_BLANK}$"
 
 
-class SearchQuerySchema(ApiSchema):
-    """Lengths are bounded so that the longest query the API accepts fits the request line (MAX_QUERY_BYTES)."""
+class SearchFacetsQuerySchema(ApiSchema):
+    """What a search reads besides its page; lengths are bounded so that the longest query the API accepts fits the
+    request line (MAX_QUERY_BYTES)."""
 
     q = Text(load_default="", validate=_max_length(200), metadata={"description": "What the user typed."})
     organization = Text(validate=_max_length(64), metadata={"description": "Organisation code, with its children."})
@@ -44,9 +45,14 @@ class SearchQuerySchema(ApiSchema):
         metadata={"description": "With `organization`: the documents it, and those under it, owned on that day "
                                  "(the tree of that day); default today's tree."},
     )
-    sort = fields.String(load_default="relevance", validate=validate.OneOf(["relevance", "date"]))
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=10_000))
-    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+
+
+class SearchQuerySchema(SearchFacetsQuerySchema):
+    sort = fields.String(
+        load_default="relevance", validate=validate.OneOf(["relevance", "date"]),
+        metadata={"description": "`relevance`, or `date`: newest effective date first (the order when nothing "
+                                 "is typed)."},
+    )
 
 
 class SearchHitSchema(Schema):
@@ -84,11 +90,8 @@ class SearchHitSchema(Schema):
     has_text = fields.Boolean()
 
 
-class SearchResultsSchema(Schema):
-    total = fields.Integer()
-    page = fields.Integer()
-    per_page = fields.Integer()
-    hits = fields.List(fields.Nested(SearchHitSchema))
+class SearchFacetsSchema(Schema):
+    total = fields.Integer(metadata={"description": "How many hits the search finds (the list's total)."})
     facets = fields.Dict(
         keys=fields.String(), values=fields.Dict(keys=fields.String(), values=fields.Integer()),
         metadata={"description": "Counts per kind (`kind`), per organisation code (`organization`) and of documents "
