@@ -351,13 +351,6 @@ class TermPostingPool:
                 value_ids.frombytes(value_bytes)
             yield fieldname, term, docnums, weights, value_ids
 
-    def iter_postings(self) -> Iterator[Posting]:
-        """One posting at a time, as Whoosh's pools give them."""
-        values = self._values
-        for fieldname, term, docnums, weights, value_ids in self.iter_terms():
-            for docnum, weight, value_id in zip(docnums, weights, value_ids, strict=True):
-                yield fieldname, term, docnum, weight, values[value_id]
-
     def cleanup(self) -> None:
         for run in self._runs:
             run.close()

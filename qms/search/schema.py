@@ -84,7 +84,7 @@ class VietnameseTokenizer(Tokenizer):
 
 
 class VietnameseText(TEXT):
-    """A TEXT field without positions whose index terms are counted in one pass over the cached tokens.
+    """A TEXT field without positions whose index terms are counted from the text's words, read once (``_Words``).
 
     The same terms and frequencies as the analyzer gives one token at a time, in a fraction
     of the time: Whoosh's per-token loop was a third of a rebuild.

@@ -190,12 +190,6 @@ def words(text: str) -> list[str]:
     return list(map(str.lower, _TOKEN.findall(normalize(text))))
 
 
-def word_forms(text: str) -> list[tuple[str, str]]:
-    """(word, its fold) of each of ``tokens(text)``, without offsets: what indexing needs, at a third less cost."""
-    found = words(text)
-    return list(zip(found, map(fold_word, found), strict=True))
-
-
 @functools.lru_cache(maxsize=1 << 17)
 def fold_word(word: str) -> str:
     """``fold`` of one already normalised word; a text has few distinct words, so caching pays."""

@@ -97,9 +97,11 @@ def test_spilled_runs_are_removed(tmp_path):
     for docnum in range(5):
         pool.add(("body", b"giay", docnum, 1.0, b"\x01"))
         pool.add(("body", b"phep", docnum, 2.0, b"\x02"))
-    assert list(pool.iter_postings()) == [
-        *[("body", b"giay", docnum, 1.0, b"\x01") for docnum in range(5)],
-        *[("body", b"phep", docnum, 2.0, b"\x02") for docnum in range(5)],
+    terms = [(field, term, list(docnums), list(weights), [pool.values[value_id] for value_id in value_ids])
+             for field, term, docnums, weights, value_ids in pool.iter_terms()]
+    assert terms == [
+        ("body", b"giay", list(range(5)), [1.0] * 5, [b"\x01"] * 5),
+        ("body", b"phep", list(range(5)), [2.0] * 5, [b"\x02"] * 5),
     ]
     pool.cleanup()
     assert list(tmp_path.iterdir()) == []  # anonymous files, gone once closed
