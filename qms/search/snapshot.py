@@ -11,14 +11,25 @@ them from the column's offsets and the facet counts fail with ``IndexError`` in 
 reader, so the searcher reads one consistent generation through open files (a deleted file stays
 readable while it is open); a file deleted between reading the table of contents and opening it
 makes Whoosh read the newer table of contents and try again.
+
+Reading the table of contents itself races with commits too: a commit renames the new one into place and
+deletes the old, and a directory listing made meanwhile may show neither (Whoosh then says the index does
+not exist) or name a file gone when it is opened. Both are read again, a few times, before giving up.
 """
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
+from typing import TypeVar
+
 from whoosh.codec.whoosh3 import W3Codec, W3PerDocReader
+from whoosh.fields import Schema
 from whoosh.filedb.filestore import FileStorage
-from whoosh.index import FileIndex
+from whoosh.index import TOC, EmptyIndexError, FileIndex
 from whoosh.reading import EmptyReader, IndexReader, MultiReader, SegmentReader
+
+T = TypeVar("T")
 
 
 class _PinnedPerDocReader(W3PerDocReader):
@@ -43,8 +54,29 @@ class _PinningCodec(W3Codec):
         return _PinnedPerDocReader(storage, segment)
 
 
+#: Reads of the table of contents before its absence is believed (10, 20, 30, 40 ms apart).
+TOC_READS = 5
+
+
+def _read_again(read: Callable[[], T]) -> T:
+    """``read()``, again when the table of contents was replaced while it was being listed or read."""
+    for attempt in range(1, TOC_READS):
+        try:
+            return read()
+        except (EmptyIndexError, FileNotFoundError):
+            time.sleep(0.01 * attempt)
+    return read()
+
+
 class SnapshotIndex(FileIndex):
     """A Whoosh ``FileIndex`` whose readers hold every file of their generation open."""
+
+    def __init__(self, storage: FileStorage, schema: Schema | None = None, indexname: str = "MAIN") -> None:
+        # Whoosh's constructor reads the table of contents once, to see that the index is there.
+        _read_again(lambda: FileIndex.__init__(self, storage, schema, indexname))
+
+    def _read_toc(self) -> TOC:
+        return _read_again(super()._read_toc)
 
     @classmethod
     def _reader(cls, storage, schema, segments, generation, reuse=None) -> IndexReader:
