@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+from typing import Any
 
 bind = os.environ.get("QMS_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("QMS_WORKERS", str(multiprocessing.cpu_count() * 2 + 1)))
@@ -35,6 +36,23 @@ forwarded_allow_ips = os.environ.get("QMS_FORWARDED_ALLOW_IPS", "127.0.0.1")
 # The request line may be as long as gunicorn allows (8190 bytes), above QMS_MAX_QUERY_BYTES (7000) plus a path,
 # so that an over-long query is answered by the application (414, JSON under /api/), not by gunicorn's HTML page.
 limit_request_line = 8190
+
+
+
+def post_worker_init(worker: Any) -> None:
+    # A sync worker answers one request at a time, so "between requests" holds for the whole process (qms.ops.garbage).
+    if worker.cfg.threads == 1:
+        from qms.ops import garbage
+
+        garbage.collect_between_requests()
+
+
+def post_request(worker: Any, req: Any, environ: Any, resp: Any) -> None:
+    if worker.cfg.threads == 1:
+        from qms.ops import garbage
+
+        garbage.after_request()
+
 
 accesslog = None
 errorlog = "-"

@@ -188,18 +188,19 @@ def merge_in_child(path: Path, size: int, writer_timeout: float) -> int:
     # The child imports this very code, wherever the server was started from.
     root = str(Path(__file__).resolve().parents[2])
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
-    return subprocess.run(
-        command, check=False, stdin=subprocess.DEVNULL, env=env, preexec_fn=_lower_priority
-    ).returncode
+    return subprocess.run(command, check=False, stdin=subprocess.DEVNULL, env=env).returncode
 
 
 def _lower_priority() -> None:
+    # Done by the child itself, not by a ``preexec_fn``: that runs Python between fork and exec, which Python's
+    # documentation calls unsafe in a process with threads (the merge is started from one).
     os.nice(10)  # the requests of this host come first; the merge takes what CPU is left
 
 
 def main(argv: list[str]) -> int:
     """The merge of ``merge_in_child``, in the child: DIR SIZE WRITER_TIMEOUT."""
     path, size, writer_timeout = Path(argv[0]), int(argv[1]), float(argv[2])
+    _lower_priority()
     merge_below(open_index(str(path)), path, size, writer_timeout=writer_timeout)
     return 0
 
