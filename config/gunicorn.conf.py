@@ -38,7 +38,6 @@ forwarded_allow_ips = os.environ.get("QMS_FORWARDED_ALLOW_IPS", "127.0.0.1")
 limit_request_line = 8190
 
 
-
 def post_worker_init(worker: Any) -> None:
     # A sync worker answers one request at a time, so "between requests" holds for the whole process (qms.ops.garbage).
     if worker.cfg.threads == 1:

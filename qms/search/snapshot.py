@@ -26,7 +26,7 @@ from typing import TypeVar
 from whoosh.codec.whoosh3 import W3Codec, W3PerDocReader
 from whoosh.fields import Schema
 from whoosh.filedb.filestore import FileStorage
-from whoosh.index import TOC, EmptyIndexError, FileIndex
+from whoosh.index import _DEF_INDEX_NAME, TOC, EmptyIndexError, FileIndex
 from whoosh.reading import EmptyReader, IndexReader, MultiReader, SegmentReader
 
 T = TypeVar("T")
@@ -71,7 +71,7 @@ def _read_again(read: Callable[[], T]) -> T:
 class SnapshotIndex(FileIndex):
     """A Whoosh ``FileIndex`` whose readers hold every file of their generation open."""
 
-    def __init__(self, storage: FileStorage, schema: Schema | None = None, indexname: str = "MAIN") -> None:
+    def __init__(self, storage: FileStorage, schema: Schema | None = None, indexname: str = _DEF_INDEX_NAME) -> None:
         # Whoosh's constructor reads the table of contents once, to see that the index is there.
         _read_again(lambda: FileIndex.__init__(self, storage, schema, indexname))
 
